@@ -1,0 +1,103 @@
+"""The ``reportlib`` command: gathers arguments, calls the library, turns errors into exit codes.
+
+This is the only module that prints messages for people or exits.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import ReportlibError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _validate(args) -> int:
+    from .load import inspect_plans
+
+    plans = inspect_plans(args.paths or ["data"], args.layout)
+    for finding in plans.findings:
+        print(finding)
+    print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "
+          f"file(s); {len(plans.errors)} errors, {len(plans.warnings)} warnings")
+    return EXIT_FAILED if plans.errors else EXIT_OK
+
+
+def _export(args) -> int:
+    from .export import write_tables
+    from .load import load_plans
+
+    plans = load_plans(args.paths or ["data"], args.layout)
+    for finding in plans.warnings:
+        print(finding, file=sys.stderr)
+    for path in write_tables(plans, args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _render(args) -> int:
+    from .render import render_packs
+
+    packs = sorted(Path(args.params).glob("*.yaml")) if args.all else [Path(p) for p in args.packs]
+    if not packs:
+        print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
+              f"{args.params}/)", file=sys.stderr)
+        return EXIT_USAGE
+    results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        print(f"error: pack {result.pack} failed: {result.error}", file=sys.stderr)
+    print(f"{len(results) - len(failed)} of {len(results)} pack(s) rendered", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportlib", description="Committee reports from audit action plans.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check action-plan spreadsheets and list every finding")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: data/)")
+    validate.add_argument("--layout", action="append", help="use this layout (name or YAML file) instead of detecting")
+    validate.set_defaults(run=_validate)
+
+    export = sub.add_parser("export", help="write the canonical tables as actions.csv, updates.csv, plans.xlsx")
+    export.add_argument("paths", nargs="*", help="files or folders (default: data/)")
+    export.add_argument("--out", required=True, help="folder to write into")
+    export.add_argument("--layout", action="append", help="use this layout (name or YAML file) instead of detecting")
+    export.set_defaults(run=_export)
+
+    render = sub.add_parser("render", help="render committee packs to HTML and PDF")
+    render.add_argument("packs", nargs="*", help="pack files (params/*.yaml)")
+    render.add_argument("--all", action="store_true", help="render every pack in --params")
+    render.add_argument("--params", default="params", help="folder of pack files for --all (default: params)")
+    render.add_argument("--reports", default="reports", help="output folder (default: reports)")
+    render.add_argument("--jobs", type=int, default=1, help="packs rendered at once, in separate processes")
+    render.set_defaults(run=_render)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        return args.run(args)
+    except ReportlibError as exc:
+        from .errors import ValidationFailed
+
+        if isinstance(exc, ValidationFailed):
+            errors = [f for f in exc.findings if f.severity == "error"]
+            for finding in errors:
+                print(finding, file=sys.stderr)
+            print(f"nothing was written: {len(errors)} error(s) in the input", file=sys.stderr)
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""One exception root for reportlib, with narrow subclasses carrying where it went wrong.
+
+Library code raises these; only ``reportlib.cli`` turns them into messages and exit codes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a source spreadsheet something was found (1-based row, header text)."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class ReportlibError(Exception):
+    """Root of every error reportlib raises on purpose."""
+
+    def __init__(self, message: str, location: Location | None = None):
+        self.message = message
+        self.location = location or Location()
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(ReportlibError):
+    """A spreadsheet or csv cannot be read as an action plan."""
+
+
+class LayoutError(ReportlibError):
+    """A layout file is malformed, or no layout fits a sheet."""
+
+
+class ValidationFailed(ReportlibError):
+    """Loading found errors; ``findings`` holds every one of them."""
+
+    def __init__(self, findings):
+        self.findings = list(findings)
+        errors = [f for f in self.findings if f.severity == "error"]
+        first = errors[0] if errors else self.findings[0]
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        super().__init__(first.message + more, first.location)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in the input: ``severity`` is "error" or "warning"."""
+
+    severity: str
+    code: str
+    message: str
+    location: Location = Location()
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{self.severity}: {where}: {self.message}" if where else f"{self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "file": self.location.file,
+            "sheet": self.location.sheet,
+            "row": self.location.row,
+            "column": self.location.column,
+        }
+
+
+class PackError(ReportlibError):
+    """A pack file (``params/*.yaml``) breaks the pack schema: ``file`` and ``key`` say where."""
+
+    def __init__(self, file, key: str | None, reason: str):
+        self.file = str(file)
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{key}: {reason}" if key else reason, Location(file=self.file))
+
+
+class RenderError(ReportlibError):
+    """A pack could not be turned into reports: ``pack`` and ``output`` say which."""
+
+    def __init__(self, message: str, *, pack: str | None = None, output: str | None = None):
+        self.pack = pack
+        self.output = output
+        super().__init__(message, Location(file=output))
+
+
+class TableError(ReportlibError):
+    """``reportlib.tables.table`` was asked for a column the frame does not have."""

@@ -1,0 +1,248 @@
+"""Layout files: how one council's spreadsheet maps onto the canonical tables.
+
+A layout is YAML (format in ``reportlib/layouts/README.md``). Built-in layouts live in
+``reportlib/layouts/``; a ``*.layout.yaml`` beside the data adds more. This module reads
+and checks layout files and finds a layout's header row in a sheet; it reads no data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import LayoutError, Location
+
+BUILTIN_DIR = Path(__file__).parent / "layouts"
+CANONICAL = ("ref", "recommendation", "action", "owner", "priority", "kloe", "target",
+             "revised_target", "details", "status")
+_TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
+             "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
+             "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
+             "internal_columns"}
+
+
+def normalise_header(text) -> str:
+    """Header text reduced to letters and digits: "Respons ible  Officer " -> "responsibleofficer"."""
+    return re.sub(r"[^0-9a-z]", "", str(text).lower()) if text is not None else ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot: str
+    date: dt.date
+    column: str | None = None  # header of the update text
+    status: str | None = None  # header of a stated-status column
+
+
+@dataclass(frozen=True)
+class Split:
+    """A second action held on the same row (WDC: "Action Plan from 2010 Assessment")."""
+
+    column: str
+    assessment: str
+    snapshots: tuple[str, ...] = ()
+    owner_suffix: bool = True
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    source: str
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    council: str | None = None
+    council_code: str | None = None
+    assessment: str | None = None
+    reference_date: dt.date | None = None
+    snapshots: tuple[Snapshot, ...] = ()
+    sections: dict[str, re.Pattern] = field(default_factory=dict)
+    split: Split | None = None
+    continuation: tuple[str, ...] = ()
+    owner_suffix: tuple[str, ...] = ()
+    kloe_in: str | None = None
+    target_in_prose: str | None = None
+    title_pattern: re.Pattern | None = None
+    skip_sheets: tuple[str, ...] = ()
+    header_search_rows: int = 30
+    internal_columns: tuple[str, ...] = ()
+
+    def headers(self) -> dict[str, tuple[str, ...]]:
+        """Every header this layout reads, keyed by the name the loader uses for it."""
+        found = {key: names for key, names in self.columns.items()}
+        for snap in self.snapshots:
+            if snap.column:
+                found[f"update:{snap.snapshot}"] = (snap.column,)
+            if snap.status:
+                found[f"status:{snap.snapshot}"] = (snap.status,)
+        if self.split:
+            found["split"] = (self.split.column,)
+        return found
+
+    def required_headers(self) -> dict[str, tuple[str, ...]]:
+        every = self.headers()
+        keys = list(self.required) + [k for k in every if k.startswith(("update:", "status:")) or k == "split"]
+        return {k: every[k] for k in keys}
+
+    def skips(self, sheet: str) -> bool:
+        return any(fnmatch.fnmatch(sheet.lower(), pattern.lower()) for pattern in self.skip_sheets)
+
+
+def _fail(source: str, message: str) -> LayoutError:
+    return LayoutError(message, Location(file=source))
+
+
+def _names(value, source: str, key: str) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value or ())
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise _fail(source, f"'{key}' must be a header text or a list of header texts")
+    return names
+
+
+def _date(value, source: str, key: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(source, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _regex(value, source: str, key: str) -> re.Pattern:
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except (re.error, TypeError) as exc:
+        raise _fail(source, f"'{key}' is not a valid regular expression: {exc}") from None
+
+
+def parse_layout(data: dict, source: str) -> Layout:
+    """Check a layout's YAML content and build the Layout; errors name the file and the key."""
+    if not isinstance(data, dict):
+        raise _fail(source, "a layout file must be a YAML mapping")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise _fail(source, f"unknown key '{unknown[0]}' (known keys: {', '.join(sorted(_TOP_KEYS))})")
+    for key in ("name", "columns"):
+        if key not in data:
+            raise _fail(source, f"missing required key '{key}'")
+    columns = data["columns"]
+    if not isinstance(columns, dict):
+        raise _fail(source, "'columns' must map canonical names to header texts")
+    bad = sorted(set(columns) - set(CANONICAL))
+    if bad:
+        raise _fail(source, f"'columns' has unknown canonical name '{bad[0]}' (known: {', '.join(CANONICAL)})")
+    columns = {key: _names(value, source, f"columns.{key}") for key, value in columns.items()}
+    required = tuple(data.get("required") or [k for k in ("recommendation", "action") if k in columns])
+    missing = [k for k in required if k not in columns]
+    if missing:
+        raise _fail(source, f"'required' names '{missing[0]}', which is not under 'columns'")
+
+    snapshots = []
+    for i, snap in enumerate(data.get("snapshots") or []):
+        where = f"snapshots[{i}]"
+        if not isinstance(snap, dict) or not {"snapshot", "date"} <= set(snap) or not set(snap) <= {"snapshot", "date", "column", "status"}:
+            raise _fail(source, f"'{where}' needs 'snapshot' and 'date', and may have 'column' and 'status'")
+        if not snap.get("column") and not snap.get("status"):
+            raise _fail(source, f"'{where}' needs a 'column' (update text) or a 'status' header")
+        snapshots.append(Snapshot(str(snap["snapshot"]), _date(snap["date"], source, f"{where}.date"),
+                                  snap.get("column"), snap.get("status")))
+
+    split = data.get("split")
+    if split is not None:
+        if not isinstance(split, dict) or not {"column", "assessment"} <= set(split):
+            raise _fail(source, "'split' needs 'column' and 'assessment'")
+        known = {s.snapshot for s in snapshots}
+        unknown_snaps = [s for s in split.get("snapshots", []) if s not in known]
+        if unknown_snaps:
+            raise _fail(source, f"'split.snapshots' names '{unknown_snaps[0]}', which is not a snapshot")
+        split = Split(str(split["column"]), str(split["assessment"]),
+                      tuple(split.get("snapshots", [])), bool(split.get("owner_suffix", True)))
+
+    for key in ("kloe_in", "target_in_prose"):
+        if data.get(key) and data[key] not in columns:
+            raise _fail(source, f"'{key}' names '{data[key]}', which is not under 'columns'")
+    continuation = tuple((data.get("continuation") or {}).get("blank", ()))
+    if any(c not in columns for c in continuation):
+        raise _fail(source, "'continuation.blank' must list canonical names under 'columns'")
+
+    return Layout(
+        name=str(data["name"]),
+        source=source,
+        columns=columns,
+        required=required,
+        council=data.get("council"),
+        council_code=data.get("council_code"),
+        assessment=str(data["assessment"]) if data.get("assessment") is not None else None,
+        reference_date=_date(data["reference_date"], source, "reference_date") if data.get("reference_date") else None,
+        snapshots=tuple(snapshots),
+        sections={k: _regex(v, source, f"sections.{k}") for k, v in (data.get("sections") or {}).items()},
+        split=split,
+        continuation=continuation,
+        owner_suffix=tuple(data.get("owner_suffix") or ()),
+        kloe_in=data.get("kloe_in"),
+        target_in_prose=data.get("target_in_prose"),
+        title_pattern=_regex(data["title_pattern"], source, "title_pattern") if data.get("title_pattern") else None,
+        skip_sheets=tuple(data.get("skip_sheets") or ()),
+        header_search_rows=int(data.get("header_search_rows", 30)),
+        internal_columns=tuple(data.get("internal_columns") or ()),
+    )
+
+
+def read_layout(path: Path) -> Layout:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise _fail(Path(path).name, f"cannot read layout file: {exc}") from None
+    return parse_layout(data, Path(path).name)
+
+
+def available(extra_dirs=()) -> dict[str, Layout]:
+    """Built-in layouts plus any ``*.layout.yaml`` in ``extra_dirs``, by name."""
+    found: dict[str, Layout] = {}
+    paths = sorted(BUILTIN_DIR.glob("*.yaml"))
+    for folder in extra_dirs:
+        paths += sorted(Path(folder).glob("*.layout.yaml"))
+    for path in paths:
+        layout = read_layout(path)
+        found[layout.name] = layout
+    return found
+
+
+def resolve(spec, known: dict[str, Layout]) -> Layout:
+    """A Layout from a Layout, a layout name, or a path to a layout file."""
+    if isinstance(spec, Layout):
+        return spec
+    if isinstance(spec, (str, Path)) and Path(spec).suffix in (".yaml", ".yml") and Path(spec).exists():
+        return read_layout(Path(spec))
+    if spec in known:
+        return known[spec]
+    raise LayoutError(f"unknown layout '{spec}' (known layouts: {', '.join(sorted(known)) or 'none'})")
+
+
+def find_header(rows: list[list], layout: Layout) -> tuple[int, dict[str, int], list[str]] | None:
+    """Locate the header row: (row index, {key: column index}, missing required keys).
+
+    Returns the row matching the most of the layout's headers among the first
+    ``header_search_rows`` rows, or None when no row matches any required header.
+    """
+    wanted = {key: {normalise_header(n) for n in names} for key, names in layout.headers().items()}
+    required = layout.required_headers()
+    best = None
+    for index, row in enumerate(rows[: layout.header_search_rows]):
+        cells = [normalise_header(c) for c in row]
+        positions = {}
+        for key, names in wanted.items():
+            for col, cell in enumerate(cells):
+                if cell and cell in names:
+                    positions[key] = col
+                    break
+        hits = sum(1 for k in required if k in positions)
+        if hits and (best is None or hits > best[0] or (hits == best[0] and len(positions) > len(best[2]))):
+            best = (hits, index, positions)
+    if best is None:
+        return None
+    _, index, positions = best
+    return index, positions, [k for k in required if k not in positions]

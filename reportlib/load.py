@@ -1,0 +1,143 @@
+"""Load action-plan spreadsheets into the canonical ``actions`` and ``updates`` tables.
+
+``load_plans`` reads as a list of steps: find the files, open each, pick the layout of
+each sheet from its headers, turn its rows into actions and updates, give ids, check
+the whole, classify update statuses. Every problem becomes a ``Finding`` naming file,
+sheet, row and column; ``load_plans`` raises ``ValidationFailed`` when any is an error,
+``inspect_plans`` returns them all for ``reportlib validate``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import layouts as layouts_mod
+from .errors import Finding, ReportlibError, ValidationFailed
+from .rows import SheetReader
+from .sources import discover, open_source
+
+ACTION_COLUMNS = [
+    "council", "council_code", "assessment", "action_id", "theme", "kloe", "kloe_name",
+    "recommendation", "action", "owner", "priority", "target_text", "target_date",
+    "target_recurring", "revised_target_date", "details", "linked_action_id",
+    "source_file", "source_sheet", "source_rows",
+]
+UPDATE_COLUMNS = [
+    "action_id", "snapshot", "snapshot_date", "text", "stated_status", "status", "status_source",
+    "source_file", "source_sheet", "source_row", "source_column",
+]
+MAX_ROWS = 50_000
+
+
+@dataclass
+class Plans:
+    """The canonical tables of one or more action plans, with what was found on the way."""
+
+    actions: pd.DataFrame
+    updates: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def findings_frame(self) -> pd.DataFrame:
+        rows = [f.as_dict() for f in self.findings]
+        return pd.DataFrame(rows, columns=["severity", "code", "message", "file", "sheet", "row", "column"])
+
+    def __repr__(self) -> str:
+        return (f"Plans({len(self.actions)} actions, {len(self.updates)} updates, "
+                f"{len(self.errors)} errors, {len(self.warnings)} warnings)")
+
+
+def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
+    """Load every plan named (files, or folders of .xlsx/.csv) into canonical tables.
+
+    ``layouts``: None to detect each sheet's layout from its headers, or a layout (name,
+    path to a YAML file, or Layout) — or a list of them — to choose among only those.
+    Raises ``ValidationFailed`` (holding every finding) when the input has errors.
+    """
+    plans = inspect_plans(paths_or_dir, layouts, max_rows=max_rows)
+    if plans.errors:
+        raise ValidationFailed(plans.findings)
+    return plans
+
+
+def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
+    """Like ``load_plans`` but never raises for bad input: problems are in ``.findings``."""
+    files = discover(paths_or_dir)
+    findings: list[Finding] = []
+    if not files:
+        findings.append(Finding("error", "no_files", f"no .xlsx or .csv files found in {paths_or_dir}"))
+    try:
+        candidates = _candidates(files, layouts)
+    except ReportlibError as exc:
+        return _assemble([], [], [Finding("error", "unknown_layout", exc.message, exc.location)], [])
+    actions, updates, sources = [], [], []
+    for path in files:
+        try:
+            source = open_source(path)
+        except ReportlibError as exc:
+            findings.append(Finding("error", "unreadable_file", exc.message, exc.location))
+            continue
+        reader = SheetReader(source, candidates, forced=layouts is not None, max_rows=max_rows)
+        file_actions, file_updates, file_findings, file_sheets = reader.read()
+        actions += file_actions
+        updates += file_updates
+        findings += file_findings
+        sources += file_sheets
+    return _assemble(actions, updates, findings, sources)
+
+
+def _candidates(files, layouts) -> list:
+    folders = {p.parent for p in files}
+    known = layouts_mod.available(sorted(folders))
+    if layouts is None:
+        return list(known.values())
+    specs = layouts if isinstance(layouts, (list, tuple)) else [layouts]
+    return [layouts_mod.resolve(spec, known) for spec in specs]
+
+
+def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding], sources: list[dict]) -> Plans:
+    actions_df = pd.DataFrame(actions, columns=ACTION_COLUMNS)
+    findings = findings + _duplicate_ids(actions_df)
+    actions_df["theme"] = actions_df["theme"].astype("Int64")
+    actions_df["target_recurring"] = actions_df["target_recurring"].astype("boolean")
+    for col in ("target_date", "revised_target_date"):
+        actions_df[col] = pd.to_datetime(actions_df[col])
+    updates_df = pd.DataFrame(updates, columns=[c for c in UPDATE_COLUMNS if c not in ("status", "status_source")])
+    updates_df["snapshot_date"] = pd.to_datetime(updates_df["snapshot_date"])
+    updates_df["source_row"] = updates_df["source_row"].astype("Int64")
+    from .status import classify  # the status stage; imported here to keep load importable alone
+
+    updates_df = classify(updates_df)[UPDATE_COLUMNS]
+    sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "header_row", "actions"])
+    return Plans(actions_df, updates_df, findings, sources_df)
+
+
+def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:
+    from .errors import Location
+
+    found = []
+    dupes = actions[actions["action_id"].duplicated(keep=False)]
+    for action_id, group in dupes.groupby("action_id", sort=False):
+        places = "; ".join(f"{r.source_file} sheet '{r.source_sheet}' row {r.source_rows}" for r in group.itertuples())
+        first = group.iloc[0]
+        found.append(Finding(
+            "error", "duplicate_id",
+            f"action id {action_id} is used {len(group)} times ({places}); each action needs its own id",
+            Location(first["source_file"], first["source_sheet"], int(str(first["source_rows"]).split("-")[0]), None),
+        ))
+    return found
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -25,9 +26,19 @@ _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "re
              "internal_columns"}
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+@lru_cache(maxsize=65536)
+def _normalise(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
+
+
 def normalise_header(text) -> str:
     """Header text reduced to letters and digits: "Respons ible  Officer " -> "responsibleofficer"."""
-    return re.sub(r"[^0-9a-z]", "", str(text).lower()) if text is not None else ""
+    if text is None or text == "":
+        return ""
+    return _normalise(text if isinstance(text, str) else str(text))
 
 
 @dataclass(frozen=True)

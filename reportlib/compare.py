@@ -1,0 +1,92 @@
+"""What changed since the last snapshot, councils side by side, and assessment years compared."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .kloe import label as kloe_label
+from .progress import progress, summarise
+
+# How far along each status is; "gone backwards" means a lower rank than last time.
+_RANK = {"planned": 1, "in_progress": 2, "complete": 3}
+CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "no_update_this_time")
+
+
+def snapshots(plans) -> pd.DataFrame:
+    """The dated snapshots in the plans, oldest first (snapshot, snapshot_date, updates)."""
+    grouped = plans.updates.groupby(["snapshot", "snapshot_date"]).size().rename("updates").reset_index()
+    return grouped.sort_values("snapshot_date").reset_index(drop=True)
+
+
+def previous_snapshot_date(plans, as_of) -> pd.Timestamp | None:
+    """The date of the snapshot before the latest one on or before ``as_of`` (None if there is none)."""
+    dates = sorted(d for d in snapshots(plans)["snapshot_date"].unique() if d <= pd.Timestamp(as_of))
+    return pd.Timestamp(dates[-2]) if len(dates) >= 2 else None
+
+
+def changes(plans, before, after, **progress_options) -> pd.DataFrame:
+    """Actions that changed between two dates: newly complete, newly overdue, gone backwards,
+    or with no update at the latest snapshot. One row per action and change."""
+    then = progress(plans, before, **progress_options).actions.set_index("action_id")
+    now = progress(plans, after, **progress_options).actions.set_index("action_id")
+    then = then.reindex(now.index)
+    was = then["status"].fillna("no_update")
+    rank_then, rank_now = was.map(_RANK), now["status"].map(_RANK)
+    reported_now = now["latest_snapshot"].notna() & (now["latest_snapshot"] != then["latest_snapshot"])
+    flags = {
+        "newly_complete": (now["status"] == "complete") & (was != "complete"),
+        "newly_overdue": (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue"),
+        "gone_backwards": rank_now.notna() & rank_then.notna() & (rank_now < rank_then),
+        "no_update_this_time": reported_now & ~now["updated_latest"].astype(bool) & ~now["status"].isin(["complete", "no_action"]),
+    }
+    rows = []
+    for change, mask in flags.items():
+        picked = now[mask.fillna(False)]
+        rows.append(pd.DataFrame({
+            "action_id": picked.index, "change": change,
+            "council_code": picked["council_code"].values, "kloe": picked["kloe"].values,
+            "owner": picked["owner"].values, "action": picked["action"].values,
+            "status_before": was[mask.fillna(False)].values, "status_now": picked["status"].values,
+            "days_overdue": picked["days_overdue"].values, "latest_text": picked["status_text"].values,
+        }))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return out.sort_values(["change", "action_id"], key=lambda s: s.map(CHANGES.index) if s.name == "change" else s,
+                           ignore_index=True)
+
+
+def compare_councils(actions: pd.DataFrame) -> pd.DataFrame:
+    """Councils side by side by KLOE: actions, % complete, overdue, share of High priority.
+
+    A council with no progress updates yet shows "no updates" rather than 0% complete.
+    """
+    table = summarise(actions, ["council_code", "kloe"])
+    table["kloe_label"] = table["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
+    table["complete_text"] = [
+        "no updates" if pd.isna(p) else f"{p:.0f}% ({c}/{n})"
+        for p, c, n in zip(table["pct_complete"], table["complete"], table["actions"])
+    ]
+    return table[["council_code", "kloe", "kloe_label", "actions", "complete", "pct_complete", "complete_text",
+                  "overdue", "high_priority", "pct_high"]]
+
+
+def compare_assessments(actions: pd.DataFrame, council_code: str) -> dict[str, pd.DataFrame]:
+    """One council's assessment years: actions per KLOE per year, KLOEs recurring in every
+    year, and actions carried forward (an earlier item with a linked later action)."""
+    mine = actions[actions["council_code"] == council_code]
+    per_kloe = pd.crosstab(mine["kloe"].fillna("(none)"), mine["assessment"])
+    per_kloe.index = [kloe_label(k if k != "(none)" else None) for k in per_kloe.index]
+    per_kloe.columns = [str(c) for c in per_kloe.columns]
+    years = list(per_kloe.columns)
+    recurring = per_kloe[(per_kloe > 0).all(axis=1)] if len(years) > 1 else per_kloe.iloc[0:0]
+    linked = mine[mine["linked_action_id"].notna()]
+    earlier = linked[linked["assessment"] == min(years)] if years else linked
+    later = mine.set_index("action_id")
+    carried = pd.DataFrame({
+        "action_id": earlier["action_id"].values,
+        "kloe": earlier["kloe"].values,
+        "earlier_action": earlier["action"].values,
+        "earlier_status": earlier["status"].values if "status" in earlier else None,
+        "later_action_id": earlier["linked_action_id"].values,
+        "later_action": later.reindex(earlier["linked_action_id"])["action"].values,
+    })
+    return {"per_kloe": per_kloe.rename_axis("KLOE").reset_index(), "recurring": recurring.rename_axis("KLOE").reset_index(),
+            "carried_forward": carried}

@@ -23,6 +23,14 @@ def previous_snapshot_date(plans, as_of) -> pd.Timestamp | None:
     return pd.Timestamp(dates[-2]) if len(dates) >= 2 else None
 
 
+def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
+    """``changes`` between the previous snapshot and ``as_of`` (empty when there is no earlier snapshot)."""
+    before = previous_snapshot_date(plans, as_of)
+    if before is None:
+        return changes(plans, as_of, as_of, **progress_options).iloc[0:0]
+    return changes(plans, before, as_of, **progress_options)
+
+
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     """Actions that changed between two dates: newly complete, newly overdue, gone backwards,
     or with no update at the latest snapshot. One row per action and change."""

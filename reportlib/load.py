@@ -53,6 +53,12 @@ class Plans:
         rows = [f.as_dict() for f in self.findings]
         return pd.DataFrame(rows, columns=["severity", "code", "message", "file", "sheet", "row", "column"])
 
+    def council(self, council_code: str) -> "Plans":
+        """The same plans cut down to one council (findings and sources kept whole)."""
+        actions = self.actions[self.actions["council_code"] == council_code].reset_index(drop=True)
+        updates = self.updates[self.updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
+        return Plans(actions, updates, self.findings, self.sources)
+
     def __repr__(self) -> str:
         return (f"Plans({len(self.actions)} actions, {len(self.updates)} updates, "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings)")

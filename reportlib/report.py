@@ -1,0 +1,141 @@
+"""Report pieces for notebooks: each call returns one thing to show (a safe table or text).
+
+Notebooks stay a list of calls: ``report.headline(p)``, ``report.overdue_table(p)``...
+Text from spreadsheets reaches the page only through ``reportlib.tables`` (escaped,
+or allow-list cleaned for the free-text columns that may hold lists and links).
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .kloe import label as kloe_label
+from .tables import SafeTable, table
+
+__all__ = ["table"]  # re-exported so notebooks need only `report`
+
+STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned": "Planned",
+                "no_action": "No action (declined/superseded)", "no_update": "No update",
+                "needs_review": "Needs review"}
+TIMELINESS_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
+CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
+                "gone_backwards": "Status gone backwards", "no_update_this_time": "No update this time"}
+FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text")
+
+
+def _readable(actions: pd.DataFrame) -> pd.DataFrame:
+    out = actions.copy()
+    out["kloe_label"] = out["kloe"].map(lambda k: kloe_label(k if isinstance(k, str) else None))
+    out["status_word"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
+    if "timeliness" in out:
+        out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
+    return out
+
+
+def text(markdown_like: str) -> SafeTable:
+    """A paragraph of text built from figures; escaped like any other text."""
+    return SafeTable(f"<p>{html.escape(markdown_like)}</p>")
+
+
+def headline(progress, council_code: str | None = None) -> SafeTable:
+    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review."""
+    acts = progress.actions if council_code is None else progress.actions[progress.actions["council_code"] == council_code]
+    n = len(acts)
+    count = lambda col, val: int((acts[col] == val).sum())  # noqa: E731
+    late = acts[acts["timeliness"] == "overdue"]
+    longest = f"{int(late['days_overdue'].max())} days" if len(late) else "–"
+    pct = f"{100 * count('status', 'complete') / n:.0f}%" if n else "–"
+    rows = pd.DataFrame([
+        ("Actions in the plan", n),
+        ("Complete", f"{count('status', 'complete')} ({pct})"),
+        ("In progress", count("status", "in_progress")),
+        ("Planned (a date given, no progress reported)", count("status", "planned")),
+        ("Overdue (not complete, target passed)", len(late)),
+        ("Longest overdue", longest),
+        ("No update yet", count("status", "no_update")),
+        ("Needs review (update text not understood)", count("status", "needs_review")),
+    ], columns=["Measure", "Figure"])
+    return table(rows, caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
+
+
+def summary_table(summary: pd.DataFrame, by: str, caption: str) -> SafeTable:
+    """A ``Progress.summary`` frame with readable headings."""
+    frame = summary.copy()
+    if by == "kloe":
+        frame[by] = frame[by].map(lambda k: kloe_label(k if k != "(none)" else None))
+    frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
+    headings = {by: by.replace("_", " ").capitalize() if by != "kloe" else "KLOE", "actions": "Actions",
+                "complete": "Complete", "in_progress": "In progress", "planned": "Planned",
+                "no_update": "No update", "needs_review": "Needs review", "overdue": "Overdue",
+                "pct_complete": "% complete"}
+    return table(frame, headings, caption=caption)
+
+
+def overdue_table(progress, audience: str = "internal") -> SafeTable:
+    """Overdue actions, longest overdue first, with their original and revised targets."""
+    late = _readable(progress.overdue())
+    if late.empty:
+        return text("No action is overdue at this date.")
+    return table(late, {"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+                        "target_text": "Target as written", "target_date": "Target date",
+                        "revised_target_date": "Revised target", "days_overdue": "Days overdue",
+                        "status_word": "Status", "rag": "RAG"},
+                 rich=["action"], caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}")
+
+
+def changes_table(changes: pd.DataFrame) -> SafeTable:
+    """What changed since the last snapshot, grouped by kind of change."""
+    if changes.empty:
+        return text("No changes since the previous snapshot.")
+    frame = changes.copy()
+    frame["change"] = frame["change"].map(CHANGE_WORDS)
+    frame["status_before"] = frame["status_before"].map(STATUS_WORDS)
+    frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
+    return table(frame, {"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
+                         "action": "Action", "status_before": "Before", "status_now": "Now",
+                         "days_overdue": "Days overdue", "latest_text": "Latest update"},
+                 rich=["action", "latest_text"], caption="Changes since the previous snapshot")
+
+
+def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> SafeTable:
+    """The full action table: every action with its status, timeliness, RAG and latest update.
+
+    ``hidden`` columns (those a council marks internal) are left out when ``audience`` is external.
+    """
+    frame = _readable(progress.actions).sort_values(["council_code", "kloe", "action_id"], na_position="last")
+    columns = {"action_id": "ID", "kloe_label": "KLOE", "priority": "Priority", "recommendation": "Recommendation",
+               "action": "Action", "owner": "Owner", "target_text": "Target", "revised_target_date": "Revised target",
+               "status_word": "Status", "timeliness_word": "Timeliness", "rag": "RAG", "status_text": "Latest update"}
+    if audience == "external":
+        columns = {k: v for k, v in columns.items() if k not in set(hidden)}
+    if frame["priority"].isna().all():
+        columns.pop("priority")
+    rich = [c for c in columns if c in FREE_TEXT]
+    return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}")
+
+
+def findings_table(plans) -> SafeTable:
+    """Every validation finding, errors first, with where it was found."""
+    frame = plans.findings_frame()
+    if frame.empty:
+        return text("No findings: every sheet read cleanly.")
+    frame = frame.sort_values(["severity", "file", "sheet", "row"], na_position="last")
+    return table(frame, {"severity": "Severity", "file": "File", "sheet": "Sheet", "row": "Row",
+                         "column": "Column", "message": "Finding"}, caption=f"{len(frame)} findings")
+
+
+def sources_table(plans) -> SafeTable:
+    """The sheets read, with their layout and SHA-256."""
+    return table(plans.sources, {"file": "File", "sheet": "Sheet", "layout": "Layout", "header_row": "Header row",
+                                 "actions": "Actions", "sha256": "SHA-256"}, caption="Sheets read")
+
+
+def review_table(plans) -> SafeTable:
+    """Updates whose text no rule understood: shown to the reader, never guessed."""
+    frame = plans.updates[plans.updates["status"] == "needs_review"]
+    if frame.empty:
+        return text("Every update was classified by a rule or a stated status.")
+    return table(frame, {"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
+                         "source_file": "File", "source_row": "Row", "source_column": "Column"},
+                 rich=["text"], caption=f"{len(frame)} updates that need a person to read them")

@@ -137,7 +137,9 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions["updated_latest"] = actions["updated_latest"].astype("boolean").fillna(False)
     actions = _timeliness(actions, as_of, due_soon_days)
     actions["rag"] = rag(actions, rag_rule)
-    return Progress(as_of, actions.reset_index(drop=True), dated)
+    actions = actions.reset_index(drop=True)
+    actions.attrs["as_of"] = as_of  # charts name the date in titles and alt text
+    return Progress(as_of, actions, dated)
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:

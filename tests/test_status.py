@@ -1,0 +1,394 @@
+"""Tests for reportlib.status: small frames built here, plus the hand-labelled accuracy check.
+
+Run ``pytest tests/test_status.py -s`` to see the measured agreement and every miss.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportlib import status
+from reportlib.status import STATUSES, RuleTableError, classify, load_rules, load_stated_map
+
+LABELLED = Path(__file__).parent / "data" / "labelled_updates.csv"
+# Dates of the snapshots in the labelled file. SDDC's plan has no progress columns:
+# its "Implementation details" are labelled as one update, written around January
+# 2010 (the text still speaks of January 2010 as to come).
+SNAPSHOT_DATES = {
+    "December 2009": "2009-12-31",
+    "March 2010": "2010-03-31",
+    "July 2010": "2010-07-31",
+    "Action Plan 2010": "2010-01-01",
+}
+PROVENANCE = ["source_file", "source_sheet", "source_row", "source_column"]
+
+
+def updates(*rows, stated=None) -> pd.DataFrame:
+    """An updates frame from (action_id, snapshot, text) rows, in that order."""
+    frame = pd.DataFrame(rows, columns=["action_id", "snapshot", "text"])
+    frame["snapshot_date"] = pd.to_datetime(frame["snapshot"].map(SNAPSHOT_DATES))
+    frame["stated_status"] = pd.Series(stated if stated is not None else [pd.NA] * len(frame), dtype="string")
+    frame["source_file"] = "plan.xlsx"
+    frame["source_sheet"] = "Sheet1"
+    frame["source_row"] = pd.array(range(2, len(frame) + 2), dtype="Int64")
+    frame["source_column"] = frame["snapshot"] + " update"
+    return frame[["action_id", "snapshot", "snapshot_date", "text", "stated_status", *PROVENANCE]]
+
+
+def one(text, snapshot="July 2010"):
+    """(status, status_source) of a single update."""
+    row = classify(updates(("A1", snapshot, text))).iloc[0]
+    return row["status"], row["status_source"]
+
+
+# ------------------------------------------------------------ stated status
+
+def test_stated_status_wins_over_text():
+    out = classify(updates(("A1", "July 2010", "Completed"), ("A2", "July 2010", "Ongoing"),
+                           stated=["Behind schedule", "Achieved"]))
+    assert list(out["status"]) == ["in_progress", "complete"]
+    assert list(out["status_source"]) == ["stated", "stated"]
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("On track", "in_progress"), ("on-track", "in_progress"), ("BEHIND SCHEDULE", "in_progress"),
+    ("Delayed", "in_progress"), ("Superseded", "no_action"), ("Achieved", "complete"),
+    ("Complete", "complete"), ("Completed.", "complete"), ("Done", "complete"),
+    ("Not started", "planned"), ("No further update", "no_update"),
+])
+def test_stated_map(word, expected):
+    out = classify(updates(("A1", "July 2010", "whatever the text says"), stated=[word]))
+    assert (out.loc[0, "status"], out.loc[0, "status_source"]) == (expected, "stated")
+
+
+def test_unknown_stated_word_needs_review():
+    out = classify(updates(("A1", "July 2010", "Completed"), stated=["Amber"]))
+    assert (out.loc[0, "status"], out.loc[0, "status_source"]) == ("needs_review", "stated")
+
+
+def test_stated_map_can_be_given_as_a_mapping():
+    out = classify(updates(("A1", "July 2010", ""), stated=["Green"]), stated_map={"green": "complete"})
+    assert (out.loc[0, "status"], out.loc[0, "status_source"]) == ("complete", "stated")
+
+
+def test_blank_stated_status_leaves_the_text_to_decide():
+    out = classify(updates(("A1", "July 2010", "Ongoing"), stated=["  "]))
+    assert out.loc[0, "status_source"] == "in_progress.leading_word"
+
+
+def test_shipped_stated_map_uses_the_vocabulary():
+    assert set(load_stated_map().values()) <= set(STATUSES)
+
+
+# ------------------------------------------------------------ references
+
+def test_as_above_follows_a_chain():
+    out = classify(updates(
+        ("A1", "March 2010", "Report being issued to May Executive."),
+        ("A2", "March 2010", "As above."),
+        ("A3", "March 2010", "See above"),
+        ("A4", "March 2010", "AS ABOVE"),
+    ))
+    assert list(out["status"]) == ["in_progress"] * 4
+    assert list(out["status_source"]) == ["in_progress.being", "reference", "reference", "reference"]
+
+
+def test_as_above_looks_within_the_same_snapshot():
+    out = classify(updates(
+        ("A1", "March 2010", "Achieved"),
+        ("A1", "July 2010", "Ongoing"),
+        ("A2", "March 2010", "As above."),
+        ("A2", "July 2010", "As above."),
+    ))
+    assert list(out["status"]) == ["complete", "in_progress", "complete", "in_progress"]
+
+
+def test_as_above_does_not_cross_into_another_sheet():
+    frame = updates(("A1", "July 2010", "Achieved"), ("B1", "July 2010", "As above"))
+    frame.loc[1, "source_sheet"] = "Other plan"
+    out = classify(frame)
+    assert (out.loc[1, "status"], out.loc[1, "status_source"]) == ("needs_review", "reference")
+
+
+def test_as_above_on_the_first_row_cannot_be_resolved():
+    out = classify(updates(("A1", "July 2010", "As above."), ("A2", "July 2010", "As above.")))
+    assert list(out["status"]) == ["needs_review", "needs_review"]
+    assert list(out["status_source"]) == ["reference", "reference"]
+
+
+def test_reference_to_a_named_snapshot():
+    out = classify(updates(
+        ("A1", "March 2010", "Partnerships have been risk-assessed across the organisation."),
+        ("A2", "March 2010", "Process being put in place."),
+        ("A1", "July 2010", "As March 2010 update."),
+        ("A2", "July 2010", "As detailed at March 2010"),
+    ))
+    assert list(out["status"]) == ["complete", "in_progress", "complete", "in_progress"]
+    assert list(out["status_source"][2:]) == ["reference", "reference"]
+
+
+def test_a_reference_that_says_more_is_still_decided_by_the_reference():
+    out = classify(updates(
+        ("A1", "March 2010", "Process being put in place."),
+        ("A1", "July 2010", "As March 2010 update. Process appears to be working well, and is complete."),
+    ))
+    assert (out.loc[1, "status"], out.loc[1, "status_source"]) == ("in_progress", "reference")
+
+
+def test_named_snapshot_that_does_not_exist_needs_review():
+    out = classify(updates(
+        ("A1", "March 2010", "Achieved"),
+        ("A1", "July 2010", "As March 2011 update."),
+        ("A2", "July 2010", "As March 2010 update."),  # A2 has no March 2010 update
+    ))
+    assert list(out["status"][1:]) == ["needs_review", "needs_review"]
+    assert list(out["status_source"][1:]) == ["reference", "reference"]
+
+
+def test_named_snapshot_reference_chains_through_another_reference():
+    out = classify(updates(
+        ("A1", "March 2010", "Ongoing"),
+        ("A2", "March 2010", "As above."),
+        ("A2", "July 2010", "As March 2010 update."),
+    ))
+    assert out.loc[2, "status"] == "in_progress"
+
+
+def test_no_change_keeps_the_previous_position():
+    out = classify(updates(
+        ("A1", "December 2009", "No action"),
+        ("A1", "March 2010", "Proposed no action."),
+        ("A1", "July 2010", "No change"),
+        ("A2", "December 2009", "No change"),  # nothing before it
+    ))
+    assert list(out["status"]) == ["no_action", "no_action", "no_action", "needs_review"]
+    assert list(out["status_source"][2:]) == ["reference", "reference"]
+
+
+def test_mentions_of_other_updates_are_not_references():
+    # A sentence that mentions March 2010 is not "as March 2010 update"; "(see report ...)" is not "see above".
+    assert one("Report has now been issued. Actions will be addressed as detailed at March 2010.")[1] != "reference"
+    assert one("New approach has been developed and will commence in Sept 2010 (see report to SMT June 2010)")[1] != "reference"
+
+
+def test_references_reportlib_cannot_follow_need_review():
+    assert one("See previous but one point") == ("needs_review", "reference")
+
+
+# ------------------------------------------------------------ text rules
+
+@pytest.mark.parametrize("text, snapshot, expected", [
+    ("On aging", "July 2010", "in_progress"),
+    ("Reviewed on on- going basis by SFM", "July 2010", "in_progress"),
+    ("On-going", "December 2009", "in_progress"),
+    ("Januray 2010", "December 2009", "planned"),
+    ("Nov/Dev 2009", "December 2009", "planned"),
+])
+def test_misspellings_are_tolerated(text, snapshot, expected):
+    assert one(text, snapshot)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("On- going", "ongoing"), ("on going", "ongoing"), ("On-going.", "ongoing."), ("On aging", "ongoing"),
+    ("joined- up  arrangements", "joined-up arrangements"), ("CMT - HoF", "cmt - hof"),
+    ("Nov/Dev 2009", "nov/dec 2009"), ("\u2022 Under way", "underway"), ("It\u2019s done", "it's done"),
+])
+def test_normalised_text(text, expected):
+    assert load_rules().normalised(text) == expected
+
+
+@pytest.mark.parametrize("text, snapshot, expected", [
+    ("March 2010", "December 2009", "planned"),
+    ("March 2010 and ongoing", "December 2009", "planned"),
+    ("June 2010, ahead of 2009/10 closedown", "December 2009", "planned"),
+    ("Phase 1 by Jan 2010", "December 2009", "planned"),
+    ("Revisit in May 2010 as part of service planning framework", "December 2009", "planned"),
+    ("November 2009 onwards", "December 2009", "in_progress"),   # begun before the snapshot
+    ("Implemented by Feb '10", "December 2009", "planned"),      # a target ...
+    ("Completed by March 2010.", "July 2010", "complete"),       # ... or a report, by the snapshot date
+    ("March 2010", "July 2010", "needs_review"),                 # a bare date already passed says nothing
+])
+def test_dates_read_against_the_snapshot(text, snapshot, expected):
+    assert one(text, snapshot)[0] == expected
+
+
+def test_a_date_without_a_snapshot_date_reads_as_a_target():
+    frame = updates(("A1", "December 2009", "March 2010")).drop(columns="snapshot_date")
+    assert classify(frame).loc[0, "status"] == "planned"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ongoing", "in_progress"),
+    ("Being progressed by fees and charges review.", "in_progress"),
+    ("Planning for this is underway", "in_progress"),
+    ("Project has commenced", "in_progress"),
+    ("Achieved", "complete"),
+    ("Completed", "complete"),
+    ("Arrangements in place.", "complete"),
+    ("Quarterly reports have been submitted to SMT.", "complete"),
+    ("No action", "no_action"),
+    ("Propose no action. Role of targets is being reviewed", "no_action"),
+    ("Proposed no action.", "no_action"),
+    ("Superseded by the new Corporate Business Plan", "no_action"),
+    ("It is not intended to do this at present", "no_action"),
+    ("No further update", "no_update"),
+    # the careful cases
+    ("Action being completed to implement revised pay structure in June 2010.", "in_progress"),
+    ("Process being put in place whereby registers are scrutinised", "in_progress"),
+    ("The revised approach will be in place from the 1 April 2010.", "planned"),
+    ("Testing continuing, but our approach needs a complete revision.", "in_progress"),
+    ("The report has been delayed to September.", "in_progress"),
+    ("There has been a delay.", "needs_review"),
+    ("New approach has been developed and will commence in Sept 2010", "in_progress"),
+    ("Karen, does this need a Core Brief item? Completed.", "needs_review"),
+])
+def test_rules(text, expected):
+    assert one(text)[0] == expected
+
+
+def test_blank_text_is_no_update():
+    frame = updates(("A1", "July 2010", ""), ("A2", "July 2010", "   \n "), ("A3", "July 2010", None))
+    out = classify(frame)
+    assert list(out["status"]) == ["no_update"] * 3
+    assert list(out["status_source"]) == ["blank"] * 3
+
+
+def test_text_no_rule_understands_needs_review():
+    assert one("Presentation/report") == ("needs_review", "unmatched")
+
+
+def test_status_source_names_the_rule():
+    rule_ids = {r.id for r in load_rules().rules}
+    status_, source = one("Significant improvements achieved for Repairs turn round times")
+    assert (status_, source) == ("complete", "complete.achieved") and source in rule_ids
+
+
+# ------------------------------------------------------------ the frame contract
+
+def test_input_frame_is_not_mutated():
+    frame = updates(("A1", "March 2010", "Ongoing"), ("A2", "March 2010", "As above."), stated=[pd.NA, "On track"])
+    before = frame.copy(deep=True)
+    out = classify(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert "status" not in frame.columns and out is not frame
+
+
+def test_provenance_columns_pass_through_untouched():
+    frame = updates(("A1", "March 2010", "Ongoing"), ("A2", "July 2010", "As above."))
+    frame.index = [10, 20]
+    out = classify(frame)
+    assert list(out.columns) == list(frame.columns) + ["status", "status_source"]
+    pd.testing.assert_frame_equal(out[frame.columns], frame)
+
+
+def test_empty_frame_gives_empty_frame_with_the_two_columns():
+    out = classify(updates().iloc[0:0])
+    assert len(out) == 0
+    assert {"status", "status_source"} <= set(out.columns)
+
+
+def test_every_status_is_in_the_vocabulary():
+    frame = pd.read_csv(LABELLED, keep_default_na=False, dtype=str)
+    out = classify(labelled_updates(frame))
+    assert set(out["status"]) <= set(STATUSES)
+
+
+# ------------------------------------------------------------ the rule table as data
+
+def test_shipped_rules_are_well_formed():
+    table = load_rules()
+    assert table.rules and all(r.status in STATUSES and r.why for r in table.rules)
+    assert len({r.id for r in table.rules}) == len(table.rules)
+
+
+def test_bad_rule_file_names_the_rule(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - {id: x.one, status: finished, pattern: 'done', why: 'w'}\n")
+    with pytest.raises(RuleTableError, match="x.one") as info:
+        load_rules(path)
+    assert info.value.location.file == str(path)
+    path.write_text("rules:\n  - {id: x.two, status: complete, pattern: 'done(', why: 'w'}\n")
+    with pytest.raises(RuleTableError, match="x.two.*does not compile"):
+        load_rules(path)
+
+
+def test_a_custom_rule_table(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "macros: {word: 'fin(?:ished)?'}\n"
+        "rules:\n"
+        "  - {id: complete.fin, status: complete, pattern: '\\b{word}\\b', why: 'house style'}\n"
+        "  - {id: planned.Caps, status: planned, pattern: 'SOON', why: 'capitals still match'}\n"
+    )
+    out = classify(updates(("A1", "July 2010", "Fin."), ("A2", "July 2010", "Soon")), rules=path)
+    assert list(out["status_source"]) == ["complete.fin", "planned.Caps"]
+
+
+def test_classifies_60000_updates_quickly():
+    labelled = pd.read_csv(LABELLED, keep_default_na=False, dtype=str)
+    reps = 60_000 // len(labelled) + 1
+    big = pd.concat([labelled_updates(labelled)] * reps, ignore_index=True).iloc[:60_000]
+    big["action_id"] = big["action_id"] + "-" + (big.index // len(labelled)).astype(str)
+    big["source_file"] = "copy" + (big.index // len(labelled)).astype(str)
+    table, stated = load_rules(), load_stated_map()
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        out = classify(big, table, stated)
+        best = min(best, time.perf_counter() - start)
+    print(f"\nclassified {len(out)} updates in {best:.3f} s")
+    assert len(out) == 60_000
+    assert best < 1.0
+
+
+# ------------------------------------------------------------ measured accuracy
+
+def labelled_updates(labelled: pd.DataFrame) -> pd.DataFrame:
+    """The hand-labelled rows as an updates frame (action_ref is the action_id)."""
+    frame = pd.DataFrame({
+        "action_id": labelled["action_ref"],
+        "snapshot": labelled["snapshot"],
+        "snapshot_date": pd.to_datetime(labelled["snapshot"].map(SNAPSHOT_DATES)),
+        "text": labelled["text"],
+        "stated_status": pd.Series(pd.NA, index=labelled.index, dtype="string"),
+        "source_file": labelled["council_code"],
+        "source_sheet": "labelled",
+        "source_row": pd.array(range(2, len(labelled) + 2), dtype="Int64"),
+        "source_column": labelled["snapshot"],
+    })
+    return frame
+
+
+def test_agreement_with_hand_labels():
+    labelled = pd.read_csv(LABELLED, keep_default_na=False, dtype=str)
+    assert len(labelled) >= 60 and set(labelled["expected_status"]) <= set(STATUSES)
+    out = classify(labelled_updates(labelled))
+    agree = out["status"] == labelled["expected_status"]
+    written = labelled["text"].str.strip() != ""
+    committed = out["status"] != "needs_review"
+    print(f"\nstatus agreement with hand labels: {agree.mean():.1%} ({agree.sum()}/{len(agree)}); "
+          f"excluding blank cells {agree[written].mean():.1%} ({agree[written].sum()}/{written.sum()}); "
+          f"where the classifier committed to a status it was right {agree[committed].mean():.1%} "
+          f"({agree[committed].sum()}/{committed.sum()})")
+    for i in labelled.index[~agree]:
+        print(f"  MISS {labelled.at[i, 'action_ref']} [{labelled.at[i, 'snapshot']}] "
+              f"expected {labelled.at[i, 'expected_status']}, got {out.at[i, 'status']} "
+              f"(rule {out.at[i, 'status_source']}): {labelled.at[i, 'text']!r}")
+    assert agree.mean() >= 0.90
+
+
+def test_fast_search_finds_what_re_finds():
+    """The leading-\\b shortcut in status._Finder must not change any match."""
+    table = load_rules()
+    texts = table.normalised_all(pd.read_csv(LABELLED, keep_default_na=False, dtype=str)["text"])
+    texts += ["as above", "xas above", "on track", "ab|cd", "- on going -", "being"]
+    for rule in [*table.rules, *table.references]:
+        for text in texts:
+            fast, slow = rule.finder.search(text), rule.pattern.search(text)
+            assert (fast and fast.span()) == (slow and slow.span()), (rule.id, text)
+    for finder, replace in table._substitutions:
+        for text in texts:
+            assert finder.sub(replace, text) == finder.pattern.sub(replace, text)

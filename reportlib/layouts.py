@@ -233,27 +233,33 @@ def resolve(spec, known: dict[str, Layout]) -> Layout:
     raise LayoutError(f"unknown layout '{spec}' (known layouts: {', '.join(sorted(known)) or 'none'})")
 
 
-def find_header(rows: list[list], layout: Layout) -> tuple[int, dict[str, int], list[str]] | None:
-    """Locate the header row: (row index, {key: column index}, missing required keys).
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Where a layout's header row is: its index, the column of each key, what is missing or doubled."""
 
-    Returns the row matching the most of the layout's headers among the first
-    ``header_search_rows`` rows, or None when no row matches any required header.
+    index: int
+    positions: dict[str, int]
+    missing: list[str]
+    doubled: dict[str, list[int]]
+
+
+def find_header(rows: list[list], layout: Layout) -> HeaderMatch | None:
+    """Locate the header row among the first ``header_search_rows`` rows.
+
+    The row matching the most required headers wins (then the most headers of any
+    kind); None when no row matches any required header.
     """
     wanted = {key: {normalise_header(n) for n in names} for key, names in layout.headers().items()}
     required = layout.required_headers()
     best = None
     for index, row in enumerate(rows[: layout.header_search_rows]):
         cells = [normalise_header(c) for c in row]
-        positions = {}
-        for key, names in wanted.items():
-            for col, cell in enumerate(cells):
-                if cell and cell in names:
-                    positions[key] = col
-                    break
+        found = {key: [col for col, cell in enumerate(cells) if cell and cell in names] for key, names in wanted.items()}
+        positions = {key: cols[0] for key, cols in found.items() if cols}
         hits = sum(1 for k in required if k in positions)
-        if hits and (best is None or hits > best[0] or (hits == best[0] and len(positions) > len(best[2]))):
-            best = (hits, index, positions)
+        if hits and (best is None or (hits, len(positions)) > (best[0], len(best[2]))):
+            best = (hits, index, positions, {k: cols for k, cols in found.items() if len(cols) > 1})
     if best is None:
         return None
-    _, index, positions = best
-    return index, positions, [k for k in required if k not in positions]
+    _, index, positions, doubled = best
+    return HeaderMatch(index, positions, [k for k in required if k not in positions], doubled)

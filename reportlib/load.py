@@ -53,6 +53,12 @@ class Plans:
         rows = [f.as_dict() for f in self.findings]
         return pd.DataFrame(rows, columns=["severity", "code", "message", "file", "sheet", "row", "column"])
 
+    @property
+    def internal_columns(self) -> tuple[str, ...]:
+        """Columns a council's layout marks internal: left out of reports for external readers."""
+        names = {n for cell in self.sources.get("internal_columns", []) for n in str(cell).split(",") if n}
+        return tuple(sorted(names))
+
     def council(self, council_code: str) -> "Plans":
         """The same plans cut down to one council (findings and sources kept whole)."""
         actions = self.actions[self.actions["council_code"] == council_code].reset_index(drop=True)
@@ -125,7 +131,8 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     from .status import classify  # the status stage; imported here to keep load importable alone
 
     updates_df = classify(updates_df)[UPDATE_COLUMNS]
-    sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "header_row", "actions"])
+    sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "header_row", "actions",
+                                                "internal_columns"])
     return Plans(actions_df, updates_df, findings, sources_df)
 
 

@@ -21,7 +21,17 @@ STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned":
 TIMELINESS_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
 CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
                 "gone_backwards": "Status gone backwards", "no_update_this_time": "No update this time"}
-FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text")
+FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text", "earlier_action", "later_action")
+# A layout's internal_columns names canonical columns; "updates" stands for the update text.
+_ALIASES = {"updates": ("status_text", "latest_text", "text")}
+
+
+def shown(columns: dict, audience: str, hidden=()) -> dict:
+    """``columns`` less those marked internal, when the report goes to an external audience."""
+    if audience != "external":
+        return columns
+    drop = set(hidden) | {alias for name in hidden for alias in _ALIASES.get(name, ())}
+    return {key: label for key, label in columns.items() if key not in drop}
 
 
 def _readable(actions: pd.DataFrame) -> pd.DataFrame:
@@ -72,19 +82,20 @@ def summary_table(summary: pd.DataFrame, by: str, caption: str) -> SafeTable:
     return table(frame, headings, caption=caption)
 
 
-def overdue_table(progress, audience: str = "internal") -> SafeTable:
+def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
     """Overdue actions, longest overdue first, with their original and revised targets."""
     late = _readable(progress.overdue())
     if late.empty:
         return text("No action is overdue at this date.")
-    return table(late, {"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
-                        "target_text": "Target as written", "target_date": "Target date",
-                        "revised_target_date": "Revised target", "days_overdue": "Days overdue",
-                        "status_word": "Status", "rag": "RAG"},
-                 rich=["action"], caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}")
+    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+                     "target_text": "Target as written", "target_date": "Target date",
+                     "revised_target_date": "Revised target", "days_overdue": "Days overdue",
+                     "status_word": "Status", "rag": "RAG"}, audience, hidden)
+    return table(late, columns, rich=[c for c in columns if c in FREE_TEXT],
+                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}")
 
 
-def changes_table(changes: pd.DataFrame) -> SafeTable:
+def changes_table(changes: pd.DataFrame, audience: str = "internal", hidden=()) -> SafeTable:
     """What changed since the last snapshot, grouped by kind of change."""
     if changes.empty:
         return text("No changes since the previous snapshot.")
@@ -92,10 +103,11 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
     frame["change"] = frame["change"].map(CHANGE_WORDS)
     frame["status_before"] = frame["status_before"].map(STATUS_WORDS)
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
-    return table(frame, {"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
-                         "action": "Action", "status_before": "Before", "status_now": "Now",
-                         "days_overdue": "Days overdue", "latest_text": "Latest update"},
-                 rich=["action", "latest_text"], caption="Changes since the previous snapshot")
+    columns = shown({"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
+                     "action": "Action", "status_before": "Before", "status_now": "Now",
+                     "days_overdue": "Days overdue", "latest_text": "Latest update"}, audience, hidden)
+    return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT],
+                 caption="Changes since the previous snapshot")
 
 
 def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> SafeTable:
@@ -107,8 +119,7 @@ def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> Sa
     columns = {"action_id": "ID", "kloe_label": "KLOE", "priority": "Priority", "recommendation": "Recommendation",
                "action": "Action", "owner": "Owner", "target_text": "Target", "revised_target_date": "Revised target",
                "status_word": "Status", "timeliness_word": "Timeliness", "rag": "RAG", "status_text": "Latest update"}
-    if audience == "external":
-        columns = {k: v for k, v in columns.items() if k not in set(hidden)}
+    columns = shown(columns, audience, hidden)
     if frame["priority"].isna().all():
         columns.pop("priority")
     rich = [c for c in columns if c in FREE_TEXT]

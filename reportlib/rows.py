@@ -14,8 +14,8 @@ import re
 from . import kloe as kloe_mod
 from .dates import parse_target, target_in_prose
 from .errors import Finding, Location
-from .layouts import Layout, find_header, normalise_header
-from .sources import Source, column_letter
+from .layouts import HeaderMatch, Layout, find_header, normalise_header
+from .sources import CELL_LIMIT, Source, column_letter
 
 _PRIORITIES = {"high": "High", "h": "High", "medium": "Medium", "med": "Medium", "m": "Medium",
                "low": "Low", "l": "Low"}
@@ -68,6 +68,11 @@ class SheetReader:
         if not filled:
             self._find("error", "empty", "the workbook has no data: every sheet is empty")
             return self.actions, self.updates, self.findings, self.sheets
+        for sheet, row, col, length in self.source.long_cells:
+            self._find("warning", "long_cell",
+                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
+                       f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
+                       column_letter(col))
         unmatched = []
         for name, rows in filled.items():
             if any(layout.skips(name) for layout in self.layouts):
@@ -87,19 +92,18 @@ class SheetReader:
     def _choose_layout(self, rows):
         best = None
         for layout in self.layouts:
-            found = find_header(rows, layout)
-            if found is None:
+            match = find_header(rows, layout)
+            if match is None:
                 continue
-            index, positions, missing = found
-            score = (not missing, len(positions) - len(missing))
+            score = (not match.missing, len(match.positions) - len(match.missing))
             if best is None or score > best[0]:
-                best = (score, layout, index, positions, missing)
+                best = (score, layout, match)
         if best is None:
             return None
-        _, layout, index, positions, missing = best
-        if missing and not self.forced and len(self.layouts) > 1 and len(positions) < 2:
+        _, layout, match = best
+        if match.missing and not self.forced and len(self.layouts) > 1 and len(match.positions) < 2:
             return None
-        return layout, index, positions, missing
+        return layout, match
 
     def _no_header(self, sheet, rows):
         names = ", ".join(f"'{lay.name}'" for lay in self.layouts)
@@ -111,7 +115,8 @@ class SheetReader:
                    "or add a layout file for it", sheet, 1)
 
     # -- one sheet ----------------------------------------------------------------------------
-    def _read_sheet(self, sheet, rows, layout: Layout, header_index: int, positions: dict, missing: list):
+    def _read_sheet(self, sheet, rows, layout: Layout, match: HeaderMatch):
+        header_index, positions, missing = match.index, match.positions, match.missing
         header = rows[header_index]
         headers = {key: _text(header[col]) for key, col in positions.items()}
         for key in missing:
@@ -120,7 +125,13 @@ class SheetReader:
                        f"required column '{names[0]}' ({key}) is missing from the header row "
                        f"(layout '{layout.name}'); found: {', '.join(_text(c) for c in header if _text(c))}",
                        sheet, header_index + 1)
-        if missing:
+        for key, cols in match.doubled.items():
+            where = " and ".join(column_letter(c) for c in cols)
+            self._find("error", "duplicate_header",
+                       f"header '{_text(header[cols[0]])}' appears in columns {where}; rename one so it is clear "
+                       f"which holds the {key.replace('update:', 'update for ').replace('status:', 'status for ')}",
+                       sheet, header_index + 1, column_letter(cols[1]))
+        if missing or match.doubled:
             return
         council, code, assessment = self._identity(sheet, rows[:header_index], layout, header_index)
         if council is None:
@@ -142,7 +153,8 @@ class SheetReader:
                        header_index + 1)
         self._give_ids(state)
         self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
-                            "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions)})
+                            "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
+                            "internal_columns": ",".join(layout.internal_columns)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -24,6 +24,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 READABLE = (".xlsx", ".xlsm", ".csv")
+CELL_LIMIT = 32_767  # Excel's own limit on the characters of one cell
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Source:
     name: str
     sha256: str
     sheets: dict[str, list[list]]
+    long_cells: list[tuple[str, int, int, int]] = field(default_factory=list)  # sheet, row, col, length
 
 
 def clean_text(value: str) -> str:
@@ -101,7 +103,7 @@ def open_source(path) -> Source:
     if not data:
         raise InputError("the file is empty (0 bytes); expected an xlsx workbook or a csv file", where)
     if data.startswith(_ZIP):
-        return Source(path, path.name, digest, _read_xlsx(path, where))
+        return _limited(Source(path, path.name, digest, _read_xlsx(path, where)))
     if data.startswith(_OLE):
         if _ENCRYPTED_MARK in data:
             raise InputError(
@@ -111,13 +113,25 @@ def open_source(path) -> Source:
             )
         raise InputError("this is an old-style Excel 97-2003 (.xls) workbook; save it as .xlsx and try again", where)
     if path.suffix.lower() == ".csv" and b"\x00" not in data[:4096]:
-        return Source(path, path.name, digest, {path.stem: _read_csv(data, where)})
+        return _limited(Source(path, path.name, digest, {path.stem: _read_csv(data, where)}))
     raise InputError(
         f"this is not an xlsx workbook or a csv file: it is {_describe(data[:512])}"
         f"{' despite its name' if path.suffix.lower() in READABLE else ''}. "
         "Expected an Excel workbook saved as .xlsx, or a .csv file.",
         where,
     )
+
+
+def _limited(source: Source) -> Source:
+    """Cut cells longer than Excel allows, noting each one (the file itself is untouched)."""
+    for name, rows in source.sheets.items():
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and len(value) >= CELL_LIMIT:
+                    source.long_cells.append((name, r + 1, c, len(value)))
+                    if len(value) > CELL_LIMIT:
+                        row[c] = value[:CELL_LIMIT] + f" [… {len(value) - CELL_LIMIT:,} more characters not shown]"
+    return source
 
 
 def discover(paths_or_dir) -> list[Path]:

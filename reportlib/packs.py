@@ -1,0 +1,257 @@
+"""Committee packs: one ``params/*.yaml`` per committee, checked against a schema.
+
+A pack names the notebooks to run, the spreadsheets they read, the as-of date and
+where the outputs go (``reports/<pack>/<as_of>/``). ``load_pack`` checks it against
+``PACK_SCHEMA`` (plain data) and returns a frozen ``Pack``; anything wrong raises
+``PackError`` naming the file and the key.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+from reportlib.errors import PackError
+
+#: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
+INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience")
+
+FORMATS = ("html", "pdf")
+AUDIENCES = ("external", "internal")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+NOTEBOOK_SCHEMA: dict[str, dict[str, Any]] = {
+    "notebook": {"type": str, "required": True, "check": "notebook_file"},
+    "parameters": {"type": dict, "default": {}, "check": "parameters"},
+}
+
+#: The pack schema as data: key -> type, required or default, allowed values, item schema.
+PACK_SCHEMA: dict[str, dict[str, Any]] = {
+    "pack": {"type": str, "required": True, "check": "slug"},
+    "title": {"type": str, "required": True, "check": "non_empty"},
+    "council": {"type": str, "required": True, "check": "non_empty"},
+    "committee": {"type": str, "required": True, "check": "non_empty"},
+    "as_of": {"type": (date, str), "required": True, "check": "iso_date"},
+    "data": {"type": list, "required": True, "items": str, "check": "data_files"},
+    "formats": {"type": list, "default": ["html", "pdf"], "items": str, "choices": FORMATS,
+                "check": "non_empty"},
+    "timeout": {"type": int, "default": 600, "check": "positive"},
+    "audience": {"type": str, "default": "external", "choices": AUDIENCES},
+    "notebooks": {"type": list, "required": True, "items": NOTEBOOK_SCHEMA, "check": "non_empty"},
+}
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One notebook of a pack: its absolute path and its own parameters."""
+
+    notebook: Path
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return self.notebook.stem
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A checked pack file. Paths are absolute; ``root`` is the folder holding ``params/``."""
+
+    path: Path
+    root: Path
+    pack: str
+    title: str
+    council: str
+    committee: str
+    as_of: date
+    data: tuple[Path, ...]
+    formats: tuple[str, ...]
+    timeout: int
+    audience: str
+    notebooks: tuple[NotebookSpec, ...]
+
+    def output_dir(self, reports_dir: str | Path) -> Path:
+        """``reports/<pack>/<as_of>/``: where this pack's outputs are published."""
+        return Path(reports_dir) / self.pack / self.as_of.isoformat()
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the repo root when it lies inside it, else its file name."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).name
+
+    def injected_parameters(self) -> dict[str, Any]:
+        """The pack-level parameters papermill injects into every notebook."""
+        return {
+            "data_paths": [str(p) for p in self.data],
+            "as_of": self.as_of.isoformat(),
+            "council": self.council,
+            "committee": self.committee,
+            "pack_title": self.title,
+            "audience": self.audience,
+        }
+
+
+def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
+    """Read and check one pack file; ``root`` defaults to the folder holding ``params/``."""
+    path = Path(path).resolve()
+    root = Path(root).resolve() if root is not None else path.parent.parent
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackError(path, None, f"cannot read pack file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise PackError(path, None, f"not valid YAML ({exc})") from exc
+    values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root), "")
+    notebooks = tuple(
+        NotebookSpec(root / nb["notebook"], MappingProxyType(dict(nb["parameters"])))
+        for nb in values["notebooks"]
+    )
+    stems = [nb.stem for nb in notebooks]
+    for i, stem in enumerate(stems):
+        if stems.index(stem) != i:
+            raise PackError(path, f"notebooks[{i}].notebook",
+                            f"a second notebook named '{stem}' would overwrite the first's outputs")
+    return Pack(
+        path=path, root=root, pack=values["pack"], title=values["title"],
+        council=values["council"], committee=values["committee"], as_of=values["as_of"],
+        data=tuple(root / p for p in values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
+        timeout=values["timeout"], audience=values["audience"], notebooks=notebooks,
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    file: Path
+    root: Path
+
+    def fail(self, key: str, reason: str) -> PackError:
+        return PackError(self.file, key, reason)
+
+
+def _type_name(expected) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", date: "a date"}
+    if isinstance(expected, tuple):
+        return " or ".join(names.get(t, t.__name__) for t in expected)
+    return names.get(expected, expected.__name__)
+
+
+def _check_mapping(raw, schema: dict, ctx: _Context, prefix: str) -> dict[str, Any]:
+    """Check ``raw`` against ``schema``; return the values with defaults filled in."""
+    where = prefix.rstrip(".") or "(top level)"
+    if not isinstance(raw, dict):
+        raise ctx.fail(where, f"expected a mapping of keys, got {type(raw).__name__}")
+    for key in raw:
+        if key not in schema:
+            known = ", ".join(schema)
+            raise ctx.fail(f"{prefix}{key}", f"unknown key (known keys: {known})")
+    values = {}
+    for key, spec in schema.items():
+        name = f"{prefix}{key}"
+        if key not in raw or raw[key] is None:
+            if spec.get("required"):
+                raise ctx.fail(name, "required key is missing")
+            values[key] = spec["default"]
+            continue
+        values[key] = _check_value(raw[key], spec, ctx, name)
+    return values
+
+
+def _check_value(value, spec: dict, ctx: _Context, name: str):
+    expected = spec["type"]
+    if isinstance(value, bool) or not isinstance(value, expected) or isinstance(value, datetime):
+        raise ctx.fail(name, f"expected {_type_name(expected)}, got {value!r}")
+    if "items" in spec:
+        items = spec["items"]
+        checked = []
+        for i, item in enumerate(value):
+            item_name = f"{name}[{i}]"
+            if isinstance(items, dict):
+                checked.append(_check_mapping(item, items, ctx, f"{item_name}."))
+            elif isinstance(item, bool) or not isinstance(item, items):
+                raise ctx.fail(item_name, f"expected {_type_name(items)}, got {item!r}")
+            else:
+                checked.append(item)
+        value = checked
+    if "choices" in spec:
+        allowed = spec["choices"]
+        for item in value if isinstance(value, list) else [value]:
+            if item not in allowed:
+                raise ctx.fail(name, f"{item!r} is not one of {', '.join(allowed)}")
+    if "check" in spec:
+        value = _CHECKS[spec["check"]](value, ctx, name)
+    return value
+
+
+def _slug(value: str, ctx: _Context, name: str) -> str:
+    if not _SLUG.match(value):
+        raise ctx.fail(name, f"{value!r} is not a folder name under reports/ (use lower-case "
+                             "letters, digits, '-' and '_', starting with a letter or digit)")
+    return value
+
+
+def _non_empty(value, ctx: _Context, name: str):
+    if not (value.strip() if isinstance(value, str) else value):
+        raise ctx.fail(name, "must not be empty")
+    return value
+
+
+def _iso_date(value, ctx: _Context, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    if _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ctx.fail(name, f"{value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+def _positive(value: int, ctx: _Context, name: str) -> int:
+    if value <= 0:
+        raise ctx.fail(name, f"must be a positive number of seconds, got {value}")
+    return value
+
+
+def _existing_file(value: str, ctx: _Context, name: str, what: str) -> Path:
+    if not value.strip():
+        raise ctx.fail(name, f"empty {what} path")
+    if Path(value).is_absolute():
+        raise ctx.fail(name, f"{value!r}: give the {what} relative to the repo root, not absolute")
+    if not (ctx.root / value).is_file():
+        raise ctx.fail(name, f"{what} {value!r} not found (looked in {ctx.root.name}/{value})")
+    return Path(value)
+
+
+def _data_files(value: list, ctx: _Context, name: str) -> list:
+    _non_empty(value, ctx, name)
+    return [_existing_file(v, ctx, f"{name}[{i}]", "data file") for i, v in enumerate(value)]
+
+
+def _notebook_file(value: str, ctx: _Context, name: str) -> Path:
+    if not value.endswith(".ipynb"):
+        raise ctx.fail(name, f"{value!r} is not a notebook (.ipynb)")
+    return _existing_file(value, ctx, name, "notebook")
+
+
+def _parameters(value: dict, ctx: _Context, name: str) -> dict:
+    for key in value:
+        if not isinstance(key, str) or not _IDENTIFIER.match(key):
+            raise ctx.fail(f"{name}.{key}", "parameter names must be Python identifiers")
+        if key in INJECTED_PARAMETERS:
+            raise ctx.fail(f"{name}.{key}", "set by the pack itself; set it at the top level instead")
+    return value
+
+
+_CHECKS = {
+    "slug": _slug, "non_empty": _non_empty, "iso_date": _iso_date, "positive": _positive,
+    "data_files": _data_files, "notebook_file": _notebook_file, "parameters": _parameters,
+}

@@ -1,0 +1,150 @@
+"""Safe HTML tables for notebooks: text from spreadsheets is shown, never run.
+
+``table(df)`` returns a ``SafeTable`` that Jupyter (and so the HTML report) displays
+through ``_repr_html_``. Every cell is HTML-escaped; columns named in ``rich`` hold
+free text with a little markup (South Derbyshire's "Management response" has
+``<ul><li>`` lists and links), which is cleaned to a small allow-list so lists read
+as lists and nothing else survives. No inline script or style is ever produced.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import nh3
+import pandas as pd
+
+from reportlib.errors import TableError
+
+NA_TEXT = "–"
+
+RICH_TAGS = {"ul", "ol", "li", "p", "br", "strong", "em", "b", "i", "a"}
+RICH_ATTRIBUTES = {"a": {"href"}}
+RICH_URL_SCHEMES = {"http", "https", "mailto"}
+_BLOCK_MARKUP = re.compile(r"<\s*/?\s*(ul|ol|li|p|br)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SafeTable:
+    """An HTML table built from escaped (or allow-list cleaned) cell text."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __html__(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def table(
+    df: pd.DataFrame,
+    columns: Iterable[str] | Mapping[str, str] | None = None,
+    rich: Iterable[str] = (),
+    caption: str | None = None,
+) -> SafeTable:
+    """Show ``df`` as a safe HTML table.
+
+    ``columns``: the columns to show, in order (default: all); a mapping gives each a
+    heading (``{"target_date": "Target"}``). ``rich``: columns whose text may keep
+    lists, paragraphs, emphasis and http(s)/mailto links. ``caption``: shown above.
+    The index is not shown.
+    """
+    headings = _headings(df, columns)
+    rich = list(rich)
+    for name in rich:
+        if name not in headings:
+            raise TableError(f"rich column {name!r} is not among the columns shown "
+                             f"({', '.join(map(str, headings))})")
+    parts = ['<table class="rl-table">']
+    if caption:
+        parts.append(f"<caption>{_plain(caption)}</caption>")
+    parts.append("<thead><tr>")
+    parts.extend(f'<th scope="col">{_plain(label)}</th>' for label in headings.values())
+    parts.append("</tr></thead><tbody>")
+    rich_set = set(rich)
+    for row in df[list(headings)].itertuples(index=False, name=None):
+        parts.append("<tr>")
+        for name, value in zip(headings, row):
+            text = _rich(value) if name in rich_set else format_cell(value)
+            parts.append(f"<td{_cell_class(value)}>{text}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return SafeTable("".join(parts))
+
+
+def format_cell(value) -> str:
+    """One cell as escaped HTML: dates as "31 Mar 2010", NA as "–", newlines as ``<br>``."""
+    if _is_na(value):
+        return NA_TEXT
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return format_date(value)
+    if pd.api.types.is_bool(value):
+        return "Yes" if value else "No"
+    if pd.api.types.is_integer(value):
+        return f"{int(value):,}"
+    if isinstance(value, float) or pd.api.types.is_float(value):
+        return f"{int(value):,}" if float(value).is_integer() else f"{float(value):,.2f}"
+    return _plain(value)
+
+
+def _cell_class(value) -> str:
+    """Dates never wrap and numbers align right (house CSS: ``.rl-date``, ``.rl-num``)."""
+    if _is_na(value):
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return ' class="rl-date"'
+    if not pd.api.types.is_bool(value) and (pd.api.types.is_integer(value) or pd.api.types.is_float(value)):
+        return ' class="rl-num"'
+    return ""
+
+
+def format_date(value) -> str:
+    """``2010-03-31`` -> ``31 Mar 2010``."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def _headings(df: pd.DataFrame, columns) -> dict:
+    if columns is None:
+        headings = {name: str(name) for name in df.columns}
+    elif isinstance(columns, Mapping):
+        headings = {name: str(label) for name, label in columns.items()}
+    else:
+        headings = {name: str(name) for name in columns}
+    missing = [name for name in headings if name not in df.columns]
+    if missing:
+        raise TableError(f"no column {', '.join(map(repr, missing))} in the table "
+                         f"(it has {', '.join(map(str, df.columns))})")
+    return headings
+
+
+def _is_na(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, arrays: not a single missing value
+        return False
+
+
+def _plain(value) -> str:
+    return "<br>".join(html.escape(line) for line in str(value).splitlines()) or ""
+
+
+def _rich(value) -> str:
+    if _is_na(value):
+        return NA_TEXT
+    text = str(value).strip()
+    if not _BLOCK_MARKUP.search(text):
+        text = text.replace("\r\n", "\n").replace("\n", "<br>")
+    return nh3.clean(
+        text,
+        tags=RICH_TAGS,
+        attributes=RICH_ATTRIBUTES,
+        url_schemes=RICH_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )

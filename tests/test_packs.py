@@ -1,0 +1,148 @@
+"""Pack files: a valid pack loads; every kind of mistake is refused naming the file and key."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportlib.errors import PackError, ReportlibError
+from reportlib.packs import PACK_SCHEMA, Pack, load_pack
+
+from conftest import build_notebook, write_pack
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """params/, a notebook and a data file; no pack file yet."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "plan.xlsx").write_bytes(b"not really a workbook")
+    build_notebook(tmp_path / "notebooks" / "sample_report.ipynb", cells=[("code", "x = 1")])
+    return tmp_path
+
+
+def refused(path: Path) -> PackError:
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    assert isinstance(info.value, ReportlibError)
+    assert path.name in str(info.value)
+    return info.value
+
+
+def test_valid_pack_loads(repo):
+    pack = load_pack(write_pack(repo))
+    assert isinstance(pack, Pack)
+    assert pack.pack == "sample-pack" and pack.as_of == date(2010, 7, 31)
+    assert pack.data == (repo / "data" / "plan.xlsx",)
+    assert pack.formats == ("html", "pdf") and pack.timeout == 120 and pack.audience == "external"
+    [notebook] = pack.notebooks
+    assert notebook.notebook == repo / "notebooks" / "sample_report.ipynb"
+    assert dict(notebook.parameters) == {"council_code": "TDC"}
+    assert pack.output_dir("reports") == Path("reports/sample-pack/2010-07-31")
+    injected = pack.injected_parameters()
+    assert injected["data_paths"] == [str(repo / "data" / "plan.xlsx")]
+    assert injected["as_of"] == "2010-07-31" and injected["pack_title"] == pack.title
+
+
+def test_pack_is_frozen(repo):
+    pack = load_pack(write_pack(repo))
+    with pytest.raises(AttributeError):
+        pack.pack = "other"
+
+
+def test_defaults_fill_optional_keys(repo):
+    path = write_pack(repo)
+    raw = yaml.safe_load(path.read_text())
+    for key in ("formats", "timeout", "audience"):
+        del raw[key]
+    path.write_text(yaml.safe_dump(raw))
+    pack = load_pack(path)
+    assert pack.formats == ("html", "pdf") and pack.timeout == 600 and pack.audience == "external"
+
+
+def test_as_of_may_be_a_yaml_date_or_quoted_iso_text(repo):
+    path = write_pack(repo, as_of=date(2010, 7, 31))
+    assert "as_of: 2010-07-31\n" in path.read_text()
+    assert load_pack(path).as_of == date(2010, 7, 31)
+    assert load_pack(write_pack(repo, as_of="2010-07-31")).as_of == date(2010, 7, 31)
+
+
+def test_schema_is_data():
+    assert PACK_SCHEMA["as_of"]["required"] and PACK_SCHEMA["timeout"]["type"] is int
+    assert set(PACK_SCHEMA) >= {"pack", "title", "council", "committee", "as_of", "data", "formats",
+                                "timeout", "audience", "notebooks"}
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"colour": "blue"}, "colour"),                                           # unknown key at top level
+    ({"notebooks": [{"notebook": "notebooks/sample_report.ipynb", "params": {}}]}, "notebooks[0].params"),
+    ({"timeout": "ten minutes"}, "timeout"),                                  # wrong types
+    ({"timeout": True}, "timeout"),
+    ({"timeout": 0}, "timeout"),
+    ({"title": ["a", "list"]}, "title"),
+    ({"data": "data/plan.xlsx"}, "data"),
+    ({"notebooks": [{"notebook": "notebooks/sample_report.ipynb", "parameters": ["x"]}]},
+     "notebooks[0].parameters"),
+    ({"data": ["data/missing.xlsx"]}, "data[0]"),                            # missing files
+    ({"data": ["/etc/passwd"]}, "data[0]"),
+    ({"notebooks": [{"notebook": "notebooks/missing.ipynb"}]}, "notebooks[0].notebook"),
+    ({"notebooks": [{"notebook": "data/plan.xlsx"}]}, "notebooks[0].notebook"),
+    ({"notebooks": []}, "notebooks"),
+    ({"as_of": "31/07/2010"}, "as_of"),                                       # not ISO dates
+    ({"as_of": "2010-02-30"}, "as_of"),
+    ({"as_of": "July 2010"}, "as_of"),
+    ({"pack": "../escape"}, "pack"),                                          # slugs escaping reports/
+    ({"pack": "a/b"}, "pack"),
+    ({"pack": "/abs"}, "pack"),
+    ({"pack": ".hidden"}, "pack"),
+    ({"pack": "_failed"}, "pack"),
+    ({"pack": "Has Spaces"}, "pack"),
+    ({"formats": ["html", "docx"]}, "formats"),                               # formats outside {html, pdf}
+    ({"formats": []}, "formats"),
+    ({"audience": "everyone"}, "audience"),
+    ({"notebooks": [{"notebook": "notebooks/sample_report.ipynb", "parameters": {"as_of": "2011-01-01"}}]},
+     "notebooks[0].parameters.as_of"),                                        # injected by the pack
+])
+def test_mistakes_are_refused_naming_the_key(repo, overrides, key):
+    error = refused(write_pack(repo, **overrides))
+    assert error.key == key
+    assert f"{key}:" in str(error)
+
+
+@pytest.mark.parametrize("key", ["pack", "title", "council", "committee", "as_of", "data", "notebooks"])
+def test_missing_required_key_is_named(repo, key):
+    path = write_pack(repo)
+    raw = yaml.safe_load(path.read_text())
+    del raw[key]
+    path.write_text(yaml.safe_dump(raw))
+    error = refused(path)
+    assert error.key == key and "missing" in error.reason
+
+
+def test_missing_notebook_key_is_named(repo):
+    error = refused(write_pack(repo, notebooks=[{"parameters": {"council_code": "TDC"}}]))
+    assert error.key == "notebooks[0].notebook" and "missing" in error.reason
+
+
+def test_two_notebooks_with_one_name_are_refused(repo):
+    build_notebook(repo / "other" / "sample_report.ipynb", cells=[("code", "x = 1")])
+    error = refused(write_pack(repo, notebooks=[{"notebook": "notebooks/sample_report.ipynb"},
+                                                {"notebook": "other/sample_report.ipynb"}]))
+    assert error.key == "notebooks[1].notebook"
+
+
+def test_datetime_as_of_is_refused(repo):
+    path = write_pack(repo)
+    path.write_text(path.read_text().replace("as_of: '2010-07-31'", "as_of: 2010-07-31 10:00:00"))
+    assert refused(path).key == "as_of"
+
+
+def test_not_a_mapping_and_not_yaml(repo):
+    path = repo / "params" / "broken.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("- just\n- a list\n")
+    assert "mapping" in str(refused(path))
+    path.write_text("pack: [unclosed\n")
+    assert "YAML" in str(refused(path))
+    assert "cannot read" in str(refused(repo / "params" / "absent.yaml"))

@@ -69,17 +69,31 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
     return table(rows, caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
 
 
-def summary_table(summary: pd.DataFrame, by: str, caption: str) -> SafeTable:
-    """A ``Progress.summary`` frame with readable headings."""
+_HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
+             "assessment": "Assessment", "theme": "Theme", "actions": "Actions", "complete": "Complete",
+             "in_progress": "In progress", "planned": "Planned", "no_update": "No update",
+             "needs_review": "Needs review", "overdue": "Overdue", "pct_complete": "% complete"}
+
+
+def summary_table(summary: pd.DataFrame, by, caption: str) -> SafeTable:
+    """A ``Progress.summary`` frame with readable headings; ``by`` is the column (or list) it was grouped by."""
+    keys = [by] if isinstance(by, str) else list(by)
     frame = summary.copy()
-    if by == "kloe":
-        frame[by] = frame[by].map(lambda k: kloe_label(k if k != "(none)" else None))
+    if "kloe" in keys:
+        frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
-    headings = {by: by.replace("_", " ").capitalize() if by != "kloe" else "KLOE", "actions": "Actions",
-                "complete": "Complete", "in_progress": "In progress", "planned": "Planned",
-                "no_update": "No update", "needs_review": "Needs review", "overdue": "Overdue",
-                "pct_complete": "% complete"}
-    return table(frame, headings, caption=caption)
+    columns = keys + ["actions", "complete", "in_progress", "planned", "no_update", "needs_review", "overdue",
+                      "pct_complete"]
+    return table(frame, {c: _HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption)
+
+
+def comparison_table(comparison: pd.DataFrame) -> SafeTable:
+    """``compare.compare_councils`` with readable headings."""
+    frame = comparison.copy()
+    frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%")
+    return table(frame, {"council_code": "Council", "kloe_label": "KLOE", "actions": "Actions",
+                         "complete_text": "Complete", "overdue": "Overdue", "high_priority": "High priority",
+                         "pct_high": "Share High"}, caption="Councils by KLOE")
 
 
 def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
@@ -117,11 +131,13 @@ def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> Sa
     """
     frame = _readable(progress.actions).sort_values(["council_code", "kloe", "action_id"], na_position="last")
     columns = {"action_id": "ID", "kloe_label": "KLOE", "priority": "Priority", "recommendation": "Recommendation",
-               "action": "Action", "owner": "Owner", "target_text": "Target", "revised_target_date": "Revised target",
-               "status_word": "Status", "timeliness_word": "Timeliness", "rag": "RAG", "status_text": "Latest update"}
+               "action": "Action", "details": "Implementation details", "owner": "Owner", "target_text": "Target",
+               "revised_target_date": "Revised target", "status_word": "Status", "timeliness_word": "Timeliness",
+               "rag": "RAG", "status_text": "Latest update"}
+    for optional in ("priority", "details", "owner", "revised_target_date", "status_text"):
+        if frame[optional].isna().all():
+            columns.pop(optional)
     columns = shown(columns, audience, hidden)
-    if frame["priority"].isna().all():
-        columns.pop("priority")
     rich = [c for c in columns if c in FREE_TEXT]
     return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}")
 

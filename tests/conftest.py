@@ -137,3 +137,29 @@ def rendered_sample_pack(tmp_path_factory) -> RenderedSample:
         logger.removeHandler(handler)
     assert result.ok, result.error
     return RenderedSample(root, pack_file, root / "reports", result, handler.lines)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class RenderedPacks:
+    reports: Path
+    results: list
+    seconds: float
+
+    def htmls(self) -> list[Path]:
+        return sorted(self.reports.glob("*/*/*.html"))
+
+
+@pytest.fixture(scope="session")
+def rendered_packs(tmp_path_factory) -> RenderedPacks:
+    """Every committee pack in params/, rendered once per test session (two at a time)."""
+    import time
+
+    from reportlib.render import render_packs
+
+    reports = tmp_path_factory.mktemp("reports")
+    start = time.perf_counter()
+    results = render_packs(sorted((REPO / "params").glob("*.yaml")), reports_dir=reports, jobs=2, show_progress=False)
+    return RenderedPacks(reports, results, time.perf_counter() - start)

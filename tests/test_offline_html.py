@@ -134,3 +134,8 @@ def test_rendered_report_opens_offline_without_errors(browser, rendered_sample_p
 def test_index_opens_offline_without_errors(browser, rendered_sample_pack):
     index: Path = rendered_sample_pack.reports / "index.html"
     assert browser.open(index.as_uri()) == []
+
+
+def test_every_committee_pack_opens_offline_without_errors(browser, rendered_packs):
+    for report in rendered_packs.htmls():
+        assert browser.open(report.as_uri()) == [], report

@@ -42,6 +42,9 @@ _PAGE_CSS = """
     padding-top: 3mm;
   }
 }
+/* Tables with many columns (marked wide) get pages of their own, turned to landscape. */
+@page wide { size: A4 landscape !important; }
+.rl-wide { page: wide; }
 /* Tables found wider than the page are laid out again: first smaller and hyphenated,
    then, if still too wide, with breaks anywhere in a word. (These are user stylesheets
    to WeasyPrint: only !important beats the template's author CSS.) */

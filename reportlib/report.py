@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+import nh3
+
 import pandas as pd
 
 from .kloe import label as kloe_label
@@ -41,6 +43,16 @@ def _readable(actions: pd.DataFrame) -> pd.DataFrame:
     if "timeliness" in out:
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
     return out
+
+
+def excerpt(value, words: int = 30) -> str | None:
+    """The first ``words`` words of a free-text cell, as plain text (the full text is in the action table)."""
+    if not isinstance(value, str):
+        return value
+    plain = " ".join(nh3.clean(value.replace("<li>", "<li> "), tags=set()).split())
+    plain = html.unescape(plain)
+    cut = plain.split(" ")
+    return plain if len(cut) <= words else " ".join(cut[:words]) + " …"
 
 
 def text(markdown_like: str) -> SafeTable:
@@ -101,11 +113,12 @@ def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
     late = _readable(progress.overdue())
     if late.empty:
         return text("No action is overdue at this date.")
+    late["action"] = late["action"].map(excerpt)
     columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
                      "target_text": "Target as written", "target_date": "Target date",
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
                      "status_word": "Status", "rag": "RAG"}, audience, hidden)
-    return table(late, columns, rich=[c for c in columns if c in FREE_TEXT],
+    return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}")
 
 
@@ -115,13 +128,14 @@ def changes_table(changes: pd.DataFrame, audience: str = "internal", hidden=()) 
         return text("No changes since the previous snapshot.")
     frame = changes.copy()
     frame["change"] = frame["change"].map(CHANGE_WORDS)
+    frame["action"] = frame["action"].map(excerpt)
     frame["status_before"] = frame["status_before"].map(STATUS_WORDS)
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
     columns = shown({"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
                      "action": "Action", "status_before": "Before", "status_now": "Now",
                      "days_overdue": "Days overdue", "latest_text": "Latest update"}, audience, hidden)
-    return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT],
-                 caption="Changes since the previous snapshot")
+    return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
+                 caption="Changes since the previous snapshot", wide=True)
 
 
 def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> SafeTable:
@@ -139,7 +153,8 @@ def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> Sa
             columns.pop(optional)
     columns = shown(columns, audience, hidden)
     rich = [c for c in columns if c in FREE_TEXT]
-    return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}")
+    return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}",
+                 wide=True)
 
 
 def findings_table(plans) -> SafeTable:

@@ -48,12 +48,14 @@ def table(
     columns: Iterable[str] | Mapping[str, str] | None = None,
     rich: Iterable[str] = (),
     caption: str | None = None,
+    wide: bool = False,
 ) -> SafeTable:
     """Show ``df`` as a safe HTML table.
 
     ``columns``: the columns to show, in order (default: all); a mapping gives each a
     heading (``{"target_date": "Target"}``). ``rich``: columns whose text may keep
     lists, paragraphs, emphasis and http(s)/mailto links. ``caption``: shown above.
+    ``wide``: a table of many columns, printed on landscape pages of its own.
     The index is not shown.
     """
     headings = _headings(df, columns)
@@ -62,7 +64,7 @@ def table(
         if name not in headings:
             raise TableError(f"rich column {name!r} is not among the columns shown "
                              f"({', '.join(map(str, headings))})")
-    parts = ['<table class="rl-table">']
+    parts = ['<table class="rl-table rl-wide">' if wide else '<table class="rl-table">']
     if caption:
         parts.append(f"<caption>{_plain(caption)}</caption>")
     parts.append("<thead><tr>")

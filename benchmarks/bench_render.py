@@ -1,0 +1,54 @@
+"""Benchmark the renders: one notebook to HTML+PDF against a plain script doing the same
+work, and the whole params/ set sequentially against --jobs 2. Each run is a fresh
+process, as a scheduler would start it; figures are medians.
+
+    .venv/bin/python benchmarks/bench_render.py [--repeat 3]
+
+Targets (issue 4): a render costs at most 2x the plain script; --jobs 2 takes at most
+0.6x the sequential time.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def timed(command: list[str], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        out = Path(tempfile.mkdtemp(prefix="bench-"))
+        start = time.perf_counter()
+        subprocess.run([part.replace("{out}", str(out)) for part in command], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - start)
+        shutil.rmtree(out, ignore_errors=True)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    render = [str(BIN / "reportlib"), "render", "--reports", "{out}"]
+    notebook = timed(render + ["params/wdc-executive.yaml"], args.repeat)
+    plain = timed([sys.executable, "benchmarks/plain_report.py", "{out}"], args.repeat)
+    print(f"one notebook (wdc-executive: council_progress, HTML+PDF+tables+manifest): {notebook:.1f} s")
+    print(f"plain script, same analysis, charts, HTML and PDF:                  {plain:.1f} s")
+    print(f"render / plain = {notebook / plain:.2f}x (target <= 2x)")
+    sequential = timed(render + ["--all"], max(1, args.repeat - 1))
+    parallel = timed(render + ["--all", "--jobs", "2"], max(1, args.repeat - 1))
+    print(f"all packs sequential: {sequential:.1f} s; --jobs 2: {parallel:.1f} s; "
+          f"ratio {parallel / sequential:.2f} (target <= 0.6)")
+
+
+if __name__ == "__main__":
+    main()

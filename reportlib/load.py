@@ -8,14 +8,12 @@ sheet, row and column; ``load_plans`` raises ``ValidationFailed`` when any is an
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from . import layouts as layouts_mod
-from .errors import Finding, ReportlibError, ValidationFailed
+from .errors import Finding, Location, ReportlibError, ValidationFailed
 from .rows import SheetReader
 from .sources import discover, open_source
 
@@ -137,8 +135,6 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
 
 
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:
-    from .errors import Location
-
     found = []
     dupes = actions[actions["action_id"].duplicated(keep=False)]
     for action_id, group in dupes.groupby("action_id", sort=False):
@@ -150,7 +146,3 @@ def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:
             Location(first["source_file"], first["source_sheet"], int(str(first["source_rows"]).split("-")[0]), None),
         ))
     return found
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 
 import nh3
-
 import pandas as pd
 
 from .kloe import label as kloe_label

@@ -14,10 +14,9 @@ import pandas as pd
 import pytest
 import xlsxwriter
 import yaml
+from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, item, write_xlsx
 
 from reportlib.cli import main
-
-from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, item, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 H = TRACKER_HEADER

@@ -1,7 +1,6 @@
 """`reportlib validate` and `reportlib export`: findings, exit codes, and bad input handled cleanly."""
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import zipfile
@@ -10,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import xlsxwriter
+from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, item, tracker_folder, write_xlsx
 
 from reportlib.cli import main
-
-from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, item, tracker_folder, write_xlsx
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -6,7 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from reportlib.cli import main

@@ -158,9 +158,10 @@ def test_index_links_latest_output_of_each_pack(tmp_path):
 
 
 def test_wide_long_table_wraps_and_repeats_its_header_in_the_pdf():
-    from pypdf import PdfReader
     import io
+
     import pandas as pd
+    from pypdf import PdfReader
 
     from reportlib import pdf, tables
 

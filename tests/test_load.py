@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from workbooks import TRACKER_HEADER, item, tracker_folder, write_xlsx
 
 from reportlib import load_plans
 from reportlib.errors import ValidationFailed
 from reportlib.load import ACTION_COLUMNS, UPDATE_COLUMNS, inspect_plans
-
-from workbooks import TRACKER_HEADER, item, tracker_folder, write_xlsx
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import build_notebook, write_pack
 
 from reportlib.errors import PackError, ReportlibError
 from reportlib.packs import PACK_SCHEMA, Pack, load_pack
-
-from conftest import build_notebook, write_pack
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from reportlib.compare import changes, compare_assessments, compare_councils
 from reportlib.load import ACTION_COLUMNS, UPDATE_COLUMNS, Plans
-from reportlib.progress import DEFAULT_RAG_RULE, progress, summarise
+from reportlib.progress import DEFAULT_RAG_RULE, progress
 
 
 def make_plans(actions: list[dict], updates: list[tuple]) -> Plans:

@@ -13,12 +13,11 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from conftest import SAMPLE_AS_OF, SAMPLE_PACK, SAMPLE_STEM, build_notebook, write_pack
 from pypdf import PdfReader
 
 from reportlib.htmlreport import external_loads
 from reportlib.render import PackResult, render_packs
-
-from conftest import SAMPLE_AS_OF, SAMPLE_PACK, SAMPLE_STEM, build_notebook, write_pack
 
 RUNNING_HEADER = "Testshire District Council · Audit Committee · as of 31 July 2010"
 

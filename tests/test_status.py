@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportlib import status
 from reportlib.status import STATUSES, RuleTableError, classify, load_rules, load_stated_map
 
 LABELLED = Path(__file__).parent / "data" / "labelled_updates.csv"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from reportlib import tables
-from reportlib.errors import TableError, ReportlibError
+from reportlib.errors import ReportlibError, TableError
 
 
 def cells(html: str) -> list[str]:

@@ -38,6 +38,7 @@ def _export(args) -> int:
 
 
 def _render(args) -> int:
+    from .publish import Interrupted
     from .render import render_packs
 
     packs = sorted(Path(args.params).glob("*.yaml")) if args.all else [Path(p) for p in args.packs]
@@ -45,7 +46,12 @@ def _render(args) -> int:
         print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
-    results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
+    try:
+        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
+    except Interrupted as exc:
+        print(f"interrupted by {exc.signal_name}: the kernel was stopped and the unfinished output removed; "
+              f"the reports already in {args.reports}/ are unchanged", file=sys.stderr)
+        return exc.exit_code
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(f"error: pack {result.pack} failed: {result.error}", file=sys.stderr)

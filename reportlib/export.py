@@ -2,8 +2,9 @@
 
 Text that a spreadsheet program would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe in CSV,
-and as a plain string cell (never a formula) in xlsx; strip that one apostrophe to get
-the original text back. Files are written to a temporary name and moved into place,
+and as a plain string cell (never a formula) in xlsx. Text that already starts with an
+apostrophe gets one more, so stripping one leading apostrophe always gives the original
+text back. Files are written to a temporary name and moved into place,
 so a failed export never leaves a half-written table behind.
 """
 from __future__ import annotations
@@ -18,8 +19,8 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """ "=HYPERLINK(...)" -> "'=HYPERLINK(...)"; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+    """ "=HYPERLINK(...)" -> "'=HYPERLINK(...)", "'=1" -> "''=1"; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(_TRIGGERS + ("'",)):
         return "'" + value
     return value
 

@@ -1,28 +1,30 @@
 """The committee-pack runner: pack files -> executed notebooks -> HTML -> PDF.
 
-``render_packs`` renders each pack into ``reports/.tmp-<pack>-<random>`` and swaps it
-into ``reports/<pack>/<as_of>/`` only when every output succeeded, so the last good
-report is never replaced by a broken one. A failing notebook's executed copy is kept
+``render_packs`` renders each pack, under its lock, into ``reports/.tmp-<pack>-<pid>-<random>``
+and swaps it into ``reports/<pack>/<as_of>/`` only when every output succeeded, so the
+last good report is never replaced by a broken one (locking, temporary folders and the
+atomic swap are in ``reportlib.publish``). A failing notebook's executed copy is kept
 under ``reports/_failed/<pack>/<as_of>/``. Results come back as ``PackResult``s; the
 caller (the CLI) decides the exit status. Nothing here prints except the progress
 display (a tqdm bar on a terminal, else one log line per output).
+
+Unattended runs: a cell running longer than the pack's ``timeout`` fails the pack with
+the notebook, cell and its first line named; SIGTERM raises ``publish.Interrupted`` after
+the kernel is stopped and the temporary folder removed; a full disk or unwritable
+``reports/`` is reported as such, naming the folder; what killed runs left is cleaned up.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import platform
-import secrets
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -30,12 +32,16 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.execute import ERROR_MARKER_TAG
 from tqdm import tqdm
 
 from reportlib.errors import RenderError, ReportlibError
 from reportlib.htmlreport import Provenance, export_html, external_loads, scrub_paths, write_index
 from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
+from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, keep_failed,
+                               pack_lock, publish, remove_stale_failure, sigterm_interrupts, temp_folder)
 
 log = logging.getLogger(__name__)
 KERNEL_NAME = "python3"
@@ -65,11 +71,13 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
 
     ``jobs`` > 1 renders packs in parallel processes. ``show_progress``: True for a
     tqdm bar over notebooks, False for one log line per output, None to choose by
-    whether stderr is a terminal.
+    whether stderr is a terminal. Raises ``RenderError`` if ``reports_dir`` cannot be
+    written, and ``Interrupted`` on SIGTERM (after stopping kernels and removing
+    temporary folders; published reports stay as they were).
     """
     pack_paths = [Path(p) for p in pack_paths]
     reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(reports_dir)
     show_bar = sys.stderr.isatty() if show_progress is None else show_progress
     expected = [_notebook_count(p) for p in pack_paths] if show_bar else []
     bar = tqdm(total=sum(expected), unit="notebook", desc="rendering", file=sys.stderr) if show_bar else None
@@ -85,12 +93,24 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
         for path, seconds in result.output_seconds.items():
             log.info("rendered %s (%.1f s)", path, seconds)
 
-    if jobs <= 1 or len(pack_paths) <= 1:
-        for i, path in enumerate(pack_paths):
-            finished(i, _render_pack(path, reports_dir, on_notebook=bar.update if bar else None))
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_render_pack, path, reports_dir): i for i, path in enumerate(pack_paths)}
+    try:
+        with sigterm_interrupts():
+            if jobs <= 1 or len(pack_paths) <= 1:
+                for i, path in enumerate(pack_paths):
+                    finished(i, _render_pack(path, reports_dir, on_notebook=bar.update if bar else None))
+            else:
+                _render_in_workers(pack_paths, reports_dir, jobs, finished)
+    finally:
+        if bar is not None:
+            bar.close()
+    _write_index(reports_dir, results)
+    return results
+
+
+def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished) -> None:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_render_pack_in_worker, path, reports_dir): i for i, path in enumerate(pack_paths)}
+        try:
             for future in as_completed(futures):
                 i = futures[future]
                 try:
@@ -98,10 +118,34 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
                 except Exception as exc:  # the worker process itself died
                     finished(i, PackResult(pack_paths[i].stem, False, [], f"worker failed: {exc!r}",
                                            pack_file=str(pack_paths[i])))
-    if bar is not None:
-        bar.close()
-    write_index(reports_dir)
-    return results
+        except BaseException:  # interrupted: packs not started stay so; running ones clean up as here
+            workers = list((pool._processes or {}).values())  # no public way before Python 3.14
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()  # SIGTERM
+            for worker in workers:
+                worker.join()
+            raise
+
+
+def _render_pack_in_worker(pack_path: Path, reports_dir: Path) -> PackResult:
+    """``_render_pack`` in a worker process: SIGTERM cleans up as in the main process, then ends it."""
+    try:
+        with sigterm_interrupts():
+            return _render_pack(pack_path, reports_dir)
+    except Interrupted as exc:
+        os._exit(exc.exit_code)  # not back to the pool: it must not start another pack
+
+
+def _write_index(reports_dir: Path, results: list[PackResult]) -> None:
+    try:
+        write_index(reports_dir)
+    except OSError as exc:
+        Path(reports_dir, f".index-{os.getpid()}.html").unlink(missing_ok=True)
+        published = sum(r.ok for r in results)
+        reason = describe_os_error(exc, reports_dir) or f"{type(exc).__name__}: {exc}"
+        raise RenderError(f"{published} of {len(results)} pack(s) published, but "
+                          f"{Path(reports_dir, 'index.html')} could not be updated: {reason}") from exc
 
 
 def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None) -> PackResult:
@@ -111,26 +155,37 @@ def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None) -> PackRe
     try:
         pack = load_pack(pack_path)
         name = pack.pack
-        with _pack_lock(reports_dir, pack.pack):
+        with pack_lock(reports_dir, pack.pack):
+            for leftover in clean_stale(reports_dir, pack.pack):
+                log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
             timings = _build_and_publish(pack, reports_dir, on_notebook)
         final = pack.output_dir(reports_dir)
         return PackResult(name, True, [str(final / f) for f in timings], None,
                           time.monotonic() - start, str(pack_path),
                           {str(final / f): s for f, s in timings.items()})
     except Exception as exc:  # one pack's failure must not stop the others
-        message = str(exc) if isinstance(exc, ReportlibError) else f"{type(exc).__name__}: {exc}"
-        return PackResult(name, False, [], message, time.monotonic() - start, str(pack_path))
+        return PackResult(name, False, [], _explain(exc, reports_dir), time.monotonic() - start, str(pack_path))
+
+
+def _explain(exc: Exception, reports_dir: Path) -> str:
+    if isinstance(exc, RenderError):
+        return str(exc)
+    disk = describe_os_error(exc, reports_dir)
+    if disk:
+        return f"{disk}; nothing was published (the last good report, if any, is unchanged)"
+    return str(exc) if isinstance(exc, ReportlibError) else f"{type(exc).__name__}: {exc}"
 
 
 def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, float]:
     """Render every output into a temporary folder, write the manifest, swap it into place.
 
     On any failure the executed notebooks so far (papermill marks the failing cell) go
-    to ``reports/_failed/<pack>/<as_of>/`` and the published folder is left alone.
+    to ``reports/_failed/<pack>/<as_of>/`` (unless the disk is full) and the published
+    folder is left alone. On ``Interrupted`` only the temporary folder is removed.
     """
     generated_at = datetime.now(timezone.utc).replace(microsecond=0)
     inputs = [_file_record(pack, path) for path in pack.data]
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{pack.pack}-", dir=reports_dir))
+    tmp = temp_folder(reports_dir, pack.pack)
     failed = reports_dir / FAILED_DIR / pack.pack / pack.as_of.isoformat()
     try:
         timings: dict[str, float] = {}
@@ -143,15 +198,14 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
         timings["tables.xlsx"] = time.monotonic() - start
         _write_manifest(pack, tmp, inputs, timings, generated_at)
         timings["manifest.json"] = 0.0
-        _publish(tmp, pack.output_dir(reports_dir))
+        publish(tmp, pack.output_dir(reports_dir))  # tmp now holds the previous report, if any
     except Exception as exc:
-        kept = _keep_failed(tmp, failed, exc)
-        message = str(exc) if isinstance(exc, ReportlibError) else f"{type(exc).__name__}: {exc}"
+        kept = None if describe_os_error(exc, reports_dir) else keep_failed(tmp, failed, exc)
         where = f" (executed notebooks kept in {kept})" if kept else ""
-        raise RenderError(message + where, pack=pack.pack) from exc
+        raise RenderError(_explain(exc, reports_dir) + where, pack=pack.pack) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _remove_stale_failure(failed)
+    remove_stale_failure(failed)
     return timings
 
 
@@ -162,6 +216,7 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, gen
     start = time.monotonic()
     papermill_log, level = logging.getLogger("papermill"), logging.getLogger("papermill").level
     papermill_log.setLevel(logging.WARNING)  # its INFO lines would crowd the one line per output
+    papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
     try:
         papermill.execute_notebook(
             str(spec.notebook), str(executed),
@@ -170,10 +225,12 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, gen
             progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGUMENTS,
         )
     except Exception as exc:
-        raise RenderError(f"notebook {pack.relative(spec.notebook)} failed: {_short(exc)}",
-                          pack=pack.pack) from exc
+        if describe_os_error(exc, reports_dir):
+            raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller
+        raise RenderError(_notebook_failure(exc, executed, pack, spec), pack=pack.pack) from exc
     finally:
         papermill_log.setLevel(level)
+        papermill_log.removeFilter(_below_error)
     timings[executed.name] = time.monotonic() - start
     replacements = [(pack.root, ""), (reports_dir.resolve(), reports_dir.name), (Path.home(), "~")]
 
@@ -233,65 +290,6 @@ def _write_manifest(pack: Pack, folder: Path, inputs, timings, generated_at) -> 
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-@contextmanager
-def _pack_lock(reports_dir: Path, pack: str):
-    """Refuse a second render of the same pack while one runs (``reports/.<pack>.lock``)."""
-    path = reports_dir / f".{pack}.lock"
-    with open(path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RenderError(f"pack {pack!r} is already being rendered by another process "
-                              f"({path} is locked); not starting a second render", pack=pack) from None
-        try:
-            handle.truncate(0)
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _publish(tmp: Path, final: Path) -> None:
-    """Swap ``tmp`` into ``final``: old aside, new in, old deleted."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    aside = None
-    if final.exists():
-        aside = tmp.parent / f".old-{final.parent.name}-{secrets.token_hex(4)}"
-        os.rename(final, aside)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        if aside is not None:
-            os.rename(aside, final)
-        raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
-
-
-def _keep_failed(tmp: Path, failed: Path, exc: Exception) -> str | None:
-    """Replace ``failed`` with the executed notebooks in ``tmp`` and the error, for inspection."""
-    notebooks = sorted(tmp.glob("*.ipynb"))
-    if not notebooks:
-        return None
-    shutil.rmtree(failed, ignore_errors=True)
-    failed.mkdir(parents=True)
-    for notebook in notebooks:
-        shutil.copy2(notebook, failed / notebook.name)
-    (failed / "error.txt").write_text(f"{exc}\n", encoding="utf-8")
-    return str(failed)
-
-
-def _remove_stale_failure(failed: Path) -> None:
-    """A good render makes an old failure of the same pack and date moot: remove it."""
-    shutil.rmtree(failed, ignore_errors=True)
-    for folder in (failed.parent, failed.parent.parent):  # _failed/<pack>, then _failed
-        try:
-            folder.rmdir()
-        except OSError:  # not empty (or already gone)
-            break
-
-
 def _file_record(pack: Pack, path: Path) -> dict:
     return {"file": path.name, "path": pack.relative(path), "sha256": _sha256(path),
             "bytes": path.stat().st_size}
@@ -317,10 +315,53 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
-def _short(exc: Exception) -> str:
+def _notebook_failure(exc: Exception, executed: Path, pack: Pack, spec) -> str:
+    """``notebooks/x.ipynb, cell 7 (`report.headline(p)`): ValueError: ...``, without the traceback.
+
+    Cells are numbered from 1 as in the notebook file (markdown cells count, the cell
+    papermill injects does not); the executed copy kept under ``_failed/`` has the rest.
+    """
+    name = pack.relative(spec.notebook)
     if isinstance(exc, papermill.PapermillExecutionError):
-        return f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-    return f"{type(exc).__name__}: {exc}"
+        what, index = f"{exc.ename}: {_first_line(exc.evalue)}", exc.cell_index
+    elif isinstance(exc, CellTimeoutError):
+        what, index = f"timed out after {pack.timeout} s (the pack's timeout for one cell)", None
+    elif isinstance(exc, DeadKernelError):
+        what, index = "the kernel died (out of memory, or killed)", None
+    else:
+        return f"{name}: {type(exc).__name__}: {_first_line(str(exc))}"
+    cell = _which_cell(executed, index)
+    return f"{name}, {cell}: {what}" if cell else f"{name}: {what}"
+
+
+def _which_cell(executed: Path, index: int | None) -> str | None:
+    """"cell 7 (`first line`)" for cell ``index`` of the executed notebook (None: the last one started)."""
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    cells = [(c, t) for c, t in zip(nb.cells, tags) if ERROR_MARKER_TAG not in t]
+    if index is None:
+        started = [i for i, (c, _) in enumerate(cells) if c.metadata.get("papermill", {}).get("start_time")]
+        index = started[-1] if started else None
+    if index is None or index >= len(cells):
+        return None
+    cell, cell_tags = cells[index]
+    if "injected-parameters" in cell_tags:
+        return "the cell of parameters injected from the pack"
+    number = sum("injected-parameters" not in t for _, t in cells[:index + 1])
+    first = _first_line(cell.source)
+    return f"cell {number} (`{first if len(first) <= 60 else first[:59] + '…'}`)"
+
+
+def _below_error(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.ERROR
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] + (" …" if len(lines) > 1 else "") if lines else ""
 
 
 def _show_log_lines() -> None:

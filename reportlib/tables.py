@@ -25,6 +25,7 @@ RICH_TAGS = {"ul", "ol", "li", "p", "br", "strong", "em", "b", "i", "a"}
 RICH_ATTRIBUTES = {"a": {"href"}}
 RICH_URL_SCHEMES = {"http", "https", "mailto"}
 _BLOCK_MARKUP = re.compile(r"<\s*/?\s*(ul|ol|li|p|br)\b", re.IGNORECASE)
+_ABSOLUTE_LINK = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -149,4 +150,14 @@ def _rich(value) -> str:
         attributes=RICH_ATTRIBUTES,
         url_schemes=RICH_URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_absolute_links_only,
     )
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only when it is an absolute http(s) or mailto URL. A relative, protocol-relative
+    ("//host/x") or UNC-style ("\\\\host\\share") link would resolve against wherever the report is
+    opened: to another host, or from a file:// page to a network share (SMB on Windows)."""
+    if tag == "a" and attribute == "href" and not _ABSOLUTE_LINK.match(value.strip()):
+        return None
+    return value

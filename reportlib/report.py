@@ -118,7 +118,7 @@ def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
                      "status_word": "Status", "rag": "RAG"}, audience, hidden)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
-                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}")
+                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True)
 
 
 def changes_table(changes: pd.DataFrame, audience: str = "internal", hidden=()) -> SafeTable:

@@ -65,7 +65,8 @@ def table(
         if name not in headings:
             raise TableError(f"rich column {name!r} is not among the columns shown "
                              f"({', '.join(map(str, headings))})")
-    parts = ['<table class="rl-table rl-wide">' if wide else '<table class="rl-table">']
+    # wide tables go on landscape pages, already set small and hyphenated (saves the PDF a relayout)
+    parts = ['<table class="rl-table rl-wide" data-rl-wrap="hyphens">' if wide else '<table class="rl-table">']
     if caption:
         parts.append(f"<caption>{_plain(caption)}</caption>")
     parts.append("<thead><tr>")

@@ -14,7 +14,7 @@ import pandas as pd
 from .kloe import label as kloe_label
 from .tables import SafeTable, table
 
-__all__ = ["table"]  # re-exported so notebooks need only `report`
+# `table` is imported above so notebooks need only `report` (report.table(...)).
 
 STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned": "Planned",
                 "no_action": "No action (declined/superseded)", "no_update": "No update",

@@ -148,7 +148,7 @@ class SheetReader:
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
-        if state.items == 0:
+        if not state.actions:
             self._find("error", "no_data", "no data rows below the header row: the plan has no actions", sheet,
                        header_index + 1)
         self._give_ids(state)
@@ -255,7 +255,6 @@ class SheetReader:
                   "source_file": self.source.name, "source_sheet": state.sheet, "_rows": [number]}
         action.update(values)
         state.actions.append(action)
-        state.items += 1
         return action
 
     def _main_action(self, state, number, row) -> dict:
@@ -389,6 +388,5 @@ class _SheetState:
         self.theme: int | None = None
         self.kloe: kloe_mod.Kloe | None = None
         self.actions: list[dict] = []
-        self.items = 0
         self.last: dict | None = None
         self.last_updates: list[dict] = []

@@ -33,6 +33,7 @@ class Source:
     name: str
     sha256: str
     sheets: dict[str, list[list]]
+    size: int = 0  # bytes read (and hashed, and parsed: the file is read once)
     long_cells: list[tuple[str, int, int, int]] = field(default_factory=list)  # sheet, row, col, length
 
 
@@ -64,9 +65,9 @@ def _describe(head: bytes) -> str:
     return "a text file"
 
 
-def _read_xlsx(path: Path, where: Location) -> dict[str, list[list]]:
+def _read_xlsx(data: bytes, where: Location) -> dict[str, list[list]]:
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {}
         for name in book.sheet_names:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -103,7 +104,7 @@ def open_source(path) -> Source:
     if not data:
         raise InputError("the file is empty (0 bytes); expected an xlsx workbook or a csv file", where)
     if data.startswith(_ZIP):
-        return _limited(Source(path, path.name, digest, _read_xlsx(path, where)))
+        return _limited(Source(path, path.name, digest, _read_xlsx(data, where), len(data)))
     if data.startswith(_OLE):
         if _ENCRYPTED_MARK in data:
             raise InputError(
@@ -113,7 +114,7 @@ def open_source(path) -> Source:
             )
         raise InputError("this is an old-style Excel 97-2003 (.xls) workbook; save it as .xlsx and try again", where)
     if path.suffix.lower() == ".csv" and b"\x00" not in data[:4096]:
-        return _limited(Source(path, path.name, digest, {path.stem: _read_csv(data, where)}))
+        return _limited(Source(path, path.name, digest, {path.stem: _read_csv(data, where)}, len(data)))
     raise InputError(
         f"this is not an xlsx workbook or a csv file: it is {_describe(data[:512])}"
         f"{' despite its name' if path.suffix.lower() in READABLE else ''}. "

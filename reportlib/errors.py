@@ -96,6 +96,25 @@ class PackError(ReportlibError):
         super().__init__(f"{key}: {reason}" if key else reason, Location(file=self.file))
 
 
+class UnknownCouncil(ReportlibError):
+    """A council code that is not in the plans loaded; ``suggestion`` is the nearest known code."""
+
+    def __init__(self, council_code: str, known: dict):
+        import difflib
+
+        self.council_code = council_code
+        self.known = dict(known)
+        upper = {code.upper(): code for code in self.known}
+        self.suggestion = upper.get(str(council_code).upper()) or next(
+            iter(difflib.get_close_matches(str(council_code), list(self.known), n=1, cutoff=0.5)), None)
+        listed = ", ".join(f"{code} ({name})" for code, name in self.known.items()) or "none"
+        hint = f"did you mean '{self.suggestion}'? " if self.suggestion else ""
+        super().__init__(f"council code '{council_code}' is not in the data; {hint}councils in the data: {listed}")
+
+    def __reduce__(self):
+        return (type(self), (self.council_code, self.known))
+
+
 class RenderError(ReportlibError):
     """A pack could not be turned into reports: ``pack`` and ``output`` say which."""
 

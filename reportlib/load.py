@@ -8,12 +8,12 @@ sheet, row and column; ``load_plans`` raises ``ValidationFailed`` when any is an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import layouts as layouts_mod
-from .errors import Finding, Location, ReportlibError, ValidationFailed
+from .errors import Finding, Location, ReportlibError, UnknownCouncil, ValidationFailed
 from .rows import SheetReader
 from .sources import discover, open_source
 
@@ -28,6 +28,7 @@ UPDATE_COLUMNS = [
     "source_file", "source_sheet", "source_row", "source_column",
 ]
 MAX_ROWS = 50_000
+INPUT_COLUMNS = ["file", "path", "sha256", "bytes"]
 
 
 @dataclass
@@ -38,6 +39,10 @@ class Plans:
     updates: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Each file read: name, path, SHA-256 and size of the very bytes that were parsed.
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_COLUMNS))
+    #: Columns whose text was withheld for an external audience (see ``reportlib.snapshot``).
+    withheld: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Finding]:
@@ -57,11 +62,23 @@ class Plans:
         names = {n for cell in self.sources.get("internal_columns", []) for n in str(cell).split(",") if n}
         return tuple(sorted(names))
 
+    def councils(self) -> dict[str, str]:
+        """Council code -> council name, for every council in the plans."""
+        pairs = self.actions[["council_code", "council"]].drop_duplicates("council_code")
+        return dict(zip(pairs["council_code"], pairs["council"]))
+
     def council(self, council_code: str) -> "Plans":
-        """The same plans cut down to one council (findings and sources kept whole)."""
+        """The same plans cut down to one council (findings and sources kept whole).
+
+        A code that is not in the plans is an error (with the nearest code suggested),
+        never an empty report.
+        """
+        known = self.councils()
+        if council_code not in known:
+            raise UnknownCouncil(council_code, known)
         actions = self.actions[self.actions["council_code"] == council_code].reset_index(drop=True)
         updates = self.updates[self.updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
-        return Plans(actions, updates, self.findings, self.sources)
+        return replace(self, actions=actions, updates=updates)
 
     def __repr__(self) -> str:
         return (f"Plans({len(self.actions)} actions, {len(self.updates)} updates, "
@@ -91,20 +108,23 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
         candidates = _candidates(files, layouts)
     except ReportlibError as exc:
         return _assemble([], [], [Finding("error", "unknown_layout", exc.message, exc.location)], [])
-    actions, updates, sources = [], [], []
+    actions, updates, sources, inputs = [], [], [], []
     for path in files:
         try:
             source = open_source(path)
         except ReportlibError as exc:
             findings.append(Finding("error", "unreadable_file", exc.message, exc.location))
             continue
+        inputs.append({"file": source.name, "path": str(path), "sha256": source.sha256, "bytes": source.size})
         reader = SheetReader(source, candidates, forced=layouts is not None, max_rows=max_rows)
         file_actions, file_updates, file_findings, file_sheets = reader.read()
         actions += file_actions
         updates += file_updates
         findings += file_findings
         sources += file_sheets
-    return _assemble(actions, updates, findings, sources)
+    plans = _assemble(actions, updates, findings, sources)
+    plans.inputs = pd.DataFrame(inputs, columns=INPUT_COLUMNS)
+    return plans
 
 
 def _candidates(files, layouts) -> list:

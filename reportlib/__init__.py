@@ -5,6 +5,7 @@
 """
 from .errors import ReportlibError
 from .load import Plans, inspect_plans, load_plans
+from .snapshot import plans_for_report
 from .progress import Progress, progress
 
-__all__ = ["Plans", "Progress", "ReportlibError", "inspect_plans", "load_plans", "progress"]
+__all__ = ["Plans", "Progress", "ReportlibError", "inspect_plans", "load_plans", "plans_for_report", "progress"]

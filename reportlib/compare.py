@@ -27,8 +27,12 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
     """``changes`` between the previous snapshot and ``as_of`` (empty when there is no earlier snapshot)."""
     before = previous_snapshot_date(plans, as_of)
     if before is None:
-        return changes(plans, as_of, as_of, **progress_options).iloc[0:0]
-    return changes(plans, before, as_of, **progress_options)
+        found = changes(plans, as_of, as_of, **progress_options).iloc[0:0].copy()
+    else:
+        found = changes(plans, before, as_of, **progress_options)
+    # what the report says of an empty list depends on whether there was anything to compare with
+    found.attrs.update(previous=before, as_of=pd.Timestamp(as_of), withheld=tuple(getattr(plans, "withheld", ())))
+    return found
 
 
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:

@@ -49,6 +49,7 @@ class Provenance:
     as_of: date
     pack: str
     notebook: str                                  # file name only
+    heading: str                                   # the notebook's own title (the pack title is its subtitle)
     inputs: tuple[tuple[str, str, int], ...]       # (file name, SHA-256, bytes)
     parameters: Mapping[str, str]                  # name -> value as shown
     version: str
@@ -127,6 +128,19 @@ def _size_png(output) -> None:
         metadata.setdefault("image/png", {})["width"] = round(width * 96 / dpi)
 
 
+_HEADING = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def notebook_title(nb) -> str | None:
+    """The notebook's own title: the first level-1 heading of its markdown cells."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _HEADING.search(cell.source)
+            if found:
+                return found.group(1)
+    return None
+
+
 def make_exporter() -> HTMLExporter:
     """An HTMLExporter on the house template: no input, no prompts, images embedded."""
     config = Config()
@@ -148,7 +162,7 @@ def make_exporter() -> HTMLExporter:
 def export_html(nb, provenance: Provenance, *, notebook_dir: str | Path) -> str:
     """Render an executed notebook as the house HTML report (a string)."""
     nb = copy.deepcopy(nb)
-    nb.metadata["title"] = f"{provenance.title} – {provenance.council}"
+    nb.metadata["title"] = f"{provenance.heading} – {provenance.council}"
     nb.metadata.pop("widgets", None)
     resources = {
         "metadata": {"name": Path(provenance.notebook).stem, "path": str(notebook_dir)},

@@ -43,6 +43,8 @@ class Plans:
     inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_COLUMNS))
     #: Columns whose text was withheld for an external audience (see ``reportlib.snapshot``).
     withheld: tuple[str, ...] = ()
+    #: Who the reports built from these plans are for: "internal" or "external".
+    audience: str = "internal"
 
     @property
     def errors(self) -> list[Finding]:
@@ -149,8 +151,8 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     from .status import classify  # the status stage; imported here to keep load importable alone
 
     updates_df = classify(updates_df)[UPDATE_COLUMNS]
-    sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "header_row", "actions",
-                                                "internal_columns"])
+    sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
+                                                "actions", "internal_columns"])
     return Plans(actions_df, updates_df, findings, sources_df)
 
 

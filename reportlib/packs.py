@@ -7,6 +7,9 @@ where the outputs go (``reports/<pack>/<as_of>/``). ``load_pack`` checks it agai
 """
 from __future__ import annotations
 
+import ast
+import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,12 +17,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+import papermill
 import yaml
 
 from reportlib.errors import PackError
 
 #: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
-INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience")
+INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot")
+#: A notebook in a pack must declare this one: the run snapshot its data comes from.
+SNAPSHOT_PARAMETER = "snapshot"
+#: Data may also live under this folder (besides the project root), when it is set.
+DATA_ROOT_VARIABLE = "REPORTLIB_DATA_ROOT"
+NOTEBOOKS_DIR = "notebooks"
+MAX_PACK_BYTES = 64 * 1024
 
 FORMATS = ("html", "pdf")
 AUDIENCES = ("external", "internal")
@@ -36,7 +46,7 @@ NOTEBOOK_SCHEMA: dict[str, dict[str, Any]] = {
 PACK_SCHEMA: dict[str, dict[str, Any]] = {
     "pack": {"type": str, "required": True, "check": "slug"},
     "title": {"type": str, "required": True, "check": "non_empty"},
-    "council": {"type": str, "required": True, "check": "non_empty"},
+    "council": {"type": str, "default": None, "check": "non_empty"},
     "committee": {"type": str, "required": True, "check": "non_empty"},
     "as_of": {"type": (date, str), "required": True, "check": "iso_date"},
     "data": {"type": list, "required": True, "items": str, "check": "data_files"},
@@ -44,6 +54,8 @@ PACK_SCHEMA: dict[str, dict[str, Any]] = {
                 "check": "non_empty"},
     "timeout": {"type": int, "default": 600, "check": "positive"},
     "audience": {"type": str, "default": "external", "choices": AUDIENCES},
+    "allow_empty": {"type": bool, "default": False},
+    "data_root": {"type": str, "default": None, "check": "data_root"},
     "notebooks": {"type": list, "required": True, "items": NOTEBOOK_SCHEMA, "check": "non_empty"},
 }
 
@@ -54,6 +66,8 @@ class NotebookSpec:
 
     notebook: Path
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    #: The notebook's own parameters (name -> default value), read from its parameters cell.
+    declared: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -68,7 +82,7 @@ class Pack:
     root: Path
     pack: str
     title: str
-    council: str
+    council: str | None  # None: named from the data
     committee: str
     as_of: date
     data: tuple[Path, ...]
@@ -76,6 +90,16 @@ class Pack:
     timeout: int
     audience: str
     notebooks: tuple[NotebookSpec, ...]
+    allow_empty: bool = False
+
+    def council_codes(self) -> tuple[str, ...] | None:
+        """The council codes the pack's notebooks name; None when a notebook covers every council."""
+        codes = []
+        for spec in self.notebooks:
+            if "council_code" not in spec.declared:
+                return None
+            codes.append(spec.parameters.get("council_code", spec.declared["council_code"]))
+        return tuple(dict.fromkeys(codes))
 
     def output_dir(self, reports_dir: str | Path) -> Path:
         """``reports/<pack>/<as_of>/``: where this pack's outputs are published."""
@@ -88,15 +112,20 @@ class Pack:
         except ValueError:
             return Path(path).name
 
-    def injected_parameters(self) -> dict[str, Any]:
-        """The pack-level parameters papermill injects into every notebook."""
+    def injected_parameters(self, council: str | None = None, snapshot: str = "") -> dict[str, Any]:
+        """The pack-level parameters papermill injects into every notebook.
+
+        ``data_paths`` are relative to the project (they are shown to readers); the
+        notebook reads its data from ``snapshot``, prepared by the runner.
+        """
         return {
-            "data_paths": [str(p) for p in self.data],
+            "data_paths": [self.relative(p) for p in self.data],
             "as_of": self.as_of.isoformat(),
-            "council": self.council,
+            "council": council or self.council or "",
             "committee": self.committee,
             "pack_title": self.title,
             "audience": self.audience,
+            "snapshot": snapshot,
         }
 
 
@@ -104,17 +133,20 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
     """Read and check one pack file; ``root`` defaults to the folder holding ``params/``."""
     path = Path(path).resolve()
     root = Path(root).resolve() if root is not None else path.parent.parent
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PackError(path, None, f"cannot read pack file ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise PackError(path, None, f"not valid YAML ({exc})") from exc
-    values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root), "")
-    notebooks = tuple(
-        NotebookSpec(root / nb["notebook"], MappingProxyType(dict(nb["parameters"])))
-        for nb in values["notebooks"]
-    )
+    raw = _read_yaml(path)
+    if isinstance(raw, dict) and isinstance(raw.get("data_root"), str):
+        data_root = raw["data_root"]  # checked with the rest below; needed first to place the data
+    else:
+        data_root = os.environ.get(DATA_ROOT_VARIABLE) or None
+    values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root, data_root), "")
+    notebooks = []
+    for i, nb in enumerate(values["notebooks"]):
+        notebook = (root / nb["notebook"]).resolve()
+        declared = _declared_parameters(notebook, path, f"notebooks[{i}].notebook")
+        _check_parameters(dict(nb["parameters"]), declared, path, f"notebooks[{i}].parameters", notebook, root)
+        notebooks.append(NotebookSpec(notebook, MappingProxyType(dict(nb["parameters"])),
+                                      MappingProxyType(declared)))
+    notebooks = tuple(notebooks)
     stems = [nb.stem for nb in notebooks]
     for i, stem in enumerate(stems):
         if stems.index(stem) != i:
@@ -123,22 +155,95 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
     return Pack(
         path=path, root=root, pack=values["pack"], title=values["title"],
         council=values["council"], committee=values["committee"], as_of=values["as_of"],
-        data=tuple(root / p for p in values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
+        data=tuple(values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
         timeout=values["timeout"], audience=values["audience"], notebooks=notebooks,
+        allow_empty=values["allow_empty"],
     )
+
+
+def _read_yaml(path: Path):
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PackError(path, None, f"cannot read pack file ({exc.strerror})") from exc
+    if len(data) > MAX_PACK_BYTES:
+        raise PackError(path, None, f"the pack file is {len(data):,} bytes; a pack is expected to be under "
+                                    f"{MAX_PACK_BYTES:,}")
+    try:
+        from reportlib import safeyaml
+    except ImportError:  # pragma: no cover - safeyaml arrives with the hardened loader
+        safeyaml = None
+    try:
+        if safeyaml is not None:
+            return safeyaml.load(data.decode("utf-8"), source=str(path))
+        return yaml.safe_load(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        raise PackError(path, None, f"not valid YAML ({exc})") from exc
+
+
+def _declared_parameters(notebook: Path, pack_file: Path, key: str) -> dict[str, Any]:
+    """The notebook's own parameters and their default values, from its parameters cell."""
+    try:
+        found = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # papermill raises several kinds for a broken notebook
+        raise PackError(pack_file, key, f"cannot read the parameters of {notebook.name}: {exc}") from exc
+    declared = {}
+    for name, info in found.items():
+        try:
+            declared[name] = ast.literal_eval(info.get("default", "None"))
+        except (ValueError, SyntaxError):
+            declared[name] = None  # not a literal: any type is accepted
+    if SNAPSHOT_PARAMETER not in declared:
+        raise PackError(pack_file, key, f"{notebook.name} has no '{SNAPSHOT_PARAMETER}' parameter, so it would "
+                                        "read its own defaults instead of the pack's data; add "
+                                        f"`{SNAPSHOT_PARAMETER} = \"\"` to its parameters cell")
+    return declared
+
+
+def _check_parameters(given: dict, declared: dict, pack_file: Path, key: str, notebook: Path, root: Path) -> None:
+    """Every parameter a pack gives must be one the notebook declares, of the default's type."""
+    own = [name for name in declared if name not in INJECTED_PARAMETERS]
+    for name, value in given.items():
+        if name not in declared:
+            close = difflib.get_close_matches(name, own, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise PackError(pack_file, f"{key}.{name}",
+                            f"{notebook.relative_to(root).as_posix()} has no parameter '{name}'; {hint}"
+                            f"its parameters are: {', '.join(own) or 'none'}")
+        default = declared[name]
+        if default is None:
+            continue
+        if not _same_type(value, default):
+            raise PackError(pack_file, f"{key}.{name}",
+                            f"expected {_type_name(type(default))} like the notebook's default {default!r}, "
+                            f"got {value!r}")
+
+
+def _same_type(value, default) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
 
 
 @dataclass(frozen=True)
 class _Context:
     file: Path
     root: Path
+    data_root: str | None = None
 
     def fail(self, key: str, reason: str) -> PackError:
         return PackError(self.file, key, reason)
 
 
 def _type_name(expected) -> str:
-    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", date: "a date"}
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", date: "a date",
+             bool: "true or false", float: "a number"}
     if isinstance(expected, tuple):
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, expected.__name__)
@@ -167,7 +272,8 @@ def _check_mapping(raw, schema: dict, ctx: _Context, prefix: str) -> dict[str, A
 
 def _check_value(value, spec: dict, ctx: _Context, name: str):
     expected = spec["type"]
-    if isinstance(value, bool) or not isinstance(value, expected) or isinstance(value, datetime):
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected) \
+            or isinstance(value, datetime):
         raise ctx.fail(name, f"expected {_type_name(expected)}, got {value!r}")
     if "items" in spec:
         items = spec["items"]
@@ -221,25 +327,58 @@ def _positive(value: int, ctx: _Context, name: str) -> int:
     return value
 
 
-def _existing_file(value: str, ctx: _Context, name: str, what: str) -> Path:
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def _existing_file(value: str, ctx: _Context, name: str, what: str, allowed: list[Path]) -> Path:
+    """``value`` (relative to the project) as an absolute path, after ``..`` and symlinks are
+    resolved, refused unless it lies inside one of the ``allowed`` folders."""
     if not value.strip():
         raise ctx.fail(name, f"empty {what} path")
     if Path(value).is_absolute():
         raise ctx.fail(name, f"{value!r}: give the {what} relative to the repo root, not absolute")
-    if not (ctx.root / value).is_file():
+    resolved = (ctx.root / value).resolve()
+    if not any(_inside(resolved, folder.resolve()) for folder in allowed):
+        places = " or ".join(f"{f.resolve().relative_to(ctx.root).as_posix() if _inside(f.resolve(), ctx.root) else f}/"
+                             if f.resolve() != ctx.root else "the project folder" for f in allowed)
+        raise ctx.fail(name, f"{value!r} leads outside {places} (after '..' and links are followed); "
+                             f"a pack may only read {what}s from there")
+    if not resolved.is_file():
         raise ctx.fail(name, f"{what} {value!r} not found (looked in {ctx.root.name}/{value})")
-    return Path(value)
+    return resolved
+
+
+def _data_root(value: str, ctx: _Context, name: str) -> str:
+    if not Path(value).is_dir():
+        raise ctx.fail(name, f"{value!r} is not a folder")
+    return value
 
 
 def _data_files(value: list, ctx: _Context, name: str) -> list:
     _non_empty(value, ctx, name)
-    return [_existing_file(v, ctx, f"{name}[{i}]", "data file") for i, v in enumerate(value)]
+    allowed = [ctx.root] + ([Path(ctx.data_root)] if ctx.data_root else [])
+    files = []
+    for i, v in enumerate(value):
+        if isinstance(v, str) and ctx.data_root and Path(v).is_absolute():
+            v = str(Path(v))  # an absolute path is allowed under an explicit data root only
+            resolved = Path(v).resolve()
+            if not _inside(resolved, Path(ctx.data_root).resolve()) or not resolved.is_file():
+                raise ctx.fail(f"{name}[{i}]", f"{v!r} is not a file under the data root {ctx.data_root}")
+            files.append(resolved)
+            continue
+        files.append(_existing_file(v, ctx, f"{name}[{i}]", "data file", allowed))
+    return files
 
 
 def _notebook_file(value: str, ctx: _Context, name: str) -> Path:
     if not value.endswith(".ipynb"):
         raise ctx.fail(name, f"{value!r} is not a notebook (.ipynb)")
-    return _existing_file(value, ctx, name, "notebook")
+    return _existing_file(value, ctx, name, "notebook", [ctx.root / NOTEBOOKS_DIR])
 
 
 def _parameters(value: dict, ctx: _Context, name: str) -> dict:
@@ -254,4 +393,5 @@ def _parameters(value: dict, ctx: _Context, name: str) -> dict:
 _CHECKS = {
     "slug": _slug, "non_empty": _non_empty, "iso_date": _iso_date, "positive": _positive,
     "data_files": _data_files, "notebook_file": _notebook_file, "parameters": _parameters,
+    "data_root": _data_root,
 }

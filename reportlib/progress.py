@@ -45,6 +45,13 @@ class Progress:
     as_of: pd.Timestamp
     actions: pd.DataFrame
     history: pd.DataFrame
+    withheld: tuple[str, ...] = ()   # columns withheld from an external audience (reports leave them out)
+    audience: str = "internal"
+
+    @property
+    def standing(self) -> pd.DataFrame:
+        """Each action's status as it stood at each snapshot (see ``standing``)."""
+        return standing(self.history, self.actions["action_id"])
 
     def summary(self, by="kloe") -> pd.DataFrame:
         return summarise(self.actions, by)
@@ -83,6 +90,28 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     out["status_text"] = said["text"].reindex(out.index)
     out["status_source"] = said["status_source"].reindex(out.index)
     return out
+
+
+def standing(dated: pd.DataFrame, action_ids=None) -> pd.DataFrame:
+    """Each action's status as it stood at each snapshot up to the as-of date.
+
+    The status is that of the action's latest update on or before the snapshot that
+    says something (as in ``progress``). Every action in ``action_ids`` (default: those
+    with updates) counts at every snapshot, as ``no_update`` until it has one, so the
+    last snapshot agrees with the headline figures.
+    """
+    columns = ["snapshot", "snapshot_date", "action_id", "status"]
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    order = dated[["snapshot", "snapshot_date"]].drop_duplicates("snapshot").sort_values("snapshot_date", kind="stable")
+    frames = []
+    for snap, when in order.itertuples(index=False):
+        status = _latest(dated[dated["snapshot_date"] <= when])["status"]
+        if action_ids is not None:
+            status = status.reindex(pd.Index(action_ids, name="action_id")).fillna("no_update")
+        frames.append(pd.DataFrame({"snapshot": snap, "snapshot_date": when, "action_id": status.index,
+                                    "status": status.values}))
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
@@ -139,7 +168,8 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions["rag"] = rag(actions, rag_rule)
     actions = actions.reset_index(drop=True)
     actions.attrs["as_of"] = as_of  # charts name the date in titles and alt text
-    return Progress(as_of, actions, dated)
+    return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
+                    getattr(plans, "audience", "internal"))
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:

@@ -37,9 +37,12 @@ from papermill.execute import ERROR_MARKER_TAG
 from tqdm import tqdm
 
 from reportlib.errors import RenderError, ReportlibError
-from reportlib.htmlreport import Provenance, export_html, external_loads, scrub_paths, write_index
+from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, scrub_paths,
+                                  write_index)
+from reportlib.packtables import write_pack_tables
 from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
+from reportlib.prepare import Prepared, prepare
 from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, keep_failed,
                                pack_lock, publish, remove_stale_failure, sigterm_interrupts, temp_folder)
 
@@ -49,6 +52,8 @@ KERNEL_NAME = "python3"
 #: what the notebook writes to stderr is in the executed notebook as always.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 FAILED_DIR = "_failed"
+#: The run snapshot's folder inside the staging folder (the kernels' working folder); not published.
+SNAPSHOT_DIR = "run-snapshot"
 _VERSIONED = ("reportlib", "papermill", "nbconvert", "nbformat", "weasyprint", "pandas")
 
 
@@ -199,19 +204,22 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
     folder is left alone. On ``Interrupted`` only the temporary folder is removed.
     """
     generated_at = datetime.now(timezone.utc).replace(microsecond=0)
-    inputs = [_file_record(pack, path) for path in pack.data]
+    prepared = prepare(pack)  # refused here, before any kernel starts and before anything is written
     tmp = temp_folder(reports_dir, pack.pack)
     failed = reports_dir / FAILED_DIR / pack.pack / pack.as_of.isoformat()
     try:
+        prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
         timings: dict[str, float] = {}
         for spec in pack.notebooks:
-            timings.update(_render_notebook(pack, spec, tmp, reports_dir, inputs, generated_at))
+            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, generated_at))
             if on_notebook:
                 on_notebook(1)
+        shutil.rmtree(tmp / SNAPSHOT_DIR)
         start = time.monotonic()
-        _write_tables([str(p) for p in pack.data], tmp / "tables.xlsx")
+        write_pack_tables(prepared.plans, tmp / "tables.xlsx", as_of=pack.as_of,
+                          due_soon_days=_due_soon_days(pack))
         timings["tables.xlsx"] = time.monotonic() - start
-        _write_manifest(pack, tmp, inputs, timings, generated_at)
+        _write_manifest(pack, tmp, prepared, timings, generated_at)
         timings["manifest.json"] = 0.0
         publish(tmp, pack.output_dir(reports_dir))  # tmp now holds the previous report, if any
     except Exception as exc:
@@ -224,7 +232,22 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
     return timings
 
 
-def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, generated_at) -> dict:
+def _due_soon_days(pack: Pack) -> int:
+    """The window the pack's reports use for "due soon" (30 days unless a notebook sets another)."""
+    for spec in pack.notebooks:
+        if "due_soon_days" in spec.declared:
+            return int(spec.parameters.get("due_soon_days", spec.declared["due_soon_days"]))
+    return 30
+
+
+def _parameters_for(pack: Pack, spec, prepared: Prepared) -> dict:
+    """What papermill injects: the notebook's own parameters from the pack, then the pack's,
+    each only if the notebook declares it (so papermill never warns of an unknown one)."""
+    given = {**spec.parameters, **pack.injected_parameters(prepared.council, SNAPSHOT_DIR)}
+    return {name: value for name, value in given.items() if name in spec.declared}
+
+
+def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: Prepared, generated_at) -> dict:
     """Execute one notebook, then write its HTML and PDF; returns {file name: seconds}."""
     timings = {}
     executed = tmp / f"{spec.stem}.ipynb"
@@ -234,9 +257,8 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, gen
     papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
     try:
         papermill.execute_notebook(
-            str(spec.notebook), str(executed),
-            parameters={**spec.parameters, **pack.injected_parameters()},
-            kernel_name=KERNEL_NAME, execution_timeout=pack.timeout, cwd=str(spec.notebook.parent),
+            str(spec.notebook), str(executed), parameters=_parameters_for(pack, spec, prepared),
+            kernel_name=KERNEL_NAME, execution_timeout=pack.timeout, cwd=str(tmp),
             progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGUMENTS,
         )
     except Exception as exc:
@@ -252,10 +274,11 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, gen
     start = time.monotonic()
     nb = nbformat.read(executed, as_version=4)
     provenance = Provenance(
-        title=pack.title, council=pack.council, committee=pack.committee, as_of=pack.as_of,
-        pack=pack.pack, notebook=spec.notebook.name,
-        inputs=tuple((i["file"], i["sha256"], i["bytes"]) for i in inputs),
-        parameters=_shown_parameters(pack, spec), version=_version("reportlib"), generated_at=generated_at,
+        title=pack.title, council=prepared.council, committee=pack.committee, as_of=pack.as_of,
+        pack=pack.pack, notebook=spec.notebook.name, heading=notebook_title(nb) or pack.title,
+        inputs=tuple((i["file"], i["sha256"], i["bytes"]) for i in prepared.inputs),
+        parameters=_shown_parameters(pack, spec, prepared), version=_version("reportlib"),
+        generated_at=generated_at,
     )
     html = scrub_paths(export_html(nb, provenance, notebook_dir=spec.notebook.parent), replacements)
     loads = external_loads(html)
@@ -277,26 +300,18 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, inputs, gen
     return timings
 
 
-def _write_tables(data_paths: list[str], path: Path) -> None:
-    """The canonical tables of the pack's data, as one workbook."""
-    from reportlib.export import write_xlsx
-    from reportlib.load import load_plans
-
-    write_xlsx(load_plans(data_paths), path)
-
-
-def _write_manifest(pack: Pack, folder: Path, inputs, timings, generated_at) -> None:
+def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:
     outputs = [{"file": name, "kind": Path(name).suffix.lstrip("."), "status": "ok",
                 "seconds": round(seconds, 3), "sha256": _sha256(folder / name),
                 "bytes": (folder / name).stat().st_size} for name, seconds in timings.items()]
     manifest = {
-        "pack": pack.pack, "title": pack.title, "council": pack.council, "committee": pack.committee,
+        "pack": pack.pack, "title": pack.title, "council": prepared.council, "committee": pack.committee,
         "as_of": pack.as_of.isoformat(), "audience": pack.audience, "formats": list(pack.formats),
         "pack_file": {"path": pack.relative(pack.path), "sha256": _sha256(pack.path)},
-        "inputs": inputs,
+        "inputs": list(prepared.inputs),
+        "withheld": list(prepared.plans.withheld),
         "notebooks": [{"notebook": pack.relative(s.notebook), "sha256": _sha256(s.notebook),
-                       "parameters": {**s.parameters, **pack.injected_parameters(),
-                                      "data_paths": [pack.relative(p) for p in pack.data]}}
+                       "parameters": _parameters_for(pack, s, prepared)}
                       for s in pack.notebooks],
         "outputs": outputs,
         "versions": {**{n: _version(n) for n in _VERSIONED}, "python": platform.python_version()},
@@ -305,13 +320,9 @@ def _write_manifest(pack: Pack, folder: Path, inputs, timings, generated_at) -> 
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-def _file_record(pack: Pack, path: Path) -> dict:
-    return {"file": path.name, "path": pack.relative(path), "sha256": _sha256(path),
-            "bytes": path.stat().st_size}
-
-
-def _shown_parameters(pack: Pack, spec) -> dict[str, str]:
-    shown = {**spec.parameters, **pack.injected_parameters(), "data_paths": [p.name for p in pack.data]}
+def _shown_parameters(pack: Pack, spec, prepared: Prepared) -> dict[str, str]:
+    shown = {**_parameters_for(pack, spec, prepared), "data_paths": [p.name for p in pack.data]}
+    shown.pop("snapshot", None)
     return {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for k, v in shown.items()}
 
 

@@ -27,11 +27,13 @@ FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text"
 _ALIASES = {"updates": ("status_text", "latest_text", "text")}
 
 
-def shown(columns: dict, audience: str, hidden=()) -> dict:
-    """``columns`` less those marked internal, when the report goes to an external audience."""
-    if audience != "external":
-        return columns
-    drop = set(hidden) | {alias for name in hidden for alias in _ALIASES.get(name, ())}
+def shown(columns: dict, withheld=()) -> dict:
+    """``columns`` less those withheld from the report's audience (``Plans.withheld``).
+
+    The audience itself is applied once, when the plans are cut (``reportlib.snapshot``):
+    withheld columns hold no text by then; this only leaves their empty columns out.
+    """
+    drop = set(withheld) | {alias for name in withheld for alias in _ALIASES.get(name, ())}
     return {key: label for key, label in columns.items() if key not in drop}
 
 
@@ -72,17 +74,18 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Complete", f"{count('status', 'complete')} ({pct})"),
         ("In progress", count("status", "in_progress")),
         ("Planned (a date given, no progress reported)", count("status", "planned")),
-        ("Overdue (not complete, target passed)", len(late)),
-        ("Longest overdue", longest),
+        ("No action (declined or superseded)", count("status", "no_action")),
         ("No update yet", count("status", "no_update")),
         ("Needs review (update text not understood)", count("status", "needs_review")),
+        ("Overdue (not complete, target passed)", len(late)),
+        ("Longest overdue", longest),
     ], columns=["Measure", "Figure"])
     return table(rows, caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
              "assessment": "Assessment", "theme": "Theme", "actions": "Actions", "complete": "Complete",
-             "in_progress": "In progress", "planned": "Planned", "no_update": "No update",
+             "in_progress": "In progress", "planned": "Planned", "no_action": "No action", "no_update": "No update",
              "needs_review": "Needs review", "overdue": "Overdue", "pct_complete": "% complete"}
 
 
@@ -93,8 +96,8 @@ def summary_table(summary: pd.DataFrame, by, caption: str) -> SafeTable:
     if "kloe" in keys:
         frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
-    columns = keys + ["actions", "complete", "in_progress", "planned", "no_update", "needs_review", "overdue",
-                      "pct_complete"]
+    columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
+                      "overdue", "pct_complete"]
     return table(frame, {c: _HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption)
 
 
@@ -107,7 +110,7 @@ def comparison_table(comparison: pd.DataFrame) -> SafeTable:
                          "pct_high": "Share High"}, caption="Councils by KLOE")
 
 
-def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
+def overdue_table(progress) -> SafeTable:
     """Overdue actions, longest overdue first, with their original and revised targets."""
     late = _readable(progress.overdue())
     if late.empty:
@@ -116,15 +119,20 @@ def overdue_table(progress, audience: str = "internal", hidden=()) -> SafeTable:
     columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
                      "target_text": "Target as written", "target_date": "Target date",
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
-                     "status_word": "Status", "rag": "RAG"}, audience, hidden)
+                     "status_word": "Status", "rag": "RAG"}, progress.withheld)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True)
 
 
-def changes_table(changes: pd.DataFrame, audience: str = "internal", hidden=()) -> SafeTable:
-    """What changed since the last snapshot, grouped by kind of change."""
+def changes_table(changes: pd.DataFrame) -> SafeTable:
+    """What changed since the last snapshot (``compare.since_last``), grouped by kind of change."""
+    previous, as_of = changes.attrs.get("previous"), changes.attrs.get("as_of")
     if changes.empty:
-        return text("No changes since the previous snapshot.")
+        if previous is None:
+            when = f" on or before {as_of:%d %B %Y}".replace(" 0", " ") if as_of is not None else ""
+            return text(f"There is no previous snapshot{when} to compare with: this is the plan's first "
+                        "progress update, so nothing can have changed since the last one.")
+        return text(f"No changes since the previous snapshot ({previous:%d %B %Y}).".replace(" 0", " "))
     frame = changes.copy()
     frame["change"] = frame["change"].map(CHANGE_WORDS)
     frame["action"] = frame["action"].map(excerpt)
@@ -132,15 +140,15 @@ def changes_table(changes: pd.DataFrame, audience: str = "internal", hidden=()) 
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
     columns = shown({"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
                      "action": "Action", "status_before": "Before", "status_now": "Now",
-                     "days_overdue": "Days overdue", "latest_text": "Latest update"}, audience, hidden)
+                     "days_overdue": "Days overdue", "latest_text": "Latest update"}, changes.attrs.get("withheld", ()))
     return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption="Changes since the previous snapshot", wide=True)
 
 
-def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> SafeTable:
+def action_table(progress) -> SafeTable:
     """The full action table: every action with its status, timeliness, RAG and latest update.
 
-    ``hidden`` columns (those a council marks internal) are left out when ``audience`` is external.
+    Columns withheld from the audience (those a council marks internal) are left out.
     """
     frame = _readable(progress.actions).sort_values(["council_code", "kloe", "action_id"], na_position="last")
     columns = {"action_id": "ID", "kloe_label": "KLOE", "priority": "Priority", "recommendation": "Recommendation",
@@ -150,7 +158,7 @@ def action_table(progress, audience: str = "internal", hidden: tuple = ()) -> Sa
     for optional in ("priority", "details", "owner", "revised_target_date", "status_text"):
         if frame[optional].isna().all():
             columns.pop(optional)
-    columns = shown(columns, audience, hidden)
+    columns = shown(columns, progress.withheld)
     rich = [c for c in columns if c in FREE_TEXT]
     return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}",
                  wide=True)
@@ -168,7 +176,8 @@ def findings_table(plans) -> SafeTable:
 
 def sources_table(plans) -> SafeTable:
     """The sheets read, with their layout and SHA-256."""
-    return table(plans.sources, {"file": "File", "sheet": "Sheet", "layout": "Layout", "header_row": "Header row",
+    return table(plans.sources, {"file": "File", "sheet": "Sheet", "layout": "Layout", "layout_file": "Layout file",
+                                 "header_row": "Header row",
                                  "actions": "Actions", "sha256": "SHA-256"}, caption="Sheets read")
 
 
@@ -177,6 +186,7 @@ def review_table(plans) -> SafeTable:
     frame = plans.updates[plans.updates["status"] == "needs_review"]
     if frame.empty:
         return text("Every update was classified by a rule or a stated status.")
-    return table(frame, {"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
-                         "source_file": "File", "source_row": "Row", "source_column": "Column"},
-                 rich=["text"], caption=f"{len(frame)} updates that need a person to read them")
+    columns = shown({"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
+                     "source_file": "File", "source_row": "Row", "source_column": "Column"}, plans.withheld)
+    return table(frame, columns, rich=[c for c in columns if c == "text"],
+                 caption=f"{len(frame)} updates that need a person to read them")

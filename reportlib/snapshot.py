@@ -39,7 +39,7 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
     updates = plans.updates
     if as_of is not None:
         updates = updates[updates["snapshot_date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
-    plans = replace(plans, updates=updates)
+    plans = replace(plans, updates=updates, audience=audience)
     if audience == "external":
         plans = _withhold(plans, plans.internal_columns)
     return plans
@@ -77,7 +77,7 @@ def write(plans: Plans, folder, **meta) -> Path:
               "sources": plans.sources, "inputs": plans.inputs}
     for name, frame in frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    info = {"withheld": list(plans.withheld), **meta}
+    info = {"withheld": list(plans.withheld), "audience": plans.audience, **meta}
     (folder / _META).write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
     return folder
 
@@ -96,7 +96,7 @@ def read(folder) -> Plans:
                 for r in frames["findings"].to_dict("records")]
     inputs = frames["inputs"].reindex(columns=INPUT_COLUMNS)
     return Plans(frames["actions"], frames["updates"], findings, frames["sources"], inputs,
-                 tuple(info.get("withheld", ())))
+                 tuple(info.get("withheld", ())), info.get("audience", "internal"))
 
 
 def meta(folder) -> dict:

@@ -20,11 +20,11 @@ SAMPLE_STEM = "sample_report"
 
 SAMPLE_CELLS = [
     ("parameters", 'council_code = "XXX"\ndata_paths = []\nas_of = "2000-01-01"\ncouncil = ""\n'
-                   'committee = ""\npack_title = ""\naudience = "external"'),
+                   'committee = ""\npack_title = ""\naudience = "external"\nsnapshot = ""'),
     ("markdown", "# Progress against the action plan\n\nThe committee is asked to note progress. "
                  "Details are on [the council's site](https://www.warwickdc.gov.uk/)."),
     ("code", "import sys, warnings\nfrom pathlib import Path\nimport pandas as pd\nfrom reportlib import tables"),
-    ("code", "print('Data read from', Path(data_paths[0]).resolve())\n"
+    ("code", "print('Data read from', data_paths[0])\n"
              "warnings.warn('WARNING-NOISE should not reach the report')\n"
              "print('STDERR-NOISE', file=sys.stderr)"),
     ("code", "frame = pd.DataFrame({\n"
@@ -64,14 +64,14 @@ def write_pack(root: Path, name: str = SAMPLE_PACK, **overrides) -> Path:
     pack = {
         "pack": name,
         "title": "Use of Resources action plan – progress report",
-        "council": "Testshire District Council",
+        "council": "Warwick District Council",
         "committee": "Audit Committee",
         "as_of": SAMPLE_AS_OF,
         "data": ["data/plan.xlsx"],
         "formats": ["html", "pdf"],
         "timeout": 120,
         "audience": "external",
-        "notebooks": [{"notebook": f"notebooks/{SAMPLE_STEM}.ipynb", "parameters": {"council_code": "TDC"}}],
+        "notebooks": [{"notebook": f"notebooks/{SAMPLE_STEM}.ipynb", "parameters": {"council_code": "WDC"}}],
     }
     pack.update(overrides)
     path = root / "params" / f"{name}.yaml"

@@ -17,7 +17,8 @@ def repo(tmp_path) -> Path:
     """params/, a notebook and a data file; no pack file yet."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "plan.xlsx").write_bytes(b"not really a workbook")
-    build_notebook(tmp_path / "notebooks" / "sample_report.ipynb", cells=[("code", "x = 1")])
+    build_notebook(tmp_path / "notebooks" / "sample_report.ipynb",
+                   cells=[("parameters", 'council_code = "WDC"\ndue_soon_days = 30\nsnapshot = ""'), ("code", "x = 1")])
     return tmp_path
 
 
@@ -37,10 +38,10 @@ def test_valid_pack_loads(repo):
     assert pack.formats == ("html", "pdf") and pack.timeout == 120 and pack.audience == "external"
     [notebook] = pack.notebooks
     assert notebook.notebook == repo / "notebooks" / "sample_report.ipynb"
-    assert dict(notebook.parameters) == {"council_code": "TDC"}
+    assert dict(notebook.parameters) == {"council_code": "WDC"}
     assert pack.output_dir("reports") == Path("reports/sample-pack/2010-07-31")
     injected = pack.injected_parameters()
-    assert injected["data_paths"] == [str(repo / "data" / "plan.xlsx")]
+    assert injected["data_paths"] == ["data/plan.xlsx"]  # relative: no absolute path enters a notebook
     assert injected["as_of"] == "2010-07-31" and injected["pack_title"] == pack.title
 
 
@@ -109,7 +110,7 @@ def test_mistakes_are_refused_naming_the_key(repo, overrides, key):
     assert f"{key}:" in str(error)
 
 
-@pytest.mark.parametrize("key", ["pack", "title", "council", "committee", "as_of", "data", "notebooks"])
+@pytest.mark.parametrize("key", ["pack", "title", "committee", "as_of", "data", "notebooks"])
 def test_missing_required_key_is_named(repo, key):
     path = write_pack(repo)
     raw = yaml.safe_load(path.read_text())
@@ -120,7 +121,7 @@ def test_missing_required_key_is_named(repo, key):
 
 
 def test_missing_notebook_key_is_named(repo):
-    error = refused(write_pack(repo, notebooks=[{"parameters": {"council_code": "TDC"}}]))
+    error = refused(write_pack(repo, notebooks=[{"parameters": {"council_code": "WDC"}}]))
     assert error.key == "notebooks[0].notebook" and "missing" in error.reason
 
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from reportlib.htmlreport import external_loads
 from reportlib.render import PackResult, render_packs
 
-RUNNING_HEADER = "Testshire District Council · Audit Committee · as of 31 July 2010"
+RUNNING_HEADER = "Warwick District Council · Audit Committee · as of 31 July 2010"
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_html_text_from_cells_is_safe_and_lists_read_as_lists(sample):
     assert 'href="https://example.org/plan" rel="noopener noreferrer"' in html
     assert "Publish &lt;script&gt;alert(1)&lt;/script&gt; data" in html
     assert "<script>alert" not in html
-    assert "31 Mar 2010" in html and "Actions for TDC" in html  # pack parameters reached the notebook
+    assert "31 Mar 2010" in html and "Actions for WDC" in html  # pack parameters reached the notebook
 
 
 def test_no_absolute_paths_in_any_output(sample):
@@ -84,10 +84,10 @@ def test_no_absolute_paths_in_any_output(sample):
 
 def test_html_has_title_block_and_provenance_footer(sample):
     html = sample.html
-    assert "Testshire District Council · Audit Committee" in html and "Position as of 31 July 2010" in html
+    assert "Warwick District Council · Audit Committee" in html and "Position as of 31 July 2010" in html
     assert "SHA-256" in html and sha256(sample.root / "data" / "plan.xlsx") in html
     assert "<td>plan.xlsx</td>" in html and "<td>data_paths</td><td>plan.xlsx</td>" in html
-    assert "<td>council_code</td><td>TDC</td>" in html and "reportlib 0.1.0" in html
+    assert "<td>council_code</td><td>WDC</td>" in html and "reportlib 0.1.0" in html
     assert re.search(r"Generated</dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
 
 
@@ -109,7 +109,7 @@ def test_manifest_records_inputs_parameters_versions_and_outputs(sample):
     assert data["path"] == "data/plan.xlsx" and data["sha256"] == sha256(sample.root / "data" / "plan.xlsx")
     assert manifest["pack_file"] == {"path": f"params/{SAMPLE_PACK}.yaml", "sha256": sha256(sample.pack_file)}
     [notebook] = manifest["notebooks"]
-    assert notebook["parameters"]["council_code"] == "TDC"
+    assert notebook["parameters"]["council_code"] == "WDC"
     assert notebook["parameters"]["data_paths"] == ["data/plan.xlsx"]
     assert set(manifest["versions"]) >= {"reportlib", "papermill", "nbconvert", "weasyprint", "pandas", "python"}
     outputs = {o["file"]: o for o in manifest["outputs"]}
@@ -122,14 +122,14 @@ def test_manifest_records_inputs_parameters_versions_and_outputs(sample):
 def test_executed_notebook_is_the_audit_trail(sample):
     nb = nbformat.read(sample.out_dir / f"{SAMPLE_STEM}.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert len(injected) == 1 and "council_code = \"TDC\"" in injected[0].source
+    assert len(injected) == 1 and "council_code = \"WDC\"" in injected[0].source
     assert nb.metadata.papermill.output_path == f"reports/{SAMPLE_PACK}/{SAMPLE_AS_OF}/{SAMPLE_STEM}.ipynb"
     assert nb.metadata.papermill.input_path == f"notebooks/{SAMPLE_STEM}.ipynb"
 
 
-def test_tables_workbook_holds_the_canonical_tables(sample):
+def test_tables_workbook_holds_the_reports_tables(sample):
     book = pd.read_excel(sample.out_dir / "tables.xlsx", sheet_name=None, engine="calamine")
-    assert "actions" in book and len(book["actions"]) > 0
+    assert list(book) == ["Actions", "Updates", "Findings"] and len(book["Actions"]) == 56
 
 
 def test_index_links_the_pack(sample):
@@ -147,7 +147,7 @@ def test_failing_notebook_leaves_last_good_report_alone(sample):
     before = snapshot(sample.out_dir)
     notebook = sample.root / "notebooks" / f"{SAMPLE_STEM}.ipynb"
     good = notebook.read_bytes()
-    build_notebook(notebook, cells=[("parameters", "council_code = 'XXX'"),
+    build_notebook(notebook, cells=[("parameters", "council_code = 'XXX'\nsnapshot = ''"),
                                     ("code", "print('before the failure')"),
                                     ("code", "raise ValueError('deliberate failure for the test')")])
     try:
@@ -168,7 +168,7 @@ def test_failing_notebook_leaves_last_good_report_alone(sample):
 
 def test_report_that_would_load_from_another_host_is_refused(sample):
     notebook = build_notebook(sample.root / "notebooks" / "leaky.ipynb", cells=[
-        ("parameters", "council_code = 'XXX'"),
+        ("parameters", "council_code = 'WDC'\nsnapshot = ''"),
         ("code", "from IPython.display import HTML\nHTML('<img src=\"https://tracker.example/pixel.png\">')")])
     pack = write_pack(sample.root, "leaky-pack", notebooks=[{"notebook": "notebooks/leaky.ipynb"}])
     [result] = render_packs([pack], reports_dir=sample.reports, show_progress=False)

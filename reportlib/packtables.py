@@ -1,0 +1,124 @@
+"""``tables.xlsx``: the tables of a pack's reports, for readers who work in Excel.
+
+It is built from the same cut plans as the reports (``reportlib.snapshot``): no update
+after the as-of date, no text of a withheld column, and the figures the reports show
+(status at the as-of date and what decided it, effective target, timeliness, days
+overdue, RAG). Headers are words, bold and wrapped; columns are sized to their text;
+the header row is frozen and filtered. Text is written as text, never as a formula.
+A cell longer than Excel allows is cut there with a note saying so (the HTML report
+keeps the whole text).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .progress import progress
+from .report import STATUS_WORDS, TIMELINESS_WORDS
+from .snapshot import UPDATE_TEXT
+
+EXCEL_CELL_LIMIT = 32_767
+_NOTE = " [… {more:,} more characters: the full text is in the HTML report]"
+
+ACTION_SHEET = {
+    "action_id": "ID", "council": "Council", "council_code": "Council code", "assessment": "Assessment",
+    "theme": "Theme", "kloe": "KLOE", "kloe_name": "KLOE name", "priority": "Priority",
+    "recommendation": "Recommendation", "action": "Action", "details": "Implementation details",
+    "owner": "Responsible officer", "target_text": "Target as written", "target_date": "Target date",
+    "target_recurring": "Recurring target", "revised_target_date": "Revised target date",
+    "effective_target_date": "Target judged against", "status_word": "Status at the as-of date",
+    "status_source": "Status decided by", "status_snapshot": "Status from snapshot",
+    "status_text": "Latest update", "timeliness_word": "Timeliness", "days_overdue": "Days overdue",
+    "rag": "RAG", "linked_action_id": "Linked action", "source_file": "Source file",
+    "source_sheet": "Source sheet", "source_rows": "Source rows",
+}
+UPDATE_SHEET = {
+    "action_id": "ID", "snapshot": "Snapshot", "snapshot_date": "Snapshot date", "text": "Update as written",
+    "stated_status": "Status as stated", "status_word": "Status", "status_source": "Status decided by",
+    "source_file": "Source file", "source_sheet": "Source sheet", "source_row": "Source row",
+    "source_column": "Source column",
+}
+FINDING_SHEET = {"severity": "Severity", "code": "Code", "message": "Finding", "file": "File", "sheet": "Sheet",
+                 "row": "Row", "column": "Column"}
+_WIDE_TEXT = {"recommendation", "action", "details", "status_text", "text", "message"}
+
+
+def report_frames(plans, as_of, *, due_soon_days: int = 30) -> dict[str, pd.DataFrame]:
+    """The sheets of ``tables.xlsx`` as frames with word headers (plans already cut)."""
+    p = progress(plans, as_of, due_soon_days=due_soon_days)
+    actions = p.actions.assign(status_word=p.actions["status"].map(STATUS_WORDS),
+                               timeliness_word=p.actions["timeliness"].map(TIMELINESS_WORDS),
+                               )
+    actions = actions.sort_values(["council_code", "assessment", "action_id"], kind="stable")
+    updates = plans.updates.assign(status_word=plans.updates["status"].map(STATUS_WORDS))
+    updates = updates.sort_values(["action_id", "snapshot_date"], kind="stable")
+    withheld = set(plans.withheld)
+    if UPDATE_TEXT in withheld:
+        withheld |= {"text", "status_text"}
+    return {
+        "Actions": _shown(actions, ACTION_SHEET, withheld),
+        "Updates": _shown(updates, UPDATE_SHEET, withheld),
+        "Findings": _shown(plans.findings_frame(), FINDING_SHEET, withheld),
+    }
+
+
+def _shown(frame: pd.DataFrame, columns: dict[str, str], withheld: set[str]) -> pd.DataFrame:
+    keep = {k: v for k, v in columns.items() if k in frame and k not in withheld}
+    return frame[list(keep)].rename(columns=keep).reset_index(drop=True)
+
+
+def fit_cell(value):
+    """Text longer than an Excel cell holds: cut at the limit, saying how much is left out."""
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        note = _NOTE.format(more=len(value) - EXCEL_CELL_LIMIT)
+        keep = EXCEL_CELL_LIMIT - len(note)
+        return value[:keep] + _NOTE.format(more=len(value) - keep)
+    return value
+
+
+def write_pack_tables(plans, path, *, as_of, due_soon_days: int = 30) -> Path:
+    """Write ``tables.xlsx`` for a pack to ``path`` (through a temporary file, then moved into place)."""
+    path = Path(path)
+    frames = report_frames(plans, as_of, due_soon_days=due_soon_days)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        _write(frames, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options},
+                        date_format="dd mmm yyyy", datetime_format="dd mmm yyyy") as writer:
+        book = writer.book
+        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DCE6F0",
+                                  "border": 1})
+        wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        plain = book.add_format({"valign": "top"})
+        for name, frame in frames.items():
+            frame = frame.map(fit_cell) if len(frame) else frame
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for col, label in enumerate(frame.columns):
+                sheet.write_string(0, col, label, header)
+                width, wrap = _width(frame[label], label)
+                sheet.set_column(col, col, width, wrapped if wrap else plain)
+            sheet.set_row(0, 30)
+            sheet.freeze_panes(1, 1)
+            sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
+
+
+def _width(column: pd.Series, label: str) -> tuple[float, bool]:
+    """A column's width in characters (between 8 and 60) and whether its text wraps."""
+    lengths = column.dropna().astype(str).str.len()
+    longest = int(lengths.quantile(0.9)) if len(lengths) else 0
+    width = max(min(max(longest, len(label) // 2 + 2), 60), 8)
+    return width + 2, longest > 60

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -185,10 +186,15 @@ def _read_yaml(path: Path):
 
 def _declared_parameters(notebook: Path, pack_file: Path, key: str) -> dict[str, Any]:
     """The notebook's own parameters and their default values, from its parameters cell."""
+    quiet = logging.getLogger("papermill")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # it logs "Input Notebook: ..." at INFO
     try:
         found = papermill.inspect_notebook(str(notebook))
     except Exception as exc:  # papermill raises several kinds for a broken notebook
         raise PackError(pack_file, key, f"cannot read the parameters of {notebook.name}: {exc}") from exc
+    finally:
+        quiet.setLevel(level)
     declared = {}
     for name, info in found.items():
         try:

@@ -1,11 +1,18 @@
-"""The ``reportlib`` command: gathers arguments, calls the library, turns errors into exit codes.
+r"""The ``reportlib`` command: gathers arguments, calls the library, turns errors into exit codes.
 
-This is the only module that prints messages for people or exits.
+This is the only module that prints messages for people or exits. Everything it prints
+goes through ``TerminalSafe``: control characters (ESC and the rest of C0 and C1, DEL, and
+the bidirectional overrides that reorder what a line shows) are written escaped, e.g.
+``\x1b``, so a file name, sheet name or cell text cannot drive the terminal. Newlines
+pass as line breaks, except inside one finding or error, where ``one_line`` escapes them
+too (``\n``) so each finding stays one line; ``render`` also lets carriage returns through
+for its progress bar.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -13,13 +20,46 @@ from .errors import ReportlibError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_NO_CR = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text, *, keep_cr: bool = False) -> str:
+    """``text`` with every control character but the newline written escaped: ESC -> ``\\x1b``."""
+    return (_UNSAFE_NO_CR if keep_cr else _UNSAFE).sub(_escaped, str(text))
+
+
+def one_line(text) -> str:
+    """One finding or error for the terminal: control characters and newlines escaped."""
+    return terminal_safe(str(text).replace("\n", "\\n"))
+
+
+class TerminalSafe:
+    """A text stream that escapes control characters before they reach the terminal."""
+
+    def __init__(self, raw, keep_cr: bool = False):
+        self.raw = raw
+        self.keep_cr = keep_cr
+
+    def write(self, text) -> int:
+        self.raw.write(terminal_safe(text, keep_cr=self.keep_cr))
+        return len(text)
+
+    def __getattr__(self, name):  # flush, isatty, fileno, encoding ... as the real stream
+        return getattr(self.raw, name)
+
 
 def _validate(args) -> int:
     from .load import inspect_plans
 
     plans = inspect_plans(args.paths or ["data"], args.layout)
     for finding in plans.findings:
-        print(finding)
+        print(one_line(finding))
     print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "
           f"file(s); {len(plans.errors)} errors, {len(plans.warnings)} warnings")
     return EXIT_FAILED if plans.errors else EXIT_OK
@@ -31,7 +71,7 @@ def _export(args) -> int:
 
     plans = load_plans(args.paths or ["data"], args.layout)
     for finding in plans.warnings:
-        print(finding, file=sys.stderr)
+        print(one_line(finding), file=sys.stderr)
     for path in write_tables(plans, args.out):
         print(f"wrote {path}")
     return EXIT_OK
@@ -54,7 +94,7 @@ def _render(args) -> int:
         return exc.exit_code
     failed = [r for r in results if not r.ok]
     for result in failed:
-        print(f"error: pack {result.pack} failed: {result.error}", file=sys.stderr)
+        print(one_line(f"error: pack {result.pack} failed: {result.error}"), file=sys.stderr)
     print(f"{len(results) - len(failed)} of {len(results)} pack(s) rendered", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -85,7 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    raw_out, raw_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(raw_out), TerminalSafe(raw_err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = raw_out, raw_err
+
+
+def _main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "render":  # its progress bar redraws its line with carriage returns
+        sys.stderr.keep_cr = True
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         return args.run(args)
@@ -95,10 +146,10 @@ def main(argv=None) -> int:
         if isinstance(exc, ValidationFailed):
             errors = [f for f in exc.findings if f.severity == "error"]
             for finding in errors:
-                print(finding, file=sys.stderr)
+                print(one_line(finding), file=sys.stderr)
             print(f"nothing was written: {len(errors)} error(s) in the input", file=sys.stderr)
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            print(one_line(f"error: {exc}"), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

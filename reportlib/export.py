@@ -2,27 +2,61 @@
 
 Text that a spreadsheet program would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe in CSV,
-and as a plain string cell (never a formula) in xlsx. Text that already starts with an
-apostrophe gets one more, so stripping one leading apostrophe always gives the original
-text back. Files are written to a temporary name and moved into place,
-so a failed export never leaves a half-written table behind.
+and as a plain string cell (never a formula) in xlsx. The start is judged as a
+spreadsheet program might read it: after Unicode NFKC normalisation (so a fullwidth
+``＝`` counts as ``=``) and with invisible characters (zero-width spaces, byte-order
+marks, bidirectional marks: Unicode's "format" characters) and leading blanks set
+aside. Text that already starts with an apostrophe gets one more, so stripping one
+leading apostrophe always gives the original text back; nothing else is changed.
+
+Excel holds at most 32,767 characters in a cell. Longer text is never cut silently:
+in ``plans.xlsx`` the cell holds the first characters and ends with the marker
+``[… N more characters: the full text is in actions.csv]`` (or ``updates.csv``; the
+findings sheet has no CSV and says so), and the CSV files always hold the full text.
+
+Files are written to a temporary name and moved into place, so a failed export never
+leaves a half-written table behind.
 """
 from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_CELL_LIMIT = 32_767
+
+
+def _as_read(value: str) -> str:
+    """The start of ``value`` as a spreadsheet program may read it: NFKC, no invisible characters."""
+    head = value[:64]  # enough to see past any run of invisible characters
+    head = "".join(ch for ch in unicodedata.normalize("NFKC", head) if unicodedata.category(ch) != "Cf")
+    return head.lstrip(" \u00a0\u3000\n")
 
 
 def neutralise(value):
-    """ "=HYPERLINK(...)" -> "'=HYPERLINK(...)", "'=1" -> "''=1"; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS + ("'",)):
+    """ "=HYPERLINK(...)" -> "'=HYPERLINK(...)", "＝1" and "\u200b=1" likewise, "'=1" -> "''=1";
+    anything else unchanged."""
+    if isinstance(value, str) and value and (value.startswith(_TRIGGERS + ("'",))
+                                             or _as_read(value).startswith(_TRIGGERS + ("'",))):
         return "'" + value
     return value
+
+
+def fit_cell(value, csv_name: str | None):
+    """Text longer than an Excel cell holds, cut with a marker saying how much is left out and where it is."""
+    if not isinstance(value, str) or len(value) <= EXCEL_CELL_LIMIT:
+        return value
+    where = f"the full text is in {csv_name}" if csv_name else "see reportlib validate for the full text"
+    keep = EXCEL_CELL_LIMIT
+    while True:  # the marker's length depends on the count it shows: settle both
+        marker = f" [… {len(value) - keep:,} more characters: {where}]"
+        if keep + len(marker) <= EXCEL_CELL_LIMIT:
+            return value[:keep] + marker
+        keep = EXCEL_CELL_LIMIT - len(marker)
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -49,6 +83,8 @@ def write_xlsx(plans, path) -> Path:
     """``plans.xlsx``: sheets actions, updates and findings; text cells are strings, never formulas."""
     path = Path(path)
     sheets = {"actions": plans.actions, "updates": plans.updates, "findings": plans.findings_frame()}
+    csv_names = {"actions": "actions.csv", "updates": "updates.csv", "findings": None}
+    sheets = {name: _fitted(frame, csv_names[name]) for name, frame in sheets.items()}
 
     def write(tmp: Path):
         options = {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
@@ -63,6 +99,17 @@ def write_xlsx(plans, path) -> Path:
 
     _atomic(path, write)
     return path
+
+
+def _fitted(frame: pd.DataFrame, csv_name: str | None) -> pd.DataFrame:
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    long = [c for c in text_columns if frame[c].map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT).any()]
+    if not long:
+        return frame
+    frame = frame.copy()
+    for col in long:
+        frame[col] = frame[col].map(lambda v: fit_cell(v, csv_name))
+    return frame
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import re2
 import yaml
 
+from . import safeyaml
 from .errors import LayoutError, Location
 
 BUILTIN_DIR = Path(__file__).parent / "layouts"
@@ -122,11 +124,23 @@ def _date(value, source: str, key: str) -> dt.date:
         raise _fail(source, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-def _regex(value, source: str, key: str) -> re.Pattern:
+def _regex(value, source: str, key: str):
+    """Compile with RE2, which matches in time linear in the text (Python's ``re`` can take
+    exponential time on patterns like ``(a+)+$``). A pattern RE2 cannot run (backreferences,
+    lookahead or lookbehind) is refused, naming the file and the key."""
     try:
-        return re.compile(value, re.IGNORECASE)
+        re.compile(value, re.IGNORECASE)  # Python's reading first, for its clearer syntax messages
     except (re.error, TypeError) as exc:
         raise _fail(source, f"'{key}' is not a valid regular expression: {exc}") from None
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    try:
+        return re2.compile(value, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise _fail(source, f"'{key}' uses a feature layout patterns may not use ({reason}): backreferences "
+                            "and lookarounds are refused, so that matching always runs in linear time") from None
 
 
 def parse_layout(data: dict, source: str) -> Layout:
@@ -204,7 +218,7 @@ def parse_layout(data: dict, source: str) -> Layout:
 
 def read_layout(path: Path) -> Layout:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = safeyaml.load(Path(path).read_bytes(), source=Path(path).name)
     except (OSError, yaml.YAMLError) as exc:
         raise _fail(Path(path).name, f"cannot read layout file: {exc}") from None
     return parse_layout(data, Path(path).name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from . import kloe as kloe_mod
 from .dates import parse_target, target_in_prose
@@ -64,15 +65,16 @@ class SheetReader:
 
     # -- the file ---------------------------------------------------------------------------
     def read(self):
-        filled = {name: rows for name, rows in self.source.sheets.items() if any(_text(v) for r in rows for v in r)}
+        self._source_notes()
+        over_budget = {name: cut for name, cut in self.source.cut.items() if cut.reason != "rows"}
+        for name, cut in over_budget.items():
+            self._budget_exceeded(name, cut)
+        filled = {name: rows for name, rows in self.source.sheets.items()
+                  if name not in over_budget and any(_text(v) for r in rows for v in r)}
         if not filled:
-            self._find("error", "empty", "the workbook has no data: every sheet is empty")
+            if not over_budget:
+                self._find("error", "empty", "the workbook has no data: every sheet is empty")
             return self.actions, self.updates, self.findings, self.sheets
-        for sheet, row, col, length in self.source.long_cells:
-            self._find("warning", "long_cell",
-                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
-                       f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
-                       column_letter(col))
         unmatched = []
         for name, rows in filled.items():
             if any(layout.skips(name) for layout in self.layouts):
@@ -88,6 +90,41 @@ class SheetReader:
             self._find("warning", "sheet_skipped",
                        "sheet skipped: none of the layouts' header rows was found in it", name)
         return self.actions, self.updates, self.findings, self.sheets
+
+    def _source_notes(self):
+        """Warnings for what the source reader met in single cells: long text, formulas, markup."""
+        for sheet, row, col, length in self.source.long_cells:
+            self._find("warning", "long_cell",
+                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
+                       f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
+                       column_letter(col))
+        for sheet, row, col, formula, shown in self.source.formula_cells:
+            self._find("warning", "formula_without_value",
+                       f"cell {column_letter(col)}{row} holds a formula saved without its value (={formula[:200]}); "
+                       f"its text is read as '{shown[:200]}'. Open the file in Excel and save it again to store "
+                       "the values", sheet, row, column_letter(col))
+        for sheet, row, col, tag in self.source.markup_cells:
+            self._find("warning", "markup",
+                       f"cell {column_letter(col)}{row} holds markup ('{tag}…') outside what reports format "
+                       "(lists, paragraphs, emphasis, http(s)/mailto links): reports show it as literal text",
+                       sheet, row, column_letter(col))
+        for (kind, sheet), count in self.source.more_noted.items():
+            what = {"formula": "formulas saved without their values", "markup": "markup shown as literal text"}[kind]
+            self._find("warning", "formula_without_value" if kind == "formula" else "markup",
+                       f"{count:,} more cells hold {what} (only the first cells are listed)", sheet)
+
+    def _budget_exceeded(self, sheet, cut):
+        from .sources import CELL_BUDGET, TEXT_BUDGET
+
+        if cut.reason == "text":
+            what = (f"the sheet holds more than {TEXT_BUDGET:,} characters of text by this row, far more than an "
+                    "action plan (often one long text repeated in many cells)")
+        else:
+            what = (f"the sheet's grid holds more than {CELL_BUDGET:,} cells by this row (filled or not: one cell "
+                    "far to the right makes every row that wide)")
+        self._find("error", "too_much_data",
+                   f"reading stopped: {what}. The sheet was not loaded; check this is the right file, or copy "
+                   "the plan's rows into a new workbook", sheet, cut.row)
 
     def _choose_layout(self, rows):
         best = None
@@ -138,6 +175,14 @@ class SheetReader:
             return
         data_rows = [(i, r) for i, r in enumerate(rows[header_index + 1:], start=header_index + 2)
                      if any(_text(v) for v in r)]
+        cut = self.source.cut.get(sheet)
+        if cut is not None and cut.reason == "rows":  # the reader stopped early: there are more rows than read
+            self._find("error", "too_many_rows",
+                       f"the sheet has more than {min(len(data_rows), self.max_rows):,} filled rows below its "
+                       f"header (reading stopped at row {cut.row:,}); an action plan is expected to have at most "
+                       f"{self.max_rows:,}. Check this is the right file (or pass a higher max_rows)",
+                       sheet, header_index + 2 + self.max_rows if len(data_rows) > self.max_rows else cut.row)
+            return
         if len(data_rows) > self.max_rows:
             self._find("error", "too_many_rows",
                        f"the sheet has {len(data_rows):,} filled rows below its header; an action plan is expected to "
@@ -362,11 +407,14 @@ class SheetReader:
         counters: dict[str, int] = {}
         for action in state.actions:
             counters[action["assessment"]] = counters.get(action["assessment"], 0) + 1
-            ref = action.pop("ref", None)
-            ref = _text(ref)
-            suffix = (f"{int(ref):03d}" if ref.isdigit() else re.sub(r"[^A-Za-z0-9.]+", "-", ref).strip("-")) \
-                if ref else f"{counters[action['assessment']]:03d}"
+            ref = _text(action.pop("ref", None))
+            position = counters[action["assessment"]]
+            suffix, note = _id_suffix(ref, position) if ref else (f"{position:03d}", None)
             action["action_id"] = f"{action['council_code']}-{action['assessment']}-{suffix}"
+            if note and "ref" in state.positions:
+                self._find("warning", "unusual_item_number",
+                           f"item number '{ref[:40]}' {note}: the action's id is {action['action_id']}",
+                           state.sheet, action["_rows"][0], self._column(state, "ref"))
         for action in state.actions:
             link = action.pop("_link", None)
             if link is not None:
@@ -377,6 +425,32 @@ class SheetReader:
         for update in self.updates:
             if "_action" in update:
                 update["action_id"] = update.pop("_action")["action_id"]
+
+
+_MAX_SUFFIX = 40
+
+
+def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:
+    """The id suffix for an item number, and a note when it is not a plain one.
+
+    "17" -> "017"; "1.2a" -> "1.2a"; "²", "①" or Arabic-Indic "٣" (digits, but not the
+    ASCII 0-9) -> their digit value, with a note; a number with no letters or digits A-Z/0-9
+    at all, or too long for an id -> the item's position on the sheet, with a note. Should
+    that clash with another item's id, the loader's duplicate-id check refuses the sheet, so
+    an id never silently changes meaning.
+    """
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+        return f"{int(ref):03d}", None
+    if len(ref) <= 18 and all(unicodedata.digit(ch, None) is not None for ch in ref):
+        number = int("".join(str(unicodedata.digit(ch)) for ch in ref))
+        return f"{number:03d}", f"is not written with the digits 0-9; it is read as {number}"
+    suffix = re.sub(r"[^A-Za-z0-9.]+", "-", ref).strip("-")
+    if not suffix or len(suffix) > _MAX_SUFFIX:
+        why = "has no letters A-Z or digits 0-9" if not suffix else f"is {len(ref):,} characters long, too long for an id"
+        return f"{position:03d}", f"{why}; the action is numbered by its position on the sheet ({position})"
+    if not ref.isascii():
+        return suffix, "holds characters other than A-Z, 0-9 and '.', which are left out of the id"
+    return suffix, None
 
 
 class _SheetState:

@@ -3,8 +3,11 @@
 ``table(df)`` returns a ``SafeTable`` that Jupyter (and so the HTML report) displays
 through ``_repr_html_``. Every cell is HTML-escaped; columns named in ``rich`` hold
 free text with a little markup (South Derbyshire's "Management response" has
-``<ul><li>`` lists and links), which is cleaned to a small allow-list so lists read
-as lists and nothing else survives. No inline script or style is ever produced.
+``<ul><li>`` lists and links), which keeps a small allow-list of tags so lists read
+as lists; any other markup (``<script>``, ``<img>``, comments) is shown as the literal
+text it is, never deleted with its contents, and the loader lists each such cell as a
+finding. No inline script or style is ever produced. For readers of a printed or
+forwarded report, ``show_link_targets=True`` writes each link's address beside its text.
 """
 from __future__ import annotations
 
@@ -26,6 +29,12 @@ RICH_ATTRIBUTES = {"a": {"href"}}
 RICH_URL_SCHEMES = {"http", "https", "mailto"}
 _BLOCK_MARKUP = re.compile(r"<\s*/?\s*(ul|ol|li|p|br)\b", re.IGNORECASE)
 _ABSOLUTE_LINK = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+# "<" opening a tag of the allow-list; any other "<" is text and is escaped before cleaning
+_ALLOWED_TAG = re.compile(r"<(?=/?(?:%s)(?:[\s/>]|$))" % "|".join(sorted(RICH_TAGS, key=len, reverse=True)),
+                          re.IGNORECASE)
+# what an HTML parser would read as the start of markup: a tag, end tag, comment, CDATA or processing instruction
+_MARKUP_START = re.compile(r"<(/?[A-Za-z][A-Za-z0-9:-]*|!|\?)")
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ def table(
     rich: Iterable[str] = (),
     caption: str | None = None,
     wide: bool = False,
+    show_link_targets: bool = False,
 ) -> SafeTable:
     """Show ``df`` as a safe HTML table.
 
@@ -57,6 +67,9 @@ def table(
     heading (``{"target_date": "Target"}``). ``rich``: columns whose text may keep
     lists, paragraphs, emphasis and http(s)/mailto links. ``caption``: shown above.
     ``wide``: a table of many columns, printed on landscape pages of its own.
+    ``show_link_targets``: write each rich-text link's address after its text, in
+    brackets ("see website (https://example.org/x)"), for readers of paper or PDF copies
+    and external readers who should see where a link leads before following it.
     The index is not shown.
     """
     headings = _headings(df, columns)
@@ -76,7 +89,7 @@ def table(
     for row in df[list(headings)].itertuples(index=False, name=None):
         parts.append("<tr>")
         for name, value in zip(headings, row):
-            text = _rich(value) if name in rich_set else format_cell(value)
+            text = _rich(value, show_link_targets) if name in rich_set else format_cell(value)
             parts.append(f"<td{_cell_class(value)}>{text}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
@@ -139,20 +152,56 @@ def _plain(value) -> str:
     return "<br>".join(html.escape(line) for line in str(value).splitlines()) or ""
 
 
-def _rich(value) -> str:
+def markup_outside_allow_list(text: str) -> list[str]:
+    """The markup in ``text`` that rich columns show as literal text: ``["<script", "</script", "<!"]``."""
+    if "<" not in text:
+        return []
+    found = []
+    for match in _MARKUP_START.finditer(text):
+        name = match.group(1).lstrip("/").lower()
+        if name not in RICH_TAGS:
+            found.append("<" + match.group(1))
+    return found
+
+
+def _escape_unlisted_markup(text: str) -> str:
+    """Every "<" that does not open an allow-listed tag becomes "&lt;", so the cleaner keeps it as text."""
+    if "<" not in text:
+        return text
+    parts = text.split("<")
+    out = [parts[0]]
+    for part in parts[1:]:
+        out.append(("<" if _ALLOWED_TAG.match("<" + part) else "&lt;") + part)
+    return "".join(out)
+
+
+def _rich(value, show_link_targets: bool = False) -> str:
     if _is_na(value):
         return NA_TEXT
     text = str(value).strip()
     if not _BLOCK_MARKUP.search(text):
         text = text.replace("\r\n", "\n").replace("\n", "<br>")
-    return nh3.clean(
-        text,
+    cleaned = nh3.clean(
+        _escape_unlisted_markup(text),
         tags=RICH_TAGS,
         attributes=RICH_ATTRIBUTES,
         url_schemes=RICH_URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=_absolute_links_only,
     )
+    return _LINK.sub(_with_target, cleaned) if show_link_targets else cleaned
+
+
+def _with_target(match: re.Match) -> str:
+    """``<a href="U">label</a>`` -> ``<a href="U">label</a> (U)``, unless the label already is the address."""
+    href, label = match.group(1), match.group(3)
+    shown = html.unescape(href)
+    plain = html.unescape(re.sub(r"<[^>]*>", "", label)).strip()
+    if plain.rstrip("/") in (shown.rstrip("/"), shown.split(":", 1)[-1].lstrip("/").rstrip("/")):
+        return match.group(0)
+    if shown.lower().startswith("mailto:"):
+        shown = shown[len("mailto:"):]
+    return f'{match.group(0)} <span class="rl-link-target">({html.escape(shown)})</span>'
 
 
 def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:

@@ -114,7 +114,7 @@ REFUSED = {
     "repeated_ids": (_sheet([H, item(5), item(6), item(5)]), ["action id TDC-2010-005 is used 2 times",
                                                                 "sheet 'Tracker' row 2", "sheet 'Tracker' row 4"]),
     "same_plan_twice": (_two_files_same_ids, ["action id TDC-2010-001 is used 2 times", "copy.xlsx", "plan.xlsx"]),
-    "200000_rows": (_rows(200_000), ["sheet 'Tracker', row 50002: the sheet has 200,000 filled rows"]),
+    "200000_rows": (_rows(200_000), ["sheet 'Tracker', row 50002: the sheet has more than 50,000 filled rows"]),
     "layout_unknown_key": (_layout(TRACKER_LAYOUT + "colour: red\n"), ["tracker.layout.yaml: unknown key 'colour'"]),
     "layout_bad_regex": (_layout(TRACKER_LAYOUT.replace("'\\bkloe\\b'", "'(kloe'")),
                          ["tracker.layout.yaml: 'sections.kloe' is not a valid regular expression"]),

@@ -88,7 +88,7 @@ BAD = {
                        "required column 'Agreed action' (action) is missing"),
     "repeated_ids": (lambda f: write_xlsx(f / "plan.xlsx", {"Tracker": [TRACKER_HEADER, item(4), item(4)]}),
                      "action id TDC-2010-004 is used 2 times"),
-    "too_many_rows": (lambda f: _huge(f / "plan.xlsx", 100_000), "the sheet has 100,000 filled rows"),
+    "too_many_rows": (lambda f: _huge(f / "plan.xlsx", 100_000), "the sheet has more than 50,000 filled rows"),
 }
 
 

@@ -1,0 +1,59 @@
+"""YAML for files people write by hand (layouts, packs), read with limits.
+
+``load(text, source=...)`` is ``yaml.safe_load`` with three refusals, so that a small file
+cannot make the reader do a large amount of work:
+
+* anchors and aliases (``&name`` / ``*name``): a 606-byte "billion laughs" file expands
+  to a billion items through them, and nothing reportlib reads needs them;
+* files over ``max_bytes`` (256 KiB by default; a layout or pack is a few KiB);
+* nesting deeper than ``MAX_DEPTH`` (the composer is recursive).
+
+Each refusal raises ``UnsafeYaml``, a ``yaml.YAMLError``, so callers already catching
+``yaml.YAMLError`` keep working; its message names the file.
+"""
+from __future__ import annotations
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 50
+
+
+class UnsafeYaml(yaml.YAMLError):
+    """A YAML file refused before or while parsing: too big, anchors/aliases, or too deep."""
+
+
+def _loader_for(source: str):
+    class _Loader(yaml.SafeLoader):
+        _depth = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, AliasEvent) or (isinstance(event, (ScalarEvent, CollectionStartEvent))
+                                                 and event.anchor is not None):
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise UnsafeYaml(f"aliases and anchors (& and *) are not allowed in {source} (line {line})")
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise UnsafeYaml(f"{source} is nested more than {MAX_DEPTH} levels deep")
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return _Loader
+
+
+def load(text, *, source: str, max_bytes: int = MAX_BYTES):
+    """Parse ``text`` (str or bytes) as YAML with the limits above; ``source`` names the file in messages."""
+    size = len(text.encode("utf-8") if isinstance(text, str) else text)
+    if size > max_bytes:
+        raise UnsafeYaml(f"{source} is {size:,} bytes; a file of this kind may be at most {max_bytes:,} bytes")
+    loader = _loader_for(source)(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise UnsafeYaml(f"{source} is nested too deeply to read") from None
+    finally:
+        loader.dispose()

@@ -12,6 +12,11 @@
 - ``check_writable``, ``describe_os_error``: an unwritable ``reports/`` or a full disk as one
   sentence naming the folder.
 - ``keep_failed``: a failed render's executed notebooks go to ``reports/_failed/<pack>/<as_of>/``.
+- ``die_with_parent``: a worker's initializer; the worker gets SIGTERM when the process that
+  started it dies (Linux), and ``publish`` refuses to publish from a worker whose starting
+  process is gone (``ParentGone``): an orphan never publishes on its own.
+- ``share_like_umask``: published folders and files get the modes the umask gives (a render's
+  temporary folder and files are created private, 0700/0600).
 """
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ import os
 import re
 import shutil
 import signal
+import stat
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -37,6 +44,18 @@ _LEFTOVER = re.compile(r"^\.(?P<kind>tmp|old)-(?P<pack>.+)-(?P<pid>\d+)-[a-z0-9_
 _INDEX_LEFTOVER = re.compile(r"^\.index-(?P<pid>\d+)\.html$")
 _DISK_FULL = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up"}
 _NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST, errno.ENOENT)
+
+
+class ParentGone(RenderError):
+    """A worker was about to publish, but the process that started the run has exited."""
+
+    def __init__(self, parent_pid: int, current_parent: int):
+        self.parent_pid, self.current_parent = parent_pid, current_parent
+        super().__init__(f"the process that started this render (pid {parent_pid}) has exited; this worker "
+                         f"(pid {os.getpid()}) does not publish on its own: nothing was published")
+
+    def __reduce__(self):
+        return type(self), (self.parent_pid, self.current_parent), self.__dict__
 
 
 class Interrupted(KeyboardInterrupt):
@@ -71,29 +90,56 @@ def sigterm_interrupts():
 
 @contextmanager
 def pack_lock(reports_dir: Path, pack: str):
-    """Refuse a second render of ``pack`` while one runs; the holder's pid is in the lock file."""
+    """Refuse a second render of ``pack`` while one runs; the holder's pid is in the lock file.
+
+    The lock file is removed when the render ends (while still locked). A run that was
+    killed leaves it behind, unlocked: the next run takes it over and removes it.
+    """
     path = reports_dir.resolve() / f".{pack}.lock"
-    with open(path, "a+", encoding="utf-8") as handle:
+    while True:
+        handle = open(path, "a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().split()
+            handle.close()
             who = f"process {holder[0]}" if holder and holder[0].isdigit() else "another process"
             since = f" since {holder[1]}" if len(holder) > 1 else ""
             raise RenderError(
                 f"pack {pack!r} is already being rendered by {who}{since}; not starting a second render "
                 f"(lock file {path} holds the pid of the process rendering it; the lock is released "
                 "as soon as that process exits, even if it is killed)", pack=pack) from None
+        except BaseException:
+            handle.close()
+            raise
+        if _same_file(handle, path):
+            break
+        handle.close()  # the last holder removed this file as we opened it: lock the new one
+    try:
+        started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()} {started}\n")
+        handle.flush()
+        yield
+    finally:
         try:
-            started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {started}\n")
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if _same_file(handle, path):
+                path.unlink()
+        except OSError:
+            pass
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _same_file(handle, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``handle``."""
+    try:
+        on_disk, opened = os.stat(path), os.fstat(handle.fileno())
+    except FileNotFoundError:
+        return False
+    return (on_disk.st_dev, on_disk.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def temp_folder(reports_dir: Path, pack: str) -> Path:
@@ -109,7 +155,9 @@ def clean_stale(reports_dir: Path, locked_pack: str) -> list[str]:
     writing it). A ``.old-*`` report goes back into place if its folder is missing.
     """
     removed = []
-    for path in sorted(reports_dir.glob(".*")):
+    pack_dir = reports_dir / locked_pack  # a copy across filesystems is staged in here
+    staged = sorted(pack_dir.glob(".*")) if pack_dir.is_dir() and not pack_dir.name.startswith(".") else []
+    for path in sorted(reports_dir.glob(".*")) + staged:
         match = _LEFTOVER.match(path.name) or _INDEX_LEFTOVER.match(path.name)
         if not match:
             continue
@@ -127,8 +175,72 @@ def clean_stale(reports_dir: Path, locked_pack: str) -> list[str]:
 
 
 def publish(tmp: Path, final: Path) -> None:
-    """Put folder ``tmp`` at ``final`` in one step; the previous ``final``, if any, ends up at ``tmp``."""
+    """Put folder ``tmp`` at ``final`` in one step; afterwards the caller removes ``tmp``.
+
+    ``tmp`` then holds the previous ``final``, if any (or, after a copy across
+    filesystems, the render's own files). Before the swap:
+
+    - in a worker started with ``die_with_parent``, refuses (``ParentGone``) if the process
+      that started the run has exited;
+    - refuses (``RenderError`` naming the path) if ``final`` is a symbolic link, or exists
+      and is not a folder: a link is never followed nor replaced;
+    - gives the folder and its files the modes the umask gives (``share_like_umask``).
+
+    ``<pack>`` on another filesystem than ``reports/`` (a link to another disk: rename
+    fails with EXDEV) is published by copying ``tmp`` into ``<pack>/.tmp-…`` on that
+    filesystem first, then swapping that in the same single step; if that fails too,
+    the ``RenderError`` names both paths. Either way there is no moment without a
+    complete report at ``final``.
+    """
+    check_parent_alive()
+    _refuse_links(final)
     final.parent.mkdir(parents=True, exist_ok=True)
+    share_like_umask(tmp)
+    try:
+        _swap(tmp, final)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        _publish_by_copy(tmp, final, exc)
+
+
+def _refuse_links(final: Path) -> None:
+    if final.is_symlink():
+        try:
+            target = f" (to {os.readlink(final)})"
+        except OSError:
+            target = ""
+        raise RenderError(f"{final} is a symbolic link{target}; a report is never published through or over a "
+                          f"link: remove it (to publish elsewhere, make {final.parent} itself the link); "
+                          "nothing was published")
+    if final.exists() and not final.is_dir():
+        raise RenderError(f"{final} is a file, not a report folder; remove it; nothing was published")
+
+
+def _publish_by_copy(tmp: Path, final: Path, cause: OSError) -> None:
+    """``final``'s folder is on another filesystem than ``tmp``: copy there, then swap there."""
+    match = _LEFTOVER.match(tmp.name)
+    pack = match["pack"] if match else final.parent.name
+    staging = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{pack}-{os.getpid()}-", dir=final.parent))
+        shutil.copytree(tmp, staging, symlinks=True, dirs_exist_ok=True)
+        share_like_umask(staging)
+        check_parent_alive()
+        _swap(staging, final)
+    except OSError as exc:
+        raise RenderError(
+            f"could not publish {tmp} as {final}: they are on different filesystems ({cause.strerror}), and "
+            f"copying the report across failed: {exc.strerror or exc}"
+            f"{f' ({exc.filename})' if getattr(exc, 'filename', None) else ''}; nothing was published "
+            "(the last good report, if any, is unchanged)") from exc
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)  # now the previous report, or a failed copy
+
+
+def _swap(tmp: Path, final: Path) -> None:
+    """Put ``tmp`` at ``final`` in one step; the previous ``final``, if any, ends up at ``tmp``."""
     if not final.exists():
         os.rename(tmp, final)
         return
@@ -144,6 +256,91 @@ def publish(tmp: Path, final: Path) -> None:
         os.rename(aside, final)
         raise
     os.rename(aside, tmp)
+
+
+# --- workers die with their parent, and never publish on their own ----------------------
+
+_PR_SET_PDEATHSIG = 1
+#: In a worker started with ``die_with_parent``: the pid of the process that started it.
+_started_by: int | None = None
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Make this process get ``sig`` when its parent exits; use as a worker's ``initializer``.
+
+    ``ProcessPoolExecutor(jobs, mp_context=..., initializer=publish.die_with_parent)``.
+    On Linux this is ``prctl(PR_SET_PDEATHSIG)``; elsewhere there is no such signal, and
+    the parent's pid is only recorded. Either way ``publish`` (``check_parent_alive``)
+    then refuses to publish once the parent has gone. If the parent has already gone
+    when this runs, ``sig`` is sent at once. Linux sends the signal when the *thread*
+    that started the worker ends: start workers from a thread that lives as long as they
+    do (``ProcessPoolExecutor`` starts them in the thread that submits work).
+    """
+    global _started_by
+    parent = _multiprocessing_parent()
+    expected = parent if parent is not None else os.getppid()
+    _started_by = expected
+    if sys.platform.startswith("linux") and _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+        if os.getppid() != expected:  # died before prctl: the signal will not come on its own
+            os.kill(os.getpid(), sig)
+
+
+def check_parent_alive() -> None:
+    """Raise ``ParentGone`` in a worker (see ``die_with_parent``) whose starting process has exited."""
+    if _started_by is not None and os.getppid() != _started_by:
+        raise ParentGone(_started_by, os.getppid())
+
+
+def _multiprocessing_parent() -> int | None:
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    return parent.pid if parent is not None else None
+
+
+try:
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+    _prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+except (OSError, AttributeError):  # not Linux / glibc
+    _prctl = None
+
+
+# --- published files get the modes the umask gives -------------------------------------
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the OS allows (Linux ``/proc``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore it, briefly stricter (never looser) than it was
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def share_like_umask(folder: Path, umask: int | None = None) -> None:
+    """Give ``folder``, its subfolders and files the modes a plain ``mkdir``/``open`` would.
+
+    Folders get ``0o777 & ~umask``, files ``0o666 & ~umask`` (``0o777`` if any execute
+    bit was set); symbolic links are neither followed nor changed. ``mkdtemp`` and
+    ``mkstemp`` create private modes (0700, 0600), which would otherwise be published.
+    """
+    mask = current_umask() if umask is None else umask
+    for root, _dirs, files in os.walk(folder):  # does not follow links to folders
+        os.chmod(root, 0o777 & ~mask)
+        for name in files:
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode):
+                os.chmod(path, (0o777 if mode & 0o111 else 0o666) & ~mask)
 
 
 def check_writable(reports_dir: Path) -> None:

@@ -58,6 +58,9 @@ def _validate(args) -> int:
     from .load import inspect_plans
 
     plans = inspect_plans(args.paths or ["data"], args.layout)
+    for sheet in plans.sources.itertuples():
+        print(f"{sheet.file}, sheet '{sheet.sheet}': read with layout '{sheet.layout}' from {sheet.layout_file}, "
+              f"header on row {sheet.header_row}, {sheet.actions} actions")
     for finding in plans.findings:
         print(one_line(finding))
     print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +21,15 @@ from .errors import LayoutError, Location
 
 BUILTIN_DIR = Path(__file__).parent / "layouts"
 CANONICAL = ("ref", "recommendation", "action", "owner", "priority", "kloe", "target",
-             "revised_target", "details", "status")
+             "revised_target", "details")
+#: Keys people put under ``columns`` that belong elsewhere: key -> where it goes.
+_MISPLACED_COLUMNS = {
+    "status": "a stated-status column belongs to the snapshot it dates: write it as "
+              "'status: HEADER' in that snapshot's entry under 'snapshots' "
+              "(e.g. - {snapshot: March 2010, date: 2010-03-31, column: Progress, status: Status})",
+}
+#: What ``internal_columns`` may name: canonical action columns, or "updates" for the update text.
+INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "updates")
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
@@ -82,6 +90,8 @@ class Layout:
     skip_sheets: tuple[str, ...] = ()
     header_search_rows: int = 30
     internal_columns: tuple[str, ...] = ()
+    #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
+    beside_data: bool = False
 
     def headers(self) -> dict[str, tuple[str, ...]]:
         """Every header this layout reads, keyed by the name the loader uses for it."""
@@ -156,6 +166,9 @@ def parse_layout(data: dict, source: str) -> Layout:
     columns = data["columns"]
     if not isinstance(columns, dict):
         raise _fail(source, "'columns' must map canonical names to header texts")
+    misplaced = sorted(set(columns) & set(_MISPLACED_COLUMNS))
+    if misplaced:
+        raise _fail(source, f"'columns.{misplaced[0]}' is not read from there: {_MISPLACED_COLUMNS[misplaced[0]]}")
     bad = sorted(set(columns) - set(CANONICAL))
     if bad:
         raise _fail(source, f"'columns' has unknown canonical name '{bad[0]}' (known: {', '.join(CANONICAL)})")
@@ -212,8 +225,17 @@ def parse_layout(data: dict, source: str) -> Layout:
         title_pattern=_regex(data["title_pattern"], source, "title_pattern") if data.get("title_pattern") else None,
         skip_sheets=tuple(data.get("skip_sheets") or ()),
         header_search_rows=int(data.get("header_search_rows", 30)),
-        internal_columns=tuple(data.get("internal_columns") or ()),
+        internal_columns=_internal(data.get("internal_columns"), source),
     )
+
+
+def _internal(value, source: str) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value or ())
+    unknown = [n for n in names if n not in INTERNAL_NAMES]
+    if unknown:
+        raise _fail(source, f"'internal_columns' names '{unknown[0]}', which is not a column a report shows "
+                            f"(known: {', '.join(INTERNAL_NAMES)})")
+    return names
 
 
 def read_layout(path: Path) -> Layout:
@@ -225,14 +247,22 @@ def read_layout(path: Path) -> Layout:
 
 
 def available(extra_dirs=()) -> dict[str, Layout]:
-    """Built-in layouts plus any ``*.layout.yaml`` in ``extra_dirs``, by name."""
-    found: dict[str, Layout] = {}
-    paths = sorted(BUILTIN_DIR.glob("*.yaml"))
+    """Built-in layouts plus any ``*.layout.yaml`` in ``extra_dirs``, by name.
+
+    A layout beside the data is marked ``beside_data`` (it wins ties with built-ins);
+    one that takes a built-in's name replaces it. Two layouts beside the data with
+    one name are an error naming both files.
+    """
+    found: dict[str, Layout] = {layout.name: layout for layout in map(read_layout, sorted(BUILTIN_DIR.glob("*.yaml")))}
+    beside: dict[str, Path] = {}
     for folder in extra_dirs:
-        paths += sorted(Path(folder).glob("*.layout.yaml"))
-    for path in paths:
-        layout = read_layout(path)
-        found[layout.name] = layout
+        for path in sorted(Path(folder).glob("*.layout.yaml")):
+            layout = replace(read_layout(path), beside_data=True)
+            if layout.name in beside:
+                raise _fail(path.name, f"layout name '{layout.name}' is also used by {beside[layout.name]}; "
+                                       "give each layout its own name")
+            beside[layout.name] = path
+            found[layout.name] = layout
     return found
 
 

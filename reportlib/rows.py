@@ -79,7 +79,9 @@ class SheetReader:
         for name, rows in filled.items():
             if any(layout.skips(name) for layout in self.layouts):
                 continue
-            match = self._choose_layout(rows)
+            match = self._choose_layout(rows, name)
+            if match is False:
+                continue
             if match is None:
                 unmatched.append(name)
                 continue
@@ -126,18 +128,27 @@ class SheetReader:
                    f"reading stopped: {what}. The sheet was not loaded; check this is the right file, or copy "
                    "the plan's rows into a new workbook", sheet, cut.row)
 
-    def _choose_layout(self, rows):
-        best = None
+    def _choose_layout(self, rows, sheet):
+        """The layout whose header row fits the sheet best. On equal fit a layout beside the
+        data wins over a built-in; two of the same standing fitting equally is an error."""
+        scored = []
         for layout in self.layouts:
             match = find_header(rows, layout)
-            if match is None:
-                continue
-            score = (not match.missing, len(match.positions) - len(match.missing))
-            if best is None or score > best[0]:
-                best = (score, layout, match)
-        if best is None:
+            if match is not None:
+                scored.append(((not match.missing, len(match.positions) - len(match.missing)), layout, match))
+        if not scored:
             return None
-        _, layout, match = best
+        best_fit = max(score for score, _, _ in scored)
+        tied = [(layout, match) for score, layout, match in scored if score == best_fit]
+        standing = max(layout.beside_data for layout, _ in tied)
+        tied = [(layout, match) for layout, match in tied if layout.beside_data == standing]
+        layout, match = tied[0]
+        if len(tied) > 1:
+            names = " and ".join(f"'{lay.name}' ({lay.source})" for lay, _ in tied)
+            self._find("error", "ambiguous_layout",
+                       f"layouts {names} fit this sheet equally well, so which one reads it cannot be decided; "
+                       "remove one, or name one with --layout", sheet, match.index + 1)
+            return False
         if match.missing and not self.forced and len(self.layouts) > 1 and len(match.positions) < 2:
             return None
         return layout, match
@@ -199,6 +210,7 @@ class SheetReader:
         self._give_ids(state)
         self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
                             "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
+                            "layout_file": f"{layout.source} ({'beside the data' if layout.beside_data else 'built in'})",
                             "internal_columns": ",".join(layout.internal_columns)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):

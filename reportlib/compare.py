@@ -31,7 +31,8 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
     else:
         found = changes(plans, before, as_of, **progress_options)
     # what the report says of an empty list depends on whether there was anything to compare with
-    found.attrs.update(previous=before, as_of=pd.Timestamp(as_of), withheld=tuple(getattr(plans, "withheld", ())))
+    found.attrs.update(previous=before, as_of=pd.Timestamp(as_of), withheld=tuple(getattr(plans, "withheld", ())),
+                       audience=getattr(plans, "audience", "internal"))
     return found
 
 

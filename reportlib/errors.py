@@ -30,12 +30,16 @@ class Location:
 
 
 class ReportlibError(Exception):
-    """Root of every error reportlib raises on purpose."""
+    """Root of every error reportlib raises on purpose. Subclasses that take other
+    arguments define ``__reduce__`` so they survive pickling between processes."""
 
     def __init__(self, message: str, location: Location | None = None):
         self.message = message
         self.location = location or Location()
         super().__init__(str(self))
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.location), self.__dict__)
 
     def __str__(self) -> str:
         where = str(self.location)
@@ -59,6 +63,9 @@ class ValidationFailed(ReportlibError):
         first = errors[0] if errors else self.findings[0]
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         super().__init__(first.message + more, first.location)
+
+    def __reduce__(self):  # survives pickling (a worker's failure reaches the parent whole)
+        return (type(self), (self.findings,))
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,9 @@ class PackError(ReportlibError):
         self.reason = reason
         super().__init__(f"{key}: {reason}" if key else reason, Location(file=self.file))
 
+    def __reduce__(self):
+        return (type(self), (self.file, self.key, self.reason))
+
 
 class UnknownCouncil(ReportlibError):
     """A council code that is not in the plans loaded; ``suggestion`` is the nearest known code."""
@@ -122,6 +132,9 @@ class RenderError(ReportlibError):
         self.pack = pack
         self.output = output
         super().__init__(message, Location(file=output))
+
+    def __reduce__(self):
+        return (type(self), (self.message,), self.__dict__)
 
 
 class TableError(ReportlibError):

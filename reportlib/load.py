@@ -113,7 +113,7 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
     actions, updates, sources, inputs = [], [], [], []
     for path in files:
         try:
-            source = open_source(path)
+            source = open_source(path, max_rows=max_rows)
         except ReportlibError as exc:
             findings.append(Finding("error", "unreadable_file", exc.message, exc.location))
             continue

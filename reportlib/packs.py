@@ -33,6 +33,8 @@ NOTEBOOKS_DIR = "notebooks"
 MAX_PACK_BYTES = 64 * 1024
 
 FORMATS = ("html", "pdf")
+#: The stages of a render; a pack may give any of them a time limit of its own.
+STAGES = ("load", "execute", "html", "pdf")
 AUDIENCES = ("external", "internal")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,6 +56,7 @@ PACK_SCHEMA: dict[str, dict[str, Any]] = {
     "formats": {"type": list, "default": ["html", "pdf"], "items": str, "choices": FORMATS,
                 "check": "non_empty"},
     "timeout": {"type": int, "default": 600, "check": "positive"},
+    "stage_timeouts": {"type": dict, "default": {}, "check": "stage_timeouts"},
     "audience": {"type": str, "default": "external", "choices": AUDIENCES},
     "allow_empty": {"type": bool, "default": False},
     "data_root": {"type": str, "default": None, "check": "data_root"},
@@ -88,10 +91,11 @@ class Pack:
     as_of: date
     data: tuple[Path, ...]
     formats: tuple[str, ...]
-    timeout: int
+    timeout: int  # seconds for the whole render of the pack: every stage counts against it
     audience: str
     notebooks: tuple[NotebookSpec, ...]
     allow_empty: bool = False
+    stage_timeouts: Mapping[str, int] = field(default_factory=dict)  # stage -> seconds, each time it runs
 
     def council_codes(self) -> tuple[str, ...] | None:
         """The council codes the pack's notebooks name; None when a notebook covers every council."""
@@ -158,7 +162,7 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
         council=values["council"], committee=values["committee"], as_of=values["as_of"],
         data=tuple(values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
         timeout=values["timeout"], audience=values["audience"], notebooks=notebooks,
-        allow_empty=values["allow_empty"],
+        allow_empty=values["allow_empty"], stage_timeouts=MappingProxyType(dict(values["stage_timeouts"])),
     )
 
 
@@ -359,6 +363,15 @@ def _existing_file(value: str, ctx: _Context, name: str, what: str, allowed: lis
     return resolved
 
 
+def _stage_timeouts(value: dict, ctx: _Context, name: str) -> dict:
+    for stage, seconds in value.items():
+        if stage not in STAGES:
+            raise ctx.fail(f"{name}.{stage}", f"unknown stage (stages: {', '.join(STAGES)})")
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+            raise ctx.fail(f"{name}.{stage}", f"expected a positive whole number of seconds, got {seconds!r}")
+    return value
+
+
 def _data_root(value: str, ctx: _Context, name: str) -> str:
     if not Path(value).is_dir():
         raise ctx.fail(name, f"{value!r} is not a folder")
@@ -399,5 +412,5 @@ def _parameters(value: dict, ctx: _Context, name: str) -> dict:
 _CHECKS = {
     "slug": _slug, "non_empty": _non_empty, "iso_date": _iso_date, "positive": _positive,
     "data_files": _data_files, "notebook_file": _notebook_file, "parameters": _parameters,
-    "data_root": _data_root,
+    "data_root": _data_root, "stage_timeouts": _stage_timeouts,
 }

@@ -66,7 +66,13 @@ TRUNCATION_NOTE = "\u2026 (full text in the HTML report and tables.xlsx)"
 
 
 def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str) -> Path:
-    """Write ``html`` (a self-contained report) as an A4 PDF at ``pdf_path``."""
+    """Write ``html`` (a self-contained report) as an A4 PDF at ``pdf_path``.
+
+    A table cell longer than ``MAX_CELL_CHARS`` characters is shown up to there, then
+    ``TRUNCATION_NOTE`` (the HTML report and tables.xlsx keep the full text); see
+    ``bound_long_text``. ``running_header`` may hold any characters: it is one line of
+    text in the page header, never CSS.
+    """
     pdf_path = Path(pdf_path)
     with _quiet_weasyprint():
         try:
@@ -299,6 +305,9 @@ class _LongTextBounder:
         """``text`` with ``<wbr>`` wherever a run would pass ``max_unbroken`` characters, and
         after a space wherever a text box would pass ``MAX_TEXT_BOX`` characters."""
         limit = self.max_unbroken
+        if not text.strip(_SPACE_CHARACTERS):  # only spaces: between tags (maybe in a table, where
+            self.run = 0                       # a <wbr> would be moved out before it): left alone
+            return text
         if self.run + len(text) <= limit and self.box + len(text) <= MAX_TEXT_BOX and not _SPACES.search(text):
             self.run += len(text)  # short text, no space: a run continues
             self.box += len(text)

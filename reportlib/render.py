@@ -36,6 +36,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.execute import ERROR_MARKER_TAG
 from tqdm import tqdm
 
+from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
 from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, scrub_paths,
                                   write_index)
@@ -43,8 +44,9 @@ from reportlib.packtables import write_pack_tables
 from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
 from reportlib.prepare import Prepared, prepare
-from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, keep_failed,
-                               pack_lock, publish, remove_stale_failure, sigterm_interrupts, temp_folder)
+from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, die_with_parent,
+                               keep_failed, pack_lock, publish, remove_stale_failure, sigterm_interrupts,
+                               temp_folder)
 
 log = logging.getLogger(__name__)
 KERNEL_NAME = "python3"
@@ -117,7 +119,8 @@ def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, fin
     order = sorted(range(len(pack_paths)), key=lambda i: -_expected_seconds(pack_paths[i], reports_dir))
     # fork where there is one: workers start with reportlib already imported (spawn re-imports it, ~2 s each)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    # workers die with this process, and never publish once it has gone (publish checks)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=die_with_parent) as pool:
         futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir): i for i in order}
         try:
             for future in as_completed(futures):
@@ -204,14 +207,16 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
     folder is left alone. On ``Interrupted`` only the temporary folder is removed.
     """
     generated_at = datetime.now(timezone.utc).replace(microsecond=0)
-    prepared = prepare(pack)  # refused here, before any kernel starts and before anything is written
+    budget = Budget(pack)
+    # refused here, before any kernel starts and before anything is written
+    prepared = run_bounded(prepare, pack, **budget.stage("load", "loading the data"))
     tmp = temp_folder(reports_dir, pack.pack)
     failed = reports_dir / FAILED_DIR / pack.pack / pack.as_of.isoformat()
     try:
         prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
         timings: dict[str, float] = {}
         for spec in pack.notebooks:
-            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, generated_at))
+            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, generated_at, budget))
             if on_notebook:
                 on_notebook(1)
         shutil.rmtree(tmp / SNAPSHOT_DIR)
@@ -232,6 +237,24 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
     return timings
 
 
+class Budget:
+    """The pack's time limit, shared by its stages: each stage may run for what is left of
+    ``timeout``, or for its own ``stage_timeouts`` limit if that is shorter."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.deadline = time.monotonic() + pack.timeout
+
+    def stage(self, stage: str, what: str) -> dict:
+        """``run_bounded`` keywords for one run of ``stage`` (``what`` names it in messages)."""
+        left = self.deadline - time.monotonic()
+        own = self.pack.stage_timeouts.get(stage)
+        name = f"{what} ({stage} stage)"
+        if left <= 0:
+            raise StageTimeout(name, self.pack.timeout, pack=self.pack.pack)
+        return {"seconds": min(left, own) if own else left, "stage": name}
+
+
 def _due_soon_days(pack: Pack) -> int:
     """The window the pack's reports use for "due soon" (30 days unless a notebook sets another)."""
     for spec in pack.notebooks:
@@ -247,27 +270,16 @@ def _parameters_for(pack: Pack, spec, prepared: Prepared) -> dict:
     return {name: value for name, value in given.items() if name in spec.declared}
 
 
-def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: Prepared, generated_at) -> dict:
-    """Execute one notebook, then write its HTML and PDF; returns {file name: seconds}."""
+def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: Prepared, generated_at,
+                     budget: Budget) -> dict:
+    """Execute one notebook, then write its HTML and PDF, each stage bounded; returns {file name: seconds}."""
     timings = {}
     executed = tmp / f"{spec.stem}.ipynb"
+    name = pack.relative(spec.notebook)
     start = time.monotonic()
-    papermill_log, level = logging.getLogger("papermill"), logging.getLogger("papermill").level
-    papermill_log.setLevel(logging.WARNING)  # its INFO lines would crowd the one line per output
-    papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
-    try:
-        papermill.execute_notebook(
-            str(spec.notebook), str(executed), parameters=_parameters_for(pack, spec, prepared),
-            kernel_name=KERNEL_NAME, execution_timeout=pack.timeout, cwd=str(tmp),
-            progress_bar=False, log_output=False, extra_arguments=KERNEL_ARGUMENTS,
-        )
-    except Exception as exc:
-        if describe_os_error(exc, reports_dir):
-            raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller
-        raise RenderError(_notebook_failure(exc, executed, pack, spec), pack=pack.pack) from exc
-    finally:
-        papermill_log.setLevel(level)
-        papermill_log.removeFilter(_below_error)
+    limits = budget.stage("execute", f"running {name}")
+    run_bounded(_execute, pack, spec, executed, tmp, reports_dir, _parameters_for(pack, spec, prepared),
+                limits["seconds"], **limits)
     timings[executed.name] = time.monotonic() - start
     replacements = [(pack.root, ""), (reports_dir.resolve(), reports_dir.name), (Path.home(), "~")]
 
@@ -280,7 +292,9 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         parameters=_shown_parameters(pack, spec, prepared), version=_version("reportlib"),
         generated_at=generated_at,
     )
-    html = scrub_paths(export_html(nb, provenance, notebook_dir=spec.notebook.parent), replacements)
+    html = run_bounded(export_html, nb, provenance, notebook_dir=spec.notebook.parent,
+                       **budget.stage("html", f"writing {spec.stem}.html"))
+    html = scrub_paths(html, replacements)
     loads = external_loads(html)
     if loads:
         raise RenderError(f"{spec.stem}.html would load from outside the report: {'; '.join(loads[:5])}",
@@ -290,7 +304,8 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         timings[f"{spec.stem}.html"] = time.monotonic() - start
     if "pdf" in pack.formats:
         start = time.monotonic()
-        html_to_pdf(html, tmp / f"{spec.stem}.pdf", running_header=provenance.running_header)
+        run_bounded(html_to_pdf, html, tmp / f"{spec.stem}.pdf", running_header=provenance.running_header,
+                    **budget.stage("pdf", f"writing {spec.stem}.pdf"))
         timings[f"{spec.stem}.pdf"] = time.monotonic() - start
 
     final = pack.output_dir(reports_dir) / executed.name
@@ -298,6 +313,24 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         input_path=pack.relative(spec.notebook), output_path=f"{reports_dir.name}/{final.relative_to(reports_dir)}")
     executed.write_text(scrub_paths(nbformat.writes(nb), replacements), encoding="utf-8")
     return timings
+
+
+def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, parameters: dict,
+             cell_seconds: float) -> None:
+    """Run one notebook through papermill (in the execute stage's own process)."""
+    papermill_log = logging.getLogger("papermill")
+    papermill_log.setLevel(logging.WARNING)  # its INFO lines would crowd the one line per output
+    papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
+    try:
+        papermill.execute_notebook(
+            str(spec.notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+            execution_timeout=max(1, int(cell_seconds)), cwd=str(cwd), progress_bar=False, log_output=False,
+            extra_arguments=KERNEL_ARGUMENTS,
+        )
+    except Exception as exc:
+        if describe_os_error(exc, reports_dir):
+            raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller
+        raise RenderError(_notebook_failure(exc, executed, pack, spec), pack=pack.pack) from None
 
 
 def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:
@@ -351,7 +384,8 @@ def _notebook_failure(exc: Exception, executed: Path, pack: Pack, spec) -> str:
     if isinstance(exc, papermill.PapermillExecutionError):
         what, index = f"{exc.ename}: {_first_line(exc.evalue)}", exc.cell_index
     elif isinstance(exc, CellTimeoutError):
-        what, index = f"timed out after {pack.timeout} s (the pack's timeout for one cell)", None
+        what, index = (f"timed out after {pack.timeout} s (the pack's time limit; a stage's own limit in "
+                       "stage_timeouts may be shorter)"), None
     elif isinstance(exc, DeadKernelError):
         what, index = "the kernel died (out of memory, or killed)", None
     else:

@@ -24,7 +24,7 @@ CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly over
                 "gone_backwards": "Status gone backwards", "no_update_this_time": "No update this time"}
 FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text", "earlier_action", "later_action")
 # A layout's internal_columns names canonical columns; "updates" stands for the update text.
-_ALIASES = {"updates": ("status_text", "latest_text", "text")}
+_ALIASES = {"updates": ("status_text", "latest_text", "text"), "action": ("earlier_action", "later_action")}
 
 
 def shown(columns: dict, withheld=()) -> dict:
@@ -121,7 +121,8 @@ def overdue_table(progress) -> SafeTable:
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
                      "status_word": "Status", "rag": "RAG"}, progress.withheld)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
-                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True)
+                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True,
+                 show_link_targets=progress.audience == "external")
 
 
 def changes_table(changes: pd.DataFrame) -> SafeTable:
@@ -142,7 +143,8 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
                      "action": "Action", "status_before": "Before", "status_now": "Now",
                      "days_overdue": "Days overdue", "latest_text": "Latest update"}, changes.attrs.get("withheld", ()))
     return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
-                 caption="Changes since the previous snapshot", wide=True)
+                 caption="Changes since the previous snapshot", wide=True,
+                 show_link_targets=changes.attrs.get("audience") == "external")
 
 
 def action_table(progress) -> SafeTable:
@@ -161,7 +163,7 @@ def action_table(progress) -> SafeTable:
     columns = shown(columns, progress.withheld)
     rich = [c for c in columns if c in FREE_TEXT]
     return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}",
-                 wide=True)
+                 wide=True, show_link_targets=progress.audience == "external")
 
 
 def findings_table(plans) -> SafeTable:
@@ -189,4 +191,17 @@ def review_table(plans) -> SafeTable:
     columns = shown({"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
                      "source_file": "File", "source_row": "Row", "source_column": "Column"}, plans.withheld)
     return table(frame, columns, rich=[c for c in columns if c == "text"],
-                 caption=f"{len(frame)} updates that need a person to read them")
+                 caption=f"{len(frame)} updates that need a person to read them",
+                 show_link_targets=plans.audience == "external")
+
+
+def carried_forward_table(progress, years: dict) -> SafeTable:
+    """Items of the earlier assessment carried forward as a linked later action (``compare.compare_assessments``)."""
+    columns = shown({"action_id": "ID", "kloe": "KLOE", "earlier_action": "Earlier action",
+                     "earlier_status": "Earlier status", "later_action_id": "Later ID",
+                     "later_action": "Later action"}, progress.withheld)
+    frame = years["carried_forward"]
+    if frame.empty:
+        return text("No item of the earlier assessment was carried forward as a later action.")
+    return table(frame, columns, rich=[c for c in ("earlier_action", "later_action") if c in columns],
+                 caption="Carried forward", show_link_targets=progress.audience == "external")

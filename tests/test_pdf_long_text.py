@@ -125,6 +125,8 @@ def test_combining_marks_stay_with_their_letter():
 def test_short_text_and_ordinary_words_are_left_alone():
     html = page("<p>" + "An ordinary sentence of words. " * 3 + "</p>" + action_table("Work under way."))
     assert bound_long_text(html) == html
+    spaced = "<table>" + "\n " * 300 + "<tr><td>x</td></tr></table>"  # a <wbr> here would land before the table
+    assert bound_long_text(spaced) == spaced
 
 
 def test_a_huge_cell_is_cut_with_a_note_and_the_rest_of_the_table_is_kept():

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, flock 
 
 PACK = "unattended"
 PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
-                            "pack_title = ''\naudience = ''")
+                            "pack_title = ''\naudience = ''\nsnapshot = ''")
 #: Holds (marker written, then a long sleep) when REPORTLIB_TEST_HOLD names a file;
 #: prints REPORTLIB_TEST_PAD characters when set; else ends at once.
 HOLDING_CELL = """import os, time, pathlib

@@ -98,7 +98,8 @@ def rendered(tmp_path_factory) -> Rendered:
     write_xlsx(root / "data" / WORKBOOK, {SHEET: title + [TRACKER_HEADER] + plan_rows()})
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     for pack, (audience, stems, extra) in PACKS.items():
-        write_pack(root, pack, audience=audience, data=[f"data/{WORKBOOK}"], **extra,
+        write_pack(root, pack, audience=audience, data=[f"data/{WORKBOOK}"], council="Testshire District Council",
+                   **extra,
                    notebooks=[{"notebook": f"notebooks/{s}.ipynb", "parameters": {"council_code": "TDC"}
                                if s == "council_progress" else {}} for s in stems])
     fetched, lookups = [], []

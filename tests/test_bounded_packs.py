@@ -1,0 +1,102 @@
+"""A pack's stages under its time limit, and the bytes it read described everywhere (issue #9).
+
+- a stage past its limit (here the PDF) ends the pack with one line naming the pack,
+  the notebook and the stage, and the last good report is kept;
+- a data file replaced while a pack renders: the manifest, every footer and the
+  data-quality page all give the hash of the bytes the report was built from.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportlib import render
+from reportlib.render import render_packs
+
+REPO = Path(__file__).resolve().parents[1]
+WDC = "data/wdc_use_of_resources_action_plan.xlsx"
+SDDC = "data/sddc_use_of_resources_action_plan_2010.xlsx"
+
+
+def make_repo(root: Path, **values) -> Path:
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    (root / "data").mkdir(parents=True)
+    for name in (WDC, SDDC):
+        shutil.copy(REPO / name, root / name)
+    pack = {"pack": "bounded", "title": "Progress", "committee": "Audit Committee", "as_of": "2010-07-31",
+            "data": [WDC], "formats": ["html"], "audience": "internal", "timeout": 300,
+            "notebooks": [{"notebook": "notebooks/council_progress.ipynb", "parameters": {"council_code": "WDC"}},
+                          {"notebook": "notebooks/data_quality.ipynb"}]}
+    pack.update(values)
+    path = root / "params" / "bounded.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(pack, sort_keys=False))
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_stage_past_its_limit_is_stopped_and_named(tmp_path, monkeypatch):
+    pack = make_repo(tmp_path / "repo", formats=["html", "pdf"])
+    reports = tmp_path / "repo" / "reports"
+    [good] = render_packs([pack], reports_dir=reports, show_progress=False)
+    assert good.ok, good.error
+    raw = yaml.safe_load(pack.read_text())
+    pack.write_text(yaml.safe_dump({**raw, "stage_timeouts": {"pdf": 2}}, sort_keys=False))
+    before = {p.name: digest(p) for p in (reports / "bounded" / "2010-07-31").iterdir()}
+
+    def stuck(*args, **kwargs):  # WeasyPrint caught in a layout that never ends
+        time.sleep(60)
+
+    monkeypatch.setattr(render, "html_to_pdf", stuck)
+    start = time.monotonic()
+    [result] = render_packs([pack], reports_dir=reports, show_progress=False)
+    assert time.monotonic() - start < 30
+    assert not result.ok and result.pack == "bounded"
+    assert "writing council_progress.pdf (pdf stage) did not finish within 2 s and was stopped" in result.error
+    assert {p.name: digest(p) for p in (reports / "bounded" / "2010-07-31").iterdir()} == before
+    assert not list(reports.glob(".tmp-*"))
+
+
+def test_stage_limits_are_checked_in_the_pack_file(tmp_path):
+    from reportlib.errors import PackError
+    from reportlib.packs import load_pack
+
+    with pytest.raises(PackError, match=r"stage_timeouts.render: unknown stage \(stages: load, execute, html, pdf\)"):
+        load_pack(make_repo(tmp_path / "a", stage_timeouts={"render": 5}))
+    with pytest.raises(PackError, match="stage_timeouts.pdf: expected a positive whole number"):
+        load_pack(make_repo(tmp_path / "b", stage_timeouts={"pdf": 0}))
+
+
+def test_a_data_file_replaced_mid_render_does_not_split_the_report(tmp_path, monkeypatch):
+    pack = make_repo(tmp_path / "repo")
+    root = tmp_path / "repo"
+    original = digest(root / WDC)
+    real_prepare = render.prepare
+
+    def prepare_then_replace(p):
+        prepared = real_prepare(p)
+        shutil.copy(root / SDDC, root / WDC)  # someone saves another plan over the file mid-run
+        return prepared
+
+    monkeypatch.setattr(render, "prepare", prepare_then_replace)
+    [result] = render_packs([pack], reports_dir=root / "reports", show_progress=False)
+    assert result.ok, result.error
+    assert digest(root / WDC) != original  # the file did change during the run
+    out = root / "reports" / "bounded" / "2010-07-31"
+    manifest = (out / "manifest.json").read_text()
+    assert original in manifest and digest(root / WDC) not in manifest
+    for page in ("council_progress.html", "data_quality.html"):
+        html = (out / page).read_text()
+        hashes = set(re.findall(r"\b[0-9a-f]{64}\b", html))
+        assert hashes == {original}, page  # footer and "Sheets read" agree with the manifest
+    progress = (out / "council_progress.html").read_text()
+    assert "WDC-2009-001" in progress and "SDDC-2010-001" not in progress

@@ -56,6 +56,8 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 FAILED_DIR = "_failed"
 #: The run snapshot's folder inside the staging folder (the kernels' working folder); not published.
 SNAPSHOT_DIR = "run-snapshot"
+#: Seconds the execute stage may run past its cell timeout before its process is stopped.
+EXECUTE_GRACE = 10
 _VERSIONED = ("reportlib", "papermill", "nbconvert", "nbformat", "weasyprint", "pandas")
 
 
@@ -278,8 +280,10 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
     name = pack.relative(spec.notebook)
     start = time.monotonic()
     limits = budget.stage("execute", f"running {name}")
+    # the kernel's cell timeout comes first, so the message names the cell; the stage's own
+    # bound, a little later, catches what a cell timeout cannot (a hung papermill or nbclient)
     run_bounded(_execute, pack, spec, executed, tmp, reports_dir, _parameters_for(pack, spec, prepared),
-                limits["seconds"], **limits)
+                limits["seconds"], seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])
     timings[executed.name] = time.monotonic() - start
     replacements = [(pack.root, ""), (reports_dir.resolve(), reports_dir.name), (Path.home(), "~")]
 

@@ -100,3 +100,18 @@ def test_a_data_file_replaced_mid_render_does_not_split_the_report(tmp_path, mon
         assert hashes == {original}, page  # footer and "Sheets read" agree with the manifest
     progress = (out / "council_progress.html").read_text()
     assert "WDC-2009-001" in progress and "SDDC-2010-001" not in progress
+
+
+def test_a_pack_file_of_yaml_aliases_is_refused_at_once(tmp_path):
+    from reportlib.errors import PackError
+    from reportlib.packs import load_pack
+
+    pack = make_repo(tmp_path / "repo")
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f'{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},'
+              f'*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]' for i in range(8)]
+    pack.write_text("\n".join(lines) + "\n")
+    start = time.monotonic()
+    with pytest.raises(PackError, match="aliases and anchors"):
+        load_pack(pack)
+    assert time.monotonic() - start < 5

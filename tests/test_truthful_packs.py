@@ -361,3 +361,11 @@ def test_internal_columns_must_name_a_column_a_report_shows():
     with pytest.raises(LayoutError, match="'internal_columns' names 'detials'"):
         parse_layout({"name": "x", "council": "X Council", "assessment": "2010", "internal_columns": ["detials"],
                       "columns": {"recommendation": "Issue", "action": "Action"}}, "x.layout.yaml")
+
+
+def test_links_show_their_address_to_external_readers(external):
+    root, _ = external
+    outside = (next((root / "reports" / "sddc-external").iterdir()) / "council_progress.html").read_text()
+    inside = (next((root / "reports" / "sddc-internal").iterdir()) / "council_progress.html").read_text()
+    assert 'href="http://www.south-derbys.gov.uk/' in inside and 'class="rl-link-target"' not in inside
+    assert re.search(r'class="rl-link-target">\(http://www\.south-derbys\.gov\.uk/[^)<]*\)', outside)

@@ -102,18 +102,23 @@ def rendered(tmp_path_factory) -> Rendered:
                    **extra,
                    notebooks=[{"notebook": f"notebooks/{s}.ipynb", "parameters": {"council_code": "TDC"}
                                if s == "council_progress" else {}} for s in stems])
-    fetched, lookups = [], []
+    # the PDF and HTML stages run in child processes: what they fetch or look up is noted in files
+    fetch_log, lookup_log = root / "fetched.log", root / "lookups.log"
+
+    def note(log: Path, line: str) -> None:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(line.replace("\n", " ") + "\n")
 
     def recording_fetcher(real=pdf._data_only_fetcher):  # the real data:-only fetcher, noting each URL
         inner = real()
         if not hasattr(inner, "fetch"):  # WeasyPrint < 66: a function
-            return lambda url, *args: fetched.append(url) or inner(url, *args)
-        fetch, inner.fetch = inner.fetch, lambda url, *args, **kw: fetched.append(url) or fetch(url, *args, **kw)
+            return lambda url, *args: note(fetch_log, url) or inner(url, *args)
+        fetch, inner.fetch = inner.fetch, lambda url, *args, **kw: note(fetch_log, url) or fetch(url, *args, **kw)
         return inner
 
     def getaddrinfo(host, *args, real=socket.getaddrinfo, **kwargs):
         if host not in ("localhost", "127.0.0.1", "::1", None):
-            lookups.append(host)
+            note(lookup_log, str(host))
         return real(host, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -122,6 +127,8 @@ def rendered(tmp_path_factory) -> Rendered:
         results = render_packs(sorted((root / "params").glob("*.yaml")), reports_dir=root / "reports",
                                show_progress=False)
     assert [r.ok for r in results] == [True] * len(PACKS), [r.error for r in results]
+    fetched = fetch_log.read_text().splitlines() if fetch_log.exists() else []
+    lookups = lookup_log.read_text().splitlines() if lookup_log.exists() else []
     return Rendered(root, root / "reports", fetched, lookups)
 
 

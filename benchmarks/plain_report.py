@@ -19,20 +19,19 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "wdc_use_of_resources_acti
 
 
 def build(council_code: str, as_of: str) -> str:
-    plans = reportlib.load_plans([DATA]).council(council_code)
+    plans = reportlib.plans_for_report([DATA], as_of=as_of).council(council_code)
     p = reportlib.progress(plans, as_of)
-    hidden = plans.internal_columns
     parts = [
         ("Headline figures", report.headline(p)),
         ("Progress by KLOE", charts.progress_by_kloe(p.actions, as_of=as_of)),
         (None, report.summary_table(p.summary("kloe"), "kloe", "Actions by KLOE")),
-        ("Status at each snapshot", charts.status_by_snapshot(p.history)),
-        ("Overdue actions", report.overdue_table(p, "internal", hidden)),
+        ("Status at each snapshot", charts.status_by_snapshot(p.standing)),
+        ("Overdue actions", report.overdue_table(p)),
         (None, charts.overdue_by_owner(p.actions, as_of=as_of)),
         (None, report.summary_table(p.summary("owner"), "owner", "Actions by responsible officer")),
         ("Targets against the as-of date", charts.targets_timeline(p.actions, as_of)),
-        ("Changes since the previous snapshot", report.changes_table(compare.since_last(plans, as_of), "internal", hidden)),
-        ("All actions", report.action_table(p, "internal", hidden)),
+        ("Changes since the previous snapshot", report.changes_table(compare.since_last(plans, as_of))),
+        ("All actions", report.action_table(p)),
     ]
     css = (TEMPLATES_DIR / "reportlib" / "static" / "report.css").read_text()
     body = "".join((f"<h2>{heading}</h2>" if heading else "") + piece._repr_html_() for heading, piece in parts)

@@ -59,8 +59,8 @@ def _validate(args) -> int:
 
     plans = inspect_plans(args.paths or ["data"], args.layout)
     for sheet in plans.sources.itertuples():
-        print(f"{sheet.file}, sheet '{sheet.sheet}': read with layout '{sheet.layout}' from {sheet.layout_file}, "
-              f"header on row {sheet.header_row}, {sheet.actions} actions")
+        print(one_line(f"{sheet.file}, sheet '{sheet.sheet}': read with layout '{sheet.layout}' from "
+                       f"{sheet.layout_file}, header on row {sheet.header_row}, {sheet.actions} actions"))
     for finding in plans.findings:
         print(one_line(finding))
     print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "

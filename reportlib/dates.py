@@ -189,7 +189,12 @@ def parse_target(value, reference: dt.date | None = None) -> Target:
         when = excel_serial(float(value))
         return Target(str(value), when, False, "date" if when else "unreadable")
     text = str(value).strip()
+    if _NOT_A_QUARTER.search(text):  # "Q5 2010/11": the year alone would give a date never meant
+        return Target(text, None, False, "unreadable")
     return _parse_text(text, reference) if text else Target("", None, False, "none")
+
+
+_NOT_A_QUARTER = re.compile(r"\bq(?:[05-9]|\d{2,})\b", re.IGNORECASE)
 
 
 _PROSE_PATTERNS = [p for p in _PATTERNS if p[0] != "fy_end"] + [p for p in _PATTERNS if p[0] == "fy_end"]

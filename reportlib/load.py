@@ -151,9 +151,23 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     from .status import classify  # the status stage; imported here to keep load importable alone
 
     updates_df = classify(updates_df)[UPDATE_COLUMNS]
+    findings = findings + _unknown_stated_words(updates_df)
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns"])
     return Plans(actions_df, updates_df, findings, sources_df)
+
+
+def _unknown_stated_words(updates: pd.DataFrame) -> list[Finding]:
+    """A stated status the stated-status map does not know sends its update to review: say so, per cell."""
+    unknown = updates[(updates["status_source"] == "stated") & (updates["status"] == "needs_review")
+                      & updates["stated_status"].notna()]
+    return [Finding("warning", "unknown_stated_status",
+                    f"the stated status '{u.stated_status}' (for {u.snapshot}) is not a word the stated-status map "
+                    "knows (reportlib/rules/stated_status.yaml), so the update is marked needs review whatever its "
+                    "text says; add the word to the map, or correct the cell",
+                    Location(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row),
+                             f"status for {u.snapshot}"))
+            for u in unknown.itertuples()]
 
 
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:

@@ -39,6 +39,8 @@ AUDIENCES = ("external", "internal")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# control characters, line and paragraph separators, and bidirectional overrides
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 NOTEBOOK_SCHEMA: dict[str, dict[str, Any]] = {
     "notebook": {"type": str, "required": True, "check": "notebook_file"},
@@ -317,6 +319,11 @@ def _slug(value: str, ctx: _Context, name: str) -> str:
 def _non_empty(value, ctx: _Context, name: str):
     if not (value.strip() if isinstance(value, str) else value):
         raise ctx.fail(name, "must not be empty")
+    if isinstance(value, str):
+        bad = _INVISIBLE.search(value)
+        if bad:
+            raise ctx.fail(name, f"holds the control character U+{ord(bad.group()):04X} at position "
+                                 f"{bad.start() + 1}; write the text on one line, without control characters")
     return value
 
 

@@ -47,6 +47,8 @@ class Progress:
     history: pd.DataFrame
     withheld: tuple[str, ...] = ()   # columns withheld from an external audience (reports leave them out)
     audience: str = "internal"
+    due_soon_days: int = 30
+    rag_rule: tuple = DEFAULT_RAG_RULE
 
     @property
     def standing(self) -> pd.DataFrame:
@@ -169,7 +171,7 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions = actions.reset_index(drop=True)
     actions.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
-                    getattr(plans, "audience", "internal"))
+                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule))
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:

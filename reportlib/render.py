@@ -44,6 +44,7 @@ from reportlib.packtables import write_pack_tables
 from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
 from reportlib.prepare import Prepared, prepare
+from reportlib.sources import shown_name
 from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, die_with_parent,
                                keep_failed, pack_lock, publish, remove_stale_failure, sigterm_interrupts,
                                temp_folder)
@@ -112,7 +113,8 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
     finally:
         if bar is not None:
             bar.close()
-    _write_index(reports_dir, results)
+    if any(r.ok for r in results):  # nothing published: the index (and its date) stays as it was
+        _write_index(reports_dir, results)
     return results
 
 
@@ -358,7 +360,7 @@ def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, gener
 
 
 def _shown_parameters(pack: Pack, spec, prepared: Prepared) -> dict[str, str]:
-    shown = {**_parameters_for(pack, spec, prepared), "data_paths": [p.name for p in pack.data]}
+    shown = {**_parameters_for(pack, spec, prepared), "data_paths": [shown_name(p.name) for p in pack.data]}
     shown.pop("snapshot", None)
     return {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for k, v in shown.items()}
 

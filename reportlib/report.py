@@ -205,3 +205,36 @@ def carried_forward_table(progress, years: dict) -> SafeTable:
         return text("No item of the earlier assessment was carried forward as a later action.")
     return table(frame, columns, rich=[c for c in ("earlier_action", "later_action") if c in columns],
                  caption="Carried forward", show_link_targets=progress.audience == "external")
+
+
+def _rag_row(label: str, conditions: dict) -> str:
+    parts = []
+    if "status" in conditions:
+        parts.append("status is " + " or ".join(STATUS_WORDS.get(c, c).split(" (")[0].lower()
+                                                for c in conditions["status"]))
+    if "timeliness" in conditions:
+        parts.append(" or ".join(TIMELINESS_WORDS.get(c, c).lower() for c in conditions["timeliness"]))
+    if "min_days_overdue" in conditions:
+        days = conditions["min_days_overdue"]
+        by = f"by at least {days} day{'s' if days != 1 else ''}"
+        if parts and parts[-1] == "overdue":
+            parts[-1] = f"overdue {by}"
+        else:
+            parts.append(f"overdue {by}")
+    return f"{label} when {' and '.join(parts)}" if parts else f"{label} otherwise"
+
+
+def how_to_read(progress) -> SafeTable:
+    """The key to a report's words, stated from the settings its figures were computed with."""
+    rag = "; ".join(_rag_row(label, conditions) for label, conditions in progress.rag_rule)
+    paragraphs = [
+        "Status comes from each progress update: Complete, In progress, Planned (a date or intention given, no "
+        "progress yet), No action (declined or superseded), No update (left blank) and Needs review (text that "
+        "no rule understood, or a stated status the map does not know; it is shown as written, never guessed). "
+        "An action's status is its latest update on or before the as-of date that says something.",
+        f"Timeliness is judged at the as-of date ({progress.as_of:%d %B %Y}) against the revised target where "
+        f"there is one: Overdue (not complete and the target has passed), Due soon (within "
+        f"{progress.due_soon_days} days), On time, No target.".replace("(0", "("),
+        f"RAG, the first that applies: {rag}. Ratings are written as words, never shown by colour alone.",
+    ]
+    return SafeTable("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))

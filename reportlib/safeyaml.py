@@ -6,7 +6,11 @@ cannot make the reader do a large amount of work:
 * anchors and aliases (``&name`` / ``*name``): a 606-byte "billion laughs" file expands
   to a billion items through them, and nothing reportlib reads needs them;
 * files over ``max_bytes`` (256 KiB by default; a layout or pack is a few KiB);
-* nesting deeper than ``MAX_DEPTH`` (the composer is recursive).
+* nesting deeper than ``MAX_DEPTH`` (the composer is recursive);
+* a key given twice in one mapping (plain YAML keeps the last in silence).
+
+Dates are not turned into date objects here: they stay text, which the pack and layout
+checks read themselves, so "2010-02-30" is a located error rather than a crash.
 
 Each refusal raises ``UnsafeYaml``, a ``yaml.YAMLError``, so callers already catching
 ``yaml.YAMLError`` keep working; its message names the file.
@@ -42,6 +46,21 @@ def _loader_for(source: str):
             finally:
                 self._depth -= 1
 
+        def construct_mapping(self, node, deep=False):
+            seen = {}
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    raise UnsafeYaml(f"'{key}' is given twice in {source} (lines {seen[key]} and "
+                                     f"{key_node.start_mark.line + 1}); give each key once")
+                if key is not None:
+                    seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     return _Loader
 
 

@@ -436,7 +436,7 @@ def open_source(path, *, max_rows: int = MAX_ROWS) -> Source:
     digest = hashlib.sha256(data).hexdigest()
     if not data:
         raise InputError("the file is empty (0 bytes); expected an xlsx workbook or a csv file", where)
-    source = Source(path, path.name, digest, {}, max_rows=max_rows, size=len(data))
+    source = Source(path, shown_name(path.name), digest, {}, max_rows=max_rows, size=len(data))
     if data.startswith(_ZIP):
         _read_xlsx(data, where, source)
         return source
@@ -457,6 +457,15 @@ def open_source(path, *, max_rows: int = MAX_ROWS) -> Source:
         "Expected an Excel workbook saved as .xlsx, or a .csv file.",
         where,
     )
+
+
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as messages and reports show it: control and bidi characters written escaped."""
+    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                           else f"\\u{ord(m.group()):04x}", name)
 
 
 def discover(paths_or_dir) -> list[Path]:

@@ -366,12 +366,12 @@ def test_internal_columns_must_name_a_column_a_report_shows():
 def test_links_show_their_address_to_external_readers(external):
     root, _ = external
     outside = (next((root / "reports" / "sddc-external").iterdir()) / "council_progress.html").read_text()
-    links = re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>(<span class="rl-link-target">\(([^)<]*)\)</span>)?',
+    links = re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>( <span class="rl-link-target">\(([^)<]*)\)</span>)?',
                        outside)
     for href, text, _, shown in [link for link in links if not link[0].startswith("#")]:  # the address is readable, as the link text or beside it
         assert html_lib.unescape(href) in (html_lib.unescape(text), html_lib.unescape(shown)), (href, text)
     from reportlib.tables import table
 
     frame = pd.DataFrame({"action": ['See <a href="https://example.org/plan">the plan</a>']})
-    assert 'the plan</a><span class="rl-link-target">(https://example.org/plan)</span>' in str(
+    assert 'the plan</a> <span class="rl-link-target">(https://example.org/plan)</span>' in str(
         table(frame, rich=["action"], show_link_targets=True))

@@ -81,7 +81,7 @@ HOUSE_STYLE = {
     "svg.hashsalt": "reportlib",
 }
 
-# Fixed order, label, colour and hatch per status (DESIGN.md vocabulary).
+# Fixed order, label, colour and hatch per status (the status vocabulary of reportlib.status).
 STATUS_STYLE = {
     "complete": {"label": "Complete", "color": OKABE_ITO["bluish_green"], "hatch": ""},
     "in_progress": {"label": "In progress", "color": OKABE_ITO["sky_blue"], "hatch": "//"},

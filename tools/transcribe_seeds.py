@@ -3,10 +3,10 @@
 
 Sources (plain text extracted from the councils' committee-paper PDFs):
 
-* ../shared/seeds/000_1cf5a5a1fea9c9fd.txt -- Warwick District Council (WDC),
-  "Value for Money Assessment / Use of Resources Action Plan", Appendix 3.
-* ../shared/seeds/002_8306048dffd133d2.txt -- South Derbyshire District Council
-  (SDDC), "Appendix A – Use of Resources Action Plan 2010".
+* Warwick District Council (WDC), "Value for Money Assessment / Use of Resources
+  Action Plan", Appendix 3 of its committee paper.
+* South Derbyshire District Council (SDDC), "Appendix A – Use of Resources Action
+  Plan 2010", of its committee paper.
 
 The transcription below is literal data, re-joined by hand from the extracted text
 (wrapped lines joined with a single space, repeated page headers dropped, wording,

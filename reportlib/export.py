@@ -46,11 +46,11 @@ def neutralise(value):
     return value
 
 
-def fit_cell(value, csv_name: str | None):
-    """Text longer than an Excel cell holds, cut with a marker saying how much is left out and where it is."""
+def fit_cell(value, where: str):
+    """Text longer than an Excel cell holds, cut with a marker saying how much is left out and
+    ``where`` the whole text is ("the full text is in actions.csv")."""
     if not isinstance(value, str) or len(value) <= EXCEL_CELL_LIMIT:
         return value
-    where = f"the full text is in {csv_name}" if csv_name else "see reportlib validate for the full text"
     keep = EXCEL_CELL_LIMIT
     while True:  # the marker's length depends on the count it shows: settle both
         marker = f" [… {len(value) - keep:,} more characters: {where}]"
@@ -67,7 +67,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _atomic(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then move it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
@@ -84,7 +85,8 @@ def write_xlsx(plans, path) -> Path:
     path = Path(path)
     sheets = {"actions": plans.actions, "updates": plans.updates, "findings": plans.findings_frame()}
     csv_names = {"actions": "actions.csv", "updates": "updates.csv", "findings": None}
-    sheets = {name: _fitted(frame, csv_names[name]) for name, frame in sheets.items()}
+    sheets = {name: fitted(frame, f"the full text is in {csv_names[name]}" if csv_names[name]
+                           else "see reportlib validate for the full text") for name, frame in sheets.items()}
 
     def write(tmp: Path):
         options = {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
@@ -97,24 +99,25 @@ def write_xlsx(plans, path) -> Path:
                 sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
                 sheet.set_column(0, max(len(frame.columns) - 1, 0), 18)
 
-    _atomic(path, write)
+    write_atomically(path, write)
     return path
 
 
-def _fitted(frame: pd.DataFrame, csv_name: str | None) -> pd.DataFrame:
+def fitted(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """``frame`` with every text over Excel's cell limit cut by ``fit_cell``."""
     text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     long = [c for c in text_columns if frame[c].map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT).any()]
     if not long:
         return frame
     frame = frame.copy()
     for col in long:
-        frame[col] = frame[col].map(lambda v: fit_cell(v, csv_name))
+        frame[col] = frame[col].map(lambda v: fit_cell(v, where))
     return frame
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:
     path = Path(path)
-    _atomic(path, lambda tmp: safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig",
+    write_atomically(path, lambda tmp: safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig",
                                                        date_format="%Y-%m-%d"))
     return path
 

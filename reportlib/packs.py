@@ -21,7 +21,9 @@ from typing import Any, Mapping
 import papermill
 import yaml
 
+from reportlib import safeyaml
 from reportlib.errors import PackError
+from reportlib.sources import UNSHOWABLE
 
 #: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
 INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot")
@@ -39,8 +41,6 @@ AUDIENCES = ("external", "internal")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# control characters, line and paragraph separators, and bidirectional overrides
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 NOTEBOOK_SCHEMA: dict[str, dict[str, Any]] = {
     "notebook": {"type": str, "required": True, "check": "notebook_file"},
@@ -79,6 +79,10 @@ class NotebookSpec:
     def stem(self) -> str:
         return self.notebook.stem
 
+    def value(self, name: str):
+        """What the notebook will run with for parameter ``name``: the pack's value, else its default."""
+        return self.parameters.get(name, self.declared[name])
+
 
 @dataclass(frozen=True)
 class Pack:
@@ -105,7 +109,7 @@ class Pack:
         for spec in self.notebooks:
             if "council_code" not in spec.declared:
                 return None
-            codes.append(spec.parameters.get("council_code", spec.declared["council_code"]))
+            codes.append(spec.value("council_code"))
         return tuple(dict.fromkeys(codes))
 
     def output_dir(self, reports_dir: str | Path) -> Path:
@@ -173,19 +177,12 @@ def _read_yaml(path: Path):
         data = path.read_bytes()
     except OSError as exc:
         raise PackError(path, None, f"cannot read pack file ({exc.strerror})") from exc
-    if len(data) > MAX_PACK_BYTES:
-        raise PackError(path, None, f"the pack file is {len(data):,} bytes; a pack is expected to be under "
-                                    f"{MAX_PACK_BYTES:,}")
     try:
-        from reportlib import safeyaml
-    except ImportError:  # pragma: no cover - safeyaml arrives with the hardened loader
-        safeyaml = None
-    try:
-        if safeyaml is not None:
-            return safeyaml.load(data.decode("utf-8"), source=str(path))
-        return yaml.safe_load(data.decode("utf-8"))
+        return safeyaml.load(data.decode("utf-8"), source=str(path), max_bytes=MAX_PACK_BYTES)
     except UnicodeDecodeError as exc:
         raise PackError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except safeyaml.UnsafeYaml as exc:  # too big, anchors and aliases, repeated keys: said in full
+        raise PackError(path, None, str(exc)) from exc
     except yaml.YAMLError as exc:
         raise PackError(path, None, f"not valid YAML ({exc})") from exc
 
@@ -320,7 +317,7 @@ def _non_empty(value, ctx: _Context, name: str):
     if not (value.strip() if isinstance(value, str) else value):
         raise ctx.fail(name, "must not be empty")
     if isinstance(value, str):
-        bad = _INVISIBLE.search(value)
+        bad = UNSHOWABLE.search(value)
         if bad:
             raise ctx.fail(name, f"holds the control character U+{ord(bad.group()):04X} at position "
                                  f"{bad.start() + 1}; write the text on one line, without control characters")

@@ -10,18 +10,15 @@ keeps the whole text).
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .export import fitted, write_atomically
 from .progress import progress
-from .report import STATUS_WORDS, TIMELINESS_WORDS
-from .snapshot import UPDATE_TEXT
+from .report import STATUS_WORDS, TIMELINESS_WORDS, shown
 
-EXCEL_CELL_LIMIT = 32_767
-_NOTE = " [… {more:,} more characters: the full text is in the HTML report]"
+WHOLE_TEXT = "the full text is in the HTML report"
 
 ACTION_SHEET = {
     "action_id": "ID", "council": "Council", "council_code": "Council code", "assessment": "Assessment",
@@ -43,54 +40,33 @@ UPDATE_SHEET = {
 }
 FINDING_SHEET = {"severity": "Severity", "code": "Code", "message": "Finding", "file": "File", "sheet": "Sheet",
                  "row": "Row", "column": "Column"}
-_WIDE_TEXT = {"recommendation", "action", "details", "status_text", "text", "message"}
 
 
 def report_frames(plans, as_of, *, due_soon_days: int = 30) -> dict[str, pd.DataFrame]:
     """The sheets of ``tables.xlsx`` as frames with word headers (plans already cut)."""
     p = progress(plans, as_of, due_soon_days=due_soon_days)
     actions = p.actions.assign(status_word=p.actions["status"].map(STATUS_WORDS),
-                               timeliness_word=p.actions["timeliness"].map(TIMELINESS_WORDS),
-                               )
+                               timeliness_word=p.actions["timeliness"].map(TIMELINESS_WORDS))
     actions = actions.sort_values(["council_code", "assessment", "action_id"], kind="stable")
     updates = plans.updates.assign(status_word=plans.updates["status"].map(STATUS_WORDS))
     updates = updates.sort_values(["action_id", "snapshot_date"], kind="stable")
-    withheld = set(plans.withheld)
-    if UPDATE_TEXT in withheld:
-        withheld |= {"text", "status_text"}
     return {
-        "Actions": _shown(actions, ACTION_SHEET, withheld),
-        "Updates": _shown(updates, UPDATE_SHEET, withheld),
-        "Findings": _shown(plans.findings_frame(), FINDING_SHEET, withheld),
+        "Actions": _shown(actions, ACTION_SHEET, plans.withheld),
+        "Updates": _shown(updates, UPDATE_SHEET, plans.withheld),
+        "Findings": _shown(plans.findings_frame(), FINDING_SHEET, plans.withheld),
     }
 
 
-def _shown(frame: pd.DataFrame, columns: dict[str, str], withheld: set[str]) -> pd.DataFrame:
-    keep = {k: v for k, v in columns.items() if k in frame and k not in withheld}
+def _shown(frame: pd.DataFrame, columns: dict[str, str], withheld) -> pd.DataFrame:
+    keep = {k: v for k, v in shown(columns, withheld).items() if k in frame}
     return frame[list(keep)].rename(columns=keep).reset_index(drop=True)
-
-
-def fit_cell(value):
-    """Text longer than an Excel cell holds: cut at the limit, saying how much is left out."""
-    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-        note = _NOTE.format(more=len(value) - EXCEL_CELL_LIMIT)
-        keep = EXCEL_CELL_LIMIT - len(note)
-        return value[:keep] + _NOTE.format(more=len(value) - keep)
-    return value
 
 
 def write_pack_tables(plans, path, *, as_of, due_soon_days: int = 30) -> Path:
     """Write ``tables.xlsx`` for a pack to ``path`` (through a temporary file, then moved into place)."""
     path = Path(path)
     frames = report_frames(plans, as_of, due_soon_days=due_soon_days)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        _write(frames, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda tmp: _write(frames, tmp))
     return path
 
 
@@ -104,7 +80,7 @@ def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
         wrapped = book.add_format({"text_wrap": True, "valign": "top"})
         plain = book.add_format({"valign": "top"})
         for name, frame in frames.items():
-            frame = frame.map(fit_cell) if len(frame) else frame
+            frame = fitted(frame, WHOLE_TEXT)
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for col, label in enumerate(frame.columns):

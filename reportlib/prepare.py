@@ -64,7 +64,7 @@ def _checked_codes(pack: Pack, known: dict[str, str]) -> tuple[str, ...] | None:
     for i, spec in enumerate(pack.notebooks):
         if "council_code" not in spec.declared:
             continue
-        code = spec.parameters.get("council_code", spec.declared["council_code"])
+        code = spec.value("council_code")
         if code not in known:
             reason = UnknownCouncil(code, known).message
             where = "parameters.council_code" if "council_code" in spec.parameters else "parameters"

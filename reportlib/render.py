@@ -263,7 +263,7 @@ def _due_soon_days(pack: Pack) -> int:
     """The window the pack's reports use for "due soon" (30 days unless a notebook sets another)."""
     for spec in pack.notebooks:
         if "due_soon_days" in spec.declared:
-            return int(spec.parameters.get("due_soon_days", spec.declared["due_soon_days"]))
+            return int(spec.value("due_soon_days"))
     return 30
 
 

@@ -459,12 +459,13 @@ def open_source(path, *, max_rows: int = MAX_ROWS) -> Source:
     )
 
 
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Control characters, line and paragraph separators, and bidirectional overrides.
+UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def shown_name(name: str) -> str:
     """A file name as messages and reports show it: control and bidi characters written escaped."""
-    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+    return UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                            else f"\\u{ord(m.group()):04x}", name)
 
 

@@ -63,8 +63,10 @@ def _validate(args) -> int:
                        f"{sheet.layout_file}, header on row {sheet.header_row}, {sheet.actions} actions"))
     for finding in plans.findings:
         print(one_line(finding))
+    notes = len(plans.findings) - len(plans.errors) - len(plans.warnings)
     print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "
-          f"file(s); {len(plans.errors)} errors, {len(plans.warnings)} warnings")
+          f"file(s); {len(plans.errors)} errors, {len(plans.warnings)} warnings"
+          + (f", {notes} notes on versions of a plan" if notes else ""))
     return EXIT_FAILED if plans.errors else EXIT_OK
 
 
@@ -78,6 +80,46 @@ def _export(args) -> int:
     for path in write_tables(plans, args.out):
         print(f"wrote {path}")
     return EXIT_OK
+
+
+def _review(args) -> int:
+    from . import decisions
+    from .load import inspect_plans
+
+    paths = args.paths or ["data"]
+    plans = inspect_plans(paths)
+    if args.action or args.snapshot or args.status:
+        missing = [name for name in ("action", "snapshot", "status", "reviewer") if not getattr(args, name)]
+        if missing:
+            print(f"error: to record a decision give --action, --snapshot, --status and --reviewer "
+                  f"(missing: --{', --'.join(missing)})", file=sys.stderr)
+            return EXIT_USAGE
+        if len(paths) != 1 or not Path(paths[0]).is_dir():
+            print("error: to record a decision name the one data folder its decisions.csv belongs in",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        decision_errors = [f for f in plans.errors if f.location.file == decisions.FILE_NAME]
+        if decision_errors:
+            for finding in decision_errors:
+                print(one_line(finding), file=sys.stderr)
+            print("nothing was written: correct the decisions file first", file=sys.stderr)
+            return EXIT_FAILED
+        made = decisions.record(paths[0], plans, args.action, args.snapshot, args.status, args.reviewer,
+                                args.reason or "")
+        print(one_line(f"recorded in {Path(paths[0]) / decisions.FILE_NAME}: {made.action_id} ({made.snapshot}) is "
+                       f"{made.status}, {made.source}"))
+        return EXIT_OK
+    for finding in plans.errors:
+        print(one_line(finding), file=sys.stderr)
+    waiting = decisions.queue(plans)
+    for row in waiting.itertuples():
+        text = " ".join(str(row.text or "").split())
+        print(one_line(f"{row.action_id} | {row.snapshot} | {row.why} | "
+                       f"{text[:120] + '…' if len(text) > 120 else text} | {row.source_file} row {row.source_row}"))
+    print(f"{len(waiting)} update(s) waiting for review" + (
+        "; settle one with: reportlib review DATA --action ID --snapshot SNAPSHOT --status STATUS "
+        "--reviewer NAME --reason TEXT" if len(waiting) else ""))
+    return EXIT_FAILED if plans.errors else EXIT_OK
 
 
 def _render(args) -> int:
@@ -116,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="folder to write into")
     export.add_argument("--layout", action="append", help="use this layout (name or YAML file) instead of detecting")
     export.set_defaults(run=_export)
+
+    review = sub.add_parser("review", help="list the updates waiting for review, or record an analyst's decision")
+    review.add_argument("paths", nargs="*", help="data folder (default: data/)")
+    review.add_argument("--action", help="the action id of the update decided (e.g. WDC-2009-017)")
+    review.add_argument("--snapshot", help="the snapshot of the update decided (e.g. 'July 2010')")
+    review.add_argument("--status", help="the status settled on: complete, in_progress, planned, no_action, no_update")
+    review.add_argument("--reviewer", help="who decided")
+    review.add_argument("--reason", help="why, in a sentence")
+    review.set_defaults(run=_review)
 
     render = sub.add_parser("render", help="render committee packs to HTML and PDF")
     render.add_argument("packs", nargs="*", help="pack files (params/*.yaml)")

@@ -33,7 +33,11 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns"}
+             "internal_columns", "status_words"}
+#: Statuses a council's own status word may mean (``needs_review`` is for words nobody mapped).
+WORD_STATUSES = ("complete", "in_progress", "planned", "no_action", "no_update")
+#: Flags a status word may carry: ``behind`` keeps an action from ever being rated Green.
+WORD_FLAGS = ("behind",)
 
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -53,10 +57,24 @@ def normalise_header(text) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    snapshot: str
-    date: dt.date
+    """One dated progress column. ``date`` None: read from the title rows (``title_pattern``'s
+    ``date`` group). ``column_pattern``: a pattern over headers whose ``date`` group dates each
+    matching column; such an entry stands for every column it matches (see ``snapdates``)."""
+
+    snapshot: str | None
+    date: dt.date | None
     column: str | None = None  # header of the update text
     status: str | None = None  # header of a stated-status column
+    column_pattern: object = None  # compiled RE2 pattern with a (?P<date>...) group
+
+
+@dataclass(frozen=True)
+class StatusWord:
+    """A council's own status word: the status it means, and an optional flag (``behind``)."""
+
+    word: str
+    status: str
+    flag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,8 @@ class Layout:
     skip_sheets: tuple[str, ...] = ()
     header_search_rows: int = 30
     internal_columns: tuple[str, ...] = ()
+    #: The council's own status words, keyed by their normalised form ("behind schedule").
+    status_words: dict[str, StatusWord] = field(default_factory=dict)
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
 
@@ -97,6 +117,8 @@ class Layout:
         """Every header this layout reads, keyed by the name the loader uses for it."""
         found = {key: names for key, names in self.columns.items()}
         for snap in self.snapshots:
+            if snap.column_pattern is not None:
+                continue  # its headers are known only once a sheet's header row is read
             if snap.column:
                 found[f"update:{snap.snapshot}"] = (snap.column,)
             if snap.status:
@@ -178,15 +200,12 @@ def parse_layout(data: dict, source: str) -> Layout:
     if missing:
         raise _fail(source, f"'required' names '{missing[0]}', which is not under 'columns'")
 
-    snapshots = []
-    for i, snap in enumerate(data.get("snapshots") or []):
-        where = f"snapshots[{i}]"
-        if not isinstance(snap, dict) or not {"snapshot", "date"} <= set(snap) or not set(snap) <= {"snapshot", "date", "column", "status"}:
-            raise _fail(source, f"'{where}' needs 'snapshot' and 'date', and may have 'column' and 'status'")
-        if not snap.get("column") and not snap.get("status"):
-            raise _fail(source, f"'{where}' needs a 'column' (update text) or a 'status' header")
-        snapshots.append(Snapshot(str(snap["snapshot"]), _date(snap["date"], source, f"{where}.date"),
-                                  snap.get("column"), snap.get("status")))
+    title_pattern = _regex(data["title_pattern"], source, "title_pattern") if data.get("title_pattern") else None
+    snapshots = [_snapshot(snap, i, source, title_pattern) for i, snap in enumerate(data.get("snapshots") or [])]
+    names = [s.snapshot for s in snapshots if s.snapshot]
+    if len(names) != len(set(names)):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise _fail(source, f"snapshot '{twice}' is listed twice under 'snapshots'")
 
     split = data.get("split")
     if split is not None:
@@ -222,11 +241,74 @@ def parse_layout(data: dict, source: str) -> Layout:
         owner_suffix=tuple(data.get("owner_suffix") or ()),
         kloe_in=data.get("kloe_in"),
         target_in_prose=data.get("target_in_prose"),
-        title_pattern=_regex(data["title_pattern"], source, "title_pattern") if data.get("title_pattern") else None,
+        title_pattern=title_pattern,
         skip_sheets=tuple(data.get("skip_sheets") or ()),
         header_search_rows=int(data.get("header_search_rows", 30)),
         internal_columns=_internal(data.get("internal_columns"), source),
+        status_words=_status_words(data.get("status_words"), source),
     )
+
+
+def _snapshot(snap, i: int, source: str, title_pattern) -> Snapshot:
+    """One entry under ``snapshots``: a fixed header with its date (given, or read from the
+    title rows), or a ``column_pattern`` whose ``date`` group dates each header it matches."""
+    where = f"snapshots[{i}]"
+    keys = {"snapshot", "date", "column", "status", "column_pattern"}
+    if not isinstance(snap, dict) or not set(snap) <= keys:
+        extra = sorted(set(snap) - keys)[0] if isinstance(snap, dict) else None
+        raise _fail(source, f"'{where}' " + (f"has unknown key '{extra}'; " if extra else "") +
+                    "an entry has 'snapshot', 'date', 'column' and 'status', or 'column_pattern' and 'status'")
+    if snap.get("column_pattern") is not None:
+        if snap.get("column") or snap.get("snapshot") or snap.get("date"):
+            raise _fail(source, f"'{where}' has a 'column_pattern': its snapshot and date are read from each "
+                                "header it matches, so 'column', 'snapshot' and 'date' do not go with it")
+        pattern = _regex(snap["column_pattern"], source, f"{where}.column_pattern")
+        if "date" not in pattern.groupindex:
+            raise _fail(source, f"'{where}.column_pattern' must capture the date as (?P<date>...), e.g. "
+                                "'Progress at (?P<date>.+)'")
+        return Snapshot(None, None, None, snap.get("status"), pattern)
+    if "snapshot" not in snap:
+        raise _fail(source, f"'{where}' needs 'snapshot' (its name), or a 'column_pattern'")
+    if not snap.get("column") and not snap.get("status"):
+        raise _fail(source, f"'{where}' needs a 'column' (update text) or a 'status' header")
+    if snap.get("date") is None and (title_pattern is None or "date" not in title_pattern.groupindex):
+        raise _fail(source, f"'{where}' needs a 'date', or a title_pattern capturing (?P<date>...) so the date "
+                            "is read from the title rows above the header")
+    date = _date(snap["date"], source, f"{where}.date") if snap.get("date") is not None else None
+    return Snapshot(str(snap["snapshot"]), date, snap.get("column"), snap.get("status"))
+
+
+def word_key(word) -> str:
+    """A status word reduced for matching: case and punctuation ignored ("On-track." -> "on track")."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(word).lower()).split())
+
+
+def _status_words(value, source: str) -> dict[str, StatusWord]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(source, "'status_words' must map each of the council's words to a status, e.g. "
+                            "{'Behind schedule': {status: in_progress, flag: behind}, 'Done': complete}")
+    words: dict[str, StatusWord] = {}
+    for word, meaning in value.items():
+        where = f"status_words.{word}"
+        if isinstance(meaning, str):
+            meaning = {"status": meaning}
+        if not isinstance(meaning, dict) or "status" not in meaning or not set(meaning) <= {"status", "flag"}:
+            raise _fail(source, f"'{where}' must be a status, or {{status: STATUS, flag: FLAG}}")
+        if meaning["status"] not in WORD_STATUSES:
+            raise _fail(source, f"'{where}' means '{meaning['status']}', which is not a status "
+                                f"(known: {', '.join(WORD_STATUSES)})")
+        flag = meaning.get("flag")
+        if flag is not None and flag not in WORD_FLAGS:
+            raise _fail(source, f"'{where}' has flag '{flag}' (known flags: {', '.join(WORD_FLAGS)})")
+        key = word_key(word)
+        if not key:
+            raise _fail(source, f"'{where}': a status word needs letters or digits")
+        if key in words and (words[key].status, words[key].flag) != (meaning["status"], flag):
+            raise _fail(source, f"'{where}' is the same word as '{words[key].word}' with another meaning")
+        words[key] = StatusWord(str(word), meaning["status"], flag)
+    return words
 
 
 def _internal(value, source: str) -> tuple[str, ...]:

@@ -8,11 +8,13 @@ sheet, row and column; ``load_plans`` raises ``ValidationFailed`` when any is an
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import layouts as layouts_mod
+from . import decisions, versions, words
 from .errors import Finding, Location, ReportlibError, UnknownCouncil, ValidationFailed
 from .rows import SheetReader
 from .sources import discover, open_source
@@ -20,11 +22,12 @@ from .sources import discover, open_source
 ACTION_COLUMNS = [
     "council", "council_code", "assessment", "action_id", "theme", "kloe", "kloe_name",
     "recommendation", "action", "owner", "priority", "target_text", "target_date",
-    "target_recurring", "revised_target_date", "details", "linked_action_id",
+    "target_recurring", "revised_target_date", "original_target_date", "details", "linked_action_id",
+    "in_plan_from", "not_in_plan_since", "not_in_plan_since_date",
     "source_file", "source_sheet", "source_rows",
 ]
 UPDATE_COLUMNS = [
-    "action_id", "snapshot", "snapshot_date", "text", "stated_status", "status", "status_source",
+    "action_id", "snapshot", "snapshot_date", "text", "stated_status", "stated_flag", "status", "status_source",
     "source_file", "source_sheet", "source_row", "source_column",
 ]
 MAX_ROWS = 50_000
@@ -102,7 +105,7 @@ def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
 
 def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
     """Like ``load_plans`` but never raises for bad input: problems are in ``.findings``."""
-    files = discover(paths_or_dir)
+    files = [f for f in discover(paths_or_dir) if f.name != decisions.FILE_NAME]
     findings: list[Finding] = []
     if not files:
         findings.append(Finding("error", "no_files", f"no .xlsx or .csv files found in {paths_or_dir}"))
@@ -125,6 +128,12 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
         findings += file_findings
         sources += file_sheets
     plans = _assemble(actions, updates, findings, sources)
+    for path in decisions.files_for(files):  # analysts' decisions beside the data (reportlib.decisions)
+        data = path.read_bytes()
+        plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)
+        plans.findings += found
+        inputs.append({"file": path.name, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(),
+                       "bytes": len(data)})
     plans.inputs = pd.DataFrame(inputs, columns=INPUT_COLUMNS)
     return plans
 
@@ -139,41 +148,39 @@ def _candidates(files, layouts) -> list:
 
 
 def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding], sources: list[dict]) -> Plans:
-    actions_df = pd.DataFrame(actions, columns=ACTION_COLUMNS)
-    findings = findings + _duplicate_ids(actions_df)
+    read_columns = [c for c in ACTION_COLUMNS if c not in versions.ADDED_COLUMNS]
+    actions_df = pd.DataFrame(actions, columns=read_columns)
     actions_df["theme"] = actions_df["theme"].astype("Int64")
     actions_df["target_recurring"] = actions_df["target_recurring"].astype("boolean")
     for col in ("target_date", "revised_target_date"):
         actions_df[col] = pd.to_datetime(actions_df[col])
-    updates_df = pd.DataFrame(updates, columns=[c for c in UPDATE_COLUMNS if c not in ("status", "status_source")])
+    updates_df = pd.DataFrame(updates, columns=[c for c in UPDATE_COLUMNS if c not in ("status", "status_source")]
+                              + ["stated_as"])
     updates_df["snapshot_date"] = pd.to_datetime(updates_df["snapshot_date"])
     updates_df["source_row"] = updates_df["source_row"].astype("Int64")
+    duplicates = _duplicate_ids(actions_df)
+    findings = findings + duplicates
+    if not duplicates:  # files holding the same plan are its versions: one history (see reportlib.versions)
+        actions_df, updates_df, found = versions.merge(actions_df, updates_df)
+        findings = findings + found
+    actions_df = actions_df.reindex(columns=ACTION_COLUMNS)
+    for col in ("original_target_date", "in_plan_from", "not_in_plan_since_date"):
+        actions_df[col] = pd.to_datetime(actions_df[col])
     from .status import classify  # the status stage; imported here to keep load importable alone
 
-    updates_df = classify(updates_df)[UPDATE_COLUMNS]
-    findings = findings + _unknown_stated_words(updates_df)
+    updates_df, found = words.apply(classify(updates_df))
+    updates_df = updates_df[UPDATE_COLUMNS]
+    findings = findings + found
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns"])
     return Plans(actions_df, updates_df, findings, sources_df)
 
 
-def _unknown_stated_words(updates: pd.DataFrame) -> list[Finding]:
-    """A stated status the stated-status map does not know sends its update to review: say so, per cell."""
-    unknown = updates[(updates["status_source"] == "stated") & (updates["status"] == "needs_review")
-                      & updates["stated_status"].notna()]
-    return [Finding("warning", "unknown_stated_status",
-                    f"the stated status '{u.stated_status}' (for {u.snapshot}) is not a word the stated-status map "
-                    "knows (reportlib/rules/stated_status.yaml), so the update is marked needs review whatever its "
-                    "text says; add the word to the map, or correct the cell",
-                    Location(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row),
-                             f"status for {u.snapshot}"))
-            for u in unknown.itertuples()]
-
-
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:
+    """An id used twice in one file is an error (the same id in two files is two versions of one plan)."""
     found = []
-    dupes = actions[actions["action_id"].duplicated(keep=False)]
-    for action_id, group in dupes.groupby("action_id", sort=False):
+    dupes = actions[actions.duplicated(["source_file", "action_id"], keep=False)]
+    for (_, action_id), group in dupes.groupby(["source_file", "action_id"], sort=False):
         places = "; ".join(f"{r.source_file} sheet '{r.source_sheet}' row {r.source_rows}" for r in group.itertuples())
         first = group.iloc[0]
         found.append(Finding(

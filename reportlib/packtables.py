@@ -26,10 +26,13 @@ ACTION_SHEET = {
     "recommendation": "Recommendation", "action": "Action", "details": "Implementation details",
     "owner": "Responsible officer", "target_text": "Target as written", "target_date": "Target date",
     "target_recurring": "Recurring target", "revised_target_date": "Revised target date",
-    "effective_target_date": "Target judged against", "status_word": "Status at the as-of date",
-    "status_source": "Status decided by", "status_snapshot": "Status from snapshot",
+    "original_target_date": "Original target", "effective_target_date": "Target judged against",
+    "days_extended": "Days extended", "days_overdue_original": "Days late against the original target",
+    "status_word": "Status at the as-of date", "stated_status": "Council's word",
+    "stated_flag": "Council's word flags", "status_source": "Status decided by", "status_snapshot": "Status from snapshot",
     "status_text": "Latest update", "timeliness_word": "Timeliness", "days_overdue": "Days overdue",
-    "rag": "RAG", "linked_action_id": "Linked action", "source_file": "Source file",
+    "rag": "RAG", "linked_action_id": "Linked action", "not_in_plan_since": "Not in the plan since",
+    "source_file": "Source file",
     "source_sheet": "Source sheet", "source_rows": "Source rows",
 }
 UPDATE_SHEET = {

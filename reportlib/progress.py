@@ -10,6 +10,12 @@ there is one (the original is kept beside it):
 * ``on_time``   a target not yet near, or the action is complete/closed;
 * ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed.
 
+Extensions: ``original_target_date`` is the first target the plan ever set (its
+"Original" column, or the oldest version's target). ``days_extended`` is how far the
+target judged against lies beyond it, and ``days_overdue_original`` how late an open
+action is against it. An action added in a later version of the plan is left out
+before that version's date; one dropped from the plan keeps ``not_in_plan_since``.
+
 RAG comes from one ordered rule table (``DEFAULT_RAG_RULE``): the first row whose
 conditions all hold gives the rating. A committee changes it by passing its own table
 (e.g. from a pack's parameters); ratings are always written as words, never colour alone.
@@ -30,12 +36,13 @@ DEFAULT_RAG_RULE: tuple = (
     ("Complete", {"status": ["complete"]}),
     ("Not rated", {"status": ["no_action", "needs_review"]}),
     ("Red", {"timeliness": ["overdue"], "min_days_overdue": 1}),
+    ("Amber", {"flag": ["behind"]}),  # the council itself says "behind schedule": never Green
     ("Amber", {"timeliness": ["due_soon"]}),
     ("Amber", {"status": ["no_update"]}),
     ("Green", {}),
 )
 RAG_ORDER = ("Red", "Amber", "Green", "Complete", "Not rated")
-_CONDITIONS = {"status", "timeliness", "min_days_overdue"}
+_CONDITIONS = {"status", "timeliness", "min_days_overdue", "flag"}
 
 
 @dataclass
@@ -91,6 +98,8 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     out["status_snapshot"] = said["snapshot"].reindex(out.index)
     out["status_text"] = said["text"].reindex(out.index)
     out["status_source"] = said["status_source"].reindex(out.index)
+    for column in ("stated_status", "stated_flag"):  # the council's own word, shown beside the status
+        out[column] = said[column].reindex(out.index) if column in said else None
     return out
 
 
@@ -126,6 +135,12 @@ def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) ->
     timeliness[~closed & target.notna() & (days_late <= 0) & (-days_late <= due_soon_days)] = "due_soon"
     frame = frame.assign(effective_target_date=target, timeliness=timeliness)
     frame["days_overdue"] = days_late.where(timeliness == "overdue").astype("Int64")
+    original = pd.to_datetime(frame["original_target_date"] if "original_target_date" in frame else frame["target_date"])
+    target = pd.to_datetime(target)
+    extended = (target - original).dt.days
+    frame["days_extended"] = extended.where(extended > 0).astype("Int64")
+    late_original = (as_of - original).dt.days
+    frame["days_overdue_original"] = late_original.where(~closed & original.notna() & (late_original > 0)).astype("Int64")
     return frame
 
 
@@ -154,6 +169,9 @@ def rag(frame: pd.DataFrame, rule=DEFAULT_RAG_RULE) -> pd.Series:
             match &= frame["timeliness"].isin(conditions["timeliness"])
         if "min_days_overdue" in conditions:
             match &= frame["days_overdue"].fillna(-1) >= conditions["min_days_overdue"]
+        if "flag" in conditions:
+            flags = frame["stated_flag"] if "stated_flag" in frame else pd.Series(None, index=frame.index)
+            match &= flags.isin(conditions["flag"])
         rating[match] = label
     return rating.fillna("Not rated")
 
@@ -161,9 +179,15 @@ def rag(frame: pd.DataFrame, rule=DEFAULT_RAG_RULE) -> pd.Series:
 def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE) -> Progress:
     """Each action's status, timeliness and RAG at ``as_of`` (a date or "2010-07-31")."""
     as_of = _as_timestamp(as_of)
-    dated = history(plans.updates, plans.actions, as_of)
+    in_plan = plans.actions
+    if "in_plan_from" in in_plan:  # an action a later version added is not in the plan before it
+        in_plan = in_plan[in_plan["in_plan_from"].isna() | (in_plan["in_plan_from"] <= as_of)]
+        gone_later = in_plan["not_in_plan_since_date"] > as_of
+        in_plan = in_plan.assign(not_in_plan_since=in_plan["not_in_plan_since"].where(~gone_later, None))
+    dated = history(plans.updates, in_plan, as_of)
+    dated = dated[dated["action_id"].isin(in_plan["action_id"])]
     latest = _latest(dated)
-    actions = plans.actions.merge(latest, left_on="action_id", right_index=True, how="left")
+    actions = in_plan.merge(latest, left_on="action_id", right_index=True, how="left")
     actions["status"] = actions["status"].fillna("no_update")
     actions["updated_latest"] = actions["updated_latest"].astype("boolean").fillna(False)
     actions = _timeliness(actions, as_of, due_soon_days)

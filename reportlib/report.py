@@ -37,6 +37,18 @@ def shown(columns: dict, withheld=()) -> dict:
     return {key: label for key, label in columns.items() if key not in drop}
 
 
+def _with_word(columns: dict, frame: pd.DataFrame, after: str = "status_word") -> dict:
+    """``columns`` with the council's own status word beside the computed status, when any was stated."""
+    if "stated_status" not in frame or frame["stated_status"].isna().all() or after not in columns:
+        return columns
+    out = {}
+    for key, label in columns.items():
+        out[key] = label
+        if key == after:
+            out["stated_status"] = "Council's word"
+    return out
+
+
 def _readable(actions: pd.DataFrame) -> pd.DataFrame:
     out = actions.copy()
     out["kloe_label"] = out["kloe"].map(lambda k: kloe_label(k if isinstance(k, str) else None))
@@ -79,6 +91,9 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Needs review (update text not understood)", count("status", "needs_review")),
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
+        ("Overdue against the original target", int(acts["days_overdue_original"].notna().sum())
+         if "days_overdue_original" in acts else len(late)),
+        ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
     ], columns=["Measure", "Figure"])
     return table(rows, caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
 
@@ -120,6 +135,7 @@ def overdue_table(progress) -> SafeTable:
                      "target_text": "Target as written", "target_date": "Target date",
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
                      "status_word": "Status", "rag": "RAG"}, progress.withheld)
+    columns = _with_word(columns, late)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True,
                  show_link_targets=progress.audience == "external")
@@ -157,10 +173,12 @@ def action_table(progress) -> SafeTable:
                "action": "Action", "details": "Implementation details", "owner": "Owner", "target_text": "Target",
                "revised_target_date": "Revised target", "status_word": "Status", "timeliness_word": "Timeliness",
                "rag": "RAG", "status_text": "Latest update"}
+    if "not_in_plan_since" in frame and frame["not_in_plan_since"].notna().any():
+        columns["not_in_plan_since"] = "Not in the plan since"
     for optional in ("priority", "details", "owner", "revised_target_date", "status_text"):
         if frame[optional].isna().all():
             columns.pop(optional)
-    columns = shown(columns, progress.withheld)
+    columns = _with_word(shown(columns, progress.withheld), frame)
     rich = [c for c in columns if c in FREE_TEXT]
     return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}",
                  wide=True, show_link_targets=progress.audience == "external")
@@ -183,13 +201,40 @@ def sources_table(plans) -> SafeTable:
                                  "actions": "Actions", "sha256": "SHA-256"}, caption="Sheets read")
 
 
-def review_table(plans) -> SafeTable:
-    """Updates whose text no rule understood: shown to the reader, never guessed."""
-    frame = plans.updates[plans.updates["status"] == "needs_review"]
+def extensions_table(progress) -> SafeTable:
+    """Actions whose target was moved beyond the first one set: original, revised, days extended, status."""
+    if "days_extended" not in progress.actions:
+        return text("No action's target was extended.")
+    frame = _readable(progress.actions[progress.actions["days_extended"].notna()])
     if frame.empty:
-        return text("Every update was classified by a rule or a stated status.")
+        return text("No action's target was extended: every target judged against is the first one set.")
+    frame = frame.sort_values(["days_extended", "action_id"], ascending=[False, True])
+    frame["action"] = frame["action"].map(excerpt)
+    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+                     "original_target_date": "Original target", "effective_target_date": "Revised target",
+                     "days_extended": "Days extended", "days_overdue_original": "Days late against the original",
+                     "status_word": "Status", "timeliness_word": "Timeliness"}, progress.withheld)
+    columns = _with_word(columns, frame)
+    return table(frame, columns, caption=f"{len(frame)} actions with an extended target as of "
+                 f"{progress.as_of:%d %b %Y}", wide=True, show_link_targets=progress.audience == "external")
+
+
+def review_table(plans) -> SafeTable:
+    """The open review queue: updates no rule understood, and why; shown to the reader, never guessed.
+
+    An analyst settles one with ``reportlib review`` (kept in ``decisions.csv`` beside the data).
+    """
+    from .decisions import queue
+
+    frame = queue(plans)
+    if frame.empty:
+        return text("The review queue is empty: every update was classified by a rule, a stated status or an "
+                    "analyst's decision.")
     columns = shown({"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
+                     "stated_status": "Council's word", "why": "Why it needs review",
                      "source_file": "File", "source_row": "Row", "source_column": "Column"}, plans.withheld)
+    if frame["stated_status"].isna().all():
+        columns.pop("stated_status")
     return table(frame, columns, rich=[c for c in columns if c == "text"],
                  caption=f"{len(frame)} updates that need a person to read them",
                  show_link_targets=plans.audience == "external")
@@ -214,6 +259,9 @@ def _rag_row(label: str, conditions: dict) -> str:
                                                 for c in conditions["status"]))
     if "timeliness" in conditions:
         parts.append(" or ".join(TIMELINESS_WORDS.get(c, c).lower() for c in conditions["timeliness"]))
+    if "flag" in conditions:
+        parts.append("the council's own status word says it is " + " or ".join(conditions["flag"])
+                     + " (e.g. 'Behind schedule')")
     if "min_days_overdue" in conditions:
         days = conditions["min_days_overdue"]
         by = f"by at least {days} day{'s' if days != 1 else ''}"

@@ -13,9 +13,10 @@ import re
 import unicodedata
 
 from . import kloe as kloe_mod
+from . import snapdates
 from .dates import parse_target, target_in_prose
 from .errors import Finding, Location
-from .layouts import HeaderMatch, Layout, find_header, normalise_header
+from .layouts import HeaderMatch, Layout, find_header, normalise_header, word_key
 from .sources import CELL_LIMIT, Source, column_letter
 
 _PRIORITIES = {"high": "High", "h": "High", "medium": "Medium", "med": "Medium", "m": "Medium",
@@ -163,7 +164,23 @@ class SheetReader:
                    "or add a layout file for it", sheet, 1)
 
     # -- one sheet ----------------------------------------------------------------------------
+    def _dated(self, sheet, rows, layout: Layout, match: HeaderMatch):
+        """The layout with its snapshots dated from this sheet's header and title rows (see
+        ``snapdates``), and the header row matched again with those columns; None on a problem."""
+        dated, problems = snapdates.resolve(layout, rows[match.index], rows[:match.index], match.index)
+        for row, column, message in problems:
+            self._find("error", "snapshot_date", message, sheet, row, column)
+        if dated is None:
+            return None
+        again = find_header([rows[match.index]], dated)
+        return dated, HeaderMatch(match.index, again.positions, again.missing, again.doubled)
+
     def _read_sheet(self, sheet, rows, layout: Layout, match: HeaderMatch):
+        if any(snap.date is None for snap in layout.snapshots):
+            dated = self._dated(sheet, rows, layout, match)
+            if dated is None:
+                return
+            layout, match = dated
         header_index, positions, missing = match.index, match.positions, match.missing
         header = rows[header_index]
         headers = {key: _text(header[col]) for key, col in positions.items()}
@@ -354,10 +371,13 @@ class SheetReader:
         made = []
         for snap in snapshots:
             key = f"update:{snap.snapshot}" if snap.column else f"status:{snap.snapshot}"
+            word = _text(self._cell(row, state, f"status:{snap.snapshot}")) if snap.status else ""
+            meaning = state.layout.status_words.get(word_key(word)) if word else None
             update = {"_action": action, "snapshot": snap.snapshot, "snapshot_date": snap.date,
                       "text": _text(self._cell(row, state, f"update:{snap.snapshot}")) if snap.column else "",
-                      "stated_status": _text(self._cell(row, state, f"status:{snap.snapshot}")) or None
-                      if snap.status else None,
+                      "stated_status": word or None,
+                      "stated_as": meaning.status if meaning else None,
+                      "stated_flag": meaning.flag if meaning else None,
                       "source_file": self.source.name, "source_sheet": state.sheet, "source_row": number,
                       "source_column": self._column(state, key)}
             self.updates.append(update)

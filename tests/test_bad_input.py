@@ -79,8 +79,9 @@ def _layout(text):
 
 
 def _two_files_same_ids(f):
-    write_xlsx(f / "copy.xlsx", {"Tracker": [H, item(1, KLOE="2.1")]})
-    return write_xlsx(f / "plan.xlsx", {"Tracker": [H, item(1, KLOE="2.1")]})
+    # two files of one plan are its versions: they may not tell one snapshot two ways
+    write_xlsx(f / "copy.xlsx", {"Tracker": [H, item(1, KLOE="2.1", **{"March 2010 update": "Work started."})]})
+    return write_xlsx(f / "plan.xlsx", {"Tracker": [H, item(1, KLOE="2.1", **{"March 2010 update": "Not started."})]})
 
 
 def _control(f):
@@ -113,7 +114,8 @@ REFUSED = {
                           ["sheet 'Tracker', row 1, column D: header 'Recommendation' appears in columns C and D"]),
     "repeated_ids": (_sheet([H, item(5), item(6), item(5)]), ["action id TDC-2010-005 is used 2 times",
                                                                 "sheet 'Tracker' row 2", "sheet 'Tracker' row 4"]),
-    "same_plan_twice": (_two_files_same_ids, ["action id TDC-2010-001 is used 2 times", "copy.xlsx", "plan.xlsx"]),
+    "same_plan_twice": (_two_files_same_ids, ["the March 2010 update of TDC-2010-001 differs between versions", "copy.xlsx sheet 'Tracker' row 2",
+                                             "plan.xlsx sheet 'Tracker' row 2"]),
     "200000_rows": (_rows(200_000), ["sheet 'Tracker', row 50002: the sheet has more than 50,000 filled rows"]),
     "layout_unknown_key": (_layout(TRACKER_LAYOUT + "colour: red\n"), ["tracker.layout.yaml: unknown key 'colour'"]),
     "layout_bad_regex": (_layout(TRACKER_LAYOUT.replace("'\\bkloe\\b'", "'(kloe'")),

@@ -1,0 +1,165 @@
+"""Versions of one plan: the file a council sends each quarter, read as one history.
+
+Files are versions of one plan when they hold actions of the same council and
+assessment (so the same ids). Loading them together gives one action per id and one
+update per snapshot:
+
+* versions are ordered by the newest snapshot each file holds (then by file name);
+* an action's wording, owner and targets come from the newest version holding it, and
+  every change between versions is a finding ("target revised from 30 Jun 2010 to
+  31 Dec 2010 in FILE"); the first target ever set is kept as ``original_target_date``;
+* an action added in a later version is a finding, and is left out of reports dated
+  before that version (``in_plan_from``); an action missing from later versions is kept
+  and marked ``not_in_plan_since`` (the first snapshot without it), never deleted;
+* one snapshot written in two files must say the same thing: different text (or stated
+  status) is an error naming both files and cells. Where they agree, the newest file's
+  copy is kept.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import Finding, Location
+
+#: Action columns compared between versions, and how a finding names them.
+COMPARED = {"recommendation": "recommendation", "action": "action", "owner": "owner", "priority": "priority",
+            "kloe": "KLOE", "target_date": "target", "revised_target_date": "revised target"}
+ADDED_COLUMNS = ("original_target_date", "in_plan_from", "not_in_plan_since", "not_in_plan_since_date")
+
+
+def merge(actions: pd.DataFrame, updates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+    """One history from every version in ``actions``/``updates`` (see the module doc)."""
+    actions = actions.assign(original_target_date=actions["target_date"], in_plan_from=pd.NaT,
+                             not_in_plan_since=None, not_in_plan_since_date=pd.NaT)
+    if actions.empty:
+        return actions, updates, []
+    files_per_plan = actions.groupby(["council_code", "assessment"], dropna=False)["source_file"].nunique()
+    several = files_per_plan[files_per_plan > 1].index
+    if len(several) == 0:
+        return actions, updates, []
+    findings: list[Finding] = []
+    kept_actions, kept_updates = [], []
+    in_several = actions.set_index(["council_code", "assessment"]).index.isin(several)
+    kept_actions.append(actions[~in_several])
+    single_ids = set(actions.loc[~in_several, "action_id"])
+    kept_updates.append(updates[updates["action_id"].isin(single_ids)])
+    for key, plan in actions[in_several].groupby(["council_code", "assessment"], dropna=False, sort=False):
+        plan_updates = updates[updates["action_id"].isin(set(plan["action_id"]))]
+        merged_actions, merged_updates, found = _merge_plan(plan, plan_updates)
+        kept_actions.append(merged_actions)
+        kept_updates.append(merged_updates)
+        findings += found
+    out_actions = pd.concat(kept_actions, ignore_index=True)
+    out_updates = pd.concat(kept_updates, ignore_index=True)
+    return out_actions, out_updates, findings
+
+
+class _Version:
+    def __init__(self, file: str, updates: pd.DataFrame):
+        self.file = file
+        dated = updates[updates["source_file"] == file]
+        newest = dated.sort_values("snapshot_date").tail(1)
+        self.date = newest["snapshot_date"].iloc[0] if len(newest) else pd.NaT
+        self.snapshot = newest["snapshot"].iloc[0] if len(newest) else None
+
+    def __str__(self) -> str:
+        return f"{self.file} (position at {self.snapshot})" if self.snapshot else self.file
+
+
+def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
+    versions = sorted((_Version(f, updates) for f in plan["source_file"].unique()),
+                      key=lambda v: (pd.Timestamp.min if pd.isna(v.date) else v.date, v.file))
+    order = {v.file: i for i, v in enumerate(versions)}
+    findings: list[Finding] = []
+    rows = []
+    for action_id, held in plan.groupby("action_id", sort=False):
+        held = held.assign(_v=held["source_file"].map(order)).sort_values("_v")
+        present = list(held["_v"])
+        newest = held.iloc[-1].drop(labels="_v").copy()
+        targets = held["target_date"].dropna()
+        newest["original_target_date"] = targets.iloc[0] if len(targets) else pd.NaT
+        for (_, before), (_, after) in zip(held.iterrows(), list(held.iterrows())[1:]):
+            findings += _changes(action_id, before, after, versions[int(after["_v"])])
+        first = present[0]
+        if first > 0:
+            newest["in_plan_from"] = versions[first].date
+            findings.append(_note("version_added", f"{action_id} is new in {versions[first]}: it is not in "
+                                  f"{versions[first - 1]}", held.iloc[0]))
+        last = present[-1]
+        if last < len(versions) - 1:
+            gone = versions[last + 1]
+            newest["not_in_plan_since"] = gone.snapshot or gone.file
+            newest["not_in_plan_since_date"] = gone.date
+            findings.append(_note("version_dropped", f"{action_id} is not in {gone}; it is kept and shown as not in "
+                                  f"the plan since {gone.snapshot or gone.file}", held.iloc[-1]))
+        rows.append(newest)
+    merged = pd.DataFrame(rows, columns=plan.columns).reset_index(drop=True)
+    kept, found = _one_update_per_snapshot(updates, order)
+    return merged, kept, findings + found
+
+
+def _shown(value, column: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "(none)"
+    if column.endswith("_date"):
+        return pd.Timestamp(value).strftime("%d %b %Y")
+    text = " ".join(str(value).split())
+    return f"'{text[:80]}…'" if len(text) > 80 else f"'{text}'"
+
+
+def _same(a, b) -> bool:
+    a_none = a is None or (not isinstance(a, str) and pd.isna(a))
+    b_none = b is None or (not isinstance(b, str) and pd.isna(b))
+    if a_none or b_none:
+        return a_none and b_none
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()) == " ".join(b.split())
+    return a == b
+
+
+def _changes(action_id: str, before: pd.Series, after: pd.Series, version: _Version) -> list[Finding]:
+    found = []
+    for column, name in COMPARED.items():
+        if column in before and not _same(before[column], after[column]):
+            verb = "revised" if column.endswith("_date") else "changed"
+            found.append(_note("version_change", f"{action_id}: {name} {verb} from {_shown(before[column], column)} "
+                               f"to {_shown(after[column], column)} in {version}", after))
+    return found
+
+
+def _note(code: str, message: str, row: pd.Series) -> Finding:
+    first_row = str(row.get("source_rows") or "").split("-")[0]
+    return Finding("info", code, message, Location(row["source_file"], row["source_sheet"],
+                                                    int(first_row) if first_row.isdigit() else None, None))
+
+
+def _one_update_per_snapshot(updates: pd.DataFrame, order: dict[str, int]):
+    """Keep one update per action and snapshot date (the newest file's); disagreeing copies are errors."""
+    ranked = updates.assign(_v=updates["source_file"].map(order)).sort_values(["action_id", "snapshot_date", "_v"],
+                                                                              kind="stable")
+    names = ranked.sort_values("_v", kind="stable").groupby("snapshot_date")["snapshot"].last()  # newest names it
+    findings = []
+    twice = ranked[ranked.duplicated(["action_id", "snapshot_date"], keep=False)]
+    for (action_id, _), copies in twice.groupby(["action_id", "snapshot_date"], sort=False):
+        first = copies.iloc[0]
+        for _, other in copies.iloc[1:].iterrows():
+            if _same(first["text"], other["text"]) and _same(first.get("stated_status"), other.get("stated_status")):
+                continue
+            findings.append(Finding(
+                "error", "versions_disagree",
+                f"the {first['snapshot']} update of {action_id} differs between versions: {_cell(first)} says "
+                f"{_shown(first['text'], 'text')}, but {_cell(other)} says {_shown(other['text'], 'text')}. One "
+                "snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
+                Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"])))
+    kept = ranked.drop_duplicates(["action_id", "snapshot_date"], keep="last").drop(columns="_v")
+    kept = kept.assign(snapshot=kept["snapshot_date"].map(names))
+    return kept.reset_index(drop=True), findings
+
+
+def _int(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _cell(update: pd.Series) -> str:
+    return (f"{update['source_file']} sheet '{update['source_sheet']}' row {_int(update['source_row'])} "
+            f"column {update['source_column']}")

@@ -134,26 +134,50 @@ def _note(code: str, message: str, row: pd.Series) -> Finding:
 
 
 def _one_update_per_snapshot(updates: pd.DataFrame, order: dict[str, int]):
-    """Keep one update per action and snapshot date (the newest file's); disagreeing copies are errors."""
+    """Keep one update per action and snapshot date: the newest file's copy, which takes a stated
+    word or text only an older copy has. Copies that say different things are errors."""
     ranked = updates.assign(_v=updates["source_file"].map(order)).sort_values(["action_id", "snapshot_date", "_v"],
                                                                               kind="stable")
     names = ranked.sort_values("_v", kind="stable").groupby("snapshot_date")["snapshot"].last()  # newest names it
     findings = []
+    fills: dict[int, dict] = {}
     twice = ranked[ranked.duplicated(["action_id", "snapshot_date"], keep=False)]
     for (action_id, _), copies in twice.groupby(["action_id", "snapshot_date"], sort=False):
-        first = copies.iloc[0]
-        for _, other in copies.iloc[1:].iterrows():
-            if _same(first["text"], other["text"]) and _same(first.get("stated_status"), other.get("stated_status")):
-                continue
-            findings.append(Finding(
-                "error", "versions_disagree",
-                f"the {first['snapshot']} update of {action_id} differs between versions: {_cell(first)} says "
-                f"{_shown(first['text'], 'text')}, but {_cell(other)} says {_shown(other['text'], 'text')}. One "
-                "snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
-                Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"])))
+        said = {}
+        for index, copy in copies.iterrows():
+            for column in ("text", "stated_status"):
+                value = copy.get(column)
+                if _blank(value):
+                    continue
+                if column in said and not _same(said[column][1][column], value):
+                    findings.append(_disagree(said[column][1], copy, column))
+                elif column not in said:
+                    said[column] = (index, copy)
+        newest = copies.index[-1]
+        fills[newest] = {column: copy[column] for column, (_, copy) in said.items()}
+        stated_from = said.get("stated_status", (None, None))[1]
+        if stated_from is not None:
+            fills[newest].update({c: stated_from.get(c) for c in ("stated_as", "stated_flag") if c in stated_from})
     kept = ranked.drop_duplicates(["action_id", "snapshot_date"], keep="last").drop(columns="_v")
+    for index, values in fills.items():
+        for column, value in values.items():
+            kept.at[index, column] = value
     kept = kept.assign(snapshot=kept["snapshot_date"].map(names))
     return kept.reset_index(drop=True), findings
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _disagree(first: pd.Series, other: pd.Series, column: str) -> Finding:
+    what = "text" if column == "text" else "stated status"
+    return Finding(
+        "error", "versions_disagree",
+        f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first)} has the "
+        f"{what} {_shown(first[column], 'text')}, but {_cell(other)} has {_shown(other[column], 'text')}. One "
+        "snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
+        Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"]))
 
 
 def _int(value):

@@ -48,6 +48,8 @@ class Plans:
     withheld: tuple[str, ...] = ()
     #: Who the reports built from these plans are for: "internal" or "external".
     audience: str = "internal"
+    #: Every version's row of actions held in several files (``reportlib.versions``).
+    action_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def errors(self) -> list[Finding]:
@@ -160,8 +162,9 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     updates_df["source_row"] = updates_df["source_row"].astype("Int64")
     duplicates = _duplicate_ids(actions_df)
     findings = findings + duplicates
+    held = pd.DataFrame()
     if not duplicates:  # files holding the same plan are its versions: one history (see reportlib.versions)
-        actions_df, updates_df, found = versions.merge(actions_df, updates_df)
+        actions_df, updates_df, found, held = versions.merge(actions_df, updates_df)
         findings = findings + found
     actions_df = actions_df.reindex(columns=ACTION_COLUMNS)
     for col in ("original_target_date", "in_plan_from", "not_in_plan_since_date"):
@@ -173,7 +176,7 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     findings = findings + found
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns"])
-    return Plans(actions_df, updates_df, findings, sources_df)
+    return Plans(actions_df, updates_df, findings, sources_df, action_versions=held)
 
 
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:

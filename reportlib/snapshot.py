@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import versions
 from .errors import Finding, InputError, Location
 from .load import INPUT_COLUMNS, Plans, inspect_plans, load_plans
 
@@ -36,10 +37,13 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
     """``plans`` as a report for ``audience`` at ``as_of`` may show them (a new Plans)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
-    updates = plans.updates
+    updates, actions = plans.updates, plans.actions
     if as_of is not None:
         updates = updates[updates["snapshot_date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
-    plans = replace(plans, updates=updates, audience=audience)
+        if "in_plan_from" in actions:  # the plan as it stood then (versions of a plan: reportlib.versions)
+            actions = versions.as_of(actions, plans.action_versions, as_of)
+            updates = updates[updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
+    plans = replace(plans, actions=actions, updates=updates, audience=audience, action_versions=pd.DataFrame())
     if audience == "external":
         plans = _withhold(plans, plans.internal_columns)
     return plans

@@ -27,31 +27,57 @@ COMPARED = {"recommendation": "recommendation", "action": "action", "owner": "ow
 ADDED_COLUMNS = ("original_target_date", "in_plan_from", "not_in_plan_since", "not_in_plan_since_date")
 
 
-def merge(actions: pd.DataFrame, updates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
-    """One history from every version in ``actions``/``updates`` (see the module doc)."""
+def merge(actions: pd.DataFrame, updates: pd.DataFrame):
+    """``(actions, updates, findings, held)``: one history from every version in ``actions`` and
+    ``updates`` (see the module doc). ``held`` has every version's row of each action that
+    more than one file holds, dated by ``version_date``, so that ``as_of`` can show the plan
+    as it stood at a report's date."""
     actions = actions.assign(original_target_date=actions["target_date"], in_plan_from=pd.NaT,
                              not_in_plan_since=None, not_in_plan_since_date=pd.NaT)
+    held = pd.DataFrame(columns=[*actions.columns, "version_date"])
     if actions.empty:
-        return actions, updates, []
+        return actions, updates, [], held
     files_per_plan = actions.groupby(["council_code", "assessment"], dropna=False)["source_file"].nunique()
     several = files_per_plan[files_per_plan > 1].index
     if len(several) == 0:
-        return actions, updates, []
+        return actions, updates, [], held
     findings: list[Finding] = []
-    kept_actions, kept_updates = [], []
+    kept_actions, kept_updates, all_held = [], [], []
     in_several = actions.set_index(["council_code", "assessment"]).index.isin(several)
     kept_actions.append(actions[~in_several])
     single_ids = set(actions.loc[~in_several, "action_id"])
     kept_updates.append(updates[updates["action_id"].isin(single_ids)])
     for key, plan in actions[in_several].groupby(["council_code", "assessment"], dropna=False, sort=False):
         plan_updates = updates[updates["action_id"].isin(set(plan["action_id"]))]
-        merged_actions, merged_updates, found = _merge_plan(plan, plan_updates)
+        merged_actions, merged_updates, found, plan_held = _merge_plan(plan, plan_updates)
         kept_actions.append(merged_actions)
         kept_updates.append(merged_updates)
+        all_held.append(plan_held)
         findings += found
     out_actions = pd.concat(kept_actions, ignore_index=True)
     out_updates = pd.concat(kept_updates, ignore_index=True)
-    return out_actions, out_updates, findings
+    return out_actions, out_updates, findings, pd.concat(all_held, ignore_index=True)
+
+
+def as_of(actions: pd.DataFrame, held: pd.DataFrame, when) -> pd.DataFrame:
+    """The actions as the plan stood at ``when``: each action's wording, owner and targets from
+    the newest version dated on or before it; actions not yet in the plan left out, and
+    ``not_in_plan_since`` only where that had happened by then."""
+    when = pd.Timestamp(when)
+    out = actions[actions["in_plan_from"].isna() | (actions["in_plan_from"] <= when)].copy()
+    gone_later = out["not_in_plan_since_date"] > when
+    out.loc[gone_later, "not_in_plan_since"] = None
+    out.loc[gone_later, "not_in_plan_since_date"] = pd.NaT
+    if held is None or held.empty:
+        return out.reset_index(drop=True)
+    dated = held[held["version_date"].isna() | (held["version_date"] <= when)]
+    then = dated.sort_values("version_date", na_position="first", kind="stable").groupby("action_id").tail(1)
+    then = then.set_index("action_id")
+    fields = [c for c in then.columns if c not in (*ADDED_COLUMNS, "version_date")]
+    rows = out["action_id"].isin(then.index)
+    for column in fields:
+        out.loc[rows, column] = out.loc[rows, "action_id"].map(then[column]).to_numpy()
+    return out.reset_index(drop=True)
 
 
 class _Version:
@@ -72,6 +98,7 @@ def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
     order = {v.file: i for i, v in enumerate(versions)}
     findings: list[Finding] = []
     rows = []
+    dated = plan.assign(version_date=plan["source_file"].map({v.file: v.date for v in versions}))
     for action_id, held in plan.groupby("action_id", sort=False):
         held = held.assign(_v=held["source_file"].map(order)).sort_values("_v")
         present = list(held["_v"])
@@ -95,7 +122,7 @@ def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
         rows.append(newest)
     merged = pd.DataFrame(rows, columns=plan.columns).reset_index(drop=True)
     kept, found = _one_update_per_snapshot(updates, order)
-    return merged, kept, findings + found
+    return merged, kept, findings + found, dated
 
 
 def _shown(value, column: str) -> str:

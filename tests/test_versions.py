@@ -298,3 +298,18 @@ def test_a_bad_decision_is_one_error_naming_the_file_and_row_and_nothing_is_writ
     assert main(["review", str(folder), "--action", "TBC-2010-001", "--snapshot", "June 2010", "--status",
                  "complete", "--reviewer", "B"]) == 1
     assert {p: p.read_bytes() for p in folder.iterdir()} == sources
+
+
+def test_a_report_dated_between_versions_shows_the_plan_as_it_stood_then(folder):
+    _q1(folder), _q2(folder), _q3(folder)
+    september = reportlib.plans_for_report([folder], as_of="2010-09-30")
+    two = september.actions.set_index("action_id").loc["TBC-2010-002"]
+    assert two["action"] == "Agreed action 2."  # December's rewording is not shown in September
+    assert two["revised_target_date"] == pd.Timestamp("2010-12-31")
+    assert "TBC-2010-005" in set(september.actions["action_id"])
+    june = reportlib.plans_for_report([folder], as_of="2010-06-30")
+    assert "TBC-2010-005" not in set(june.actions["action_id"])
+    assert "TBC-2010-005" not in set(june.updates["action_id"])
+    assert june.actions.set_index("action_id").loc["TBC-2010-004", "not_in_plan_since"] is None
+    december = reportlib.plans_for_report([folder], as_of="2010-12-31")
+    assert december.actions.set_index("action_id").loc["TBC-2010-002", "action"] == "Agreed action 2, now jointly with HR."

@@ -111,6 +111,10 @@ def _review(args) -> int:
         return EXIT_OK
     for finding in plans.errors:
         print(one_line(finding), file=sys.stderr)
+    if plans.errors:
+        print(f"the review queue cannot be listed until the {len(plans.errors)} error(s) above are corrected",
+              file=sys.stderr)
+        return EXIT_FAILED
     waiting = decisions.queue(plans)
     for row in waiting.itertuples():
         text = " ".join(str(row.text or "").split())

@@ -8,7 +8,9 @@ from .progress import progress, summarise
 
 # How far along each status is; "gone backwards" means a lower rank than last time.
 _RANK = {"planned": 1, "in_progress": 2, "complete": 3}
-CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "no_update_this_time")
+CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "rated_worse", "new_in_plan", "left_plan",
+           "no_update_this_time")
+_RAG_RANK = {"Green": 1, "Amber": 2, "Red": 3}
 
 
 def snapshots(plans) -> pd.DataFrame:
@@ -41,14 +43,21 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     or with no update at the latest snapshot. One row per action and change."""
     then = progress(plans, before, **progress_options).actions.set_index("action_id")
     now = progress(plans, after, **progress_options).actions.set_index("action_id")
+    was_in_plan = now.index.isin(then.index)
     then = then.reindex(now.index)
     was = then["status"].fillna("no_update")
     rank_then, rank_now = was.map(_RANK), now["status"].map(_RANK)
     reported_now = now["latest_snapshot"].notna() & (now["latest_snapshot"] != then["latest_snapshot"])
+    newly_overdue = (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue")
+    backwards = rank_now.notna() & rank_then.notna() & (rank_now < rank_then)
     flags = {
         "newly_complete": (now["status"] == "complete") & (was != "complete"),
-        "newly_overdue": (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue"),
-        "gone_backwards": rank_now.notna() & rank_then.notna() & (rank_now < rank_then),
+        "newly_overdue": newly_overdue,
+        "gone_backwards": backwards,
+        # e.g. the council's own word now says "Behind schedule": Green to Amber (not already said above)
+        "rated_worse": (now["rag"].map(_RAG_RANK) > then["rag"].map(_RAG_RANK)) & ~newly_overdue & ~backwards,
+        "new_in_plan": pd.Series(~was_in_plan, index=now.index),
+        "left_plan": _column(now, "not_in_plan_since").notna() & _column(then, "not_in_plan_since").isna(),
         "no_update_this_time": reported_now & ~now["updated_latest"].astype(bool) & ~now["status"].isin(["complete", "no_action"]),
     }
     rows = []
@@ -60,10 +69,15 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
             "owner": picked["owner"].values, "action": picked["action"].values,
             "status_before": was[mask.fillna(False)].values, "status_now": picked["status"].values,
             "days_overdue": picked["days_overdue"].values, "latest_text": picked["status_text"].values,
+            "rag_before": then.loc[mask.fillna(False), "rag"].values, "rag_now": picked["rag"].values,
         }))
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     return out.sort_values(["change", "action_id"], key=lambda s: s.map(CHANGES.index) if s.name == "change" else s,
                            ignore_index=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
 def compare_councils(actions: pd.DataFrame) -> pd.DataFrame:

@@ -92,7 +92,8 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
             continue
         value = {name: (cells[header.index(name)].strip() if header.index(name) < len(cells) else "")
                  for name in COLUMNS}
-        value["reason"] = value["reason"][1:] if value["reason"].startswith("'") else value["reason"]
+        for name in ("reason", "reviewer"):  # the apostrophe that kept a spreadsheet from reading a formula
+            value[name] = value[name][1:] if value[name].startswith("'") else value[name]
         problem = _problem(value)
         if problem:
             column, message = problem
@@ -104,7 +105,7 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
 
 
 def _problem(value: dict) -> tuple[str, str] | None:
-    for name in ("action_id", "snapshot", "reviewer", "text_hash"):
+    for name in ("action_id", "snapshot", "reviewer"):
         if not value[name]:
             return name, f"the decision has no {name.replace('_', ' ')}"
     if value["status"] not in DECIDED:
@@ -116,6 +117,10 @@ def _problem(value: dict) -> tuple[str, str] | None:
         return "date", f"'{value['date']}' is not a date written YYYY-MM-DD"
     if when > dt.date.today():
         return "date", f"the decision is dated {when:%d %b %Y}, which is in the future"
+    if not value["text_hash"]:
+        return "text_hash", ("the decision has no text_hash, which ties it to the update text it was made on; "
+                             "record decisions with 'reportlib review DATA --action ... --snapshot ... --status ... "
+                             "--reviewer ...', which fills it in")
     return None
 
 
@@ -200,8 +205,9 @@ def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: 
                          Location(file=path.name))
     if not reviewer.strip():
         raise InputError("a decision needs the reviewer's name", Location(file=path.name))
-    decision = Decision(0, action_id, snapshot, status, " ".join(reviewer.split()), today or dt.date.today(),
-                        " ".join(reason.split()), text_hash(found["text"].iloc[0]))
+    reviewer, reason = _as_text(" ".join(reviewer.split())), _as_text(" ".join(reason.split()))
+    decision = Decision(0, action_id, snapshot, status, reviewer, today or dt.date.today(), reason,
+                        text_hash(found["text"].iloc[0]))
     existing = path.read_bytes() if path.exists() else b""
     if existing:  # refuse to add to a file that cannot be read back
         problems = read(path, existing)[1]
@@ -214,11 +220,15 @@ def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: 
         writer.writerow(COLUMNS)
     elif not existing.endswith(b"\n"):
         buffer.write("\n")
-    shown_reason = f"'{decision.reason}" if decision.reason.startswith(_FORMULA_START) else decision.reason
     writer.writerow([decision.action_id, decision.snapshot, decision.status, decision.reviewer,
-                     decision.date.isoformat(), shown_reason, decision.text_hash])
+                     decision.date.isoformat(), decision.reason, decision.text_hash])
     _replace(path, existing + buffer.getvalue().encode("utf-8"))
     return decision
+
+
+def _as_text(value: str) -> str:
+    """Text a spreadsheet opening decisions.csv keeps as text: a leading = + - @ gets an apostrophe."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -62,6 +62,20 @@ def resolve(text: str | None) -> Kloe | None:
     return None
 
 
+def disagreement(text: str | None) -> tuple[Kloe, Kloe] | None:
+    """``(by number, by words)`` when a text's KLOE number and its words name different KLOEs
+    ("KLOE 2.1 - Data quality": 2.1 is Commissioning and procurement; data quality is 2.2)."""
+    found = resolve(text)
+    numbered = _NUMBER.search(text) if found else None
+    if not numbered:
+        return None
+    words = " ".join((text[:numbered.start()] + " " + text[numbered.end():]).lower().split())
+    for code, (_, keys) in FRAMEWORK.items():
+        if any(key in words for key in keys):
+            return None if code == found.code else (found, _make(code))
+    return None
+
+
 def names_a_kloe(text: str | None) -> bool:
     """True when the text claims to be a KLOE (it says "KLOE" or starts with a number like 2.1)."""
     if not text or not isinstance(text, str):

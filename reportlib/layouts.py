@@ -297,8 +297,8 @@ def _status_words(value, source: str) -> dict[str, StatusWord]:
         if not isinstance(meaning, dict) or "status" not in meaning or not set(meaning) <= {"status", "flag"}:
             raise _fail(source, f"'{where}' must be a status, or {{status: STATUS, flag: FLAG}}")
         if meaning["status"] not in WORD_STATUSES:
-            raise _fail(source, f"'{where}' means '{meaning['status']}', which is not a status "
-                                f"(known: {', '.join(WORD_STATUSES)})")
+            raise _fail(source, f"'{where}' means '{meaning['status']}', which a status word cannot mean "
+                                f"(one of: {', '.join(WORD_STATUSES)}; a word left out goes to review)")
         flag = meaning.get("flag")
         if flag is not None and flag not in WORD_FLAGS:
             raise _fail(source, f"'{where}' has flag '{flag}' (known flags: {', '.join(WORD_FLAGS)})")

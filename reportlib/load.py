@@ -136,6 +136,8 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
         plans.findings += found
         inputs.append({"file": path.name, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(),
                        "bytes": len(data)})
+    if len(plans.inputs) < len(inputs):  # a settled update no longer "goes to review": drop that warning
+        plans.findings = _settled_words_dropped(plans)
     plans.inputs = pd.DataFrame(inputs, columns=INPUT_COLUMNS)
     return plans
 
@@ -177,6 +179,15 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns"])
     return Plans(actions_df, updates_df, findings, sources_df, action_versions=held)
+
+
+def _settled_words_dropped(plans: Plans) -> list[Finding]:
+    updates = plans.updates
+    reviewed = updates[updates["status_source"].astype("string").str.startswith("reviewed by").fillna(False)]
+    settled = {(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row))
+               for u in reviewed.itertuples()}
+    return [f for f in plans.findings if not (f.code == "unknown_stated_status" and
+                                              (f.location.file, f.location.sheet, f.location.row) in settled)]
 
 
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:

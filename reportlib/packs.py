@@ -149,6 +149,8 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
         data_root = raw["data_root"]  # checked with the rest below; needed first to place the data
     else:
         data_root = os.environ.get(DATA_ROOT_VARIABLE) or None
+    if data_root and not Path(data_root).is_absolute():  # a relative data root is the project's
+        data_root = str(root / data_root)
     values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root, data_root), "")
     notebooks = []
     for i, nb in enumerate(values["notebooks"]):
@@ -377,24 +379,48 @@ def _stage_timeouts(value: dict, ctx: _Context, name: str) -> dict:
 
 
 def _data_root(value: str, ctx: _Context, name: str) -> str:
-    if not Path(value).is_dir():
+    if not (ctx.root / value).is_dir():
         raise ctx.fail(name, f"{value!r} is not a folder")
     return value
 
 
 def _data_files(value: list, ctx: _Context, name: str) -> list:
+    """Each entry: a plan file, or a folder of them (with its layouts and decisions.csv), relative
+    to the project folder or to the data root (``data_root`` / $REPORTLIB_DATA_ROOT); an absolute
+    path only under the data root."""
+    from .decisions import FILE_NAME as DECISIONS
+    from .sources import discover
+
     _non_empty(value, ctx, name)
-    allowed = [ctx.root] + ([Path(ctx.data_root)] if ctx.data_root else [])
+    data_root = Path(ctx.data_root).resolve() if ctx.data_root else None
+    allowed = [ctx.root] + ([data_root] if data_root else [])
     files = []
     for i, v in enumerate(value):
-        if isinstance(v, str) and ctx.data_root and Path(v).is_absolute():
-            v = str(Path(v))  # an absolute path is allowed under an explicit data root only
-            resolved = Path(v).resolve()
-            if not _inside(resolved, Path(ctx.data_root).resolve()) or not resolved.is_file():
-                raise ctx.fail(f"{name}[{i}]", f"{v!r} is not a file under the data root {ctx.data_root}")
-            files.append(resolved)
-            continue
-        files.append(_existing_file(v, ctx, f"{name}[{i}]", "data file", allowed))
+        where = f"{name}[{i}]"
+        if not isinstance(v, str) or not v.strip():
+            raise ctx.fail(where, "empty data path")
+        if Path(v).is_absolute():
+            if data_root is None:
+                raise ctx.fail(where, f"{v!r} is absolute: give data relative to the project folder, or set "
+                                      f"data_root (or ${DATA_ROOT_VARIABLE}) to the folder holding it")
+            candidates = [Path(v).resolve()]
+        else:
+            candidates = [(ctx.root / v).resolve()] + ([(data_root / v).resolve()] if data_root else [])
+        found = next((c for c in candidates if c.exists()), None)
+        if found is None:
+            looked = " or ".join(str(c) for c in candidates)
+            raise ctx.fail(where, f"data {v!r} not found (looked for {looked})")
+        if not any(_inside(found, folder.resolve()) for folder in allowed):
+            places = "the project folder" + (f" or the data root {data_root}" if data_root else "")
+            raise ctx.fail(where, f"{v!r} leads outside {places} (after '..' and links are followed); a pack may "
+                                  f"only read data from there (set data_root for data kept elsewhere)")
+        if found.is_dir():
+            inside = [f.resolve() for f in discover(found) if f.name != DECISIONS]
+            if not inside:
+                raise ctx.fail(where, f"the folder {v!r} holds no .xlsx or .csv plan files")
+            files += inside
+        else:
+            files.append(found)
     return files
 
 

@@ -180,10 +180,10 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     """Each action's status, timeliness and RAG at ``as_of`` (a date or "2010-07-31")."""
     as_of = _as_timestamp(as_of)
     in_plan = plans.actions
-    if "in_plan_from" in in_plan:  # an action a later version added is not in the plan before it
-        in_plan = in_plan[in_plan["in_plan_from"].isna() | (in_plan["in_plan_from"] <= as_of)]
-        gone_later = in_plan["not_in_plan_since_date"] > as_of
-        in_plan = in_plan.assign(not_in_plan_since=in_plan["not_in_plan_since"].where(~gone_later, None))
+    if "in_plan_from" in in_plan:  # versions of a plan: the plan as it stood at as_of (reportlib.versions)
+        from .versions import as_of as plan_as_of
+
+        in_plan = plan_as_of(in_plan, getattr(plans, "action_versions", None), as_of)
     dated = history(plans.updates, in_plan, as_of)
     dated = dated[dated["action_id"].isin(in_plan["action_id"])]
     latest = _latest(dated)

@@ -21,7 +21,9 @@ STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned":
                 "needs_review": "Needs review"}
 TIMELINESS_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
 CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
-                "gone_backwards": "Status gone backwards", "no_update_this_time": "No update this time"}
+                "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",
+                "new_in_plan": "New in the plan", "left_plan": "Left the plan",
+                "no_update_this_time": "No update this time"}
 FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text", "earlier_action", "later_action")
 # A layout's internal_columns names canonical columns; "updates" stands for the update text.
 _ALIASES = {"updates": ("status_text", "latest_text", "text"), "action": ("earlier_action", "later_action")}
@@ -53,6 +55,9 @@ def _readable(actions: pd.DataFrame) -> pd.DataFrame:
     out = actions.copy()
     out["kloe_label"] = out["kloe"].map(lambda k: kloe_label(k if isinstance(k, str) else None))
     out["status_word"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
+    if "status_source" in out:  # an analyst's decision says so beside the status it settled
+        reviewed = out["status_source"].astype("string").str.startswith("reviewed by").fillna(False)
+        out.loc[reviewed, "status_word"] = out.loc[reviewed, "status_word"] + " (" + out.loc[reviewed, "status_source"] + ")"
     if "timeliness" in out:
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
     return out
@@ -157,6 +162,7 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
     columns = shown({"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
                      "action": "Action", "status_before": "Before", "status_now": "Now",
+                     "rag_before": "RAG before", "rag_now": "RAG now",
                      "days_overdue": "Days overdue", "latest_text": "Latest update"}, changes.attrs.get("withheld", ()))
     return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption="Changes since the previous snapshot", wide=True,

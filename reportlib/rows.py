@@ -280,6 +280,7 @@ class SheetReader:
             return False
         theme = kloe_mod.theme_of(text)
         found = kloe_mod.resolve(text)
+        self._kloe_words_differ(state.sheet, number, "A", text)
         if found:
             state.kloe, state.theme = found, found.theme
         elif "kloe" in patterns and patterns["kloe"].search(text):
@@ -404,6 +405,7 @@ class SheetReader:
             return
         found = kloe_mod.resolve(text) if text else None
         if found:
+            self._kloe_words_differ(state.sheet, number, self._column(state, column), text)
             action.update(kloe=found.code, kloe_name=found.name, theme=found.theme)
             return
         action.update(kloe=None, kloe_name=None)
@@ -411,6 +413,15 @@ class SheetReader:
                    f"'{text}' is not a KLOE of the Use of Resources framework (1.1-1.3, 2.1-2.4, 3.1-3.3)"
                    if text else "no KLOE is named for this action", state.sheet, number,
                    self._column(state, column))
+
+    def _kloe_words_differ(self, sheet, number, column, text):
+        differ = kloe_mod.disagreement(text)
+        if differ:
+            by_number, by_words = differ
+            self._find("warning", "kloe_mismatch",
+                       f"'{text[:80]}' gives the KLOE number {by_number.code} ({by_number.name}), but its words name "
+                       f"{by_words.code} ({by_words.name}); the number is used and reports show the framework's name "
+                       f"'{by_number.label}': check the heading", sheet, number, column)
 
     def _priority(self, state, number, action, value):
         if value is None:

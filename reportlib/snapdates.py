@@ -10,6 +10,7 @@ dated, for one sheet; a date that cannot be read is a problem naming the cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from .dates import parse_target
@@ -31,9 +32,33 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
 def _read_date(text: str, layout: Layout) -> dt.date | None:
+    """A snapshot's date: ISO (2010-12-31), or what the target reader reads, provided a day
+    written with its month exists (no "31 Feb") and the text names one date, not several."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    if len(set(_YEAR.findall(text))) > 1 or len(_DAY_MONTH_YEAR.findall(text)) > 1:
+        return None  # several dates: which one the column holds is not for reportlib to guess
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        month_number = _MONTHS.get(month.lower()[:3])
+        if month_number is None:
+            return None
+        try:
+            dt.date(int(year), month_number, int(day))
+        except ValueError:
+            return None
     found = parse_target(text, layout.reference_date)
     return found.date if found.kind == "date" else None
+
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), start=1)}
 
 
 def resolve(layout: Layout, header: list, above: list[list], header_index: int):
@@ -64,6 +89,7 @@ def resolve(layout: Layout, header: list, above: list[list], header_index: int):
 
 def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: int, problems) -> list[Snapshot]:
     found: list[Snapshot] = []
+    unread: list[tuple[str, str]] = []
     for col, cell in enumerate(header):
         text = _text(cell)
         match = snap.column_pattern.search(text) if text else None
@@ -72,14 +98,23 @@ def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: in
         written = (match.group("date") or "").strip()
         when = _read_date(written, layout)
         if when is None:
-            problems.append((header_index + 1, column_letter(col),
-                             f"the header '{text}' matches the snapshot pattern '{snap.column_pattern.pattern}', but "
-                             f"'{written}' does not read as a date (expected e.g. '30 Sep 2010', 'September 2010' "
-                             "or 'Q2 2010/11')"))
+            unread.append((column_letter(col), text, written))
             continue
         found.append(Snapshot(snapshot_name(when), when, text, None))
+    expected = "expected one date, e.g. '30 Sep 2010', 'September 2010', '2010-09-30' or 'Q2 2010/11'"
+    if 0 < len(unread) <= 3:
+        for letter, text, written in unread:
+            problems.append((header_index + 1, letter,
+                             f"the header '{text}' matches the snapshot pattern '{snap.column_pattern.pattern}', but "
+                             f"'{written}' does not read as a date ({expected})"))
+    elif unread:
+        listed = ", ".join(f"{letter} ('{text}')" for letter, text, _ in unread[:5])
+        problems.append((header_index + 1, unread[0][0],
+                         f"{len(unread)} headers match the snapshot pattern '{snap.column_pattern.pattern}' but do not "
+                         f"read as dates: {listed}{' …' if len(unread) > 5 else ''}. The pattern is probably too wide: "
+                         f"make it match only the progress columns ({expected})"))
     if not found:
-        if not any(p[0] == header_index + 1 for p in problems):
+        if not unread:
             problems.append((header_index + 1, None,
                              f"no header in the header row matches the snapshot pattern "
                              f"'{snap.column_pattern.pattern}' (layout '{layout.name}'); "

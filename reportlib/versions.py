@@ -96,7 +96,8 @@ def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
     versions = sorted((_Version(f, updates) for f in plan["source_file"].unique()),
                       key=lambda v: (pd.Timestamp.min if pd.isna(v.date) else v.date, v.file))
     order = {v.file: i for i, v in enumerate(versions)}
-    findings: list[Finding] = []
+    findings: list[Finding] = [_no_newer_snapshot(plan, older, newer)
+                               for older, newer in zip(versions, versions[1:]) if older.date == newer.date]
     rows = []
     dated = plan.assign(version_date=plan["source_file"].map({v.file: v.date for v in versions}))
     for action_id, held in plan.groupby("action_id", sort=False):
@@ -122,7 +123,23 @@ def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
         rows.append(newest)
     merged = pd.DataFrame(rows, columns=plan.columns).reset_index(drop=True)
     kept, found = _one_update_per_snapshot(updates, order)
-    return merged, kept, findings + found, dated
+    # an action added later has blank cells in the older columns its file carries: not updates of it
+    start = kept["action_id"].map(merged.set_index("action_id")["in_plan_from"])
+    early_blank = (kept["snapshot_date"] < start) & kept["text"].fillna("").astype(str).str.strip().eq("") \
+        & kept["stated_status"].isna()
+    return merged, kept[~early_blank].reset_index(drop=True), findings + found, dated
+
+
+def _no_newer_snapshot(plan: pd.DataFrame, older: _Version, newer: _Version) -> Finding:
+    """Two versions whose newest snapshot is the same: usually a progress header the layout did not read."""
+    first = plan[plan["source_file"] == newer.file].iloc[0]
+    return Finding(
+        "error", "versions_same_snapshot",
+        f"{older.file} and {newer.file} are versions of one plan ({first['council_code']} {first['assessment']}), "
+        f"but neither holds a snapshot newer than {newer.snapshot}, so which is the later cannot be told. Each "
+        f"quarter's file adds a snapshot: check that {newer.file}'s new progress column is headed the way the layout "
+        "expects (its column_pattern or column), or remove the file that is a copy",
+        Location(newer.file, first["source_sheet"], None, None))
 
 
 def _shown(value, column: str) -> str:

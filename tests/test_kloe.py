@@ -32,3 +32,15 @@ def test_theme_headings_and_labels():
     assert kloe.theme_of("Theme 3 - Managing Resources") == 3
     assert kloe.label("2.1") == "2.1 Commissioning and procurement"
     assert kloe.label(None) == "No KLOE"
+
+
+def test_a_heading_whose_number_and_words_name_different_kloes_is_a_warning(tmp_path):
+    from workbooks import item, tracker_folder
+
+    import reportlib
+
+    folder = tracker_folder(tmp_path, [["KLOE 2.1 - Data quality"], item(1)])
+    [warning] = [f for f in reportlib.load_plans(folder).warnings if f.code == "kloe_mismatch"]
+    assert "gives the KLOE number 2.1 (Commissioning and procurement), but its words name 2.2" in warning.message
+    assert (warning.location.sheet, warning.location.row) == ("Tracker", 5)
+    assert kloe.disagreement("KLOE 1.1 - Financial planning") is None

@@ -146,3 +146,17 @@ def test_not_a_mapping_and_not_yaml(repo):
     path.write_text("pack: [unclosed\n")
     assert "YAML" in str(refused(path))
     assert "cannot read" in str(refused(repo / "params" / "absent.yaml"))
+
+
+def test_data_may_be_a_folder_and_is_found_under_the_data_root(repo, tmp_path_factory, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("shared-drive")
+    (elsewhere / "tbc").mkdir()
+    for name in ("q1.xlsx", "q2.xlsx"):
+        (elsewhere / "tbc" / name).write_bytes(b"x")
+    (elsewhere / "tbc" / "decisions.csv").write_text("action_id\n")
+    monkeypatch.delenv("REPORTLIB_DATA_ROOT", raising=False)
+    pack = load_pack(write_pack(repo, data=["tbc"], data_root=str(elsewhere)))
+    assert pack.data == (elsewhere / "tbc" / "q1.xlsx", elsewhere / "tbc" / "q2.xlsx")  # decisions.csv is not a plan
+    assert load_pack(write_pack(repo, data=["data"])).data == (repo / "data" / "plan.xlsx",)
+    error = refused(write_pack(repo, data=[str(elsewhere / "tbc")], data_root=None))
+    assert "is absolute" in str(error) and "data_root" in str(error)

@@ -165,6 +165,8 @@ def test_changes_since_the_last_snapshot_work_across_versions(folder):
     changes = compare.since_last(plans, "2010-09-30")
     assert changes.attrs["previous"] == pd.Timestamp("2010-06-30")
     assert set(changes.loc[changes["change"] == "newly_complete", "action_id"]) == {"TBC-2010-001"}
+    assert set(changes.loc[changes["change"] == "new_in_plan", "action_id"]) == {"TBC-2010-005"}
+    assert set(changes.loc[changes["change"] == "left_plan", "action_id"]) == {"TBC-2010-004"}
     _q3(folder)
     plans = reportlib.load_plans(folder)
     changes = compare.since_last(plans, "2010-12-31")
@@ -313,3 +315,45 @@ def test_a_report_dated_between_versions_shows_the_plan_as_it_stood_then(folder)
     assert june.actions.set_index("action_id").loc["TBC-2010-004", "not_in_plan_since"] is None
     december = reportlib.plans_for_report([folder], as_of="2010-12-31")
     assert december.actions.set_index("action_id").loc["TBC-2010-002", "action"] == "Agreed action 2, now jointly with HR."
+
+
+def test_a_version_adding_no_snapshot_is_an_error_not_a_silent_reordering(folder):
+    """A new quarter's progress header the layout does not match ("Progress as at ...") leaves that
+    file with no newer snapshot: said plainly, instead of reading the history backwards."""
+    _q1(folder), _q2(folder)
+    _quarter(folder, "q3.xlsx", ["Progress at 30 Sep 2010", "Progress as at 31 Dec 2010"], [
+        _row(1, target=dt.datetime(2010, 9, 30), progress=["Budget timetable published and completed.", "Complete."])])
+    plans = reportlib.inspect_plans(folder)
+    [error] = [f for f in plans.errors if f.code == "versions_same_snapshot"]
+    assert "q2.xlsx and q3.xlsx are versions of one plan" in error.message
+    assert "neither holds a snapshot newer than September 2010" in error.message
+
+
+def test_header_dates_that_do_not_exist_or_are_several_are_refused(folder):
+    _quarter(folder, "q.xlsx", ["Progress at 31 Feb 2011", "Progress at 31 Dec 2010 and 31 Mar 2011",
+                                "Progress at 2010-06-30"], [_row(1, progress=["a", "b", "c"])])
+    plans = reportlib.inspect_plans(folder)
+    assert sorted(e.location.column for e in plans.errors) == ["G", "H"]
+    assert all(e.code == "snapshot_date" for e in plans.errors)
+
+
+def test_decided_status_shows_who_decided_in_the_report_and_names_are_kept_as_text(folder):
+    _q1(folder)
+    plans = reportlib.inspect_plans(folder)
+    decisions.record(folder, plans, "TBC-2010-003", "June 2010", "planned", "=cmd|' /C calc'!A0", "@SUM(1)")
+    line = (folder / "decisions.csv").read_text().splitlines()[1]
+    assert ",'=cmd|' /C calc'!A0," in line and ",'@SUM(1)," in line
+    plans = reportlib.inspect_plans(folder)
+    html = report.action_table(reportlib.progress(plans, "2010-06-30")).html
+    assert "Planned (reviewed by =cmd|&#x27; /C calc&#x27;!A0 on" in html
+
+
+def test_a_council_word_turning_to_behind_schedule_is_a_change_since_last_time(folder):
+    _q1(folder)
+    _quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"], [
+        _row(1, target=dt.datetime(2011, 3, 31), progress=["Budget timetable agreed by CMT.", "Consultation slipped."],
+             status="Behind schedule")])
+    changes = compare.since_last(reportlib.inspect_plans(folder), "2010-09-30")
+    worse = changes[changes["change"] == "rated_worse"].set_index("action_id")
+    assert (worse.loc["TBC-2010-001", "rag_before"], worse.loc["TBC-2010-001", "rag_now"]) == ("Green", "Amber")
+    assert "Rated worse (RAG)" in report.changes_table(changes).html

@@ -185,6 +185,7 @@ def _one_update_per_snapshot(updates: pd.DataFrame, order: dict[str, int]):
     names = ranked.sort_values("_v", kind="stable").groupby("snapshot_date")["snapshot"].last()  # newest names it
     findings = []
     fills: dict[int, dict] = {}
+    drop: set[int] = set()
     twice = ranked[ranked.duplicated(["action_id", "snapshot_date"], keep=False)]
     for (action_id, _), copies in twice.groupby(["action_id", "snapshot_date"], sort=False):
         said = {}
@@ -197,12 +198,15 @@ def _one_update_per_snapshot(updates: pd.DataFrame, order: dict[str, int]):
                     findings.append(_disagree(said[column][1], copy, column))
                 elif column not in said:
                     said[column] = (index, copy)
-        newest = copies.index[-1]
-        fills[newest] = {column: copy[column] for column, (_, copy) in said.items()}
+        # the copy kept is the newest one holding the text, so its provenance names the cell the text is in
+        with_text = [i for i, copy in copies.iterrows() if not _blank(copy.get("text"))]
+        keep = with_text[-1] if with_text else copies.index[-1]
+        drop.update(i for i in copies.index if i != keep)
+        fills[keep] = {column: copy[column] for column, (_, copy) in said.items()}
         stated_from = said.get("stated_status", (None, None))[1]
         if stated_from is not None:
-            fills[newest].update({c: stated_from.get(c) for c in ("stated_as", "stated_flag") if c in stated_from})
-    kept = ranked.drop_duplicates(["action_id", "snapshot_date"], keep="last").drop(columns="_v")
+            fills[keep].update({c: stated_from.get(c) for c in ("stated_as", "stated_flag") if c in stated_from})
+    kept = ranked.drop(index=list(drop)).drop(columns="_v")
     for index, values in fills.items():
         for column, value in values.items():
             kept.at[index, column] = value

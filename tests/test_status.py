@@ -435,6 +435,18 @@ def test_fast_search_finds_what_re_finds():
     ("Nothing to report.", "July 2010", "no_update", "no_update.no_further_update"),
     ("Details to follow.", "July 2010", "no_update", "no_update.no_further_update"),
     ("No new progress this quarter.", "July 2010", "no_update", "no_update.no_further_update"),
+    # round 3
+    ("No progress yet.", "July 2010", "planned", "planned.not_started"),
+    ("Not progressed this quarter.", "July 2010", "planned", "planned.not_started"),
+    ("Removed from the action plan by the Audit Committee.", "July 2010", "no_action", "no_action.not_intended"),
+    ("No longer a priority for the Council.", "July 2010", "no_action", "no_action.not_intended"),
+    ("Handed to the Partnership Board, which will report separately.", "July 2010", "no_action", "no_action.not_intended"),
+    ("The project is at the planning stage.", "July 2010", "in_progress", "in_progress.early_stage"),
+    ("Expected to be finalised by the end of the month.", "July 2010", "in_progress", "in_progress.expected_to_complete"),
+    ("This will be addressed as part of the budget review.", "July 2010", "planned", "planned.picked_up_elsewhere"),
+    ("Work is on hold until the new system is in place.", "July 2010", "in_progress", "in_progress.delayed"),
+    ("Good progress with the rollout.", "July 2010", "in_progress", "in_progress.partly_done"),
+    ("Laptops purchased; training to be arranged.", "July 2010", "in_progress", "in_progress.done_then_next"),
 ])
 def test_new_rules(text, snapshot, status_, rule):
     assert one(text, snapshot) == (status_, rule)
@@ -457,6 +469,10 @@ def test_new_rules(text, snapshot, status_, rule):
     ("To date all services have adopted the template.", "July 2010", "planned.leading_infinitive", "complete"),
     # a purpose after a done step is not a plan
     ("Sub-group created to go through the budget papers.", "July 2010", "planned.headline_infinitive", "complete"),
+    # "revised" before a noun describes it; it does not report a step done
+    ("The revised approach will be taken to Committee in May.", "July 2010", "in_progress.done_then_next", "planned"),
+    # a decision to come on this action's own draft is not the action put off into another one
+    ("A draft has been prepared and will be considered by Committee in May.", "July 2010", "planned.picked_up_elsewhere", "in_progress"),
 ])
 def test_new_rules_leave_near_misses_alone(text, snapshot, not_rule, expected):
     status_, source = one(text, snapshot)

@@ -17,7 +17,6 @@ from reportlib.status_check import LabelledFileError, measure, read_labelled
 DATA = Path(__file__).parent / "data"
 FRESH = DATA / "labelled_fresh.csv"
 OWN = DATA / "labelled_updates.csv"
-HOLDOUT2 = DATA / "labelled_holdout2.csv"
 OWN_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",
                  "July 2010": "2010-07-31", "Action Plan 2010": "2010-01-01"}
 
@@ -42,18 +41,22 @@ def test_rules_own_set_does_not_fall():
     assert m.review_share <= 0.10
 
 
-def test_second_held_out_set_does_not_fall():
-    # 21 of 32 (65.6 %) when first measured, after the rules were last tuned; see the rules README.
-    m = measure(read_labelled(HOLDOUT2))
-    print("\n" + m.summary("held-out set 2"))
-    assert m.agreed >= 21, m.misses.to_string()
+@pytest.mark.parametrize("name, floor", [
+    ("labelled_holdout.csv", 25),   # 25 of 25 after round 2 read its misses
+    ("labelled_holdout2.csv", 31),  # 31 of 32 after round 3 read its misses
+    ("labelled_holdout3.csv", 21),  # 21 of 30 (70.0 %), measured once, never tuned on
+])
+def test_held_out_sets_do_not_fall(name, floor):
+    m = measure(read_labelled(DATA / name))
+    print("\n" + m.summary(name))
+    assert m.agreed >= floor, m.misses.to_string()
 
 
 def test_labelled_sets_are_kept_apart():
     """The fresh and held-out sets share no text with the rules' own set, nor with each other."""
     own = set(pd.read_csv(OWN, keep_default_na=False, dtype=str)["text"].map(_plain))
     seen: set[str] = set()
-    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv"):
+    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv"):
         texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
         assert not texts.duplicated().any(), name
         assert not (set(texts) & own), name

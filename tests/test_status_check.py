@@ -1,0 +1,95 @@
+"""The status rules measured against hand labels: floors a rule change must not fall below.
+
+Run ``.venv/bin/python benchmarks/bench_status_agreement.py --misses --holdout`` to see
+the figures, the confusion tables and every disagreement.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportlib.status import STATUSES
+from reportlib.status_check import LabelledFileError, measure, read_labelled
+
+DATA = Path(__file__).parent / "data"
+FRESH = DATA / "labelled_fresh.csv"
+OWN = DATA / "labelled_updates.csv"
+OWN_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",
+                 "July 2010": "2010-07-31", "Action Plan 2010": "2010-01-01"}
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("[text missing in source]", " ").lower().split())
+
+
+def test_fresh_set_floors():
+    m = measure(read_labelled(FRESH))
+    print("\n" + m.summary("fresh set"))
+    assert m.total >= 60
+    assert m.agreement >= 0.90, m.misses.to_string()
+    assert m.review_share <= 0.10, m.misses.to_string()
+
+
+def test_rules_own_set_does_not_fall():
+    # 134 of 141 when the fresh set was added (128 before): a change may not lose any of them.
+    m = measure(read_labelled(OWN, OWN_SNAPSHOTS))
+    print("\n" + m.summary("rules' own set"))
+    assert m.agreed >= 134, m.misses.to_string()
+    assert m.review_share <= 0.10
+
+
+@pytest.mark.parametrize("name, floor", [
+    ("labelled_holdout.csv", 25),   # 25 of 25 after round 2 read its misses
+    ("labelled_holdout2.csv", 31),  # 31 of 32 after round 3 read its misses
+    ("labelled_holdout3.csv", 21),  # 21 of 30 (70.0 %), measured once, never tuned on
+])
+def test_held_out_sets_do_not_fall(name, floor):
+    m = measure(read_labelled(DATA / name))
+    print("\n" + m.summary(name))
+    assert m.agreed >= floor, m.misses.to_string()
+
+
+def test_labelled_sets_are_kept_apart():
+    """The fresh and held-out sets share no text with the rules' own set, nor with each other."""
+    own = set(pd.read_csv(OWN, keep_default_na=False, dtype=str)["text"].map(_plain))
+    seen: set[str] = set()
+    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv"):
+        texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
+        assert not texts.duplicated().any(), name
+        assert not (set(texts) & own), name
+        assert not (set(texts) & seen), name
+        seen |= set(texts)
+
+
+def test_labels_are_the_vocabulary_and_sources_are_both_councils():
+    fresh = pd.read_csv(FRESH, keep_default_na=False, dtype=str)
+    assert set(fresh["status"]) <= set(STATUSES)
+    assert {"WDC", "SDDC", "own"} <= set(fresh["source"])
+
+
+def test_confusion_table_counts_every_update():
+    m = measure(read_labelled(FRESH))
+    assert int(m.confusion.to_numpy().sum()) == m.total
+    assert int(pd.Series(m.confusion.to_numpy().diagonal()).sum()) == m.agreed
+    assert len(m.misses) == m.total - m.agreed
+
+
+def test_bad_label_names_the_row_and_column(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\n"
+                    "a,own,2010-09-30,Complete.,complete,\n"
+                    "b,own,2010-09-30,Ongoing,ongoing,\n")
+    with pytest.raises(LabelledFileError, match=re.escape("'ongoing' is not one of")) as info:
+        read_labelled(path)
+    assert (info.value.location.row, info.value.location.column) == (3, "status")
+
+
+def test_missing_date_names_the_row(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\na,own,soon,Complete.,complete,\n")
+    with pytest.raises(LabelledFileError, match="not a date") as info:
+        read_labelled(path)
+    assert info.value.location.row == 2

@@ -17,7 +17,6 @@ PROVENANCE = Provenance(
     committee="Audit & Governance Committee", as_of=dt.date(2010, 7, 31), pack="sample-pack",
     notebook="sample_report.ipynb", heading="Use of Resources – progress report", inputs=(("plan.xlsx", "a" * 64, 13541),),
     parameters={"council_code": "TDC", "data_paths": "plan.xlsx"}, version="0.1.0",
-    generated_at=dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone.utc),
 )
 
 

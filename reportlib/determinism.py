@@ -8,7 +8,10 @@ on it. The sources of drift, and what holds each still:
 - papermill and nbclient write timings into the executed notebook (``start_time``,
   ``end_time``, ``duration`` per cell and for the notebook, the kernel's ``iopub``
   timestamps) and give the cell of injected parameters a random id:
-  ``settle_notebook`` removes the timings and gives that cell a fixed id.
+  ``settle_notebook`` removes the timings and gives that cell a fixed id. A warning or
+  traceback names the cell's file in the kernel's own temporary folder
+  (``/tmp/ipykernel_<pid>/<hash>.py``): the folder is written ``ipykernel/`` instead (the
+  hash comes from the cell's code, so it stays).
 - the kernel: ``kernel_environment`` sets ``SOURCE_DATE_EPOCH`` to the as-of date
   (matplotlib writes it as the date of SVG and PDF figures) and ``PYTHONHASHSEED``,
   so set and dict-of-set ordering in a notebook is the same from run to run.
@@ -76,6 +79,28 @@ def settle_notebook(nb) -> None:
                 cell_papermill.pop(key, None)
         if "injected-parameters" in cell.metadata.get("tags", []) and "id" in cell:
             cell["id"] = INJECTED_CELL_ID
+        for output in cell.get("outputs", []):
+            _settle_output(output)
+
+
+#: The kernel's folder for cell files, named after its pid: ``/tmp/ipykernel_12345/``.
+_KERNEL_FOLDER = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.~-]+)*[/\\]ipykernel_\d+[/\\]")
+
+
+def _settle_output(output) -> None:
+    def settle(text):
+        if isinstance(text, str):
+            return _KERNEL_FOLDER.sub("ipykernel/", text)
+        if isinstance(text, list):
+            return [settle(t) for t in text]
+        return text
+
+    for key in ("text", "evalue", "traceback"):
+        if key in output:
+            output[key] = settle(output[key])
+    for mimetype, value in output.get("data", {}).items():
+        if mimetype.startswith("text/"):
+            output["data"][mimetype] = settle(value)
 
 
 _GENERATED = re.compile(rb'^(\s*"' + GENERATED_FIELD.encode() + rb'"\s*:\s*)"[^"\n]*"', re.MULTILINE)

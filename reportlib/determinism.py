@@ -20,8 +20,8 @@ on it. The sources of drift, and what holds each still:
   ``document_time`` gives the as-of date instead.
 - the HTML and PDF footer no longer print when they were made (the manifest says so).
 - timings per output used to be in the manifest; they are now in
-  ``reports/<pack>/timings.json``, beside the dated folders and outside what is verified
-  (``write_timings``, ``last_timings``).
+  ``reports/_timings/<pack>.json``, outside the published folders and what is verified
+  (``write_timings``, ``last_timings``); ``--jobs`` reads them to start long packs first.
 
 WeasyPrint's PDF carries no creation date unless the HTML asks for one, and its file
 identifier is a digest of the document, so the PDF needs nothing more.
@@ -36,8 +36,8 @@ from pathlib import Path
 
 #: The one field of a published folder that differs between two renders of the same inputs.
 GENERATED_FIELD = "generated_at"
-#: Where a pack's last render timings are kept: ``reports/<pack>/timings.json``.
-TIMINGS_FILE = "timings.json"
+#: Where packs' last render timings are kept: ``reports/_timings/<pack>.json``.
+TIMINGS_DIR = "_timings"
 #: The id of papermill's cell of injected parameters (papermill gives it a random one).
 INJECTED_CELL_ID = "injected-parameters"
 #: Cell metadata that only says when and how long (papermill's and nbclient's).
@@ -118,24 +118,25 @@ def without_generated_time(manifest: bytes) -> bytes:
     return blanked
 
 
-def write_timings(pack_folder: Path, as_of: date, seconds: dict[str, float], total: float) -> Path:
-    """Record how long each output of the last render took, in ``reports/<pack>/timings.json``.
+def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, float], total: float) -> Path:
+    """Record how long each output of the pack's last render took, in ``reports/_timings/<pack>.json``.
 
     Written through a temporary file and renamed, so a reader never sees half a file.
     """
-    path = Path(pack_folder) / TIMINGS_FILE
-    record = {"as_of": as_of.isoformat(), "seconds": round(total, 3),
+    path = Path(reports_dir) / TIMINGS_DIR / f"{pack}.json"
+    path.parent.mkdir(exist_ok=True)
+    record = {"pack": pack, "as_of": as_of.isoformat(), "seconds": round(total, 3),
               "outputs": {name: round(value, 3) for name, value in seconds.items()}}
-    tmp = path.with_name(f".{TIMINGS_FILE}-{os.getpid()}")
+    tmp = path.with_name(f".{pack}.json-{os.getpid()}")
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
 
 
-def last_timings(pack_folder: Path) -> float | None:
+def last_timings(reports_dir: Path, pack: str) -> float | None:
     """Seconds the pack's last render took (the sum of its outputs), or None if unknown."""
     try:
-        record = json.loads((Path(pack_folder) / TIMINGS_FILE).read_text(encoding="utf-8"))
+        record = json.loads((Path(reports_dir) / TIMINGS_DIR / f"{pack}.json").read_text(encoding="utf-8"))
         return float(sum(record["outputs"].values()))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -149,7 +149,7 @@ def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, fin
 
 def _expected_seconds(pack_path: Path, reports_dir: Path) -> float:
     """How long a pack is likely to take: its last render's timings, else 10 s a notebook."""
-    last = determinism.last_timings(Path(reports_dir, pack_path.stem))  # issue 12: timings.json, not the manifest
+    last = determinism.last_timings(reports_dir, pack_path.stem)  # issue 12: _timings/, not the manifest
     return last if last is not None else 10.0 * _notebook_count(pack_path)
 
 
@@ -189,7 +189,7 @@ def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None, announce=
                 log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
             timings = _build_and_publish(pack, reports_dir, on_notebook)
             # issue 12: timings stay out of the published (verified) folder
-            determinism.write_timings(reports_dir / pack.pack, pack.as_of, timings, time.monotonic() - start)
+            determinism.write_timings(reports_dir, pack.pack, pack.as_of, timings, time.monotonic() - start)
         final = pack.output_dir(reports_dir)
         return PackResult(name, True, [str(final / f) for f in timings], None,
                           time.monotonic() - start, str(pack_path),
@@ -344,7 +344,7 @@ def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, par
 
 
 def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:
-    # issue 12: no timings here (they are in reports/<pack>/timings.json): the manifest is reproducible
+    # issue 12: no timings here (they are in reports/_timings/<pack>.json): the manifest is reproducible
     outputs = [{"file": name, "kind": Path(name).suffix.lstrip("."), "status": "ok",
                 "sha256": _sha256(folder / name), "bytes": (folder / name).stat().st_size} for name in timings]
     manifest = {

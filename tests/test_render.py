@@ -117,7 +117,7 @@ def test_manifest_records_inputs_parameters_versions_and_outputs(sample):
     outputs = {o["file"]: o for o in manifest["outputs"]}
     assert set(outputs) == {f"{SAMPLE_STEM}.html", f"{SAMPLE_STEM}.pdf", f"{SAMPLE_STEM}.ipynb", "tables.xlsx"}
     for name, output in outputs.items():
-        assert output["status"] == "ok" and "seconds" not in output  # timings: reports/<pack>/timings.json
+        assert output["status"] == "ok" and "seconds" not in output  # timings: reports/_timings/<pack>.json
         assert output["sha256"] == sha256(sample.out_dir / name)
 
 

@@ -85,8 +85,8 @@ def test_the_executed_notebook_carries_no_run_timings(rendered_sample_pack):
 def test_timings_are_kept_beside_the_published_folder(rendered_sample_pack):
     import json
 
-    timings = json.loads((rendered_sample_pack.reports / SAMPLE_PACK / "timings.json").read_text())
-    assert timings["as_of"] == SAMPLE_AS_OF and timings["seconds"] > 0
+    timings = json.loads((rendered_sample_pack.reports / "_timings" / f"{SAMPLE_PACK}.json").read_text())
+    assert timings["pack"] == SAMPLE_PACK and timings["as_of"] == SAMPLE_AS_OF and timings["seconds"] > 0
     assert set(timings["outputs"]) >= {f"{SAMPLE_STEM}.ipynb", f"{SAMPLE_STEM}.pdf", "tables.xlsx"}
 
 

@@ -108,9 +108,9 @@ def _render(args) -> int:
 def _verify(args) -> int:
     from .verify import verify_report
 
-    print(f"verifying {args.folder}: re-hashing its inputs, then rendering it again in a temporary folder",
-          file=sys.stderr)
-    result = verify_report(args.folder, root=args.root)
+    print(one_line(f"verifying {args.folder}: re-hashing its inputs"), file=sys.stderr)
+    result = verify_report(args.folder, root=args.root, on_render=lambda: print(
+        "inputs unchanged: rendering the pack again in a temporary folder outside reports/", file=sys.stderr))
     for difference in result.differences:
         print(one_line(difference))
     print(one_line(f"compared: {result.summary()}"))

@@ -63,17 +63,19 @@ class Verification:
     def summary(self) -> str:
         """One line of what was compared."""
         how = ("byte for byte with a new render" if self.rendered_again
-               else "with the SHA-256 in the manifest only (not rendered again)")
+               else "with the SHA-256 in the manifest only (not rendered again: "
+               + ("an input differs)" if any(d.kind == "input" for d in self.differences) else "rendering failed)"))
         return (f"{len(self.inputs)} input(s) re-hashed ({', '.join(self.inputs)}); "
                 f"{len(self.outputs)} published file(s) compared {how}"
                 + (f" ({MANIFEST} apart from {GENERATED_FIELD})" if self.rendered_again else ""))
 
 
-def verify_report(folder, *, root=None) -> Verification:
+def verify_report(folder, *, root=None, on_render=None) -> Verification:
     """Verify the published report in ``folder`` (``reports/<pack>/<as_of>``).
 
     ``root`` is the project folder the manifest's paths are relative to; by default the
     current folder if it holds the manifest's pack file, else the folder holding ``reports/``.
+    ``on_render`` is called (with no arguments) just before the pack is rendered again.
     Raises ``VerifyError`` when the folder has no readable manifest or the pack file is
     nowhere to be found.
     """
@@ -84,6 +86,8 @@ def verify_report(folder, *, root=None) -> Verification:
     _check_inputs(manifest, root, result)
     _check_published(folder, manifest, result)
     if not any(d.kind == "input" for d in result.differences):
+        if on_render:
+            on_render()
         _compare_with_new_render(folder, manifest, root, result)
     return result
 

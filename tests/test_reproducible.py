@@ -167,7 +167,7 @@ def test_verify_names_a_data_file_with_one_cell_changed(copied_repo):
     assert run.returncode == 1, run.stdout + run.stderr
     [line] = differing(run)
     assert line.startswith("input differs: data/plan.xlsx: its SHA-256 is now ")
-    assert "not rendered again" in run.stdout
+    assert "not rendered again: an input differs" in run.stdout
     assert run.stdout.splitlines()[-1] == "not verified: 1 input(s) and 0 output(s) differ"
 
 

@@ -214,3 +214,17 @@ def test_build_notebook_helper_is_unchanged_by_settling(tmp_path):
     before = nbformat.writes(nb)
     settle_notebook(nb)
     assert nbformat.writes(nb) == before
+
+
+def test_the_last_timings_order_packs_for_jobs(tmp_path):
+    """Timings left the manifest for ``reports/_timings/``; ``--jobs`` still starts the longest pack first."""
+    import datetime as dt
+
+    from reportlib.determinism import last_timings, write_timings
+    from reportlib.render import _expected_seconds
+
+    assert last_timings(tmp_path, "slow") is None
+    write_timings(tmp_path, "slow", dt.date(2010, 7, 31), {"a.ipynb": 30.0, "a.pdf": 12.5}, 43.0)
+    assert last_timings(tmp_path, "slow") == 42.5
+    assert _expected_seconds(tmp_path / "params" / "slow.yaml", tmp_path) == 42.5
+    assert [p.name for p in tmp_path.rglob("*")] == ["_timings", "slow.json"]  # no temporary file left

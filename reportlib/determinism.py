@@ -118,18 +118,27 @@ def without_generated_time(manifest: bytes) -> bytes:
     return blanked
 
 
-def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, float], total: float) -> Path:
+def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, float], total: float) -> Path | None:
     """Record how long each output of the pack's last render took, in ``reports/_timings/<pack>.json``.
 
-    Written through a temporary file and renamed, so a reader never sees half a file.
+    Written through a temporary file and renamed, so a reader never sees half a file. Only
+    a hint for ordering packs: if it cannot be written (a full disk), the report that was
+    just published stands, and None is returned.
     """
     path = Path(reports_dir) / TIMINGS_DIR / f"{pack}.json"
-    path.parent.mkdir(exist_ok=True)
     record = {"pack": pack, "as_of": as_of.isoformat(), "seconds": round(total, 3),
               "outputs": {name: round(value, 3) for name, value in seconds.items()}}
     tmp = path.with_name(f".{pack}.json-{os.getpid()}")
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return None
     return path
 
 

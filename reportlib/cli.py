@@ -14,9 +14,11 @@ import argparse
 import logging
 import re
 import sys
+import time
 from pathlib import Path
 
 from .errors import ReportlibError
+from .runlog import summary_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -135,6 +137,7 @@ def _render(args) -> int:
         print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
+    start = time.monotonic()
     try:
         results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
     except Interrupted as exc:
@@ -144,12 +147,60 @@ def _render(args) -> int:
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(one_line(f"error: pack {result.pack} failed: {result.error}"), file=sys.stderr)
-    print(f"{len(results) - len(failed)} of {len(results)} pack(s) rendered", file=sys.stderr)
+    print(one_line(summary_line(results, time.monotonic() - start)), file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _verify(args) -> int:
+    from .verify import verify_report
+
+    print(one_line(f"verifying {args.folder}: re-hashing its inputs"), file=sys.stderr)
+    result = verify_report(args.folder, root=args.root, on_render=lambda: print(
+        "inputs unchanged: rendering the pack again in a temporary folder outside reports/", file=sys.stderr))
+    for difference in result.differences:
+        print(one_line(difference))
+    print(one_line(f"compared: {result.summary()}"))
+    if result.ok:
+        print("verified")
+        return EXIT_OK
+    inputs = sum(d.kind == "input" for d in result.differences)
+    outputs = len(result.differences) - inputs
+    print(f"not verified: {inputs} input(s) and {outputs} output(s) differ")
+    return EXIT_FAILED
+
+
+def _at_least_one(text: str) -> int:
+    """argparse type for --jobs: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("reportlib")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def configure_logging() -> None:
+    """reportlib's own messages at INFO; other libraries' only when they are errors (see runlog)."""
+    from .runlog import quiet_libraries
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("reportlib").setLevel(logging.INFO)
+    quiet_libraries()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportlib", description="Committee reports from audit action plans.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="check action-plan spreadsheets and list every finding")
@@ -177,8 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--all", action="store_true", help="render every pack in --params")
     render.add_argument("--params", default="params", help="folder of pack files for --all (default: params)")
     render.add_argument("--reports", default="reports", help="output folder (default: reports)")
-    render.add_argument("--jobs", type=int, default=1, help="packs rendered at once, in separate processes")
+    render.add_argument("--jobs", type=_at_least_one, default=1,
+                        help="packs rendered at once, in separate processes (1 or more; default 1)")
     render.set_defaults(run=_render)
+
+    verify = sub.add_parser("verify", help="check a published report against its inputs and a new render of it")
+    verify.add_argument("folder", help="a published report: reports/<pack>/<as_of>")
+    verify.add_argument("--root", help="the project folder the manifest's paths are relative to (default: the "
+                                       "current folder, else the folder holding reports/)")
+    verify.set_defaults(run=_verify)
     return parser
 
 
@@ -195,7 +253,7 @@ def _main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "render":  # its progress bar redraws its line with carriage returns
         sys.stderr.keep_cr = True
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    configure_logging()
     try:
         return args.run(args)
     except ReportlibError as exc:

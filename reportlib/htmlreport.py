@@ -52,16 +52,11 @@ class Provenance:
     heading: str                                   # the notebook's own title (the pack title is its subtitle)
     inputs: tuple[tuple[str, str, int], ...]       # (file name, SHA-256, bytes)
     parameters: Mapping[str, str]                  # name -> value as shown
-    version: str
-    generated_at: datetime                         # UTC
+    version: str                                   # no generation time: the same inputs give the same bytes
 
     @property
     def as_of_text(self) -> str:
         return _long_date(self.as_of)
-
-    @property
-    def generated_text(self) -> str:
-        return f"{self.generated_at:%Y-%m-%d %H:%M} UTC"
 
     @property
     def running_header(self) -> str:

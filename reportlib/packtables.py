@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .determinism import document_time
 from .export import fitted, write_atomically
 from .progress import progress
 from .report import STATUS_WORDS, TIMELINESS_WORDS, shown
@@ -69,15 +70,16 @@ def write_pack_tables(plans, path, *, as_of, due_soon_days: int = 30) -> Path:
     """Write ``tables.xlsx`` for a pack to ``path`` (through a temporary file, then moved into place)."""
     path = Path(path)
     frames = report_frames(plans, as_of, due_soon_days=due_soon_days)
-    write_atomically(path, lambda tmp: _write(frames, tmp))
+    write_atomically(path, lambda tmp: _write(frames, tmp, created=document_time(as_of)))
     return path
 
 
-def _write(frames: dict[str, pd.DataFrame], path: Path) -> None:
+def _write(frames: dict[str, pd.DataFrame], path: Path, created) -> None:
     options = {"strings_to_formulas": False, "strings_to_urls": False, "remove_timezone": True}
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options},
                         date_format="dd mmm yyyy", datetime_format="dd mmm yyyy") as writer:
         book = writer.book
+        book.set_properties({"created": created})  # not the time of writing: the same inputs, the same bytes
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DCE6F0",
                                   "border": 1})
         wrapped = book.add_format({"text_wrap": True, "valign": "top"})

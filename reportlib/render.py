@@ -6,7 +6,7 @@ last good report is never replaced by a broken one (locking, temporary folders a
 atomic swap are in ``reportlib.publish``). A failing notebook's executed copy is kept
 under ``reports/_failed/<pack>/<as_of>/``. Results come back as ``PackResult``s; the
 caller (the CLI) decides the exit status. Nothing here prints except the progress
-display (a tqdm bar on a terminal, else one log line per output).
+display (a tqdm bar on a terminal, else one line as each pack starts and as it finishes).
 
 Unattended runs: a cell running longer than the pack's ``timeout`` fails the pack with
 the notebook, cell and its first line named; SIGTERM raises ``publish.Interrupted`` after
@@ -36,6 +36,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.execute import ERROR_MARKER_TAG
 from tqdm import tqdm
 
+from reportlib import determinism, runlog  # issue 12: reproducible outputs, quiet run log
 from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
 from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, scrub_paths,
@@ -80,7 +81,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
     """Render every pack file; one failure never stops the others. Results in input order.
 
     ``jobs`` > 1 renders packs in parallel processes. ``show_progress``: True for a
-    tqdm bar over notebooks, False for one log line per output, None to choose by
+    tqdm bar over notebooks, False for one log line as each pack starts and finishes, None to choose by
     whether stderr is a terminal. Raises ``RenderError`` if ``reports_dir`` cannot be
     written, and ``Interrupted`` on SIGTERM (after stopping kernels and removing
     temporary folders; published reports stay as they were).
@@ -88,6 +89,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
     pack_paths = [Path(p) for p in pack_paths]
     reports_dir = Path(reports_dir)
     check_writable(reports_dir)
+    runlog.warm_font_cache()  # issue 12: no "building the font cache" in a first run's notebooks
     show_bar = sys.stderr.isatty() if show_progress is None else show_progress
     expected = [_notebook_count(p) for p in pack_paths] if show_bar else []
     bar = tqdm(total=sum(expected), unit="notebook", desc="rendering", file=sys.stderr) if show_bar else None
@@ -100,16 +102,16 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
         if bar is not None:  # catch up for notebooks not counted one by one
             bar.update(sum(expected[j] for j, r in enumerate(results) if r) - bar.n)
             return
-        for path, seconds in result.output_seconds.items():
-            log.info("rendered %s (%.1f s)", path, seconds)
+        log.info(runlog.finished_line(result))  # issue 12: one line as each pack finishes
 
     try:
         with sigterm_interrupts():
             if jobs <= 1 or len(pack_paths) <= 1:
                 for i, path in enumerate(pack_paths):
-                    finished(i, _render_pack(path, reports_dir, on_notebook=bar.update if bar else None))
+                    finished(i, _render_pack(path, reports_dir, on_notebook=bar.update if bar else None,
+                                             announce=None if bar else (i + 1, len(pack_paths))))
             else:
-                _render_in_workers(pack_paths, reports_dir, jobs, finished)
+                _render_in_workers(pack_paths, reports_dir, jobs, finished, announce=not bar)
     finally:
         if bar is not None:
             bar.close()
@@ -118,14 +120,15 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
     return results
 
 
-def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished) -> None:
+def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished, announce: bool) -> None:
     # Longest first, so the last pack started is a short one and the workers end together.
     order = sorted(range(len(pack_paths)), key=lambda i: -_expected_seconds(pack_paths[i], reports_dir))
     # fork where there is one: workers start with reportlib already imported (spawn re-imports it, ~2 s each)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     # workers die with this process, and never publish once it has gone (publish checks)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=die_with_parent) as pool:
-        futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir): i for i in order}
+        futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir,
+                               (i + 1, len(pack_paths)) if announce else None): i for i in order}
         try:
             for future in as_completed(futures):
                 i = futures[future]
@@ -146,20 +149,15 @@ def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, fin
 
 def _expected_seconds(pack_path: Path, reports_dir: Path) -> float:
     """How long a pack is likely to take: its last render's timings, else 10 s a notebook."""
-    manifests = sorted(Path(reports_dir, pack_path.stem).glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
-    if manifests:
-        try:
-            return sum(o.get("seconds", 0) for o in json.loads(manifests[-1].read_text())["outputs"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    return 10.0 * _notebook_count(pack_path)
+    last = determinism.last_timings(reports_dir, pack_path.stem)  # issue 12: _timings/, not the manifest
+    return last if last is not None else 10.0 * _notebook_count(pack_path)
 
 
-def _render_pack_in_worker(pack_path: Path, reports_dir: Path) -> PackResult:
+def _render_pack_in_worker(pack_path: Path, reports_dir: Path, announce=None) -> PackResult:
     """``_render_pack`` in a worker process: SIGTERM cleans up as in the main process, then ends it."""
     try:
         with sigterm_interrupts():
-            return _render_pack(pack_path, reports_dir)
+            return _render_pack(pack_path, reports_dir, announce=announce)
     except Interrupted as exc:
         os._exit(exc.exit_code)  # not back to the pool: it must not start another pack
 
@@ -175,10 +173,14 @@ def _write_index(reports_dir: Path, results: list[PackResult]) -> None:
                           f"{Path(reports_dir, 'index.html')} could not be updated: {reason}") from exc
 
 
-def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None) -> PackResult:
-    """Render one pack under its lock; any failure becomes a not-ok result."""
+def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None, announce=None) -> PackResult:
+    """Render one pack under its lock; any failure becomes a not-ok result.
+
+    ``announce``: (number, total) to log a line as the pack starts (when there is no bar)."""
     start = time.monotonic()
     name = pack_path.stem
+    if announce:  # issue 12: one line as each pack starts
+        log.info(runlog.started_line(name, *announce))
     try:
         pack = load_pack(pack_path)
         name = pack.pack
@@ -186,6 +188,8 @@ def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None) -> PackRe
             for leftover in clean_stale(reports_dir, pack.pack):
                 log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
             timings = _build_and_publish(pack, reports_dir, on_notebook)
+            # issue 12: timings stay out of the published (verified) folder
+            determinism.write_timings(reports_dir, pack.pack, pack.as_of, timings, time.monotonic() - start)
         final = pack.output_dir(reports_dir)
         return PackResult(name, True, [str(final / f) for f in timings], None,
                           time.monotonic() - start, str(pack_path),
@@ -220,7 +224,7 @@ def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, 
         prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
         timings: dict[str, float] = {}
         for spec in pack.notebooks:
-            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, generated_at, budget))
+            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, budget))
             if on_notebook:
                 on_notebook(1)
         shutil.rmtree(tmp / SNAPSHOT_DIR)
@@ -274,8 +278,7 @@ def _parameters_for(pack: Pack, spec, prepared: Prepared) -> dict:
     return {name: value for name, value in given.items() if name in spec.declared}
 
 
-def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: Prepared, generated_at,
-                     budget: Budget) -> dict:
+def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: Prepared, budget: Budget) -> dict:
     """Execute one notebook, then write its HTML and PDF, each stage bounded; returns {file name: seconds}."""
     timings = {}
     executed = tmp / f"{spec.stem}.ipynb"
@@ -291,12 +294,12 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
 
     start = time.monotonic()
     nb = nbformat.read(executed, as_version=4)
+    determinism.settle_notebook(nb)  # issue 12: no run timings, no random cell id
     provenance = Provenance(
         title=pack.title, council=prepared.council, committee=pack.committee, as_of=pack.as_of,
         pack=pack.pack, notebook=spec.notebook.name, heading=notebook_title(nb) or pack.title,
         inputs=tuple((i["file"], i["sha256"], i["bytes"]) for i in prepared.inputs),
         parameters=_shown_parameters(pack, spec, prepared), version=_version("reportlib"),
-        generated_at=generated_at,
     )
     html = run_bounded(export_html, nb, provenance, notebook_dir=spec.notebook.parent,
                        **budget.stage("html", f"writing {spec.stem}.html"))
@@ -327,6 +330,7 @@ def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, par
     papermill_log = logging.getLogger("papermill")
     papermill_log.setLevel(logging.WARNING)  # its INFO lines would crowd the one line per output
     papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
+    os.environ.update(determinism.kernel_environment(pack.as_of))  # issue 12: this stage's own process
     try:
         papermill.execute_notebook(
             str(spec.notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
@@ -340,9 +344,9 @@ def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, par
 
 
 def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:
+    # issue 12: no timings here (they are in reports/_timings/<pack>.json): the manifest is reproducible
     outputs = [{"file": name, "kind": Path(name).suffix.lstrip("."), "status": "ok",
-                "seconds": round(seconds, 3), "sha256": _sha256(folder / name),
-                "bytes": (folder / name).stat().st_size} for name, seconds in timings.items()]
+                "sha256": _sha256(folder / name), "bytes": (folder / name).stat().st_size} for name in timings]
     manifest = {
         "pack": pack.pack, "title": pack.title, "council": prepared.council, "committee": pack.committee,
         "as_of": pack.as_of.isoformat(), "audience": pack.audience, "formats": list(pack.formats),
@@ -431,7 +435,7 @@ def _first_line(text: str) -> str:
 
 
 def _show_log_lines() -> None:
-    """Without a bar, the progress display is one INFO line per output: make it show."""
+    """Without a bar, the progress display is INFO lines as packs start and finish: make them show."""
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
     if not log.hasHandlers():

@@ -27,7 +27,7 @@ _H2 = re.compile(r"<h2\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h2>", re.DOTALL | re.
 _ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _TABLE_EDGE = re.compile(r"<table\b[^>]*>|</table\s*>", re.IGNORECASE)
-_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+_CAPTION = re.compile(r"\s*<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
 #: Raw-text elements whose content is never searched for tables or headings.
 _RAW = re.compile(r"<(script|style|textarea|svg)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 

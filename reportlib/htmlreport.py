@@ -263,8 +263,11 @@ def write_index(reports_dir: str | Path) -> Path:
     folder = TEMPLATES_DIR / TEMPLATE_NAME
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
     page = env.get_template("reports_index.html.j2").render(
-        packs=packs, updated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        packs=packs, updated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), csp=CSP,
         css=markupsafe.Markup((folder / "static" / "report.css").read_text(encoding="utf-8")))
+    from reportlib.htmlnav import wrap_tables  # a narrow screen scrolls the table in a focusable region
+
+    page = wrap_tables(page)
     index = reports_dir / "index.html"
     tmp = reports_dir / f".index-{os.getpid()}.html"
     tmp.write_text(page, encoding="utf-8")

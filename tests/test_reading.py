@@ -173,3 +173,15 @@ def test_policy_stops_a_script_or_an_outside_image_that_got_into_the_page(browse
     assert evaluate(browser, "document.title") not in ("SCRIPT RAN", "HANDLER RAN")
     assert not any("tracker.example" in p and p.startswith("request") for p in show_problems), show_problems
     assert any("Content Security Policy" in p for p in show_problems), show_problems
+
+
+def test_index_of_packs_reads_well_at_both_widths(browser, rendered_packs):  # noqa: F811
+    index = rendered_packs.reports / "index.html"
+    for width in (WIDE, NARROW):
+        show(browser, index.as_uri(), width)
+        seen = evaluate(browser, """(() => ({
+            pageWidth: document.documentElement.scrollWidth, viewport: innerWidth, scripts: document.scripts.length,
+            csp: (document.querySelector('meta[http-equiv="Content-Security-Policy"]') || {}).content || ''}))()""")
+        assert seen["pageWidth"] <= seen["viewport"] and seen["scripts"] == 0, (width, seen)
+        assert "default-src 'none'" in seen["csp"]
+        assert axe_findings(browser) == [], width

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup reports test lab validate export bench clean
+.PHONY: setup kernel reports test lab validate export bench clean
 
 setup: $(STAMP)
 
@@ -12,8 +12,13 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (reportlib)" >/dev/null
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name reportlib --display-name "Python 3 (reportlib)" >/dev/null
 	touch $(STAMP)
+
+# The `reportlib` kernel for your own account, so a Jupyter or papermill installed
+# outside .venv finds it too (it runs .venv's Python, which has reportlib).
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --user --name reportlib --display-name "Python 3 (reportlib)"
 
 reports: $(STAMP)
 	$(BIN)/reportlib render --all

@@ -140,13 +140,32 @@ class Chart:
     def _repr_png_(self) -> bytes:
         return self.to_png()
 
+    def to_svg(self) -> bytes:
+        """The figure as SVG bytes (text drawn as paths, so it looks the same without the font)."""
+        buffer = io.BytesIO()
+        with mpl.rc_context(HOUSE_STYLE):
+            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+
+    def image_data(self) -> tuple[str, bytes]:
+        """(MIME type, bytes) of the smaller of SVG and 200 dpi PNG, measured for this chart.
+
+        Both are sharp at any screen width (the PNG has about two device pixels per CSS
+        pixel at the chart's design width); SVG is smaller for charts of few marks
+        (dots, plain bars), PNG for dense hatching. See ``benchmarks/bench_chart_formats.py``.
+        """
+        png, svg = self.to_png(), self.to_svg()
+        return ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
+
     def _repr_html_(self) -> str:
-        image = base64.b64encode(self.to_png()).decode("ascii")
+        mime, data = self.image_data()
+        image = base64.b64encode(data).decode("ascii")
         width = round(self.figure.get_figwidth() * 96)  # CSS pixels: shown at its design size
+        height = round(self.figure.get_figheight() * 96)
         return (
             '<figure class="chart">'
-            f'<img src="data:image/png;base64,{image}" alt="{html.escape(self.alt_text, quote=True)}"'
-            f' width="{width}" style="max-width:100%;height:auto">'
+            f'<img src="data:{mime};base64,{image}" alt="{html.escape(self.alt_text, quote=True)}"'
+            f' width="{width}" height="{height}" style="max-width:100%;height:auto">'
             f"<figcaption>{html.escape(self.title)}</figcaption>"
             "</figure>"
         )

@@ -26,10 +26,14 @@ import jinja2
 import markupsafe
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
-from traitlets.config import Config
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "reportlib"
+#: The report's Content-Security-Policy: nothing loads and no script runs, even if markup
+#: slipped past the sanitizer. Images only from data: URLs; styles only inline (the
+#: house CSS is inlined, and charts size themselves with a style attribute).
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'")
 
 #: Cells with any of these tags never reach the report.
 REMOVE_CELL_TAGS = frozenset({"injected-parameters", "parameters", "remove_cell", "hide"})
@@ -53,6 +57,9 @@ class Provenance:
     inputs: tuple[tuple[str, str, int], ...]       # (file name, SHA-256, bytes)
     parameters: Mapping[str, str]                  # name -> value as shown
     version: str                                   # no generation time: the same inputs give the same bytes
+    #: (label, relative href) of the pack's other files shown beside the contents: the
+    #: other reports, this report's PDF, tables.xlsx, manifest.json and the index of packs
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def as_of_text(self) -> str:
@@ -78,7 +85,40 @@ class ReportOutputsPreprocessor(Preprocessor):
                     continue
             kept.append(cell)
         nb.cells = kept
+        _tag_wide_sections(kept)
         return nb, resources
+
+
+#: The tag (``celltag_rl-wide-section`` in the HTML) on every cell of a section holding a
+#: wide table: the print CSS sets the whole section, heading included, on landscape pages.
+WIDE_SECTION_TAG = "rl-wide-section"
+_SECTION_HEADING = re.compile(r"^\s{0,3}#{1,2}\s", re.MULTILINE)
+
+
+def _tag_wide_sections(cells) -> None:
+    """Tag each cell of a section (a level-1 or -2 heading up to the next) that holds a wide
+    table, so its heading is never left alone at the foot of a portrait page before it."""
+    sections, current = [], []
+    for cell in cells:
+        if cell.cell_type == "markdown" and _SECTION_HEADING.search(cell.source) and current:
+            sections.append(current)
+            current = []
+        current.append(cell)
+    sections.append(current)
+    for section in sections:
+        if any(_has_wide_table(cell) for cell in section):
+            for cell in section:
+                tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+                if WIDE_SECTION_TAG not in tags:
+                    tags.append(WIDE_SECTION_TAG)
+
+
+def _has_wide_table(cell) -> bool:
+    for output in cell.get("outputs", []):
+        html = output.get("data", {}).get("text/html", "")
+        if "rl-wide" in ("".join(html) if isinstance(html, list) else html):
+            return True
+    return False
 
 
 def _reader_output(output):
@@ -137,21 +177,12 @@ def notebook_title(nb) -> str | None:
 
 
 def make_exporter() -> HTMLExporter:
-    """An HTMLExporter on the house template: no input, no prompts, images embedded."""
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
-    return HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_raw=True,
-        exclude_unknown=True,
-        embed_images=True,
-    )
+    """The house HTML exporter (``reportlib.exporters.ReportHTMLExporter``): no input, no
+    prompts, images embedded, the contents list filled in; the one ``jupyter nbconvert
+    --to reportlib-html`` uses."""
+    from reportlib.exporters import ReportHTMLExporter  # it imports this module
+
+    return ReportHTMLExporter()
 
 
 def export_html(nb, provenance: Provenance, *, notebook_dir: str | Path) -> str:
@@ -165,6 +196,26 @@ def export_html(nb, provenance: Provenance, *, notebook_dir: str | Path) -> str:
     }
     body, _ = make_exporter().from_notebook_node(nb, resources=resources)
     return body
+
+
+def pack_links(stems, current: str, formats) -> tuple[tuple[str, str], ...]:
+    """(label, href) of the files published beside report ``current`` of a pack whose
+    notebooks are ``stems``: the other reports, this report's PDF, ``tables.xlsx``,
+    ``manifest.json`` and the index of every pack (two folders up)."""
+    links = []
+    for stem in stems:
+        if stem == current:
+            continue
+        name = stem.replace("_", " ").strip().capitalize()
+        if "html" in formats:
+            links.append((f"{name} (HTML)", f"{quote(stem)}.html"))
+        if "pdf" in formats:
+            links.append((f"{name} (PDF)", f"{quote(stem)}.pdf"))
+    if "pdf" in formats:
+        links.append(("This report as PDF", f"{quote(current)}.pdf"))
+    links += [("Tables for spreadsheets (xlsx)", "tables.xlsx"), ("Manifest: inputs and hashes (JSON)", "manifest.json"),
+              ("All committee reports", "../../index.html")]
+    return tuple(links)
 
 
 def scrub_paths(text: str, replacements: Iterable[tuple[str | Path, str]]) -> str:
@@ -207,8 +258,11 @@ def write_index(reports_dir: str | Path) -> Path:
     folder = TEMPLATES_DIR / TEMPLATE_NAME
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
     page = env.get_template("reports_index.html.j2").render(
-        packs=packs, updated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        packs=packs, updated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), csp=CSP,
         css=markupsafe.Markup((folder / "static" / "report.css").read_text(encoding="utf-8")))
+    from reportlib.htmlnav import wrap_tables  # a narrow screen scrolls the table in a focusable region
+
+    page = wrap_tables(page)
     index = reports_dir / "index.html"
     tmp = reports_dir / f".index-{os.getpid()}.html"
     tmp.write_text(page, encoding="utf-8")

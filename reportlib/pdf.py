@@ -46,7 +46,7 @@ _PAGE_CSS = """
 }
 /* Tables with many columns (marked wide) get pages of their own, turned to landscape. */
 @page wide { size: A4 landscape !important; }
-.rl-wide { page: wide; }
+.rl-wide, .celltag_rl-wide-section { page: wide; }
 /* Tables found wider than the page are laid out again: first smaller and hyphenated,
    then, if still too wide, with breaks anywhere in a word. (These are user stylesheets
    to WeasyPrint: only !important beats the template's author CSS.) */
@@ -80,6 +80,15 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str) -> Path
         except Exception as exc:  # WeasyPrint raises many kinds; say which file
             raise RenderError(f"PDF could not be written: {exc}", output=str(pdf_path)) from exc
     return pdf_path
+
+
+def pdf_bytes(html: str, *, running_header: str) -> bytes:
+    """``html`` as A4 PDF bytes, laid out as ``html_to_pdf`` lays it out (for nbconvert's exporter)."""
+    with _quiet_weasyprint():
+        try:
+            return layout(html, running_header=running_header).write_pdf()
+        except Exception as exc:  # WeasyPrint raises many kinds
+            raise RenderError(f"PDF could not be written: {exc}") from exc
 
 
 def layout(html: str, *, running_header: str) -> weasyprint.document.Document:

@@ -39,7 +39,8 @@ from tqdm import tqdm
 from reportlib import determinism, runlog  # issue 12: reproducible outputs, quiet run log
 from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
-from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, scrub_paths,
+from reportlib.exporters import METADATA_KEY, provenance_metadata
+from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, pack_links, scrub_paths,
                                   write_index)
 from reportlib.packtables import write_pack_tables
 from reportlib.packs import Pack, load_pack
@@ -51,7 +52,8 @@ from reportlib.publish import (Interrupted, check_writable, clean_stale, describ
                                temp_folder)
 
 log = logging.getLogger(__name__)
-KERNEL_NAME = "python3"
+#: The kernelspec `make setup` installs (with this interpreter, so reportlib imports).
+KERNEL_NAME = "reportlib"
 #: The kernel's own start-up chatter (e.g. its transport warning) stays out of the run log;
 #: what the notebook writes to stderr is in the executed notebook as always.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
@@ -300,6 +302,7 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         pack=pack.pack, notebook=spec.notebook.name, heading=notebook_title(nb) or pack.title,
         inputs=tuple((i["file"], i["sha256"], i["bytes"]) for i in prepared.inputs),
         parameters=_shown_parameters(pack, spec, prepared), version=_version("reportlib"),
+        links=pack_links([s.stem for s in pack.notebooks], spec.stem, pack.formats),
     )
     html = run_bounded(export_html, nb, provenance, notebook_dir=spec.notebook.parent,
                        **budget.stage("html", f"writing {spec.stem}.html"))
@@ -318,6 +321,7 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         timings[f"{spec.stem}.pdf"] = time.monotonic() - start
 
     final = pack.output_dir(reports_dir) / executed.name
+    nb.metadata[METADATA_KEY] = provenance_metadata(provenance)  # `nbconvert --to reportlib-html` of this copy
     nb.metadata.setdefault("papermill", {}).update(
         input_path=pack.relative(spec.notebook), output_path=f"{reports_dir.name}/{final.relative_to(reports_dir)}")
     executed.write_text(scrub_paths(nbformat.writes(nb), replacements), encoding="utf-8")
@@ -333,7 +337,7 @@ def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, par
     os.environ.update(determinism.kernel_environment(pack.as_of))  # issue 12: this stage's own process
     try:
         papermill.execute_notebook(
-            str(spec.notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+            str(spec.notebook), str(executed), parameters=parameters, kernel_name=_kernel_name(),
             execution_timeout=max(1, int(cell_seconds)), cwd=str(cwd), progress_bar=False, log_output=False,
             extra_arguments=KERNEL_ARGUMENTS,
         )
@@ -341,6 +345,13 @@ def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, par
         if describe_os_error(exc, reports_dir):
             raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller
         raise RenderError(_notebook_failure(exc, executed, pack, spec), pack=pack.pack) from None
+
+
+def _kernel_name() -> str:
+    """``reportlib`` where that kernelspec is installed, else this environment's own ``python3``."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
 
 
 def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:

@@ -100,7 +100,7 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
          if "days_overdue_original" in acts else len(late)),
         ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
     ], columns=["Measure", "Figure"])
-    return table(rows, caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
+    return table(rows, figures=["Figure"], caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
@@ -118,7 +118,8 @@ def summary_table(summary: pd.DataFrame, by, caption: str) -> SafeTable:
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
     columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
                       "overdue", "pct_complete"]
-    return table(frame, {c: _HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption)
+    return table(frame, {c: _HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption,
+                 figures=["pct_complete"])
 
 
 def comparison_table(comparison: pd.DataFrame) -> SafeTable:
@@ -127,7 +128,7 @@ def comparison_table(comparison: pd.DataFrame) -> SafeTable:
     frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%")
     return table(frame, {"council_code": "Council", "kloe_label": "KLOE", "actions": "Actions",
                          "complete_text": "Complete", "overdue": "Overdue", "high_priority": "High priority",
-                         "pct_high": "Share High"}, caption="Councils by KLOE")
+                         "pct_high": "Share High"}, caption="Councils by KLOE", figures=["complete_text", "pct_high"])
 
 
 def overdue_table(progress) -> SafeTable:

@@ -24,6 +24,7 @@ import pandas as pd
 from . import versions
 from .errors import Finding, InputError, Location
 from .load import INPUT_COLUMNS, Plans, inspect_plans, load_plans
+from .paths import resolve_data_paths
 
 AUDIENCES = ("internal", "external")
 #: A layout's internal_columns names canonical action columns; "updates" stands for the update text.
@@ -117,11 +118,13 @@ def plans_for_report(data_paths, snapshot: str = "", *, as_of=None, audience: st
     """The plans a notebook reports on.
 
     With ``snapshot`` (set by ``reportlib render``), the prepared snapshot. Without it
-    (a notebook opened in Lab), the files in ``data_paths``, cut to ``as_of`` and
-    ``audience`` the same way. ``strict``: raise ``ValidationFailed`` when the data
+    (a notebook opened in Lab, or run by papermill alone), the files in ``data_paths``,
+    cut to ``as_of`` and ``audience`` the same way; relative paths are read from the
+    notebook's own folder, whatever the working folder (``reportlib.paths``). ``strict``: raise ``ValidationFailed`` when the data
     has errors (False for the data-quality report, which lists them).
     """
     if snapshot:
         return read(snapshot)
+    data_paths = resolve_data_paths(data_paths)
     plans = load_plans(data_paths) if strict else inspect_plans(data_paths)
     return cut(plans, as_of, audience)

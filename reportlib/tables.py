@@ -23,6 +23,7 @@ import pandas as pd
 from reportlib.errors import TableError
 
 NA_TEXT = "–"
+_FIGURE_CLASS = ' class="rl-num"'
 
 RICH_TAGS = {"ul", "ol", "li", "p", "br", "strong", "em", "b", "i", "a"}
 RICH_ATTRIBUTES = {"a": {"href"}}
@@ -60,6 +61,7 @@ def table(
     caption: str | None = None,
     wide: bool = False,
     show_link_targets: bool = False,
+    figures: Iterable[str] = (),
 ) -> SafeTable:
     """Show ``df`` as a safe HTML table.
 
@@ -70,7 +72,8 @@ def table(
     ``show_link_targets``: write each rich-text link's address after its text, in
     brackets ("see website (https://example.org/x)"), for readers of paper or PDF copies
     and external readers who should see where a link leads before following it.
-    The index is not shown.
+    ``figures``: columns of figures written as text ("3 (25%)", "183 days"), aligned
+    right like numbers. The index is not shown.
     """
     headings = _headings(df, columns)
     rich = list(rich)
@@ -85,12 +88,13 @@ def table(
     parts.append("<thead><tr>")
     parts.extend(f'<th scope="col">{_plain(label)}</th>' for label in headings.values())
     parts.append("</tr></thead><tbody>")
-    rich_set = set(rich)
+    rich_set, figure_set = set(rich), set(figures)
     for row in df[list(headings)].itertuples(index=False, name=None):
         parts.append("<tr>")
         for name, value in zip(headings, row):
             text = _rich(value, show_link_targets) if name in rich_set else format_cell(value)
-            parts.append(f"<td{_cell_class(value)}>{text}</td>")
+            css = _FIGURE_CLASS if name in figure_set and not _is_na(value) else _cell_class(value)
+            parts.append(f"<td{css}>{text}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return SafeTable("".join(parts))

@@ -109,18 +109,21 @@ def test_repr_html_is_self_contained_with_escaped_alt_text(actions):
     chart = progress_by_kloe(actions, title="Progress <b>& more</b>")
     chart.alt_text = 'Bars "quoted" <script>alert(1)</script> & more'
     page = chart._repr_html_()
-    assert page.startswith('<figure class="chart"><img src="data:image/png;base64,')
+    mime, data = chart.image_data()
+    assert page.startswith(f'<figure class="chart"><img src="data:{mime};base64,')
     assert 'alt="Bars &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"' in page
     assert "<script>" not in page
     assert "<figcaption>Progress &lt;b&gt;&amp; more&lt;/b&gt;</figcaption>" in page
     assert "max-width:100%" in page
     assert not re.search(r"(?:src|href)=\"(?!data:)", page)  # no external URL
     assert "http" not in page
-    encoded = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
-    png = base64.b64decode(encoded)
-    assert png.startswith(b"\x89PNG")
-    # 200 dpi: a 7 in wide figure is 1400 px wide
-    assert int.from_bytes(png[16:20], "big") == 1400
+    encoded = re.search(r'src="data:image/(?:png|svg\+xml);base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(encoded) == data
+    png, svg = chart.to_png(), chart.to_svg()
+    # the smaller of the two, measured: the SVG or the 200 dpi PNG (a 7 in wide figure is 1400 px wide)
+    assert len(data) == min(len(png), len(svg))
+    assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == 1400
+    assert svg.lstrip().startswith(b"<?xml") and b"<script" not in svg
 
 
 def test_repr_png_and_save(actions, tmp_path):

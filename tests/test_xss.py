@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from conftest import REPO, write_pack
 from reportlib.cli import main
-from reportlib.htmlreport import external_loads
+from reportlib.htmlreport import CSP, external_loads, pack_links
 from reportlib.load import load_plans
 from test_offline_html import CHROMIUM, browser  # noqa: F401  (its module-scoped Chromium fixture)
 from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, write_xlsx
@@ -135,7 +135,8 @@ def rendered(tmp_path_factory) -> Rendered:
 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "footer", "div", "p", "h1",
                 "h2", "h3", "a", "table", "caption", "thead", "tbody", "tr", "th", "td", "br", "ul", "ol", "li",
-                "strong", "em", "b", "i", "small", "img", "figure", "figcaption", "dl", "dt", "dd", "code", "span"}
+                "strong", "em", "b", "i", "small", "img", "figure", "figcaption", "dl", "dt", "dd", "code", "span",
+                "nav"}
 
 
 class Walker(HTMLParser):
@@ -154,17 +155,19 @@ class Walker(HTMLParser):
         self.text.append(data)
 
 
-def live_markup(html: str, relative_links: bool = False) -> list[str]:
+def live_markup(html: str, relative_links: bool = False, pack_links=()) -> list[str]:
     """Every tag or attribute that could run code, load or send anything, or lead off the page
     other than an http(s)/mailto link with rel="noopener noreferrer" (or, for the index, a
-    relative link to a pack's file)."""
+    relative link to a pack's file; for a report, exactly the links to its pack's files in
+    ``pack_links``), and every meta but the report's own Content-Security-Policy in its head."""
     found, head = [], True
     for tag, attrs in Walker(html).tags:
         where = f"<{tag} {attrs}>"
         head = head and tag != "body"
         if tag not in ALLOWED_TAGS or (tag == "style" and not head):  # the template's styles are in <head>
             found.append(f"tag {where}")
-        if tag == "meta" and set(attrs) - {"charset", "name", "content"}:
+        policy = head and attrs.get("http-equiv") == "Content-Security-Policy" and attrs.get("content") == CSP
+        if tag == "meta" and set(attrs) - {"charset", "name", "content"} and not policy:
             found.append(f"meta {where}")
         for name, value in attrs.items():
             value = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
@@ -178,6 +181,8 @@ def live_markup(html: str, relative_links: bool = False) -> list[str]:
                 if tag == "a" and value.startswith(("http://", "https://", "mailto:")):
                     if attrs.get("rel") != "noopener noreferrer":
                         found.append(f"link without rel=noopener noreferrer: {where}")
+                elif tag == "a" and attrs.get("href") in pack_links:
+                    continue
                 elif not (relative_links and tag == "a" and not re.match(r"[a-z][a-z0-9+.-]*:|[/\\]", value)):
                     found.append(f"href in {where}")
     return found
@@ -196,6 +201,9 @@ def test_the_walk_catches_live_markup():
     page = "<html><head><style></style></head><body>{}</body></html>"
     assert live_markup(page.format("<p>safe &lt;script&gt;</p>")) == []
     assert live_markup(page.format('<a href="x.html">pack</a>'), relative_links=True) == []
+    assert live_markup(page.format('<a href="x.html">pack</a>'), pack_links={"x.html"}) == []
+    assert live_markup(page.format('<a href="y.html">pack</a>'), pack_links={"x.html"})
+    assert live_markup(page.format(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'))  # not in head
     for payload in [p for p in XSS if "7*7" not in p and not p.startswith(("&lt;", "<!--", "<![CDATA"))]:
         assert live_markup(page.format(payload)), payload
 
@@ -205,7 +213,9 @@ def test_html_holds_no_live_payload_and_loads_nothing(rendered):
     assert len(htmls) == sum(len(stems) for _, stems, _ in PACKS.values())
     for html_file in htmls + [rendered.reports / "index.html"]:
         html = html_file.read_text(encoding="utf-8")
-        assert live_markup(html, relative_links=html_file.name == "index.html") == [], html_file
+        stems = next((stems for pack, (_, stems, _) in PACKS.items() if html_file.parent.parent.name == pack), [])
+        links = {href for _, href in pack_links(stems, html_file.stem, ("html", "pdf"))}
+        assert live_markup(html, relative_links=html_file.name == "index.html", pack_links=links) == [], html_file
         assert external_loads(html) == [], html_file
         assert "<script" not in html.lower(), html_file
 

@@ -1,0 +1,64 @@
+"""The contents list, table and chart regions, pack links and the Content-Security-Policy of the HTML report."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from reportlib import htmlnav
+from reportlib.htmlreport import CSP, Provenance, export_html, pack_links
+
+
+def provenance(**changes) -> Provenance:
+    values = dict(title="Pack title", council="Testshire DC", committee="Audit", as_of=date(2010, 7, 31),
+                  pack="test-pack", notebook="council_progress.ipynb", heading="Progress", inputs=(),
+                  parameters={}, version="0", generated_at=datetime(2010, 8, 1, tzinfo=timezone.utc))
+    values.update(changes)
+    return Provenance(**values)
+
+
+def test_contents_list_one_link_per_section_then_the_footer():
+    html = ('<main><h2 id="Headline-figures">Headline figures<a class="anchor-link" href="#Headline-figures">¶</a>'
+            '</h2><p>x</p><h3 id="sub">Sub</h3><h2 id="A-&amp;-B">A &amp; B</h2></main>'
+            '<footer><h2 id="rl-about">About this report</h2></footer>')
+    assert htmlnav.sections(html) == [("Headline-figures", "Headline figures"), ("A-&-B", "A & B")]
+    toc = htmlnav.toc_html(htmlnav.sections(html))
+    assert re.findall(r'href="([^"]+)"', toc) == ["#Headline-figures", "#A-&amp;-B", "#rl-about"]
+    assert "¶" not in toc
+
+
+def test_each_top_level_table_is_a_focusable_region_named_by_its_caption():
+    html = ('<table><caption>\n<b>Actions</b> by KLOE</caption><tr><td><table><tr><td>inner</td></tr></table>'
+            '</td></tr></table><p>between</p><table><tr><td>2</td></tr></table>'
+            '<style>/* <table> in CSS is not a table */</style>')
+    wrapped = htmlnav.wrap_tables(html)
+    assert wrapped.count('<div class="rl-table-region" role="region" tabindex="0"') == 2
+    assert 'aria-label="Table: Actions by KLOE"' in wrapped and 'aria-label="Table 2"' in wrapped
+    assert wrapped.count("</table></div>") == 2  # the nested table stays inside its cell
+    assert "<style>/* <table> in CSS is not a table */</style>" in wrapped
+
+
+def test_exported_report_has_policy_contents_and_pack_links():
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Headline figures\n\nText."),
+        new_code_cell("x", outputs=[new_output("display_data", data={
+            "text/html": '<table class="rl-table"><caption>Figures</caption><tr><td>1</td></tr></table>'})]),
+        new_markdown_cell("## All actions"),
+    ])
+    links = pack_links(["council_progress", "compare_years"], "council_progress", ("html", "pdf"))
+    html = export_html(nb, provenance(links=links), notebook_dir=".")
+    assert f'content="{CSP}"' in html.replace("&#x27;", "'").replace("&#39;", "'")
+    assert "default-src 'none'" in CSP and "img-src data:" in CSP and "script-src 'none'" in CSP
+    nav = re.search(r"<nav [^>]*>(.*?)</nav>", html, re.DOTALL).group(1)
+    assert re.findall(r'href="(#[^"]+)"', nav) == ["#Headline-figures", "#All-actions", "#rl-about"]
+    assert re.findall(r'<li><a href="([^"#]+)"', nav) == [
+        "compare_years.html", "compare_years.pdf", "council_progress.pdf", "tables.xlsx", "manifest.json",
+        "../../index.html"]
+    assert 'aria-label="Table: Figures"' in html
+    assert "<script" not in html
+
+
+def test_pack_links_follow_the_formats():
+    links = dict((href, label) for label, href in pack_links(["a"], "a", ("html",)))
+    assert "a.pdf" not in links and "a.html" not in links and "tables.xlsx" in links

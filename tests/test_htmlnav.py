@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -13,7 +13,7 @@ from reportlib.htmlreport import CSP, Provenance, export_html, pack_links
 def provenance(**changes) -> Provenance:
     values = dict(title="Pack title", council="Testshire DC", committee="Audit", as_of=date(2010, 7, 31),
                   pack="test-pack", notebook="council_progress.ipynb", heading="Progress", inputs=(),
-                  parameters={}, version="0", generated_at=datetime(2010, 8, 1, tzinfo=timezone.utc))
+                  parameters={}, version="0")
     values.update(changes)
     return Provenance(**values)
 

@@ -90,7 +90,8 @@ def _render(args) -> int:
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
+        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
+                               scheduler=args.scheduler)
     except Interrupted as exc:
         print(f"interrupted by {exc.signal_name}: the kernel was stopped and the unfinished output removed; "
               f"the reports already in {args.reports}/ are unchanged", file=sys.stderr)
@@ -98,7 +99,13 @@ def _render(args) -> int:
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(one_line(f"error: pack {result.pack} failed: {result.error}"), file=sys.stderr)
-    print(f"{len(results) - len(failed)} of {len(results)} pack(s) rendered", file=sys.stderr)
+    skipped = [r for r in results if r.up_to_date]
+    for result in skipped:
+        print(one_line(f"up to date: {result.pack} (unchanged since its last render; --force renders it anyway)"),
+              file=sys.stderr)
+    rendered = len(results) - len(failed) - len(skipped)
+    print(f"{rendered} of {len(results)} pack(s) rendered" + (f", {len(skipped)} up to date" if skipped else ""),
+          file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -123,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--params", default="params", help="folder of pack files for --all (default: params)")
     render.add_argument("--reports", default="reports", help="output folder (default: reports)")
     render.add_argument("--jobs", type=int, default=1, help="packs rendered at once, in separate processes")
+    render.add_argument("--force", action="store_true",
+                        help="render every pack, even those up to date (nothing they depend on changed)")
+    render.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="render on the Dask cluster whose scheduler is here (see the README)")
     render.set_defaults(run=_render)
     return parser
 

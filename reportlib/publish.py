@@ -23,7 +23,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -432,12 +431,13 @@ def _running(pid: int) -> bool:
 
 def _put_back(aside: Path, reports_dir: Path) -> bool:
     """Restore a report set aside by a run killed mid-publish, if its place is still empty."""
-    try:
-        manifest = json.loads((aside / "manifest.json").read_text(encoding="utf-8"))
-        final = reports_dir / manifest["pack"] / manifest["as_of"]
-    except (OSError, ValueError, KeyError, TypeError):
+    from reportlib import manifest as manifests
+
+    manifest = manifests.read_if_any(aside)
+    if manifest is None:
         return False
-    if final.exists() or _LEFTOVER.match(aside.name)["pack"] != manifest["pack"]:
+    final = reports_dir / manifest.pack / manifest.as_of
+    if final.exists() or _LEFTOVER.match(aside.name)["pack"] != manifest.pack:
         return False
     final.parent.mkdir(parents=True, exist_ok=True)
     os.rename(aside, final)

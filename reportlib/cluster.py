@@ -151,7 +151,7 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
             future = client.submit(pack_task, str(path), reports, force, engine, scheduler, pure=False,
                                    key=f"render-{path.stem}-{os.getpid()}-{rank}", priority=len(order) - rank)
             futures[future] = i
-        for future in as_completed(futures):
+        for future in as_completed(list(futures), loop=client.loop):
             i = futures[future]
             try:
                 finished(i, future.result())

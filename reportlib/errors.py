@@ -41,6 +41,11 @@ class ReportlibError(Exception):
     def __reduce__(self):
         return (type(self), (self.message, self.location), self.__dict__)
 
+    def __setstate__(self, state: dict) -> None:
+        """Fields restored after a pickle round trip; ``args`` follows them, as when first raised."""
+        self.__dict__.update(state)
+        self.args = (str(self),)
+
     def __str__(self) -> str:
         where = str(self.location)
         return f"{where}: {self.message}" if where else self.message
@@ -157,7 +162,7 @@ class NotebookFailed(RenderError):
         elif cell:
             where = f", {cell}"
         what = evalue if ename in ("CellTimeout", "DeadKernel", "") else f"{ename}: {evalue}"
-        super().__init__(f"{notebook}{where}: {what}", pack=pack, output=notebook)
+        super().__init__(f"{notebook}{where}: {what}", pack=pack)
 
     def __reduce__(self):
         return (type(self), (self.notebook, self.ename, self.evalue),

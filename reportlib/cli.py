@@ -81,14 +81,16 @@ def _export(args) -> int:
 
 
 def _render(args) -> int:
-    from .publish import Interrupted
-    from .render import render_packs
-
     packs = sorted(Path(args.params).glob("*.yaml")) if args.all else [Path(p) for p in args.packs]
     if not packs:
         print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
+    if not args.force and _all_up_to_date(packs, args.reports):
+        return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
+    from .publish import Interrupted
+    from .render import render_packs
+
     try:
         results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
                                scheduler=args.scheduler)
@@ -107,6 +109,22 @@ def _render(args) -> int:
     print(f"{rendered} of {len(results)} pack(s) rendered" + (f", {len(skipped)} up to date" if skipped else ""),
           file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _all_up_to_date(packs: list[Path], reports: str) -> bool:
+    """Whether every pack is up to date (``reportlib.fingerprint``); if so, says so for each."""
+    from .fingerprint import up_to_date
+
+    if not Path(reports).is_dir():
+        return False
+    found = [up_to_date(pack, reports) for pack in packs]
+    if not all(found):
+        return False
+    for last in found:
+        print(one_line(f"up to date: {last.pack} (unchanged since its last render; --force renders it anyway)"),
+              file=sys.stderr)
+    print(f"0 of {len(found)} pack(s) rendered, {len(found)} up to date", file=sys.stderr)
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,8 @@ output that manifest lists is still there. The fingerprint is the SHA-256 of:
 It is computed from the pack file read as plain YAML (``pack``, ``as_of``, ``data``,
 ``data_root``, ``notebooks``), without the pack's full checks or its notebooks'
 parameters, so that checking 400 packs takes a moment; a pack that cannot be read that
-way has no fingerprint and is rendered (and its errors reported) as usual. Files shared
+way has no fingerprint and is rendered (and its errors reported) as usual. This module
+imports neither papermill nor nbconvert, so a run with nothing to do starts quickly. Files shared
 by several packs are hashed once per process (keyed by path, size, mtime and inode).
 """
 from __future__ import annotations
@@ -28,7 +29,10 @@ from pathlib import Path
 
 from reportlib import manifest as manifests
 from reportlib import safeyaml
-from reportlib.packs import DATA_ROOT_VARIABLE, MAX_PACK_BYTES
+
+# As in reportlib.packs (not imported here: it imports papermill, and a no-op run need not).
+DATA_ROOT_VARIABLE = "REPORTLIB_DATA_ROOT"
+MAX_PACK_BYTES = 64 * 1024
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".mplstyle"}

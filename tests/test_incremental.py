@@ -98,3 +98,9 @@ def test_a_manifest_from_before_fingerprints_or_unreadable_means_render_again(re
     assert fp.up_to_date(pack, root / "reports") is None
     with pytest.raises(manifest.ManifestError, match="manifest.json: not a readable manifest"):
         manifest.read(out)
+
+
+def test_the_fingerprint_reads_pack_files_as_the_pack_checks_do():
+    from reportlib import packs
+
+    assert (fp.DATA_ROOT_VARIABLE, fp.MAX_PACK_BYTES) == (packs.DATA_ROOT_VARIABLE, packs.MAX_PACK_BYTES)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import uuid
 from importlib import metadata
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
         for rank, i in enumerate(order):
             path = Path(pack_paths[i]).resolve()
             future = client.submit(pack_task, str(path), reports, force, engine, scheduler, pure=False,
-                                   key=f"render-{path.stem}-{os.getpid()}-{rank}", priority=len(order) - rank)
+                                   key=f"render-{path.stem}-{uuid.uuid4().hex[:12]}", priority=len(order) - rank)
             futures[future] = i
         for future in as_completed(list(futures), loop=client.loop):
             i = futures[future]

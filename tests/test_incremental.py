@@ -81,15 +81,22 @@ def test_an_unchanged_pack_is_skipped_and_keeps_its_files_until_something_change
     assert "second version" in (out / "tiny.html").read_text()
 
     (out / "tiny.html").unlink()  # a published file gone: not up to date any more
-    assert main(["render", str(pack), "--reports", str(reports)]) == 0
-    assert (out / "tiny.html").is_file()
+    assert fp.up_to_date(pack, reports) is None
 
 
 def test_a_manifest_from_before_fingerprints_or_unreadable_means_render_again(repo):
     root, pack = repo
     out = root / "reports" / "tiny" / SAMPLE_AS_OF
-    assert main(["render", str(pack), "--reports", str(root / "reports")]) == 0
+    out.mkdir(parents=True)
+    (out / "tiny.html").write_text("<p>a report</p>")
+    found = fp.fingerprint(pack)
+    written = manifest.Manifest(pack="tiny", as_of=SAMPLE_AS_OF, outputs=(manifest.Output("tiny.html", "html"),),
+                                fingerprint=found.as_dict(), rendered_by=manifest.RenderedBy("dask", "tcp://s", "tcp://w"))
+    written.write(out)
+    assert manifest.read(out) == written and fp.up_to_date(pack, root / "reports") == written
     data = json.loads((out / "manifest.json").read_text())
+    assert list(data)[-2:] == ["fingerprint", "rendered_by"]
+    assert data["rendered_by"] == {"engine": "dask", "scheduler": "tcp://s", "worker": "tcp://w"}
     assert manifest.Manifest.from_dict(data).to_dict() == data  # read and written by one type, key for key
     data.pop("fingerprint")
     (out / "manifest.json").write_text(json.dumps(data))

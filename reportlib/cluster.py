@@ -22,7 +22,6 @@ import logging
 import multiprocessing
 import os
 import uuid
-from importlib import metadata
 from pathlib import Path
 
 from reportlib.errors import RenderError
@@ -59,7 +58,11 @@ def connect(address: str, timeout: float | None = None):
 
 
 def check_workers(client, address: str) -> dict[str, dict]:
-    """Every worker's reportlib and Python; ``ClusterError`` naming the first worker that cannot render."""
+    """Every worker's reportlib; ``ClusterError`` naming the first worker that cannot render.
+
+    reportlib is compared by version and the digest of its code (``fingerprint.reportlib_digest``):
+    a worker with other code would render other reports, and record other fingerprints.
+    """
     try:
         client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
     except Exception:  # noqa: BLE001 - TimeoutError, by version
@@ -79,19 +82,18 @@ def check_workers(client, address: str) -> dict[str, dict]:
 
 
 def _installed() -> dict:
-    try:
-        return {"reportlib": metadata.version("reportlib")}
-    except metadata.PackageNotFoundError:
-        return {"reportlib": "unknown"}
+    from reportlib.fingerprint import reportlib_digest
+
+    return {"reportlib": reportlib_digest()}
 
 
 _PROBE = '''
 def reportlib_probe():
     """Run on each worker by value (it must not need reportlib to be unpickled)."""
     try:
-        from importlib import metadata
         import reportlib.render  # noqa: F401
-        return {"reportlib": metadata.version("reportlib")}
+        from reportlib.fingerprint import reportlib_digest
+        return {"reportlib": reportlib_digest()}
     except Exception as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
 '''

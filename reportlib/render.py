@@ -78,7 +78,7 @@ class PackResult:
 
     ``up_to_date``: the pack was skipped because nothing it depends on changed since its
     last good render (``ok`` is then True and ``outputs`` are that render's files).
-    ``rendered_by``: ``{engine, scheduler, worker}`` of the render (None when skipped or failed early).
+    ``rendered_by``: ``{engine, scheduler, worker}`` of the render (None when skipped).
     """
 
     pack: str
@@ -115,13 +115,9 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     results: list[PackResult | None] = [None] * len(pack_paths)
     todo = []
     for i, path in enumerate(pack_paths):
-        last = None if force else fingerprints.up_to_date(path, reports_dir)
-        if last is None:
+        results[i] = None if force else _if_up_to_date(path, reports_dir)
+        if results[i] is None:
             todo.append(i)
-            continue
-        folder = reports_dir / last.pack / last.as_of
-        results[i] = PackResult(last.pack, True, [str(folder / f) for f in last.files()], None, 0.0, str(path),
-                                up_to_date=True)
     show_bar = sys.stderr.isatty() if show_progress is None else show_progress
     expected = {i: _notebook_count(pack_paths[i]) for i in todo} if show_bar else {}
     bar = tqdm(total=sum(expected.values()), unit="notebook", desc="rendering", file=sys.stderr) \
@@ -142,8 +138,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
         with sigterm_interrupts():
             if engine == "process" and (jobs <= 1 or len(paths) <= 1):
                 for i in todo:
-                    finished(i, _render_pack(pack_paths[i], reports_dir, force=force,
-                                             on_notebook=bar.update if bar else None))
+                    finished(i, _render_pack(pack_paths[i], reports_dir, on_notebook=bar.update if bar else None))
             elif engine == "process":
                 _render_in_workers(paths, reports_dir, jobs, lambda k, r: finished(todo[k], r), force)
             else:
@@ -174,13 +169,18 @@ def render_pack_task(pack_path, reports_dir, force: bool = False, engine: str = 
     fails the pack naming the path and the worker.
     """
     pack_path, reports_dir = Path(pack_path), Path(reports_dir)
-    if not force:
-        last = fingerprints.up_to_date(pack_path, reports_dir)
-        if last is not None:
-            folder = reports_dir / last.pack / last.as_of
-            return PackResult(last.pack, True, [str(folder / f) for f in last.files()], None, 0.0, str(pack_path),
-                              up_to_date=True)
-    return _render_pack(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler)
+    skipped = None if force else _if_up_to_date(pack_path, reports_dir)
+    return skipped or _render_pack(pack_path, reports_dir, engine=engine, scheduler=scheduler)
+
+
+def _if_up_to_date(pack_path: Path, reports_dir: Path) -> PackResult | None:
+    """The pack's result as skipped (its published files) when it is up to date, else None."""
+    last = fingerprints.up_to_date(pack_path, reports_dir)
+    if last is None:
+        return None
+    folder = reports_dir / last.pack / last.as_of
+    return PackResult(last.pack, True, [str(folder / f) for f in last.files()], None, 0.0, str(pack_path),
+                      up_to_date=True)
 
 
 def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished, force: bool) -> None:
@@ -241,9 +241,9 @@ def _write_index(reports_dir: Path, results: list[PackResult]) -> None:
                           f"{Path(reports_dir, 'index.html')} could not be updated: {reason}") from exc
 
 
-def _render_pack(pack_path: Path, reports_dir: Path, *, force: bool = False, engine: str = "process",
-                 scheduler: str | None = None, on_notebook=None) -> PackResult:
-    """Render one pack under its lock; any failure becomes a not-ok result."""
+def _render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process", scheduler: str | None = None,
+                 on_notebook=None) -> PackResult:
+    """Render one pack under its lock (whether or not it is up to date); any failure becomes a not-ok result."""
     start = time.monotonic()
     name = pack_path.stem
     rendered_by = manifests.RenderedBy(engine, scheduler, _worker_name())

@@ -195,3 +195,12 @@ def test_a_worker_that_cannot_see_the_data_is_named_with_the_path(repo, tmp_path
     [line, summary] = err.splitlines()
     assert line.startswith(f"error: pack alpha failed: worker {worker} cannot see {data.resolve() / 'plan.xlsx'}"), err
     assert summary == "0 of 1 pack(s) rendered"
+
+
+def test_jobs_can_run_the_same_task_on_a_local_dask_cluster(repo, tmp_path):
+    root, packs, _ = repo
+    [result] = render_packs(packs[:1], reports_dir=tmp_path / "reports", jobs=1, engine="dask-local",
+                            show_progress=False)
+    assert result.ok, result.error
+    written = manifest.read(tmp_path / "reports" / "alpha" / SAMPLE_AS_OF)
+    assert written.rendered_by.engine == "dask-local" and written.rendered_by.worker.startswith("tcp://127.0.0.1:")

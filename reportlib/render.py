@@ -65,6 +65,8 @@ log = logging.getLogger(__name__)
 SNAPSHOT_DIR = "run-snapshot"
 #: Seconds the execute stage may run past its cell timeout before its process is stopped.
 EXECUTE_GRACE = 10
+#: Seconds a pack's task on Dask waits for the pack's lock before it is refused.
+CLUSTER_LOCK_WAIT = 10.0
 _VERSIONED = ("reportlib", "papermill", "nbconvert", "nbformat", "weasyprint", "pandas")
 #: Engines: ``process`` (this process, or a local process pool), ``dask-local`` (a Dask
 #: LocalCluster started for the run), ``dask`` (an existing cluster, ``--scheduler``).
@@ -253,7 +255,9 @@ def _render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process",
         found = fingerprints.fingerprint(pack_path)  # before anything is read: a change during the render shows next time
         pack = load_pack(pack_path)
         name = pack.pack
-        with staged_publish(reports_dir, pack.pack, pack.as_of.isoformat()) as tmp:
+        # on a cluster this may be a retry: the worker that died may hold the lock a moment longer
+        lock_wait = CLUSTER_LOCK_WAIT if engine != "process" else 0.0
+        with staged_publish(reports_dir, pack.pack, pack.as_of.isoformat(), lock_wait) as tmp:
             timings = _build(pack, tmp, reports_dir, on_notebook, found, rendered_by)
         final = pack.output_dir(reports_dir)
         return PackResult(name, True, [str(final / f) for f in timings], None,

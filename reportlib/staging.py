@@ -36,12 +36,15 @@ FAILED_DIR = "_failed"
 
 
 @contextmanager
-def staged_publish(reports_dir, pack: str, as_of: str) -> Iterator[Path]:
-    """Yield an empty private folder; publish it as ``reports/<pack>/<as_of>/`` if the block succeeds."""
+def staged_publish(reports_dir, pack: str, as_of: str, lock_wait: float = 0.0) -> Iterator[Path]:
+    """Yield an empty private folder; publish it as ``reports/<pack>/<as_of>/`` if the block succeeds.
+
+    ``lock_wait``: seconds to wait for the pack's lock before refusing (``publish.pack_lock``).
+    """
     reports_dir = Path(reports_dir)
     final = reports_dir / pack / as_of
     failed = reports_dir / FAILED_DIR / pack / as_of
-    with pack_lock(reports_dir, pack):
+    with pack_lock(reports_dir, pack, wait=lock_wait):
         for leftover in clean_stale(reports_dir, pack):
             log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
         tmp = temp_folder(reports_dir, pack)

@@ -144,12 +144,15 @@ def test_a_worker_killed_mid_pack_is_retried_elsewhere_and_nothing_half_written_
                     text and list(reports.glob(f".tmp-slow-{text[0]}-*/run-snapshot")):
                 holder = int(text[0])
             time.sleep(0.1)
-        killed = worker_pids(address)[holder]
+        workers = worker_pids(address)
+        assert holder in workers, f"the lock is held by pid {holder}, not a worker: {workers}"
+        killed = workers[holder]
         time.sleep(1.0)
         os.kill(holder, signal.SIGKILL)
         assert not (reports / "slow").exists()  # nothing published by the dead worker
     finally:
         thread.join(120)
+    assert "results" in outcome, "render_packs raised: see the captured log"
     [result] = outcome["results"]
     assert result.ok, result.error
     written = manifest.read(reports / "slow" / SAMPLE_AS_OF)

@@ -51,3 +51,15 @@ def test_a_second_render_of_the_same_pack_is_refused_and_an_interruption_goes_on
             (folder / "a.html").write_text("unfinished")
             raise Interrupted()
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing published, kept or left behind
+
+
+def test_a_retry_may_wait_for_the_lock_of_a_render_that_is_ending(tmp_path):
+    import fcntl
+    import threading
+
+    handle = open(tmp_path / ".wdc.lock", "a+")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a dying worker's child, still holding it
+    threading.Timer(0.5, handle.close).start()
+    with staged_publish(tmp_path, "wdc", "2010-07-31", lock_wait=10) as folder:
+        (folder / "a.html").write_text("retried")
+    assert files(tmp_path / "wdc" / "2010-07-31") == {"a.html": "retried"}

@@ -142,7 +142,7 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
     if scheduler:
         client, engine, address = connect(scheduler), "dask", scheduler
     else:
-        local = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None,
+        local = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=":0",
                              silence_logs=logging.ERROR)
         client, engine, address = local.get_client(), "dask-local", local.scheduler_address
     futures = {}

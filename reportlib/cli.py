@@ -129,17 +129,20 @@ def _review(args) -> int:
 
 
 def _render(args) -> int:
-    from .publish import Interrupted
-    from .render import render_packs
-
     packs = sorted(Path(args.params).glob("*.yaml")) if args.all else [Path(p) for p in args.packs]
     if not packs:
         print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
     start = time.monotonic()
+    if not args.force and _all_up_to_date(packs, args.reports):
+        return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
+    from .publish import Interrupted
+    from .render import render_packs
+
     try:
-        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs)
+        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
+                               scheduler=args.scheduler)
     except Interrupted as exc:
         print(f"interrupted by {exc.signal_name}: the kernel was stopped and the unfinished output removed; "
               f"the reports already in {args.reports}/ are unchanged", file=sys.stderr)
@@ -147,6 +150,10 @@ def _render(args) -> int:
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(one_line(f"error: pack {result.pack} failed: {result.error}"), file=sys.stderr)
+    skipped = [r for r in results if r.up_to_date]
+    for result in skipped:
+        print(one_line(f"up to date: {result.pack} (unchanged since its last render; --force renders it anyway)"),
+              file=sys.stderr)
     print(one_line(summary_line(results, time.monotonic() - start)), file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -198,6 +205,22 @@ def configure_logging() -> None:
     quiet_libraries()
 
 
+def _all_up_to_date(packs: list[Path], reports: str) -> bool:
+    """Whether every pack is up to date (``reportlib.fingerprint``); if so, says so for each."""
+    from .fingerprint import up_to_date
+
+    if not Path(reports).is_dir():
+        return False
+    found = [up_to_date(pack, reports) for pack in packs]
+    if not all(found):
+        return False
+    for last in found:
+        print(one_line(f"up to date: {last.pack} (unchanged since its last render; --force renders it anyway)"),
+              file=sys.stderr)
+    print(f"0 of {len(found)} pack(s) rendered, {len(found)} up to date", file=sys.stderr)
+    return True
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportlib", description="Committee reports from audit action plans.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -230,6 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--reports", default="reports", help="output folder (default: reports)")
     render.add_argument("--jobs", type=_at_least_one, default=1,
                         help="packs rendered at once, in separate processes (1 or more; default 1)")
+    render.add_argument("--force", action="store_true",
+                        help="render every pack, even those up to date (nothing they depend on changed)")
+    render.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="render on the Dask cluster whose scheduler is here (see the README)")
     render.set_defaults(run=_render)
 
     verify = sub.add_parser("verify", help="check a published report against its inputs and a new render of it")

@@ -41,6 +41,11 @@ class ReportlibError(Exception):
     def __reduce__(self):
         return (type(self), (self.message, self.location), self.__dict__)
 
+    def __setstate__(self, state: dict) -> None:
+        """Fields restored after a pickle round trip; ``args`` follows them, as when first raised."""
+        self.__dict__.update(state)
+        self.args = (str(self),)
+
     def __str__(self) -> str:
         where = str(self.location)
         return f"{where}: {self.message}" if where else self.message
@@ -139,3 +144,27 @@ class RenderError(ReportlibError):
 
 class TableError(ReportlibError):
     """``reportlib.tables.table`` was asked for a column the frame does not have."""
+
+
+class NotebookFailed(RenderError):
+    """A notebook stopped while it ran: ``notebook`` (as the pack names it), ``cell`` (numbered
+    from 1 as in the file, None when unknown), ``cell_line`` (its first line), ``ename`` and
+    ``evalue`` (the error raised in the kernel, or what stopped it: ``CellTimeout``,
+    ``DeadKernel``), and ``kept`` (where the executed copy was kept, once it is)."""
+
+    def __init__(self, notebook: str, ename: str, evalue: str, *, cell: int | str | None = None,
+                 cell_line: str = "", pack: str | None = None, kept: str | None = None):
+        self.notebook, self.ename, self.evalue = notebook, ename, evalue
+        self.cell, self.cell_line, self.kept = cell, cell_line, kept
+        where = ""
+        if isinstance(cell, int):
+            where = f", cell {cell} (`{cell_line}`)"
+        elif cell:
+            where = f", {cell}"
+        what = evalue if ename in ("CellTimeout", "DeadKernel", "") else f"{ename}: {evalue}"
+        super().__init__(f"{notebook}{where}: {what}", pack=pack)
+
+    def __reduce__(self):
+        return (type(self), (self.notebook, self.ename, self.evalue),
+                {"cell": self.cell, "cell_line": self.cell_line, "kept": self.kept, "pack": self.pack,
+                 "output": self.output, "message": self.message, "location": self.location})

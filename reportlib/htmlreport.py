@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import os
 import re
 import struct
@@ -26,6 +25,8 @@ import jinja2
 import markupsafe
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+
+from reportlib import manifest as manifests
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "reportlib"
@@ -241,14 +242,14 @@ def write_index(reports_dir: str | Path) -> Path:
     reports_dir = Path(reports_dir)
     packs = []
     for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name[0] not in "._"):
-        dated = sorted(d for d in folder.iterdir() if (d / "manifest.json").is_file())
+        dated = sorted(d for d in folder.iterdir() if (d / manifests.FILE_NAME).is_file())
         if not dated:
             continue
-        manifest = json.loads((dated[-1] / "manifest.json").read_text(encoding="utf-8"))
+        manifest = manifests.read(dated[-1])
         href = f"{quote(folder.name)}/{quote(dated[-1].name)}/"
-        files = sorted(dict.fromkeys([o["file"] for o in manifest.get("outputs", [])] + ["manifest.json"]),
+        files = sorted(dict.fromkeys(manifest.files() + [manifests.FILE_NAME]),
                        key=lambda name: (_LINK_ORDER.get(Path(name).suffix, 9), name))
-        entry = {k: str(manifest.get(k, "")) for k in _INDEX_KEYS}
+        entry = {k: str(getattr(manifest, k)) for k in _INDEX_KEYS}
         try:
             entry["as_of"] = _long_date(date.fromisoformat(entry["as_of"]))
         except ValueError:

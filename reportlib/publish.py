@@ -23,7 +23,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -32,6 +31,7 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,18 +89,25 @@ def sigterm_interrupts():
 
 
 @contextmanager
-def pack_lock(reports_dir: Path, pack: str):
+def pack_lock(reports_dir: Path, pack: str, wait: float = 0.0):
     """Refuse a second render of ``pack`` while one runs; the holder's pid is in the lock file.
 
     The lock file is removed when the render ends (while still locked). A run that was
     killed leaves it behind, unlocked: the next run takes it over and removes it.
+    ``wait``: seconds to keep trying before refusing (a retry on a cluster, where the
+    process that died may take a moment to be gone with its children).
     """
     path = reports_dir.resolve() / f".{pack}.lock"
+    give_up = time.monotonic() + wait
     while True:
         handle = open(path, "a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if time.monotonic() < give_up:
+                handle.close()
+                time.sleep(0.2)
+                continue
             handle.seek(0)
             holder = handle.read().split()
             handle.close()
@@ -432,12 +439,13 @@ def _running(pid: int) -> bool:
 
 def _put_back(aside: Path, reports_dir: Path) -> bool:
     """Restore a report set aside by a run killed mid-publish, if its place is still empty."""
-    try:
-        manifest = json.loads((aside / "manifest.json").read_text(encoding="utf-8"))
-        final = reports_dir / manifest["pack"] / manifest["as_of"]
-    except (OSError, ValueError, KeyError, TypeError):
+    from reportlib import manifest as manifests
+
+    manifest = manifests.read_if_any(aside)
+    if manifest is None:
         return False
-    if final.exists() or _LEFTOVER.match(aside.name)["pack"] != manifest["pack"]:
+    final = reports_dir / manifest.pack / manifest.as_of
+    if final.exists() or _LEFTOVER.match(aside.name)["pack"] != manifest.pack:
         return False
     final.parent.mkdir(parents=True, exist_ok=True)
     os.rename(aside, final)

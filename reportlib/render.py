@@ -1,12 +1,25 @@
-"""The committee-pack runner: pack files -> executed notebooks -> HTML -> PDF.
+"""The committee-pack runner: pack files -> run snapshot -> executed notebooks -> HTML -> PDF.
 
-``render_packs`` renders each pack, under its lock, into ``reports/.tmp-<pack>-<pid>-<random>``
-and swaps it into ``reports/<pack>/<as_of>/`` only when every output succeeded, so the
-last good report is never replaced by a broken one (locking, temporary folders and the
-atomic swap are in ``reportlib.publish``). A failing notebook's executed copy is kept
-under ``reports/_failed/<pack>/<as_of>/``. Results come back as ``PackResult``s; the
-caller (the CLI) decides the exit status. Nothing here prints except the progress
-display (a tqdm bar on a terminal, else one line as each pack starts and as it finishes).
+Split the way nbconvert and papermill split the work:
+
+- ``render_pack_task(pack_path, reports_dir)``: one pack, start to finish, as one pure
+  task (its result depends on the pack file, the files it names and ``reports_dir``
+  only). The same function runs in this process, in a process pool (``--jobs``) and on
+  a Dask worker (``reportlib.cluster``); it returns a ``PackResult`` and never raises
+  for the pack's own failures.
+- ``reportlib.prepare``: the pack's data read, checked and cut once (the run snapshot).
+- ``reportlib.execute``: each notebook run by papermill; failures carry their cell.
+- ``reportlib.htmlreport`` / ``reportlib.pdf``: HTML and PDF; every stage is bounded in
+  time (``reportlib.bounded``, ``Budget``).
+- ``reportlib.staging.staged_publish``: the lock, the temporary folder, the swap into
+  ``reports/<pack>/<as_of>/`` and failure handling (a failing notebook's executed copy
+  goes to ``reports/_failed/<pack>/<as_of>/``; the last good report is never replaced).
+- ``reportlib.manifest``: the typed ``manifest.json``.
+
+``render_packs`` is the batch: packs that are up to date (``reportlib.fingerprint``) are
+skipped unless ``force``; the rest are rendered by the engine chosen. Nothing here prints
+except the progress display (a tqdm bar on a terminal, else one line as each pack starts and
+as it finishes).
 
 Unattended runs: a cell running longer than the pack's ``timeout`` fails the pack with
 the notebook, cell and its first line named; SIGTERM raises ``publish.Interrupted`` after
@@ -16,12 +29,12 @@ the kernel is stopped and the temporary folder removed; a full disk or unwritabl
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
 import platform
 import shutil
+import socket
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -31,14 +44,14 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
-import papermill
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.execute import ERROR_MARKER_TAG
 from tqdm import tqdm
 
-from reportlib import determinism, runlog  # issue 12: reproducible outputs, quiet run log
+from reportlib import determinism, runlog  # reproducible outputs, quiet run log
+from reportlib import fingerprint as fingerprints
+from reportlib import manifest as manifests
 from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
+from reportlib.execute import execute_notebook
 from reportlib.exporters import METADATA_KEY, provenance_metadata
 from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, pack_links, scrub_paths,
                                   write_index)
@@ -47,27 +60,31 @@ from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
 from reportlib.prepare import Prepared, prepare
 from reportlib.sources import shown_name
-from reportlib.publish import (Interrupted, check_writable, clean_stale, describe_os_error, die_with_parent,
-                               keep_failed, pack_lock, publish, remove_stale_failure, sigterm_interrupts,
-                               temp_folder)
+from reportlib.publish import Interrupted, check_writable, describe_os_error, die_with_parent, sigterm_interrupts
+from reportlib.staging import FAILED_DIR, explain, staged_publish
 
 log = logging.getLogger(__name__)
-#: The kernelspec `make setup` installs (with this interpreter, so reportlib imports).
-KERNEL_NAME = "reportlib"
-#: The kernel's own start-up chatter (e.g. its transport warning) stays out of the run log;
-#: what the notebook writes to stderr is in the executed notebook as always.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
-FAILED_DIR = "_failed"
 #: The run snapshot's folder inside the staging folder (the kernels' working folder); not published.
 SNAPSHOT_DIR = "run-snapshot"
 #: Seconds the execute stage may run past its cell timeout before its process is stopped.
 EXECUTE_GRACE = 10
+#: Seconds a pack's task on Dask waits for the pack's lock before it is refused.
+CLUSTER_LOCK_WAIT = 10.0
 _VERSIONED = ("reportlib", "papermill", "nbconvert", "nbformat", "weasyprint", "pandas")
+#: Engines: ``process`` (this process, or a local process pool), ``dask-local`` (a Dask
+#: LocalCluster started for the run), ``dask`` (an existing cluster, ``--scheduler``).
+ENGINES = ("process", "dask-local", "dask")
+__all__ = ["PackResult", "render_packs", "render_pack_task", "Budget", "FAILED_DIR", "SNAPSHOT_DIR"]
 
 
 @dataclass(frozen=True)
 class PackResult:
-    """How one pack went. ``outputs``: published files; ``error``: why it failed."""
+    """How one pack went. ``outputs``: published files; ``error``: why it failed.
+
+    ``up_to_date``: the pack was skipped because nothing it depends on changed since its
+    last good render (``ok`` is then True and ``outputs`` are that render's files).
+    ``rendered_by``: ``{engine, scheduler, worker}`` of the render (None when skipped).
+    """
 
     pack: str
     ok: bool
@@ -76,61 +93,112 @@ class PackResult:
     seconds: float = 0.0
     pack_file: str = ""
     output_seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False
+    rendered_by: dict | None = None
 
 
-def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1,
-                 show_progress: bool | None = None) -> list[PackResult]:
+def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progress: bool | None = None,
+                 force: bool = False, scheduler: str | None = None, engine: str | None = None) -> list[PackResult]:
     """Render every pack file; one failure never stops the others. Results in input order.
 
-    ``jobs`` > 1 renders packs in parallel processes. ``show_progress``: True for a
-    tqdm bar over notebooks, False for one log line as each pack starts and finishes, None to choose by
-    whether stderr is a terminal. Raises ``RenderError`` if ``reports_dir`` cannot be
-    written, and ``Interrupted`` on SIGTERM (after stopping kernels and removing
-    temporary folders; published reports stay as they were).
+    A pack that is up to date (``reportlib.fingerprint``) is skipped, keeping its published
+    files, unless ``force``. The rest are rendered by ``engine``: ``dask`` on the existing
+    cluster at ``scheduler`` (``tcp://host:port``; implied by giving one); with ``jobs`` > 1,
+    ``LOCAL_ENGINE`` (the faster locally, as measured: see the README); else in this process.
+    ``show_progress``: True for a tqdm bar over notebooks, False for a line as each pack starts and ends,
+    None to choose by whether stderr is a terminal. Raises ``RenderError`` if ``reports_dir``
+    cannot be written or the cluster cannot be used (``reportlib.cluster.ClusterError``),
+    and ``Interrupted`` on SIGTERM (after stopping kernels and removing temporary folders;
+    published reports stay as they were).
     """
     pack_paths = [Path(p) for p in pack_paths]
     reports_dir = Path(reports_dir)
     check_writable(reports_dir)
-    runlog.warm_font_cache()  # issue 12: no "building the font cache" in a first run's notebooks
+    runlog.warm_font_cache()  # no "building the font cache" in a first run's notebooks
+    engine = engine or ("dask" if scheduler else LOCAL_ENGINE if jobs > 1 and len(pack_paths) > 1 else "process")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    results: list[PackResult | None] = [None] * len(pack_paths)
+    todo = []
+    for i, path in enumerate(pack_paths):
+        results[i] = None if force else _if_up_to_date(path, reports_dir)
+        if results[i] is None:
+            todo.append(i)
     show_bar = sys.stderr.isatty() if show_progress is None else show_progress
-    expected = [_notebook_count(p) for p in pack_paths] if show_bar else []
-    bar = tqdm(total=sum(expected), unit="notebook", desc="rendering", file=sys.stderr) if show_bar else None
+    expected = {i: _notebook_count(pack_paths[i]) for i in todo} if show_bar else {}
+    bar = tqdm(total=sum(expected.values()), unit="notebook", desc="rendering", file=sys.stderr) \
+        if show_bar and todo else None
     if not show_bar:
         _show_log_lines()
-    results: list[PackResult | None] = [None] * len(pack_paths)
 
     def finished(i: int, result: PackResult) -> None:
         results[i] = result
         if bar is not None:  # catch up for notebooks not counted one by one
-            bar.update(sum(expected[j] for j, r in enumerate(results) if r) - bar.n)
+            bar.update(sum(expected[j] for j in todo if results[j] is not None) - bar.n)
             return
-        log.info(runlog.finished_line(result))  # issue 12: one line as each pack finishes
+        log.info(runlog.finished_line(result))  # one line as each pack finishes
 
+    paths = [pack_paths[i] for i in todo]
     try:
         with sigterm_interrupts():
-            if jobs <= 1 or len(pack_paths) <= 1:
-                for i, path in enumerate(pack_paths):
-                    finished(i, _render_pack(path, reports_dir, on_notebook=bar.update if bar else None,
-                                             announce=None if bar else (i + 1, len(pack_paths))))
+            if engine == "process" and (jobs <= 1 or len(paths) <= 1):
+                for k, i in enumerate(todo):
+                    finished(i, _render_pack(pack_paths[i], reports_dir, on_notebook=bar.update if bar else None,
+                                             announce=None if bar else (k + 1, len(todo))))
+            elif engine == "process":
+                _render_in_workers(paths, reports_dir, jobs, lambda k, r: finished(todo[k], r), force,
+                                   announce=not bar)
             else:
-                _render_in_workers(pack_paths, reports_dir, jobs, finished, announce=not bar)
+                from reportlib import cluster
+
+                cluster.render_on_dask(paths, reports_dir, lambda k, r: finished(todo[k], r), force=force,
+                                       scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir))
     finally:
         if bar is not None:
             bar.close()
-    if any(r.ok for r in results):  # nothing published: the index (and its date) stays as it was
+    if any(r.ok and not r.up_to_date for r in results):  # nothing published: the index stays as it was
         _write_index(reports_dir, results)
     return results
 
 
-def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished, announce: bool) -> None:
-    # Longest first, so the last pack started is a short one and the workers end together.
-    order = sorted(range(len(pack_paths)), key=lambda i: -_expected_seconds(pack_paths[i], reports_dir))
+#: What ``--jobs N`` uses on one machine: measured faster than a Dask LocalCluster here
+#: (README, "Measured"), as both run the same ``render_pack_task``.
+LOCAL_ENGINE = "process"
+
+
+def render_pack_task(pack_path, reports_dir, force: bool = False, engine: str = "process",
+                     scheduler: str | None = None, announce=None) -> PackResult:
+    """Render one pack; a pure function of the pack file (and what it names) and ``reports_dir``.
+
+    Skips the pack if it is up to date (unless ``force``), so running it twice, as a Dask
+    retry may, publishes once. Any failure of the pack is a not-ok ``PackResult``. On a
+    Dask worker, a pack file, data file, notebook or reports folder the worker cannot see
+    fails the pack naming the path and the worker.
+    """
+    pack_path, reports_dir = Path(pack_path), Path(reports_dir)
+    skipped = None if force else _if_up_to_date(pack_path, reports_dir)
+    return skipped or _render_pack(pack_path, reports_dir, engine=engine, scheduler=scheduler, announce=announce)
+
+
+def _if_up_to_date(pack_path: Path, reports_dir: Path) -> PackResult | None:
+    """The pack's result as skipped (its published files) when it is up to date, else None."""
+    last = fingerprints.up_to_date(pack_path, reports_dir)
+    if last is None:
+        return None
+    folder = reports_dir / last.pack / last.as_of
+    return PackResult(last.pack, True, [str(folder / f) for f in last.files()], None, 0.0, str(pack_path),
+                      up_to_date=True)
+
+
+def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished, force: bool,
+                       announce: bool = False) -> None:
+    order = _longest_first(pack_paths, reports_dir)
     # fork where there is one: workers start with reportlib already imported (spawn re-imports it, ~2 s each)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     # workers die with this process, and never publish once it has gone (publish checks)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=die_with_parent) as pool:
-        futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir,
-                               (i + 1, len(pack_paths)) if announce else None): i for i in order}
+        futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir, force,
+                               (n + 1, len(pack_paths)) if announce else None): i for n, i in enumerate(order)}
         try:
             for future in as_completed(futures):
                 i = futures[future]
@@ -149,17 +217,22 @@ def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, fin
             raise
 
 
+def _longest_first(pack_paths: list[Path], reports_dir: Path) -> list[int]:
+    """Pack indexes, longest first, so the last pack started is a short one and the workers end together."""
+    return sorted(range(len(pack_paths)), key=lambda i: -_expected_seconds(pack_paths[i], reports_dir))
+
+
 def _expected_seconds(pack_path: Path, reports_dir: Path) -> float:
     """How long a pack is likely to take: its last render's timings, else 10 s a notebook."""
-    last = determinism.last_timings(reports_dir, pack_path.stem)  # issue 12: _timings/, not the manifest
+    last = determinism.last_timings(reports_dir, pack_path.stem)  # reports/_timings/: not in the manifest
     return last if last is not None else 10.0 * _notebook_count(pack_path)
 
 
-def _render_pack_in_worker(pack_path: Path, reports_dir: Path, announce=None) -> PackResult:
-    """``_render_pack`` in a worker process: SIGTERM cleans up as in the main process, then ends it."""
+def _render_pack_in_worker(pack_path: Path, reports_dir: Path, force: bool = False, announce=None) -> PackResult:
+    """``render_pack_task`` in a worker process: SIGTERM cleans up as in the main process, then ends it."""
     try:
         with sigterm_interrupts():
-            return _render_pack(pack_path, reports_dir, announce=announce)
+            return render_pack_task(pack_path, reports_dir, force=force, announce=announce)
     except Interrupted as exc:
         os._exit(exc.exit_code)  # not back to the pool: it must not start another pack
 
@@ -175,75 +248,80 @@ def _write_index(reports_dir: Path, results: list[PackResult]) -> None:
                           f"{Path(reports_dir, 'index.html')} could not be updated: {reason}") from exc
 
 
-def _render_pack(pack_path: Path, reports_dir: Path, on_notebook=None, announce=None) -> PackResult:
-    """Render one pack under its lock; any failure becomes a not-ok result.
+def _render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process", scheduler: str | None = None,
+                 on_notebook=None, announce=None) -> PackResult:
+    """Render one pack under its lock (whether or not it is up to date); any failure becomes a not-ok result.
 
     ``announce``: (number, total) to log a line as the pack starts (when there is no bar)."""
     start = time.monotonic()
     name = pack_path.stem
-    if announce:  # issue 12: one line as each pack starts
+    if announce:  # one line as each pack starts
         log.info(runlog.started_line(name, *announce))
+    rendered_by = manifests.RenderedBy(engine, scheduler, _worker_name())
     try:
+        if engine != "process":
+            _check_visible(pack_path, reports_dir, rendered_by.worker)
+        found = fingerprints.fingerprint(pack_path)  # before anything is read: a change during the render shows next time
         pack = load_pack(pack_path)
         name = pack.pack
-        with pack_lock(reports_dir, pack.pack):
-            for leftover in clean_stale(reports_dir, pack.pack):
-                log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
-            timings = _build_and_publish(pack, reports_dir, on_notebook)
-            # issue 12: timings stay out of the published (verified) folder
-            determinism.write_timings(reports_dir, pack.pack, pack.as_of, timings, time.monotonic() - start)
+        # on a cluster this may be a retry: the worker that died may hold the lock a moment longer
+        lock_wait = CLUSTER_LOCK_WAIT if engine != "process" else 0.0
+        with staged_publish(reports_dir, pack.pack, pack.as_of.isoformat(), lock_wait) as tmp:
+            timings = _build(pack, tmp, reports_dir, on_notebook, found, rendered_by)
+        # timings stay out of the published (verified) folder: reports/_timings/<pack>.json
+        determinism.write_timings(reports_dir, pack.pack, pack.as_of, timings, time.monotonic() - start)
         final = pack.output_dir(reports_dir)
         return PackResult(name, True, [str(final / f) for f in timings], None,
                           time.monotonic() - start, str(pack_path),
-                          {str(final / f): s for f, s in timings.items()})
+                          {str(final / f): s for f, s in timings.items()},
+                          rendered_by=rendered_by.as_dict())
     except Exception as exc:  # one pack's failure must not stop the others
-        return PackResult(name, False, [], _explain(exc, reports_dir), time.monotonic() - start, str(pack_path))
+        return PackResult(name, False, [], explain(exc, reports_dir), time.monotonic() - start, str(pack_path),
+                          rendered_by=rendered_by.as_dict())
 
 
-def _explain(exc: Exception, reports_dir: Path) -> str:
-    if isinstance(exc, RenderError):
-        return str(exc)
-    disk = describe_os_error(exc, reports_dir)
-    if disk:
-        return f"{disk}; nothing was published (the last good report, if any, is unchanged)"
-    return str(exc) if isinstance(exc, ReportlibError) else f"{type(exc).__name__}: {exc}"
+def _worker_name() -> str:
+    """The Dask worker's address when running on one, else ``<host>:pid<pid>``."""
+    if "distributed" in sys.modules:
+        try:
+            from distributed import get_worker
+
+            return get_worker().address
+        except (ValueError, ImportError):
+            pass
+    return f"{socket.gethostname()}:pid{os.getpid()}"
 
 
-def _build_and_publish(pack: Pack, reports_dir: Path, on_notebook) -> dict[str, float]:
-    """Render every output into a temporary folder, write the manifest, swap it into place.
+def _check_visible(pack_path: Path, reports_dir: Path, worker: str) -> None:
+    """On a cluster: every path the pack needs must be visible on this worker, at the same place."""
+    for path in [pack_path, *fingerprints.needed_files(pack_path)]:
+        if not path.is_file():
+            raise RenderError(f"worker {worker} cannot see {path}: every worker needs the data, notebooks, "
+                              "params and reports folders at the same paths as the machine that submits "
+                              "(a shared filesystem)")
+    if not reports_dir.is_dir():
+        raise RenderError(f"worker {worker} cannot see the reports folder {reports_dir}: every worker needs it "
+                          "at the same path (a shared filesystem)")
 
-    On any failure the executed notebooks so far (papermill marks the failing cell) go
-    to ``reports/_failed/<pack>/<as_of>/`` (unless the disk is full) and the published
-    folder is left alone. On ``Interrupted`` only the temporary folder is removed.
-    """
+
+def _build(pack: Pack, tmp: Path, reports_dir: Path, on_notebook, found, rendered_by) -> dict[str, float]:
+    """Render every output into ``tmp`` and write the manifest; returns {file name: seconds}."""
     generated_at = datetime.now(timezone.utc).replace(microsecond=0)
     budget = Budget(pack)
-    # refused here, before any kernel starts and before anything is written
+    # refused here, before any kernel starts
     prepared = run_bounded(prepare, pack, **budget.stage("load", "loading the data"))
-    tmp = temp_folder(reports_dir, pack.pack)
-    failed = reports_dir / FAILED_DIR / pack.pack / pack.as_of.isoformat()
-    try:
-        prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
-        timings: dict[str, float] = {}
-        for spec in pack.notebooks:
-            timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, budget))
-            if on_notebook:
-                on_notebook(1)
-        shutil.rmtree(tmp / SNAPSHOT_DIR)
-        start = time.monotonic()
-        write_pack_tables(prepared.plans, tmp / "tables.xlsx", as_of=pack.as_of,
-                          due_soon_days=_due_soon_days(pack))
-        timings["tables.xlsx"] = time.monotonic() - start
-        _write_manifest(pack, tmp, prepared, timings, generated_at)
-        timings["manifest.json"] = 0.0
-        publish(tmp, pack.output_dir(reports_dir))  # tmp now holds the previous report, if any
-    except Exception as exc:
-        kept = None if describe_os_error(exc, reports_dir) else keep_failed(tmp, failed, exc)
-        where = f" (executed notebooks kept in {kept})" if kept else ""
-        raise RenderError(_explain(exc, reports_dir) + where, pack=pack.pack) from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    remove_stale_failure(failed)
+    prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
+    timings: dict[str, float] = {}
+    for spec in pack.notebooks:
+        timings.update(_render_notebook(pack, spec, tmp, reports_dir, prepared, budget))
+        if on_notebook:
+            on_notebook(1)
+    shutil.rmtree(tmp / SNAPSHOT_DIR)
+    start = time.monotonic()
+    write_pack_tables(prepared.plans, tmp / "tables.xlsx", as_of=pack.as_of, due_soon_days=_due_soon_days(pack))
+    timings["tables.xlsx"] = time.monotonic() - start
+    _manifest(pack, tmp, prepared, timings, generated_at, found, rendered_by).write(tmp)
+    timings[manifests.FILE_NAME] = 0.0
     return timings
 
 
@@ -289,14 +367,17 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
     limits = budget.stage("execute", f"running {name}")
     # the kernel's cell timeout comes first, so the message names the cell; the stage's own
     # bound, a little later, catches what a cell timeout cannot (a hung papermill or nbclient)
-    run_bounded(_execute, pack, spec, executed, tmp, reports_dir, _parameters_for(pack, spec, prepared),
-                limits["seconds"], seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])
+    run_bounded(execute_notebook, spec.notebook, executed, parameters=_parameters_for(pack, spec, prepared),
+                cwd=tmp, cell_seconds=limits["seconds"], name=name, reports_dir=reports_dir,
+                environment=determinism.kernel_environment(pack.as_of),
+                limit_seconds=pack.timeout, pack=pack.pack,
+                seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])
     timings[executed.name] = time.monotonic() - start
     replacements = [(pack.root, ""), (reports_dir.resolve(), reports_dir.name), (Path.home(), "~")]
 
     start = time.monotonic()
     nb = nbformat.read(executed, as_version=4)
-    determinism.settle_notebook(nb)  # issue 12: no run timings, no random cell id
+    determinism.settle_notebook(nb)  # no run timings, no random cell id
     provenance = Provenance(
         title=pack.title, council=prepared.council, committee=pack.committee, as_of=pack.as_of,
         pack=pack.pack, notebook=spec.notebook.name, heading=notebook_title(nb) or pack.title,
@@ -328,50 +409,24 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
     return timings
 
 
-def _execute(pack: Pack, spec, executed: Path, cwd: Path, reports_dir: Path, parameters: dict,
-             cell_seconds: float) -> None:
-    """Run one notebook through papermill (in the execute stage's own process)."""
-    papermill_log = logging.getLogger("papermill")
-    papermill_log.setLevel(logging.WARNING)  # its INFO lines would crowd the one line per output
-    papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
-    os.environ.update(determinism.kernel_environment(pack.as_of))  # issue 12: this stage's own process
-    try:
-        papermill.execute_notebook(
-            str(spec.notebook), str(executed), parameters=parameters, kernel_name=_kernel_name(),
-            execution_timeout=max(1, int(cell_seconds)), cwd=str(cwd), progress_bar=False, log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
-    except Exception as exc:
-        if describe_os_error(exc, reports_dir):
-            raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller
-        raise RenderError(_notebook_failure(exc, executed, pack, spec), pack=pack.pack) from None
-
-
-def _kernel_name() -> str:
-    """``reportlib`` where that kernelspec is installed, else this environment's own ``python3``."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    return KERNEL_NAME if KERNEL_NAME in KernelSpecManager().find_kernel_specs() else "python3"
-
-
-def _write_manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at) -> None:
-    # issue 12: no timings here (they are in reports/_timings/<pack>.json): the manifest is reproducible
-    outputs = [{"file": name, "kind": Path(name).suffix.lstrip("."), "status": "ok",
-                "sha256": _sha256(folder / name), "bytes": (folder / name).stat().st_size} for name in timings]
-    manifest = {
-        "pack": pack.pack, "title": pack.title, "council": prepared.council, "committee": pack.committee,
-        "as_of": pack.as_of.isoformat(), "audience": pack.audience, "formats": list(pack.formats),
-        "pack_file": {"path": pack.relative(pack.path), "sha256": _sha256(pack.path)},
-        "inputs": list(prepared.inputs),
-        "withheld": list(prepared.plans.withheld),
-        "notebooks": [{"notebook": pack.relative(s.notebook), "sha256": _sha256(s.notebook),
-                       "parameters": _parameters_for(pack, s, prepared)}
-                      for s in pack.notebooks],
-        "outputs": outputs,
-        "versions": {**{n: _version(n) for n in _VERSIONED}, "python": platform.python_version()},
-        "generated_at": generated_at.isoformat().replace("+00:00", "Z"),
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+def _manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_at, found,
+              rendered_by: manifests.RenderedBy) -> manifests.Manifest:
+    return manifests.Manifest(
+        pack=pack.pack, title=pack.title, council=prepared.council, committee=pack.committee,
+        as_of=pack.as_of.isoformat(), audience=pack.audience, formats=tuple(pack.formats),
+        pack_file={"path": pack.relative(pack.path), "sha256": _sha256(pack.path)},
+        inputs=tuple(prepared.inputs), withheld=tuple(prepared.plans.withheld),
+        notebooks=tuple({"notebook": pack.relative(s.notebook), "sha256": _sha256(s.notebook),
+                         "parameters": _parameters_for(pack, s, prepared)} for s in pack.notebooks),
+        # no timings here (they are in reports/_timings/<pack>.json): the manifest is reproducible
+        outputs=tuple(manifests.Output(name, Path(name).suffix.lstrip("."), "ok", None,
+                                       _sha256(folder / name), (folder / name).stat().st_size)
+                      for name in timings),
+        versions={**{n: _version(n) for n in _VERSIONED}, "python": platform.python_version()},
+        generated_at=generated_at.isoformat().replace("+00:00", "Z"),
+        fingerprint=found.as_dict() if found is not None else None,
+        rendered_by=rendered_by,
+    )
 
 
 def _shown_parameters(pack: Pack, spec, prepared: Prepared) -> dict[str, str]:
@@ -395,58 +450,8 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
-def _notebook_failure(exc: Exception, executed: Path, pack: Pack, spec) -> str:
-    """``notebooks/x.ipynb, cell 7 (`report.headline(p)`): ValueError: ...``, without the traceback.
-
-    Cells are numbered from 1 as in the notebook file (markdown cells count, the cell
-    papermill injects does not); the executed copy kept under ``_failed/`` has the rest.
-    """
-    name = pack.relative(spec.notebook)
-    if isinstance(exc, papermill.PapermillExecutionError):
-        what, index = f"{exc.ename}: {_first_line(exc.evalue)}", exc.cell_index
-    elif isinstance(exc, CellTimeoutError):
-        what, index = (f"timed out after {pack.timeout} s (the pack's time limit; a stage's own limit in "
-                       "stage_timeouts may be shorter)"), None
-    elif isinstance(exc, DeadKernelError):
-        what, index = "the kernel died (out of memory, or killed)", None
-    else:
-        return f"{name}: {type(exc).__name__}: {_first_line(str(exc))}"
-    cell = _which_cell(executed, index)
-    return f"{name}, {cell}: {what}" if cell else f"{name}: {what}"
-
-
-def _which_cell(executed: Path, index: int | None) -> str | None:
-    """"cell 7 (`first line`)" for cell ``index`` of the executed notebook (None: the last one started)."""
-    try:
-        nb = nbformat.read(executed, as_version=4)
-    except (OSError, ValueError):
-        return None
-    tags = [c.metadata.get("tags", []) for c in nb.cells]
-    cells = [(c, t) for c, t in zip(nb.cells, tags) if ERROR_MARKER_TAG not in t]
-    if index is None:
-        started = [i for i, (c, _) in enumerate(cells) if c.metadata.get("papermill", {}).get("start_time")]
-        index = started[-1] if started else None
-    if index is None or index >= len(cells):
-        return None
-    cell, cell_tags = cells[index]
-    if "injected-parameters" in cell_tags:
-        return "the cell of parameters injected from the pack"
-    number = sum("injected-parameters" not in t for _, t in cells[:index + 1])
-    first = _first_line(cell.source)
-    return f"cell {number} (`{first if len(first) <= 60 else first[:59] + '…'}`)"
-
-
-def _below_error(record: logging.LogRecord) -> bool:
-    return record.levelno < logging.ERROR
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    return lines[0] + (" …" if len(lines) > 1 else "") if lines else ""
-
-
 def _show_log_lines() -> None:
-    """Without a bar, the progress display is INFO lines as packs start and finish: make them show."""
+    """Without a bar, the progress display is one INFO line per output: make it show."""
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)
     if not log.hasHandlers():

@@ -64,5 +64,7 @@ def finished_line(result) -> str:
 def summary_line(results, seconds: float) -> str:
     """``3 of 4 pack(s) rendered in 33.4 s; failed: sddc-finance-management``."""
     failed = [r.pack for r in results if not r.ok]
-    line = f"{len(results) - len(failed)} of {len(results)} pack(s) rendered in {seconds:.1f} s"
+    skipped = sum(bool(getattr(r, "up_to_date", False)) for r in results)
+    line = f"{len(results) - len(failed) - skipped} of {len(results)} pack(s) rendered in {seconds:.1f} s"
+    line += f", {skipped} up to date" if skipped else ""
     return line + (f"; failed: {', '.join(failed)}" if failed else "")

@@ -191,7 +191,7 @@ def test_lock_refuses_a_concurrent_render_and_bad_packs_do_not_stop_others(sampl
     bad.write_text("pack: bad\n")
     before = snapshot(sample.out_dir)
     with hold_lock(sample.reports, SAMPLE_PACK):
-        results = render_packs([bad, sample.pack_file], reports_dir=sample.reports, show_progress=True)
+        results = render_packs([bad, sample.pack_file], reports_dir=sample.reports, show_progress=True, force=True)
     assert [r.pack for r in results] == ["bad", SAMPLE_PACK]
     assert not results[0].ok and "bad.yaml" in results[0].error and "title" in results[0].error
     assert not results[1].ok and "already being rendered" in results[1].error
@@ -204,7 +204,7 @@ def test_parallel_jobs_return_results_in_order(sample):
     other = write_pack(sample.root, "second-pack")
     with hold_lock(sample.reports, SAMPLE_PACK), hold_lock(sample.reports, "second-pack"):
         results = render_packs([sample.pack_file, other], reports_dir=sample.reports, jobs=2,
-                               show_progress=False)
+                               show_progress=False, force=True)
     assert [r.pack for r in results] == [SAMPLE_PACK, "second-pack"]
     assert all(not r.ok and "already being rendered" in r.error for r in results)
     other.unlink()

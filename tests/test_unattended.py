@@ -133,7 +133,7 @@ def rendering_in_background(repo: Repo, marker: Path):
     """``reportlib render PACK`` in its own process, held inside the notebook's cell."""
     env = {**os.environ, "REPORTLIB_TEST_HOLD": str(marker)}
     process = subprocess.Popen([sys.executable, "-m", "reportlib.cli", "render", str(repo.pack_file),
-                                "--reports", str(repo.reports)], cwd=repo.root, env=env,
+                                "--reports", str(repo.reports), "--force"], cwd=repo.root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     background = None
     try:
@@ -159,7 +159,7 @@ def test_second_render_of_a_pack_being_rendered_is_refused(repo, tmp_path):
     with rendering_in_background(repo, tmp_path / "kernel.pid") as first:
         lock = repo.reports / f".{PACK}.lock"
         assert lock.read_text().split()[0] == str(first.process.pid)  # how to tell whose it is
-        second = cli("render", repo.pack_file, "--reports", repo.reports, cwd=repo.root)
+        second = cli("render", repo.pack_file, "--reports", repo.reports, "--force", cwd=repo.root)
         assert second.returncode == 1
         assert (f"pack '{PACK}' is already being rendered by process {first.process.pid}"
                 in second.stderr), second.stderr
@@ -200,7 +200,7 @@ def test_sigkill_leaves_the_last_report_and_the_next_render_cleans_up(repo, tmp_
     killed = [n for n in leftovers(repo.reports) if n.startswith(f".tmp-{PACK}-{render.process.pid}-")]
     assert killed  # SIGKILL cannot be handled: the dead run's folder is still there
 
-    [result] = render_packs([repo.pack_file], reports_dir=repo.reports, show_progress=False)
+    [result] = render_packs([repo.pack_file], reports_dir=repo.reports, show_progress=False, force=True)
     assert result.ok, result.error  # the lock died with its holder
     assert leftovers(repo.reports) == [f".tmp-other-pack-{live}-abcd1234"]  # its owner still runs
     assert json.loads((repo.out_dir / "manifest.json").read_text())["pack"] == PACK
@@ -288,7 +288,7 @@ def test_full_disk_and_read_only_disk_keep_the_last_report(repo, tmp_path, small
         def no_space(data_paths, path):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         monkeypatch.setattr("reportlib.render._write_tables", no_space)
-    [full] = render_packs([repo.pack_file], reports_dir=reports, show_progress=False)
+    [full] = render_packs([repo.pack_file], reports_dir=reports, show_progress=False, force=True)
     assert not full.ok
     assert full.error.startswith(f"the disk is full: no space left in {reports.resolve()}"), full.error
     assert "last good report, if any, is unchanged" in full.error

@@ -1,0 +1,178 @@
+"""Rendering packs on Dask: an existing cluster (``--scheduler tcp://host:port``) or a LocalCluster.
+
+Each pack is one task, ``render.render_pack_task(pack_path, reports_dir)``: a pure function
+of the pack file, the files it names and the reports folder, so it can run on any worker
+that has the same environment and sees the same files at the same paths (a shared
+filesystem). Before submitting, every worker is asked which reportlib it has; a worker
+without it, or with another version, stops the run with one line naming the worker.
+
+A worker that dies mid-pack (killed, out of memory) loses nothing: the scheduler gives the
+task to another worker (up to Dask's ``distributed.scheduler.allowed-failures`` times), the
+dead worker's temporary folder is never published and is removed by the next render of
+the pack, and the last good report stays in place until a complete one replaces it.
+
+Dask marks its worker processes daemonic; reportlib's stages run in child processes of
+their own (``reportlib.bounded``), which a daemonic process may not start. On a worker
+the task lifts that mark for itself: those children already die with the worker
+(``PR_SET_PDEATHSIG``), which is what the mark is for.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import uuid
+from pathlib import Path
+
+from reportlib.errors import RenderError
+
+log = logging.getLogger(__name__)
+#: Seconds to wait for a scheduler to answer (REPORTLIB_DASK_TIMEOUT overrides).
+CONNECT_TIMEOUT = 10
+#: Seconds to wait for a scheduler to have at least one worker.
+WORKER_TIMEOUT = 30
+
+
+class ClusterError(RenderError):
+    """The Dask cluster cannot be used: ``address`` is the scheduler or the worker concerned."""
+
+    def __init__(self, address: str, reason: str):
+        self.address, self.reason = address, reason
+        super().__init__(reason)
+
+    def __reduce__(self):
+        return type(self), (self.address, self.reason), self.__dict__
+
+
+def connect(address: str, timeout: float | None = None):
+    """A ``distributed.Client`` for the scheduler at ``address``; ``ClusterError`` naming it if it cannot be reached."""
+    from distributed import Client
+
+    timeout = timeout or float(os.environ.get("REPORTLIB_DASK_TIMEOUT", CONNECT_TIMEOUT))
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address...
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ClusterError(address, f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
+                                    f"({reason}); is `dask scheduler` running there?") from None
+
+
+def check_workers(client, address: str) -> dict[str, dict]:
+    """Every worker's reportlib; ``ClusterError`` naming the first worker that cannot render.
+
+    reportlib is compared by version and the digest of its code (``fingerprint.reportlib_digest``):
+    a worker with other code would render other reports, and record other fingerprints.
+    """
+    try:
+        client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+    except Exception:  # noqa: BLE001 - TimeoutError, by version
+        raise ClusterError(address, f"the Dask scheduler at {address} has no workers (waited {WORKER_TIMEOUT} s); "
+                                    f"start some with `dask worker {address}`") from None
+    answers = client.run(_probe(), on_error="return")
+    ours = _installed()
+    for worker, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException) or "error" in answer:
+            what = answer.get("error") if isinstance(answer, dict) else f"{type(answer).__name__}: {answer}"
+            raise ClusterError(worker, f"Dask worker {worker} cannot run reportlib ({what}); every worker needs "
+                                       "the same environment as this machine, with reportlib installed")
+        if answer["reportlib"] != ours["reportlib"]:
+            raise ClusterError(worker, f"Dask worker {worker} has reportlib {answer['reportlib']}, this machine "
+                                       f"{ours['reportlib']}; every worker needs the same environment")
+    return answers
+
+
+def _installed() -> dict:
+    from reportlib.fingerprint import reportlib_digest
+
+    return {"reportlib": reportlib_digest()}
+
+
+_PROBE = '''
+def reportlib_probe():
+    """Run on each worker by value (it must not need reportlib to be unpickled)."""
+    try:
+        import reportlib.render  # noqa: F401
+        from reportlib.fingerprint import reportlib_digest
+        return {"reportlib": reportlib_digest()}
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+'''
+
+
+def _probe():
+    namespace = {"__name__": "reportlib_probe"}  # not an importable module: pickled by value
+    exec(_PROBE, namespace)
+    return namespace["reportlib_probe"]
+
+
+def pack_task(pack_path: str, reports_dir: str, force: bool, engine: str, scheduler: str | None):
+    """``render_pack_task`` on a Dask worker."""
+    from reportlib.render import render_pack_task
+
+    process = multiprocessing.current_process()
+    if process._config.get("daemon"):  # see the module docstring
+        process._config["daemon"] = False
+    return render_pack_task(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler)
+
+
+def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force: bool, scheduler: str | None,
+                   jobs: int, order: list[int]) -> None:
+    """Render ``pack_paths`` as Dask tasks, calling ``finished(i, PackResult)`` as each ends.
+
+    With ``scheduler``, on that cluster; else on a LocalCluster of ``jobs`` one-thread workers
+    started for this run. ``order``: pack indexes, the first to start first.
+    """
+    from distributed import LocalCluster, as_completed
+
+    from reportlib.errors import ReportlibError
+    from reportlib.packs import load_pack
+    from reportlib.render import PackResult
+
+    waiting = []
+    for i in order:  # a pack that is wrong here is wrong everywhere: said without a worker
+        try:
+            load_pack(pack_paths[i])
+            waiting.append(i)
+        except ReportlibError as exc:
+            finished(i, PackResult(pack_paths[i].stem, False, [], str(exc), pack_file=str(pack_paths[i])))
+    if not waiting:
+        return
+    order = waiting
+    local = None
+    if scheduler:
+        client, engine, address = connect(scheduler), "dask", scheduler
+    else:
+        local = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=":0",
+                             silence_logs=logging.ERROR)
+        client, engine, address = local.get_client(), "dask-local", local.scheduler_address
+    futures = {}
+    try:
+        check_workers(client, address)
+        reports = str(Path(reports_dir).resolve())
+        for rank, i in enumerate(order):
+            path = Path(pack_paths[i]).resolve()
+            future = client.submit(pack_task, str(path), reports, force, engine, scheduler, pure=False,
+                                   key=f"render-{path.stem}-{uuid.uuid4().hex[:12]}", priority=len(order) - rank)
+            futures[future] = i
+        for future in as_completed(list(futures), loop=client.loop):
+            i = futures[future]
+            try:
+                finished(i, future.result())
+            except Exception as exc:  # noqa: BLE001 - the task itself failed: workers died, or could not run it
+                finished(i, PackResult(pack_paths[i].stem, False, [], _task_failure(exc), pack_file=str(pack_paths[i]),
+                                       rendered_by={"engine": engine, "scheduler": scheduler, "worker": None}))
+    except BaseException:
+        client.cancel(list(futures), force=True)
+        raise
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
+def _task_failure(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return (f"the Dask workers rendering it died each time it was tried ({exc}); nothing was published "
+                "(the last good report, if any, is unchanged)")
+    return f"its Dask task failed: {name}: {str(exc).splitlines()[0] if str(exc) else ''}"

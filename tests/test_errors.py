@@ -1,0 +1,61 @@
+"""Every error reportlib raises on purpose survives a pickle round trip whole: same type, same
+message, same fields. That is how a failure comes back from a process pool, a bounded stage or a
+Dask worker, so a pack's error reads the same wherever the pack ran."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from reportlib.bounded import StageTimeout
+from reportlib.cluster import ClusterError
+from reportlib.errors import (Finding, InputError, LayoutError, Location, NotebookFailed, PackError, RenderError,
+                              ReportlibError, TableError, UnknownCouncil, ValidationFailed)
+from reportlib.manifest import ManifestError
+from reportlib.publish import ParentGone
+
+WHERE = Location("plan.xlsx", "Action Plan", 12, "Target")
+FINDINGS = [Finding("error", "bad_date", "'Q5 2010' is not a date", WHERE),
+            Finding("error", "no_action", "the action is empty", Location("plan.xlsx", "Action Plan", 13)),
+            Finding("warning", "formula", "a formula without a cached value")]
+
+ERRORS = {
+    "ReportlibError": ReportlibError("something is wrong", WHERE),
+    "InputError": InputError("not a workbook", Location(file="plan.pdf")),
+    "LayoutError": LayoutError("no layout fits", Location("plan.xlsx", "Sheet1")),
+    "ValidationFailed": ValidationFailed(FINDINGS),
+    "PackError": PackError("params/wdc.yaml", "notebooks[0].parameters.council_code", "council code 'wdc' is not in the data"),
+    "PackError without key": PackError("params/wdc.yaml", None, "not valid YAML"),
+    "UnknownCouncil": UnknownCouncil("wdc", {"WDC": "Warwick District Council"}),
+    "RenderError": RenderError("x.html would load from outside the report", pack="wdc", output="x.html"),
+    "TableError": TableError("no column 'owner'"),
+    "NotebookFailed": NotebookFailed("notebooks/a.ipynb", "ValueError", "totals do not add up", cell=3,
+                                     cell_line="raise ValueError(…)", pack="wdc", kept="reports/_failed/wdc/2010-07-31"),
+    "NotebookFailed timeout": NotebookFailed("notebooks/a.ipynb", "CellTimeout", "timed out after 2 s", cell=4,
+                                             cell_line="while True: …"),
+    "StageTimeout": StageTimeout("writing a.pdf (pdf stage)", 2, pack="wdc", output="a.pdf"),
+    "ParentGone": ParentGone(123, 1),
+    "ManifestError": ManifestError("reports/wdc/2010-07-31/manifest.json", "Expecting value"),
+    "ClusterError": ClusterError("tcp://127.0.0.1:8786", "cannot reach the Dask scheduler at tcp://127.0.0.1:8786"),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_survives_a_pickle_round_trip_with_its_fields(name):
+    error = ERRORS[name]
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error) and copy.args == error.args
+    assert vars(copy) == vars(error)  # every field: file, key, findings, cell, pack, output...
+
+
+def test_fields_say_where_without_parsing_the_message():
+    failed = pickle.loads(pickle.dumps(ERRORS["NotebookFailed"]))
+    assert (failed.notebook, failed.cell, failed.ename, failed.evalue) == (
+        "notebooks/a.ipynb", 3, "ValueError", "totals do not add up")
+    assert str(failed) == "notebooks/a.ipynb, cell 3 (`raise ValueError(…)`): ValueError: totals do not add up"
+    pack = pickle.loads(pickle.dumps(ERRORS["PackError"]))
+    assert (pack.file, pack.key) == ("params/wdc.yaml", "notebooks[0].parameters.council_code")
+    invalid = pickle.loads(pickle.dumps(ERRORS["ValidationFailed"]))
+    assert invalid.findings == FINDINGS and str(invalid).endswith("(and 1 more errors)")
+    assert invalid.location == WHERE

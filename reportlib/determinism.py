@@ -106,15 +106,26 @@ def _settle_output(output) -> None:
 _GENERATED = re.compile(rb'^(\s*"' + GENERATED_FIELD.encode() + rb'"\s*:\s*)"[^"\n]*"', re.MULTILINE)
 
 
-def without_generated_time(manifest: bytes) -> bytes:
-    """``manifest.json``'s bytes with the value of ``generated_at`` blanked out (only that field).
+#: Where and by what the pack was rendered (``{engine, scheduler, worker}``): part of the
+#: record of its generation, like the time. A report rendered on a Dask worker verifies
+#: on any machine.
+RENDERED_BY_FIELD = "rendered_by"
+_RENDERED_BY = re.compile(rb'^(\s*"' + RENDERED_BY_FIELD.encode() + rb'"\s*:\s*)\{[^{}]*\}', re.MULTILINE)
 
-    Raises ``ValueError`` unless the field occurs exactly once, so a manifest cannot hide
-    a second difference behind it.
+
+def without_generated_time(manifest: bytes) -> bytes:
+    """``manifest.json``'s bytes with the record of its generation blanked out: the value of
+    ``generated_at`` (when) and of ``rendered_by`` (where), and nothing else.
+
+    Raises ``ValueError`` unless ``generated_at`` occurs exactly once (and ``rendered_by`` at
+    most once), so a manifest cannot hide a second difference behind them.
     """
     blanked, count = _GENERATED.subn(rb'\1""', manifest)
     if count != 1:
         raise ValueError(f"manifest.json has {count} '{GENERATED_FIELD}' fields, expected exactly one")
+    blanked, count = _RENDERED_BY.subn(rb"\1{}", blanked)
+    if count > 1:
+        raise ValueError(f"manifest.json has {count} '{RENDERED_BY_FIELD}' fields, expected at most one")
     return blanked
 
 

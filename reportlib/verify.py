@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlib.determinism import GENERATED_FIELD, without_generated_time
+from reportlib.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.errors import ReportlibError
 
 MANIFEST = "manifest.json"
@@ -67,7 +67,8 @@ class Verification:
                + ("an input differs)" if any(d.kind == "input" for d in self.differences) else "rendering failed)"))
         return (f"{len(self.inputs)} input(s) re-hashed ({', '.join(self.inputs)}); "
                 f"{len(self.outputs)} published file(s) compared {how}"
-                + (f" ({MANIFEST} apart from {GENERATED_FIELD})" if self.rendered_again else ""))
+                + (f" ({MANIFEST} apart from {GENERATED_FIELD} and {RENDERED_BY_FIELD})" if self.rendered_again
+                   else ""))
 
 
 def verify_report(folder, *, root=None, on_render=None) -> Verification:

@@ -89,18 +89,20 @@ def fingerprint(pack_path, root=None) -> Fingerprint | None:
         as_of = as_of.isoformat() if isinstance(as_of, date) else str(as_of).strip()
         data, notebooks = _files_named(raw, root)
         layouts = sorted({p for d in data for p in d.parent.glob("*.layout.yaml")})
+        decided = sorted({d.parent / "decisions.csv" for d in data if (d.parent / "decisions.csv").is_file()})
         files = [("pack_file", pack_path)] + [("data", p) for p in data] + [("layouts", p) for p in layouts] \
-            + [("notebooks", p) for p in notebooks]
-        hashed = [(kind, str(p), file_sha256(p)) for kind, p in files]
+            + [("decisions", p) for p in decided] + [("notebooks", p) for p in notebooks]
+        # paths relative to the project, so a copy of the project (or a worker's mount) has the same digest
+        hashed = [(kind, _shown(p, root), file_sha256(p)) for kind, p in files]
     except Exception:  # noqa: BLE001 - anything unreadable: no fingerprint, so the pack is rendered
         return None
     if not isinstance(name, str):
         return None
     code = reportlib_digest()
     digest = hashlib.sha256(repr((hashed, code)).encode()).hexdigest()
-    parts: dict = {"pack_file": hashed[0][2], "data": {}, "layouts": {}, "notebooks": {}}
+    parts: dict = {"pack_file": hashed[0][2], "data": {}, "layouts": {}, "decisions": {}, "notebooks": {}}
     for kind, path, sha in hashed[1:]:  # shown relative to the project (outside it: the file name)
-        parts[kind][_shown(Path(path), root)] = sha
+        parts[kind][path] = sha
     parts["reportlib"] = code
     return Fingerprint(name, as_of, digest, parts)
 
@@ -132,8 +134,18 @@ def needed_files(pack_path, root=None) -> list[Path]:
 
 
 def _files_named(raw: dict, root: Path) -> tuple[list[Path], list[Path]]:
+    """The data files and notebooks a pack names, found as ``packs`` finds them: relative to the
+    project or the data root, a folder standing for the plan files in it."""
+    from .decisions import FILE_NAME as DECISIONS
+    from .sources import discover
+
     data_root = raw.get("data_root") or os.environ.get(DATA_ROOT_VARIABLE)
-    data = [_data_path(v, root, data_root) for v in raw["data"]]
+    if data_root and not Path(data_root).is_absolute():
+        data_root = str(root / data_root)
+    data = []
+    for value in raw["data"]:
+        found = _data_path(value, root, data_root)
+        data += [f.resolve() for f in discover(found) if f.name != DECISIONS] if found.is_dir() else [found]
     notebooks = [(root / nb["notebook"]).resolve() for nb in raw["notebooks"]]
     return data, notebooks
 
@@ -144,7 +156,8 @@ def _data_path(value: str, root: Path, data_root) -> Path:
         if not data_root:
             raise ValueError("absolute data path without a data root")
         return path.resolve()
-    return (root / path).resolve()
+    candidates = [(root / path).resolve()] + ([(Path(data_root) / path).resolve()] if data_root else [])
+    return next((c for c in candidates if c.exists()), candidates[0])
 
 
 def _shown(path: Path, root: Path) -> str:

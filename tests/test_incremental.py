@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import pytest
+from pathlib import Path
 
 from reportlib import fingerprint as fp
 from reportlib import manifest
@@ -38,11 +39,13 @@ def test_fingerprint_changes_with_each_input_and_only_then(repo):
     assert first.pack == "tiny" and first.as_of == SAMPLE_AS_OF
     assert fp.fingerprint(pack).digest == first.digest
     assert first.parts["data"] == {"data/plan.xlsx": hashlib.sha256((root / "data/plan.xlsx").read_bytes()).hexdigest()}
-    assert set(first.parts) == {"pack_file", "data", "layouts", "notebooks", "reportlib"}
+    assert set(first.parts) == {"pack_file", "data", "layouts", "decisions", "notebooks", "reportlib"}
     seen = {first.digest}
     changes = [
         lambda: (root / "data" / "plan.xlsx").write_bytes((root / "data" / "plan.xlsx").read_bytes() + b"\0"),
         lambda: (root / "data" / "council.layout.yaml").write_text("name: council\n"),
+        # an analyst's decision changes a status: the pack is not up to date any more
+        lambda: (root / "data" / "decisions.csv").write_text("action_id,snapshot,status\n"),
         lambda: build_notebook(root / "notebooks" / "tiny.ipynb", cells=[PARAMETERS, ("code", "print(2)")]),
         lambda: write_pack(root, "tiny", formats=["html", "pdf"], notebooks=[{"notebook": "notebooks/tiny.ipynb"}]),
     ]
@@ -111,3 +114,11 @@ def test_the_fingerprint_reads_pack_files_as_the_pack_checks_do():
     from reportlib import packs
 
     assert (fp.DATA_ROOT_VARIABLE, fp.MAX_PACK_BYTES) == (packs.DATA_ROOT_VARIABLE, packs.MAX_PACK_BYTES)
+
+
+def test_a_copy_of_the_project_has_the_same_fingerprint(repo, tmp_path):
+    import shutil
+
+    root, pack = repo
+    copy = Path(shutil.copytree(root, tmp_path / "elsewhere" / "project"))
+    assert fp.fingerprint(copy / pack.relative_to(root)).digest == fp.fingerprint(pack).digest

@@ -112,6 +112,7 @@ def test_headline_table_marks_every_figure_right_aligned():
                                 "days_overdue": [0, 183, 0, 12]})
 
     html = report.headline(Progress()).html
-    figures = html.split("<tbody>")[1].count('class="rl-num"')
-    assert figures == 9, html  # one per row: counts, "1 (25%)" and "183 days" alike
+    body = html.split("<tbody>")[1]
+    figures = body.count('class="rl-num"')
+    assert figures == body.count("<tr>") and figures >= 9, html  # one per row: counts, "1 (25%)", "183 days" alike
     assert '<td class="rl-num">1 (25%)</td>' in html and '<td class="rl-num">183 days</td>' in html

@@ -126,7 +126,7 @@ def test_verify_passes_on_an_untouched_report_and_writes_nothing(rendered_sample
     assert out[-1] == "verified"
     assert re.fullmatch(r"compared: 3 input\(s\) re-hashed \(params/sample-pack\.yaml, data/plan\.xlsx, "
                         r"notebooks/sample_report\.ipynb\); 5 published file\(s\) compared byte for byte with "
-                        r"a new render \(manifest\.json apart from generated_at\)", out[-2])
+                        r"a new render \(manifest\.json apart from generated_at and rendered_by\)", out[-2])
     assert tree(root / "reports") == before  # not one file written, changed or touched in reports/
 
 
@@ -148,7 +148,9 @@ def test_verify_names_an_html_file_with_one_byte_changed(copied_repo):
     html.write_bytes(bytes(data))
     run = cli("verify", f"reports/{SAMPLE_PACK}/{SAMPLE_AS_OF}", cwd=copied_repo)
     assert run.returncode == 1, run.stdout + run.stderr
-    [line] = differing(run)
+    lines = differing(run)
+    assert len(lines) == 1, run.stdout
+    [line] = lines
     assert line.startswith(f"output differs: {SAMPLE_STEM}.html: ")
     assert f"first difference at byte {at:,}" in line
     assert run.stdout.splitlines()[-1] == "not verified: 0 input(s) and 1 output(s) differ"

@@ -131,7 +131,8 @@ def ranked(council_table: pd.DataFrame, value: str = "pct_complete", *, as_of=No
         ax.set_xlabel(measure.capitalize() + _left_out(unranked))
         marks = ax.axvline
     else:
-        ax.bar(data["position"], data[value], width=1.0, color=colour, linewidth=0)  # edges would blacken 400 bars
+        # one bar per council, drawn as one filled outline: 400 separate bars cost seconds to lay out
+        ax.stairs(data[value], np.arange(0.5, len(data) + 1), fill=True, color=colour, linewidth=0, baseline=0)
         ax.set_xlim(0.5, len(data) + 0.5)
         ax.set_ylim(0, max(5.0, float(data[value].max())) * 1.12)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0f}%"))
@@ -221,9 +222,10 @@ def by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = None) -> C
         ax.tick_params(axis="both", labelsize=SMALL_TEXT)
     for ax in axes[len(kloes):]:
         ax.set_axis_off()
-    for ax in axes[:len(kloes)]:
+    for i, ax in enumerate(axes[:len(kloes)]):
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%" if x <= 100 else ""))
-        ax.xaxis.set_tick_params(labelbottom=True)
+        # the scale is the same in every panel: written under the lowest panel of each column only
+        ax.xaxis.set_tick_params(labelbottom=i + ncols >= len(kloes))
     _title(fig, title)
     fig.supxlabel("% of the KLOE's actions complete" + ("" if few else
                   " (bars: number of councils in each 10% band; line: the median council)"), fontsize=SMALL_TEXT)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import signal
 import socket
@@ -50,8 +51,9 @@ import resource, signal, subprocess, sys
 child = subprocess.Popen(sys.argv[2:])
 signal.signal(signal.SIGTERM, lambda *_: child.terminate())
 code = child.wait()
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
-    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    out.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code)
 """
 
@@ -88,17 +90,23 @@ def build_project(out: Path, councils: int) -> Path:
     return project
 
 
-def run(command: list[str], *, cwd: Path) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Seconds and peak MiB of ``command`` in a fresh process."""
+def run(command: list[str], *, cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak MiB (largest process) and CPU seconds (all processes) of ``command``, run
+    in a fresh process. CPU time is the figure to compare when the machine is shared."""
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", _PEAK, peak.name, *command], cwd=cwd, capture_output=True,
                               text=True)
         seconds = time.perf_counter() - start
-        kib = int(peak.read() or 0)
+        kib, cpu = (peak.read() or "0 0").split()
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-3000:]}")
-    return seconds, kib / 1024, done
+    return seconds, int(kib) / 1024, float(cpu)
+
+
+def load_note() -> str:
+    """The machine's load while a figure was taken: on a shared machine wall times stretch with it."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
 def help_text(cli: str) -> str:
@@ -108,14 +116,15 @@ def help_text(cli: str) -> str:
 def bench_compare(cli: str, project: Path, reports: Path) -> None:
     pack = project / "compare-pack" / "compare.yaml"
     extra = ["--force"] if "--force" in help_text(cli) else []
-    seconds, peak, _ = run([cli, "render", str(pack), "--reports", str(reports), *extra], cwd=project)
+    seconds, peak, cpu = run([cli, "render", str(pack), "--reports", str(reports), *extra], cwd=project)
     (folder,) = (reports).glob("compare-*/*/")
     sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
     manifest = json.loads((folder / "manifest.json").read_text())
     stages = ", ".join(f"{o['file'].split('.')[-1]} {o['seconds']:.1f} s" for o in manifest["outputs"]
                        if o.get("seconds"))
     councils = len(list((project / "data").glob("*_action_plan.xlsx")))
-    print(f"comparison pack, {councils} councils: {seconds:.1f} s (target <= 20 s), peak {peak:.0f} MiB "
+    print(f"comparison pack, {councils} councils: {seconds:.1f} s (target <= 20 s; CPU {cpu:.1f} s; {load_note()}), "
+          f"peak {peak:.0f} MiB "
           f"(target < 1024), HTML {sizes['compare_councils.html'] / 1e6:.2f} MB (target <= 2 MB), "
           f"PDF {sizes['compare_councils.pdf'] / 1e6:.2f} MB, executed notebook "
           f"{sizes['compare_councils.ipynb'] / 1e6:.2f} MB, tables.xlsx {sizes['tables.xlsx'] / 1e6:.2f} MB")
@@ -137,12 +146,13 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
     for jobs in jobs_list:
         reports = out / f"reports-jobs{jobs}"
         shutil.rmtree(reports, ignore_errors=True)
-        seconds, peak, _ = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
-                                "--jobs", str(jobs), *force], cwd=project)
+        seconds, peak, cpu = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
+                                  "--jobs", str(jobs), *force], cwd=project)
         rates[jobs] = count / seconds * 60
         label = "sequential" if jobs == 1 else f"--jobs {jobs}"
         print(f"{count} council packs, {label}: {seconds:.1f} s = {rates[jobs]:.1f} packs/min "
-              f"(400 packs in {400 / rates[jobs]:.1f} min; target <= 15), peak {peak:.0f} MiB per process")
+              f"(400 packs in {400 / rates[jobs]:.1f} min; target <= 15), CPU {cpu / count:.1f} s a pack, "
+              f"peak {peak:.0f} MiB per process ({load_note()})")
     if dask:
         bench_dask(cli, project, packs, out, count, helps, force)
     if noop:
@@ -154,7 +164,7 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
             seconds, peak, _ = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports)],
                                    cwd=project)
             print(f"no-op re-render of {count} council packs: {seconds:.2f} s (target < 10 s for 400), "
-                  f"peak {peak:.0f} MiB")
+                  f"peak {peak:.0f} MiB ({load_note()})")
 
 
 def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, helps: str, force: list[str]) -> None:
@@ -182,8 +192,8 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
         time.sleep(5)
         reports = out / "reports-dask"
         shutil.rmtree(reports, ignore_errors=True)
-        seconds, _, done = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
-                                "--scheduler", address, *force], cwd=project)
+        seconds, _, _ = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
+                             "--scheduler", address, *force], cwd=project)
     finally:
         for process in reversed(started):
             process.send_signal(signal.SIGTERM)
@@ -192,13 +202,14 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
-    worker_peaks = [int(p.read_text() or 0) / 1024 for p in peaks if p.exists()]
+    worker_peaks = [int((p.read_text() or "0").split()[0]) / 1024 for p in peaks if p.exists()]
     for p in peaks:
         p.unlink(missing_ok=True)
     rate = count / seconds * 60
     print(f"{count} council packs, Dask cluster of 2 local workers: {seconds:.1f} s = {rate:.1f} packs/min "
           f"(400 packs in {400 / rate:.1f} min), peak per worker "
-          + (", ".join(f"{m:.0f} MiB" for m in worker_peaks) if any(worker_peaks) else "not measured"))
+          + (", ".join(f"{m:.0f} MiB" for m in worker_peaks) if any(worker_peaks) else "not measured")
+          + f" ({load_note()})")
 
 
 def main() -> None:

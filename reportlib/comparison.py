@@ -52,6 +52,7 @@ from reportlib._chartkit import (
     _wrap,
 )
 from reportlib.errors import ReportlibError
+from reportlib.packtables import COMPARISON_SHEETS
 from reportlib.tables import SafeTable, table
 
 #: Councils named one bar each in a ranked chart; above this, a ranked profile.
@@ -64,10 +65,9 @@ HEATMAP_LIMIT = 40
 TOP_N = 10
 #: Inches: the tallest a chart may be and still share an A4 page (257 mm of text height) with its caption.
 MAX_HEIGHT = 9.0
-#: Where the full tables are, as the reader finds them.
+#: Where the full tables are, as the reader finds them (the sheets ``reportlib.packtables`` writes).
 WORKBOOK = "tables.xlsx"
-COUNCIL_SHEET = "Councils compared"
-COUNCIL_KLOE_SHEET = "Councils by KLOE"
+COUNCIL_SHEET, COUNCIL_KLOE_SHEET = COMPARISON_SHEETS
 #: How long overdue, in bands a committee talks in: (upper bound in days, label).
 OVERDUE_BANDS = ((30, "1–30 days"), (90, "31–90 days"), (182, "3–6 months"), (365, "6–12 months"),
                  (math.inf, "over a year"))

@@ -137,11 +137,17 @@ class Chart:
             self.figure.savefig(buffer, format="png", dpi=dpi)
         return buffer.getvalue()
 
+    def _shown_png(self) -> bytes:
+        """The PNG a notebook shows, drawn once: Jupyter asks for both the PNG and the HTML."""
+        if getattr(self, "_shown", None) is None:
+            self._shown = self.to_png()
+        return self._shown
+
     def _repr_png_(self) -> bytes:
-        return self.to_png()
+        return self._shown_png()
 
     def _repr_html_(self) -> str:
-        image = base64.b64encode(self.to_png()).decode("ascii")
+        image = base64.b64encode(self._shown_png()).decode("ascii")
         width = round(self.figure.get_figwidth() * 96)  # CSS pixels: shown at its design size
         return (
             '<figure class="chart">'

@@ -24,6 +24,7 @@ from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
+from PIL import Image
 
 from reportlib import kloe as _kloe
 from reportlib.errors import ReportlibError
@@ -131,10 +132,15 @@ class Chart:
         return f"Chart(title={self.title!r}, alt_text={self.alt_text!r})"
 
     def to_png(self, dpi: int = PNG_DPI) -> bytes:
-        """The figure as PNG bytes (200 dpi by default)."""
-        buffer = io.BytesIO()
+        """The figure as PNG bytes (200 dpi by default), in a palette of 256 colours: a chart
+        has a handful of colours and their anti-aliased edges, and the file is a third the size."""
+        drawn = io.BytesIO()
         with mpl.rc_context(HOUSE_STYLE):
-            self.figure.savefig(buffer, format="png", dpi=dpi)
+            self.figure.savefig(drawn, format="png", dpi=dpi)
+        image = Image.open(drawn).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                                           dither=Image.Dither.NONE)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", dpi=(dpi, dpi))
         return buffer.getvalue()
 
     def _shown_png(self) -> bytes:

@@ -117,7 +117,7 @@ def council_table(actions: pd.DataFrame) -> pd.DataFrame:
                "overdue", "pct_overdue", "median_days_overdue", "longest_overdue", "quarter"]
     if actions.empty:
         return pd.DataFrame(columns=columns)
-    table = summarise(actions, "council_code")
+    table = _counts(actions, ["council_code"])
     names = actions.drop_duplicates("council_code").set_index("council_code")["council"]
     table["council"] = table["council_code"].map(names).fillna(table["council_code"])
     table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
@@ -156,17 +156,22 @@ def council_kloe_table(actions: pd.DataFrame) -> pd.DataFrame:
                "pct_overdue"]
     if actions.empty:
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({
-        "council_code": actions["council_code"],
-        "kloe": actions["kloe"].astype(object).where(actions["kloe"].notna(), "(none)"),
-        "actions": 1,
-        "complete": actions["status"].eq("complete").astype(int),
-        "reported": actions["status"].ne("no_update").astype(int),
-        "overdue": actions["timeliness"].eq("overdue").astype(int),
-    })
-    table = frame.groupby(["council_code", "kloe"], sort=True).sum().reset_index()
-    table["pct_complete"] = (100 * table["complete"] / table["actions"]).round(1).where(table["reported"] > 0)
+    table = _counts(actions, ["council_code", "kloe"])
     table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
     labels = {k: kloe_label(k if k != "(none)" else None) for k in table["kloe"].unique()}
     table["kloe_label"] = table["kloe"].map(labels)
     return table[columns]
+
+
+def _counts(actions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Actions, complete, in progress, no update and overdue per group, and % complete (empty
+    for a group with no update at all), as ``progress.summarise`` counts them, vectorised."""
+    frame = pd.DataFrame({key: actions[key].astype(object).where(actions[key].notna(), "(none)") for key in keys})
+    frame = frame.assign(actions=1, complete=actions["status"].eq("complete").astype(int),
+                         in_progress=actions["status"].eq("in_progress").astype(int),
+                         no_update=actions["status"].eq("no_update").astype(int),
+                         overdue=actions["timeliness"].eq("overdue").astype(int))
+    table = frame.groupby(keys, sort=True).sum().reset_index()
+    reported = table["actions"] - table["no_update"]
+    table["pct_complete"] = (100 * table["complete"] / table["actions"]).round(1).where(reported > 0)
+    return table

@@ -33,7 +33,7 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns"}
+             "internal_columns", "table_heading"}
 
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -90,6 +90,8 @@ class Layout:
     skip_sheets: tuple[str, ...] = ()
     header_search_rows: int = 30
     internal_columns: tuple[str, ...] = ()
+    #: Committee papers: read only the tables under a heading (or title) matching this pattern.
+    table_heading: re.Pattern | None = None
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
 
@@ -226,6 +228,7 @@ def parse_layout(data: dict, source: str) -> Layout:
         skip_sheets=tuple(data.get("skip_sheets") or ()),
         header_search_rows=int(data.get("header_search_rows", 30)),
         internal_columns=_internal(data.get("internal_columns"), source),
+        table_heading=_regex(data["table_heading"], source, "table_heading") if data.get("table_heading") else None,
     )
 
 

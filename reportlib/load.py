@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import layouts as layouts_mod
 from .errors import Finding, Location, ReportlibError, UnknownCouncil, ValidationFailed
+from .papers import Paper, PaperReader
 from .rows import SheetReader
 from .sources import discover, open_source
 
@@ -105,7 +106,7 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
     files = discover(paths_or_dir)
     findings: list[Finding] = []
     if not files:
-        findings.append(Finding("error", "no_files", f"no .xlsx or .csv files found in {paths_or_dir}"))
+        findings.append(Finding("error", "no_files", f"no .xlsx, .csv, .docx or .pdf files found in {paths_or_dir}"))
     try:
         candidates = _candidates(files, layouts)
     except ReportlibError as exc:
@@ -118,7 +119,8 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
             findings.append(Finding("error", "unreadable_file", exc.message, exc.location))
             continue
         inputs.append({"file": source.name, "path": str(path), "sha256": source.sha256, "bytes": source.size})
-        reader = SheetReader(source, candidates, forced=layouts is not None, max_rows=max_rows)
+        reader = (PaperReader if isinstance(source, Paper) else SheetReader)(
+            source, candidates, forced=layouts is not None, max_rows=max_rows)
         file_actions, file_updates, file_findings, file_sheets = reader.read()
         actions += file_actions
         updates += file_updates
@@ -153,7 +155,7 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     updates_df = classify(updates_df)[UPDATE_COLUMNS]
     findings = findings + _unknown_stated_words(updates_df)
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
-                                                "actions", "internal_columns"])
+                                                "actions", "internal_columns", "note"])
     return Plans(actions_df, updates_df, findings, sources_df)
 
 

@@ -1,0 +1,305 @@
+"""Read the tables of a text PDF committee paper as row grids, with pdfplumber.
+
+Each page's table becomes a ``Part`` (``reportlib.papers``) labelled "page N" (a second
+table on the same page "page N, table 2"); rows are counted from the table's top row on
+that page.
+
+* **Ruled tables** (cell borders drawn): pdfplumber finds the cells from the lines; a
+  cell merged across columns gives its text to its first column, one merged down to its
+  top row (carried down within a two-level heading, as for Word).
+* **Unruled tables**: the columns are where pdfplumber finds text aligned down the page;
+  a row ends where the gap between lines is wider than the line spacing. A line whose
+  words run across a column's edge (a Theme or KLOE heading) is one cell.
+* **Wrapped cells**: the lines of a cell are joined with a space when the line above was
+  full (the next word would not have fitted), and with a line break when it was not.
+* Text in the table's area that falls in no cell is listed (``Part.unplaced``), never
+  dropped in silence.
+
+A PDF with no text layer (a scan) is refused ("no text to read: this PDF is an image"), as
+is one that needs a password. Reading is bounded: at most ``MAX_PAGES`` pages, and
+``CHARS_PER_PAGE`` characters on one page, within the document's cell and text budget.
+"""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+
+from .errors import InputError, Location
+from .papers import Part, ReadBudget
+
+MAX_PAGES = 400
+CHARS_PER_PAGE = 200_000
+_RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 2,
+          "intersection_tolerance": 3}
+_UNRULED = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 3,
+            "min_words_horizontal": 1, "text_x_tolerance": 2}
+
+
+def _open(data: bytes, where: Location):
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # noqa: B018  (reads the page tree: damage and encryption show here)
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors
+        cause = exc.__cause__ or exc.__context__ or exc
+        names = {type(exc).__name__, type(cause).__name__}
+        text = f"{exc} {cause}".lower()
+        if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"} or "password" in text \
+                or "encrypt" in text:
+            raise InputError("this PDF is encrypted and needs a password to open, so it cannot be read. Ask for "
+                             "a copy without a password (or the Word original).", where) from None
+        raise InputError(f"this PDF cannot be read: it looks damaged or truncated ({type(cause).__name__}). "
+                         "Take it again from its source, or ask for the Word original.", where) from None
+
+
+def _lines(words: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+    """Words grouped into lines (by their top), each line left to right, lines top to bottom."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _text_of(words: list[dict], left: float, right: float) -> str:
+    """The text of one cell's words: wrapped lines joined with a space, broken lines with a line break."""
+    lines = _lines(words)
+    if not lines:
+        return ""
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.28 * height
+    inner_left = min(line[0]["x0"] for line in lines)
+    inner_right = right - max(0.0, inner_left - left)  # the same padding on the right as on the left
+    def joined(line):  # a list bullet stands apart from its text, further than a space
+        if len(line) > 1 and _BULLET.fullmatch(line[0]["text"]) and (line[1]["x0"] - line[0]["x1"] > 1.8 * space
+                                                                     or line[0]["x0"] > inner_left + 1):
+            return _ITEM + " ".join(w["text"] for w in line[1:])
+        return " ".join(w["text"] for w in line)
+
+    paragraphs = [joined(lines[0])]
+    for above, line in zip(lines, lines[1:]):
+        text = joined(line)
+        first = line[0]
+        fitted = above[-1]["x1"] + space + (first["x1"] - first["x0"]) <= inner_right - 1.0
+        gap = line[0]["top"] - above[0]["bottom"]  # wider between paragraphs than between wrapped lines
+        out = paragraphs[-1]
+        if (fitted or gap > 0.45 * height) and not (out.startswith(_ITEM) and first["x0"] > above[0]["x0"] + space
+                                                    and not fitted):
+            paragraphs.append(text)
+        elif out.endswith(("-", "/")) and first["text"][:1].isalnum() and not out.endswith((" -", " /")):
+            paragraphs[-1] = out + text  # a word broken at its hyphen or slash
+        else:
+            paragraphs[-1] = out + " " + text
+    return "\n".join(_lists(paragraphs))
+
+
+_BULLET = re.compile(r"[•◦▪‣●]")
+_ITEM = "\x00"  # marks a paragraph that is a list item while a cell's text is put together
+
+
+def _lists(paragraphs: list[str]) -> list[str]:
+    """Paragraphs that begin with a bullet, one after another, kept as one list: ``<ul><li>…</li></ul>``."""
+    out: list[str] = []
+    items: list[str] = []
+    for text in paragraphs + [""]:
+        if text.startswith(_ITEM):
+            items.append(text[1:])
+            continue
+        if items:
+            out.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items = []
+        if text:
+            out.append(text)
+    return out
+
+
+def _inside(word, bbox) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set]:
+    """Rows of a table found from its drawn lines: (rows, unplaced, ids of words used)."""
+    used: set[int] = set()
+    rows: list[list] = []
+    spans: list[list[bool]] = []  # True where a cell of the row above is merged down over this one
+    tops: list[float] = []
+    for r, row in enumerate(table.rows):
+        out, down = [], []
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                out.append("")
+                down.append(bool(rows) and c < len(out) and _covered_from_above(table, row, c))
+                continue
+            inside = [w for w in words if id(w) not in used and _inside(w, bbox)]
+            used.update(id(w) for w in inside)
+            out.append(_text_of(inside, bbox[0], bbox[2]))
+            down.append(False)
+        budget.take(label, r + 1, len(out), sum(len(v) for v in out))
+        rows.append(out)
+        spans.append(down)
+        tops.append(row.bbox[1])
+    _fill_heading(rows, spans)
+    return rows, tops, used
+
+
+def _covered_from_above(table, row, column: int) -> bool:
+    """Whether a cell of an earlier row reaches down over ``row`` at ``column`` (a merged-down cell)."""
+    x = None
+    for cell in row.cells:
+        if cell is not None:
+            break
+    columns = sorted({round(c[0], 1) for c in table.cells})
+    if column >= len(columns):
+        return False
+    x = columns[column] + 1
+    y = (row.bbox[1] + row.bbox[3]) / 2
+    return any(c[0] <= x <= c[2] and c[1] < row.bbox[1] - 1 and c[3] >= y for c in table.cells)
+
+
+def _fill_heading(rows: list[list], spans: list[list[bool]]) -> None:
+    """A two-level heading (a cell merged down beside one merged across): carry the merged-down
+    text into the second heading row, so that one row names every column."""
+    if len(rows) < 2 or not any(spans[1]):
+        return
+    if not any(v == "" for v in rows[0][1:]):  # nothing merged across in the first row
+        return
+    for c, down in enumerate(spans[1]):
+        if down and not rows[1][c]:
+            rows[1][c] = rows[0][c]
+
+
+def _unruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set, list]:
+    """Rows of a table with no drawn lines, from the columns pdfplumber found in the text."""
+    x0s = sorted({round(c[0], 1) for c in table.cells})
+    edges: list[float] = []
+    for x in x0s:
+        if not edges or x - edges[-1] > 4:
+            edges.append(x)
+    right = table.bbox[2]
+    inside = [w for w in words if _inside(w, table.bbox)]
+    lines = _lines(inside)
+    if not lines:
+        return [], [], set(), edges
+    heights = [line[0]["bottom"] - line[0]["top"] for line in lines]
+    height = statistics.median(heights)
+    blocks: list[list[list[dict]]] = []
+    for line in lines:
+        if blocks and line[0]["top"] - blocks[-1][-1][0]["bottom"] <= 0.6 * height:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    bounds = edges[1:] + [right + 1]
+    rows, tops, used = [], [], set()
+    for r, block in enumerate(blocks):
+        flat = [w for line in block for w in line]
+        used.update(id(w) for w in flat)
+        straddles = any(w["x0"] < edge - 1 < w["x1"] for w in flat for edge in edges[1:])
+        if straddles:  # one cell across the table: a heading
+            row = [_text_of(flat, edges[0], right)]
+        else:
+            row = []
+            for c, edge in enumerate(edges):
+                cell = [w for w in flat if edge - 2 <= w["x0"] < bounds[c] - 2]
+                row.append(_text_of(cell, edge, bounds[c] - 4))
+        budget.take(label, r + 1, len(edges), sum(len(v) for v in row))
+        rows.append(row)
+        tops.append(block[0][0]["top"])
+    return rows, tops, used, edges
+
+
+def read_pdf(data: bytes, where: Location, budget: ReadBudget):
+    """(parts, pages read, pages with no table, page where reading stopped or None)."""
+    pdf = _open(data, where)
+    parts: list[Part] = []
+    empty: list[int] = []
+    any_text = False
+    images = False
+    page_cut = None
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            if number > MAX_PAGES:
+                page_cut = MAX_PAGES
+                break
+            chars = page.chars
+            images = images or bool(page.images)
+            if not chars:
+                empty.append(number)
+                continue
+            any_text = True
+            if len(chars) > CHARS_PER_PAGE:
+                budget.take(f"page {number}", 1, 0, len(chars))
+                raise_if_cut = budget.cut
+                if raise_if_cut:
+                    break
+                empty.append(number)
+                continue
+            found = _page_parts(page, number, budget)
+            if found:
+                parts += found
+            else:
+                empty.append(number)
+            page.flush_cache()
+            if budget.cut:
+                break
+        pages = min(len(pdf.pages), MAX_PAGES)
+    finally:
+        pdf.close()
+    if not any_text:
+        raise InputError("no text to read: this PDF is an image (a scan or a picture of the pages), with no text "
+                         "layer to read the plan from; ask for the original document (the Word file, or a PDF "
+                         "saved from it).", where)
+    return parts, pages, empty, page_cut
+
+
+def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
+    words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+    tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
+    ruled = bool(tables)
+    if not ruled:
+        tables = [t for t in page.find_tables(_UNRULED) if len({round(c[0]) for c in t.cells}) >= 2]
+    parts = []
+    for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
+        label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
+        if ruled:
+            rows, tops, used = _ruled(table, words, label, budget)
+            edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
+        else:
+            rows, tops, used, edges = _unruled(table, words, label, budget)
+            edges = tuple(edges)
+        top = table.bbox[1]
+        above_words = [w for w in words if w["bottom"] <= top + 1 and (index == 0 or w["top"] > parts[-1].rows_bottom)]
+        above = [" ".join(w["text"] for w in line) for line in _lines(above_words)]
+        unplaced = []
+        for w in words:
+            if id(w) in used or not _inside(w, table.bbox):
+                continue
+            row = sum(1 for t in tops if t <= w["top"] + 1) or None
+            unplaced.append((row, w["text"]))
+        width = max((len(r) for r in rows), default=0)
+        for row in rows:
+            while row and row[-1] == "":
+                row.pop()
+        part = Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width, page=number,
+                    edges=edges, unplaced=_joined(unplaced))
+        part.rows_bottom = table.bbox[3]
+        parts.append(part)
+    return parts
+
+
+def _joined(unplaced: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """Unplaced words of one row joined into one piece of text."""
+    out: list[tuple[int | None, str]] = []
+    for row, text in unplaced:
+        if out and out[-1][0] == row:
+            out[-1] = (row, out[-1][1] + " " + text)
+        else:
+            out.append((row, text))
+    return out

@@ -54,6 +54,8 @@ class Part:
     page: int | None = None  # PDF page number
     edges: tuple[float, ...] = ()  # PDF: the x of the column edges, to follow a table onto the next page
     unplaced: list[tuple[int | None, str]] = field(default_factory=list)  # (row, text) in the table but in no cell
+    cut_row: int | None = None  # PDF: the last row has no bottom rule: it runs on over the page break
+    rows_bottom: float = 0.0  # PDF: where the table ends on its page
 
 
 class ReadBudget:
@@ -334,25 +336,32 @@ class PaperReader:
             read_parts[name] = sheet
 
     def _split_rows(self, name, joined_rows, sheets):
-        """The first row of a table continued on a new page (or in a new Word table) with its
-        first cell blank may be the rest of a row cut by the break: say so, never join it by guess."""
+        """A row cut by a page break (its last row drawn with no bottom rule), or a first row on
+        a new page or table with its first cell blank, may be one row of the plan in two parts:
+        say so, never join them by guess (a layout with continuation rows joins them itself)."""
         if not sheets:
             return
         group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]
         header = _key(rows[sheets[0]["header_row"] - 1])
-        for part in group[1:]:
+        for before, part in zip(group, group[1:]):
             index = next((i for i, (label, r) in enumerate(origins) if label == part.label and r is not None
                           and _key(rows[i]) != header and any(str(v).strip() for v in rows[i])), None)
             if index is None or index + 1 in joined_rows:
                 continue
             row = rows[index]
-            if not str(row[0] if row else "").strip() and sum(1 for v in row if str(v).strip()) >= 1:
-                label, r = origins[index]
+            label, r = origins[index]
+            if before.cut_row:
+                self._find("warning", "row_split_at_break",
+                           f"row {before.cut_row} of {before.label} runs on over the page break (it has no bottom "
+                           f"rule), so this first row of {label} is probably its rest. The two parts were read as "
+                           "the layout reads such rows (as two rows, unless the layout joins continuation rows); "
+                           "check them against the document", label, r)
+            elif len(row) > 1 and not str(row[0]).strip() and str(row[1]).strip():
                 self._find("warning", "row_split_at_break",
                            f"the first row of {label} has its first column blank: it may be the rest of the last "
-                           f"row of {group[group.index(part) - 1].label}, cut by the break. It was read as the "
-                           "layout reads such a row (as its own row, unless the layout joins continuation rows); "
-                           "check it against the document", label, r)
+                           f"row of {before.label}, cut by the break. It was read as the layout reads such a row "
+                           "(as its own row, unless the layout joins continuation rows); check it against the "
+                           "document", label, r)
 
     def _part_rows(self, read_parts: dict, unmatched: list):
         """One row per page or table for ``Plans.sources``: what was read from it."""

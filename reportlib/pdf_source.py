@@ -21,6 +21,7 @@ is one that needs a password. Reading is bounded: at most ``MAX_PAGES`` pages, a
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 import statistics
@@ -71,16 +72,22 @@ def _text_of(words: list[dict], left: float, right: float) -> str:
     lines = _lines(words)
     if not lines:
         return ""
+    _mark_links([w for line in lines for w in line])
     height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
     gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
     space = statistics.median(gaps) if gaps else 0.28 * height
     inner_left = min(line[0]["x0"] for line in lines)
     inner_right = right - max(0.0, inner_left - left)  # the same padding on the right as on the left
+    starts = {round(line[0]["x0"]) for line in lines if not _BULLET.fullmatch(line[0]["text"])}
+    hanging = {x for line in lines if len(line) > 1 and _BULLET.fullmatch(line[0]["text"])
+               for x in (round(line[1]["x0"]),) if x in starts or x - 1 in starts or x + 1 in starts}
+    hanging |= {x + d for x in hanging for d in (-1, 1)}
+
     def joined(line):  # a list bullet stands apart from its text, further than a space
         if len(line) > 1 and _BULLET.fullmatch(line[0]["text"]) and (line[1]["x0"] - line[0]["x1"] > 1.8 * space
-                                                                     or line[0]["x0"] > inner_left + 1):
-            return _ITEM + " ".join(w["text"] for w in line[1:])
-        return " ".join(w["text"] for w in line)
+                                                                     or round(line[1]["x0"]) in hanging):
+            return _ITEM + " ".join(w["shown"] for w in line[1:])
+        return " ".join(w["shown"] for w in line)
 
     paragraphs = [joined(lines[0])]
     for above, line in zip(lines, lines[1:]):
@@ -92,8 +99,10 @@ def _text_of(words: list[dict], left: float, right: float) -> str:
         if (fitted or gap > 0.45 * height) and not (out.startswith(_ITEM) and first["x0"] > above[0]["x0"] + space
                                                     and not fitted):
             paragraphs.append(text)
-        elif out.endswith(("-", "/")) and first["text"][:1].isalnum() and not out.endswith((" -", " /")):
-            paragraphs[-1] = out + text  # a word broken at its hyphen or slash
+        elif (out.endswith(("-", "/")) and first["text"][:1].isalnum() and not out.endswith((" -", " /"))) or (
+                first.get("href") and first.get("href") == above[-1].get("href")
+                and above[-1]["text"] + first["text"] in first["href"]):
+            paragraphs[-1] = out + text  # a word broken at its hyphen or slash, or a link's address
         else:
             paragraphs[-1] = out + " " + text
     return "\n".join(_lists(paragraphs))
@@ -117,6 +126,23 @@ def _lists(paragraphs: list[str]) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+def _mark_links(words: list[dict]) -> None:
+    """Each word's text as shown (``shown``), with the words under one link annotation
+    wrapped in ``<a href="…">…</a>``."""
+    current = None
+    for i, word in enumerate(words):
+        href = word.get("href")
+        word["shown"] = word["text"]
+        if href != current:
+            if current:
+                words[i - 1]["shown"] += "</a>"
+            if href:
+                word["shown"] = f'<a href="{html.escape(href, quote=True)}">' + word["shown"]
+            current = href
+    if current:
+        words[-1]["shown"] += "</a>"
 
 
 def _inside(word, bbox) -> bool:
@@ -196,7 +222,6 @@ def _unruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[
             blocks[-1].append(line)
         else:
             blocks.append([line])
-    bounds = edges[1:] + [right + 1]
     rows, tops, used = [], [], set()
     for r, block in enumerate(blocks):
         flat = [w for line in block for w in line]
@@ -205,14 +230,31 @@ def _unruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[
         if straddles:  # one cell across the table: a heading
             row = [_text_of(flat, edges[0], right)]
         else:
-            row = []
-            for c, edge in enumerate(edges):
-                cell = [w for w in flat if edge - 2 <= w["x0"] < bounds[c] - 2]
-                row.append(_text_of(cell, edge, bounds[c] - 4))
+            row = _by_columns(flat, edges, right)
         budget.take(label, r + 1, len(edges), sum(len(v) for v in row))
         rows.append(row)
         tops.append(block[0][0]["top"])
     return rows, tops, used, edges
+
+
+def _by_columns(words: list[dict], edges: list[float], right: float) -> list[str]:
+    """One row's words put in the columns that begin at ``edges``."""
+    bounds = list(edges[1:]) + [right + 1]
+    return [_text_of([w for w in words if edge - 2 <= w["x0"] < bounds[c] - 2], edge, bounds[c] - 4)
+            for c, edge in enumerate(edges)]
+
+
+def _unclosed_row(page, table, words, used, edges) -> list[dict]:
+    """Words of a last row whose bottom rule is not drawn (a row running over the page break):
+    below the table's last rule, between its column lines, which run on down the page."""
+    bottom = table.bbox[3]
+    lines = [e for e in page.vertical_edges if e["top"] <= bottom + 2 and e["bottom"] > bottom + 4
+             and any(abs(e["x0"] - x) < 2 for x in edges + (table.bbox[2],))]
+    if len(lines) < 2:
+        return []
+    low = max(e["bottom"] for e in lines)
+    return [w for w in words if id(w) not in used and bottom <= (w["top"] + w["bottom"]) / 2 <= low
+            and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
 
 
 def read_pdf(data: bytes, where: Location, budget: ReadBudget):
@@ -261,16 +303,29 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
 
 def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
     words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+    for link in page.hyperlinks[:1000]:
+        uri = link.get("uri")
+        if isinstance(uri, str) and uri.lower().startswith(("http://", "https://", "mailto:")):
+            for word in words:
+                if _inside(word, (link["x0"], link["top"], link["x1"], link["bottom"])):
+                    word["href"] = uri
     tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
     ruled = bool(tables)
     if not ruled:
         tables = [t for t in page.find_tables(_UNRULED) if len({round(c[0]) for c in t.cells}) >= 2]
     parts = []
     for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
+        cut_row = None
         label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
         if ruled:
             rows, tops, used = _ruled(table, words, label, budget)
             edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
+            tail = _unclosed_row(page, table, words, used, edges)
+            if tail:
+                used.update(id(w) for w in tail)
+                rows.append(_by_columns(tail, list(edges), table.bbox[2]))
+                tops.append(min(w["top"] for w in tail))
+                cut_row = len(rows)
         else:
             rows, tops, used, edges = _unruled(table, words, label, budget)
             edges = tuple(edges)
@@ -290,6 +345,7 @@ def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
         part = Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width, page=number,
                     edges=edges, unplaced=_joined(unplaced))
         part.rows_bottom = table.bbox[3]
+        part.cut_row = cut_row
         parts.append(part)
     return parts
 

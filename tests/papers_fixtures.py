@@ -159,7 +159,7 @@ h1 { font-size: 12pt; margin: 0 0 2pt; } p.sub { margin: 0 0 6pt; }
 table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
 th, td { vertical-align: top; text-align: left; padding: 3pt 4pt; %(rules)s }
 th { font-weight: bold; }
-tr { break-inside: avoid; }
+tr { break-inside: %(row_break)s; }
 td.heading { font-weight: bold; }
 td p, td ul, td ol { margin: 0 0 3pt; } ul, ol { padding-left: 12pt; }
 """
@@ -173,9 +173,11 @@ def _cell_html(text: str, rich: bool) -> str:
 
 
 def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = True, rich: bool = True,
-              running: str = "") -> str:
+              running: str = "", rows_break: bool = False) -> str:
+    """``rows_break``: a row may run over a page break (Word's "allow row to break across pages")."""
     rules = "border: 0.6pt solid #000;" if ruled else "border: none;"
-    parts = [f"<html><head><meta charset='utf-8'><style>{_CSS % {'rules': rules, 'running': running}}</style>"
+    css = _CSS % {"rules": rules, "running": running, "row_break": "auto" if rows_break else "avoid"}
+    parts = [f"<html><head><meta charset='utf-8'><style>{css}</style>"
              "</head><body>"]
     for plan in plans:
         if plan.title:

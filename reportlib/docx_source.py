@@ -284,6 +284,7 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget) -> list[Part]:
     parts: list[Part] = []
     above: list[str] = []
     heading = ""
+    titled = False
     styles: dict = {}
     for block in reader._blocks(document.element.body):
         if block.tag == f"{_W}p":
@@ -291,14 +292,15 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget) -> list[Part]:
             if text:
                 above = (above + [text])[-ABOVE_LINES:]
                 if _heading_style(block, styles, document):
-                    heading = text
+                    heading, titled = text, True
             continue
         if len(parts) >= MAX_TABLES:
             raise InputError(f"the document has more than {MAX_TABLES:,} tables, far more than a committee paper; "
                              "reading stopped there", where)
         label = f"table {len(parts) + 1}"
         parts.append(reader.table(block, label, above, heading or (above[-1] if above else "")))
+        parts[-1].titled = titled
         if budget.cut:
             break
-        above = []  # the section heading stays: it heads every table below it
+        above, titled = [], False  # the section heading stays: it heads every table below it
     return parts

@@ -54,6 +54,8 @@ class Part:
     page: int | None = None  # PDF page number
     edges: tuple[float, ...] = ()  # PDF: the x of the column edges, to follow a table onto the next page
     unplaced: list[tuple[int | None, str]] = field(default_factory=list)  # (row, text) in the table but in no cell
+    ruled: bool = False  # PDF: cell borders drawn, so a row cut by the page break shows (``cut_row``)
+    titled: bool = False  # Word: a heading stands between this table and the one before: a new plan
     cut_row: int | None = None  # PDF: the last row has no bottom rule: it runs on over the page break
     rows_bottom: float = 0.0  # PDF: where the table ends on its page
 
@@ -61,8 +63,9 @@ class Part:
 class ReadBudget:
     """The cells and characters one document may give, as for one sheet of a workbook."""
 
-    def __init__(self, cells: int = CELL_BUDGET, text: int = TEXT_BUDGET):
-        self.cells_left, self.text_left = cells, text
+    def __init__(self, cells: int | None = None, text: int | None = None):
+        self.cells_left = CELL_BUDGET if cells is None else cells
+        self.text_left = TEXT_BUDGET if text is None else text
         self.cut: tuple[str, int, str] | None = None  # (label, row, "cells" or "text")
 
     def take(self, label: str, row: int, cells: int, chars: int) -> None:
@@ -144,7 +147,7 @@ def _key(row) -> tuple[str, ...]:
 
 def _continues(group: list[Part], part: Part, kind: str) -> bool:
     first, last = group[0], group[-1]
-    if part.width != first.width or not part.rows:
+    if part.width != first.width or not part.rows or part.titled:
         return False
     heads = {_key(row) for row in first.rows[:5]} - {()}
     if _key(part.rows[0]) in heads:
@@ -356,7 +359,7 @@ class PaperReader:
                            f"rule), so this first row of {label} is probably its rest. The two parts were read as "
                            "the layout reads such rows (as two rows, unless the layout joins continuation rows); "
                            "check them against the document", label, r)
-            elif len(row) > 1 and not str(row[0]).strip() and str(row[1]).strip():
+            elif not before.ruled and len(row) > 1 and not str(row[0]).strip() and str(row[1]).strip():
                 self._find("warning", "row_split_at_break",
                            f"the first row of {label} has its first column blank: it may be the rest of the last "
                            f"row of {before.label}, cut by the break. It was read as the layout reads such a row "
@@ -389,8 +392,8 @@ class PaperReader:
                     heads = [r for i, (label, r) in enumerate(origins) if label == part.label and r is not None
                              and header and _key(paper.sheets[name][i]) == header]
                     row["header_row"] = heads[0] if heads else None
-                    continued = "" if part is group[0] else f", continuing {self._span(group[:1])}"
-                    row["note"] = (f"{count} rows read as part of the plan in {self._span(group)}{continued}"
+                    where = f"the plan in {self._span(group)}" if len(group) > 1 else "the plan"
+                    row["note"] = (f"{count} rows of {where}"
                                    + (f"; {len(part.unplaced)} pieces of text not placed" if part.unplaced else ""))
                 by_label[part.label] = row
         for page in paper.empty_pages:
@@ -410,3 +413,32 @@ class PaperReader:
                 self.sheets.append({"file": paper.name, "sha256": paper.sha256, "sheet": part.label, "layout": "",
                                     "layout_file": "", "header_row": None, "actions": 0, "internal_columns": "",
                                     "note": "an empty table"})
+
+
+# -- what the data-quality report shows ---------------------------------------------------------------
+
+_NOT_PLACED = ("not_placed", "table_skipped", "row_split_at_break", "no_tables", "no_matching_table")
+
+
+def parts_table(plans):
+    """Each page or table read from a committee paper (what was read from it), then the text
+    that could not be placed, for the data-quality report."""
+    import pandas as pd
+
+    from .tables import SafeTable, table
+
+    frame = plans.sources
+    noted = frame["note"].map(lambda v: isinstance(v, str) and bool(v)) if "note" in frame else None
+    if noted is None or not noted.any():
+        return SafeTable("<p>No committee paper was read: every plan came from a spreadsheet.</p>")
+    parts = frame[noted]
+    shown = table(parts, {"file": "File", "sheet": "Page or table", "note": "What was read", "layout": "Layout",
+                          "header_row": "Header row", "actions": "Actions starting here"},
+                  caption="Pages and tables read from committee papers")
+    missed = [f.as_dict() for f in plans.findings if f.code in _NOT_PLACED]
+    if not missed:
+        return SafeTable(shown.html + "<p>Every piece of text in the plans' tables was placed in a cell.</p>")
+    rest = table(pd.DataFrame(missed), {"file": "File", "sheet": "Page or table", "row": "Row",
+                                        "message": "What could not be placed"},
+                 caption=f"{len(missed)} things that could not be placed")
+    return SafeTable(shown.html + rest.html)

@@ -33,8 +33,6 @@ MAX_PAGES = 400
 CHARS_PER_PAGE = 200_000
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 2,
           "intersection_tolerance": 3}
-_UNRULED = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 3,
-            "min_words_horizontal": 1, "text_x_tolerance": 2}
 
 
 def _open(data: bytes, where: Location):
@@ -202,45 +200,112 @@ def _fill_heading(rows: list[list], spans: list[list[bool]]) -> None:
             rows[1][c] = rows[0][c]
 
 
-def _unruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set, list]:
-    """Rows of a table with no drawn lines, from the columns pdfplumber found in the text."""
-    x0s = sorted({round(c[0], 1) for c in table.cells})
-    edges: list[float] = []
-    for x in x0s:
-        if not edges or x - edges[-1] > 4:
-            edges.append(x)
-    right = table.bbox[2]
-    inside = [w for w in words if _inside(w, table.bbox)]
-    lines = _lines(inside)
-    if not lines:
-        return [], [], set(), edges
-    heights = [line[0]["bottom"] - line[0]["top"] for line in lines]
-    height = statistics.median(heights)
+def _segments(line: list[dict], gutter: float) -> list[list[dict]]:
+    """A line's words split where the gap between two words is wider than ``gutter``."""
+    out = [[line[0]]]
+    for a, b in zip(line, line[1:]):
+        if b["x0"] - a["x1"] > gutter:
+            out.append([b])
+        else:
+            out[-1].append(b)
+    return out
+
+
+def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[float, ...] = ()):
+    """A table with no drawn lines: its columns begin where the header row's cells begin (or,
+    on a page with no header, where the previous page's columns began and the words still
+    line up), its rows end where the gap between lines is wider than the line spacing.
+
+    Returns (rows, tops, ids of words used, column starts, top of the table) or None."""
+    lines = _lines(words)
+    if len(lines) < 2:
+        return None
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.3 * height
+    gutter = 2.6 * space  # wider than any space between words, narrower than a cell's margins
+    header_at, starts = None, None
+    for i, line in enumerate(lines):
+        segments = _segments(line, gutter)
+        if len(segments) >= 3:
+            header_at, starts = i, [seg[0]["x0"] for seg in segments]
+            break
+    if previous and (starts is None or not _aligned(lines, previous, gutter)):
+        header_at, starts = None, list(previous)
+        first = next((i for i, line in enumerate(lines) if _aligned([line], previous, gutter)
+                      and len(_segments(line, gutter)) >= 2), None)
+        if first is None:
+            return None
+        header_at = first
+    if starts is None:
+        return None
+    table_lines = lines[header_at:]
+    right = max(w["x1"] for line in table_lines for w in line)
+    # A row starts after a gap wider than the line spacing, on a line with text in two or more
+    # columns, in the first, or in a column empty so far in the row: after a paragraph of one cell, the next
+    # line has text in that cell only.
+    def columns_of(line):
+        return {sum(1 for x in starts[1:] if w["x0"] >= x - 2) for w in line}
+
+    # Rows set apart that way show how wide a gap between rows is: a gap that wide is a new row anyway.
+    certain = [b[0]["top"] - a[0]["bottom"] for a, b in zip(table_lines, table_lines[1:])
+               if b[0]["top"] - a[0]["bottom"] > 0.6 * height and (len(columns_of(b)) > 1 or 0 in columns_of(b))]
+    row_gap = min(certain) - 0.5 if certain else float("inf")
     blocks: list[list[list[dict]]] = []
-    for line in lines:
-        if blocks and line[0]["top"] - blocks[-1][-1][0]["bottom"] <= 0.6 * height:
+    block_columns: set[int] = set()
+    for line in table_lines:
+        gap = line[0]["top"] - blocks[-1][-1][0]["bottom"] if blocks else 0
+        used_columns = columns_of(line)
+        if blocks and (gap <= 0.6 * height or (len(used_columns) == 1 and 0 not in used_columns
+                                               and used_columns <= block_columns and gap < row_gap)):
             blocks[-1].append(line)
+            block_columns |= used_columns
         else:
             blocks.append([line])
+            block_columns = set(used_columns)
     rows, tops, used = [], [], set()
-    for r, block in enumerate(blocks):
-        flat = [w for line in block for w in line]
+    flats = [[w for line in block for w in line] for block in blocks]
+    crossing = [_crosses(block, flat, starts, space) for block, flat in zip(blocks, flats)]
+    # each column ends where its longest line ends: wrapped text nearly fills it
+    ends = [0.0] * len(starts)
+    for flat, crossed in zip(flats, crossing):
+        for w in flat if not crossed else ():
+            c = sum(1 for x in starts[1:] if w["x0"] >= x - 2)
+            ends[c] = max(ends[c], w["x1"])
+    ends = [end or (list(starts[1:]) + [right])[c] - 4 for c, end in enumerate(ends)]
+    for r, (block, flat, straddles) in enumerate(zip(blocks, flats, crossing)):
         used.update(id(w) for w in flat)
-        straddles = any(w["x0"] < edge - 1 < w["x1"] for w in flat for edge in edges[1:])
         if straddles:  # one cell across the table: a heading
-            row = [_text_of(flat, edges[0], right)]
+            row = [_text_of(flat, starts[0], right)]
         else:
-            row = _by_columns(flat, edges, right)
-        budget.take(label, r + 1, len(edges), sum(len(v) for v in row))
+            row = _by_columns(flat, starts, right, ends)
+        budget.take(label, r + 1, len(starts), sum(len(v) for v in row))
         rows.append(row)
         tops.append(block[0][0]["top"])
-    return rows, tops, used, edges
+    return rows, tops, used, tuple(round(x, 1) for x in starts), table_lines[0][0]["top"]
 
 
-def _by_columns(words: list[dict], edges: list[float], right: float) -> list[str]:
-    """One row's words put in the columns that begin at ``edges``."""
+def _crosses(block, flat, starts, space) -> bool:
+    """Whether a row's text runs across a column's start: one cell across the table."""
+    return any(w["x0"] < edge - 1 < w["x1"] for w in flat for edge in starts[1:]) or any(
+        b["x0"] - a["x1"] <= 2 * space and any(a["x1"] < edge <= b["x0"] + 1 for edge in starts[1:])
+        for line in block for a, b in zip(line, line[1:]))
+
+
+def _aligned(lines, starts, gutter) -> bool:
+    """Whether the lines' segments begin at the given column starts (a table continued)."""
+    for line in lines:
+        for segment in _segments(line, gutter):
+            if not any(abs(segment[0]["x0"] - x) <= 3 for x in starts):
+                return False
+    return True
+
+
+def _by_columns(words: list[dict], edges, right: float, ends=None) -> list[str]:
+    """One row's words put in the columns that begin at ``edges`` (and, when known, end at ``ends``)."""
     bounds = list(edges[1:]) + [right + 1]
-    return [_text_of([w for w in words if edge - 2 <= w["x0"] < bounds[c] - 2], edge, bounds[c] - 4)
+    return [_text_of([w for w in words if (edge - 2 if c else -1e9) <= w["x0"] < bounds[c] - 2],
+                     edge, ends[c] if ends else bounds[c] - 4)
             for c, edge in enumerate(edges)]
 
 
@@ -283,7 +348,8 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
                     break
                 empty.append(number)
                 continue
-            found = _page_parts(page, number, budget)
+            previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
+            found = _page_parts(page, number, budget, previous)
             if found:
                 parts += found
             else:
@@ -301,7 +367,7 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     return parts, pages, empty, page_cut
 
 
-def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
+def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:
     words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
     for link in page.hyperlinks[:1000]:
         uri = link.get("uri")
@@ -310,31 +376,35 @@ def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
                 if _inside(word, (link["x0"], link["top"], link["x1"], link["bottom"])):
                     word["href"] = uri
     tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
-    ruled = bool(tables)
-    if not ruled:
-        tables = [t for t in page.find_tables(_UNRULED) if len({round(c[0]) for c in t.cells}) >= 2]
-    parts = []
+    found = []  # (label, rows, tops, used, edges, bbox, cut_row)
     for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
-        cut_row = None
         label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
-        if ruled:
-            rows, tops, used = _ruled(table, words, label, budget)
-            edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
-            tail = _unclosed_row(page, table, words, used, edges)
-            if tail:
-                used.update(id(w) for w in tail)
-                rows.append(_by_columns(tail, list(edges), table.bbox[2]))
-                tops.append(min(w["top"] for w in tail))
-                cut_row = len(rows)
-        else:
-            rows, tops, used, edges = _unruled(table, words, label, budget)
-            edges = tuple(edges)
-        top = table.bbox[1]
-        above_words = [w for w in words if w["bottom"] <= top + 1 and (index == 0 or w["top"] > parts[-1].rows_bottom)]
+        rows, tops, used = _ruled(table, words, label, budget)
+        edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
+        tail = _unclosed_row(page, table, words, used, edges)
+        cut_row = None
+        if tail:
+            used.update(id(w) for w in tail)
+            rows.append(_by_columns(tail, list(edges), table.bbox[2]))
+            tops.append(min(w["top"] for w in tail))
+            cut_row = len(rows)
+        found.append((label, rows, tops, used, edges, table.bbox, cut_row, True))
+    if not tables:
+        body = [w for w in words if w["top"] > 0]
+        unruled = _unruled(body, f"page {number}", budget, previous)
+        if unruled is not None:
+            rows, tops, used, edges, top = unruled
+            bbox = (min(w["x0"] for w in words if id(w) in used), top,
+                    max(w["x1"] for w in words if id(w) in used), max(w["bottom"] for w in words if id(w) in used))
+            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False))
+    parts = []
+    floor = 0.0
+    for label, rows, tops, used, edges, bbox, cut_row, ruled in found:
+        above_words = [w for w in words if floor <= w["top"] and w["bottom"] <= bbox[1] + 1 and id(w) not in used]
         above = [" ".join(w["text"] for w in line) for line in _lines(above_words)]
         unplaced = []
         for w in words:
-            if id(w) in used or not _inside(w, table.bbox):
+            if id(w) in used or not _inside(w, bbox):
                 continue
             row = sum(1 for t in tops if t <= w["top"] + 1) or None
             unplaced.append((row, w["text"]))
@@ -342,11 +412,10 @@ def _page_parts(page, number: int, budget: ReadBudget) -> list[Part]:
         for row in rows:
             while row and row[-1] == "":
                 row.pop()
-        part = Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width, page=number,
-                    edges=edges, unplaced=_joined(unplaced))
-        part.rows_bottom = table.bbox[3]
-        part.cut_row = cut_row
-        parts.append(part)
+        parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
+                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
+                          rows_bottom=bbox[3]))
+        floor = bbox[3]
     return parts
 
 

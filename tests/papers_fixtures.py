@@ -173,12 +173,15 @@ def _cell_html(text: str, rich: bool) -> str:
 
 
 def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = True, rich: bool = True,
-              running: str = "", rows_break: bool = False) -> str:
+              running: str = "", rows_break: bool = False, cover: str = "") -> str:
     """``rows_break``: a row may run over a page break (Word's "allow row to break across pages")."""
     rules = "border: 0.6pt solid #000;" if ruled else "border: none;"
     css = _CSS % {"rules": rules, "running": running, "row_break": "auto" if rows_break else "avoid"}
     parts = [f"<html><head><meta charset='utf-8'><style>{css}</style>"
              "</head><body>"]
+    if cover:
+        parts.append(f"<h1>{html.escape(cover)}</h1><p>Report of the Chief Executive.</p>"
+                     "<div style='break-after: page'></div>")
     for plan in plans:
         if plan.title:
             parts.append(f"<h1>{html.escape(plan.title[0])}</h1>")

@@ -28,7 +28,7 @@ import zipfile
 from .errors import InputError, Location
 from .papers import Part, ReadBudget
 
-DOCUMENT_XML_LIMIT = 128 * 1024 * 1024  # bytes of word/document.xml once unpacked
+DOCUMENT_XML_LIMIT = 32 * 1024 * 1024  # bytes of word/document.xml once unpacked (a 100-page paper: ~5 MB)
 MAX_TABLES = 2_000
 MAX_NESTING = 3
 ABOVE_LINES = 6  # paragraphs kept from above a table
@@ -226,6 +226,8 @@ class _Reader:
             self.budget.take(label, r + 1, len(row), sum(len(v) for v in row))
             rows.append(row)
             merged_down.append(down)
+            if self.budget.cut:
+                break
         self._fill_heading(rows, merged_down, header_marked, spans_across)
         width = max((len(r) for r in rows), default=0)
         for row in rows:

@@ -89,7 +89,7 @@ class Plans:
 
 
 def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
-    """Load every plan named (files, or folders of .xlsx/.csv) into canonical tables.
+    """Load every plan named (files, or folders of .xlsx/.csv/.docx/.pdf) into canonical tables.
 
     ``layouts``: None to detect each sheet's layout from its headers, or a layout (name,
     path to a YAML file, or Layout) — or a list of them — to choose among only those.

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import Finding, InputError, Location
 from .layouts import normalise_header
-from .sources import CELL_BUDGET, TEXT_BUDGET, Source
+from .sources import CELL_BUDGET, TEXT_BUDGET, Source, _collect
 
 #: The suffixes read as committee papers.
 SUFFIXES = (".docx", ".pdf")
@@ -88,6 +88,7 @@ class Paper(Source):
     groups: dict[str, list[Part]] = field(default_factory=dict)
     budget_cut: tuple[str, int, str] | None = None
     page_cut: int | None = None  # PDF: reading stopped after this page
+    dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
 
 
 def is_paper(path: Path, data: bytes) -> bool:
@@ -114,6 +115,9 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
                          "as .docx, or ask for the PDF that was published.", where)
     if data.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument" in data[:4096]:
         raise InputError(_REFUSED[".odt"] + ".", where)
+    if suffix == ".docx" and data.startswith(b"PK\x03\x04") and b"word/" not in data and b"xl/" in data[:65536]:
+        raise InputError("this is an Excel workbook despite its name (.docx); rename it to .xlsx and try again.",
+                         where)
     if suffix in _REFUSED:
         raise InputError(_REFUSED[suffix] + ".", where)
     budget = ReadBudget()
@@ -124,7 +128,7 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
         from .pdf_source import read_pdf
 
         paper.kind = "pdf"
-        paper.parts, paper.pages, paper.empty_pages, paper.page_cut = read_pdf(data, where, budget)
+        paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages = read_pdf(data, where, budget)
     else:
         if not data.startswith(b"PK\x03\x04"):
             raise InputError("this is not a Word document despite its name (a .docx is a zip package); expected "
@@ -175,7 +179,8 @@ def _join(paper: Paper) -> None:
         for part in group:
             rows += part.rows
             origins += [(part.label, r) for r in range(1, len(part.rows) + 1)]
-        paper.sheets[name] = rows
+        # cleaned as a sheet's rows are: control characters, over-long cells, markup noted, row and text limits
+        paper.sheets[name] = _collect(paper, name, rows)
         paper.origins[name] = origins
         paper.headings[name] = "\n".join(([first.heading] if first.heading else []) + first.above)
         paper.groups[name] = group
@@ -236,6 +241,8 @@ class PaperReader:
             sub = Source(paper.path, paper.name, paper.sha256, {name: rows}, max_rows=self.max_rows, size=paper.size)
             sub.markup_cells = [m for m in paper.markup_cells if m[0] == name]
             sub.long_cells = [m for m in paper.long_cells if m[0] == name]
+            sub.more_noted = {k: v for k, v in paper.more_noted.items() if k[1] == name}
+            sub.cut = {k: v for k, v in paper.cut.items() if k == name}
             if not layouts:
                 unmatched.append(name)
                 continue
@@ -279,6 +286,12 @@ class PaperReader:
                        f"reading stopped after page {paper.page_cut:,}: a committee paper is expected to have at "
                        f"most {paper.page_cut:,} pages. Check this is the right file, or save the appendix that "
                        "holds the plan on its own", f"page {paper.page_cut}")
+        for page in paper.dense_pages:
+            from .pdf_source import CHARS_PER_PAGE
+
+            self._find("warning", "not_placed",
+                       f"the page holds more than {CHARS_PER_PAGE:,} characters, far more than a page of a table; "
+                       "it was not read", f"page {page}")
         for part in paper.parts:
             for row, text in part.unplaced[:20]:
                 self._find("warning", "not_placed",

@@ -323,30 +323,29 @@ def _unclosed_row(page, table, words, used, edges) -> list[dict]:
 
 
 def read_pdf(data: bytes, where: Location, budget: ReadBudget):
-    """(parts, pages read, pages with no table, page where reading stopped or None)."""
+    """(parts, pages read, pages with no table, page where reading stopped or None, pages not read
+    for holding more than ``CHARS_PER_PAGE`` characters)."""
     pdf = _open(data, where)
     parts: list[Part] = []
     empty: list[int] = []
     any_text = False
-    images = False
     page_cut = None
+    dense: list[int] = []
     try:
         for number, page in enumerate(pdf.pages, start=1):
             if number > MAX_PAGES:
                 page_cut = MAX_PAGES
                 break
             chars = page.chars
-            images = images or bool(page.images)
             if not chars:
                 empty.append(number)
                 continue
             any_text = True
-            if len(chars) > CHARS_PER_PAGE:
+            if len(chars) > CHARS_PER_PAGE:  # far more than a page of a table: counted, not read
                 budget.take(f"page {number}", 1, 0, len(chars))
-                raise_if_cut = budget.cut
-                if raise_if_cut:
+                if budget.cut:
                     break
-                empty.append(number)
+                dense.append(number)
                 continue
             previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
             found = _page_parts(page, number, budget, previous)
@@ -364,7 +363,7 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
         raise InputError("no text to read: this PDF is an image (a scan or a picture of the pages), with no text "
                          "layer to read the plan from; ask for the original document (the Word file, or a PDF "
                          "saved from it).", where)
-    return parts, pages, empty, page_cut
+    return parts, pages, empty, page_cut, dense
 
 
 def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:

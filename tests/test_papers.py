@@ -387,3 +387,23 @@ def test_paper_in_a_folder_is_found_and_the_folder_copy_is_untouched(tmp_path, p
     assert_same_tables(seeds["sddc"], got)
     assert got.inputs["file"].tolist() == ["sddc.docx"]
     assert (folder / "sddc.docx").read_bytes() == before
+
+
+def test_word_text_is_cleaned_and_markup_noted_as_in_a_spreadsheet(tmp_path):
+    import docx
+
+    from workbooks import TRACKER_HEADER, TRACKER_LAYOUT
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=len(TRACKER_HEADER))
+    for c, h in enumerate(TRACKER_HEADER):
+        table.cell(0, c).text = h
+    values = {"Ref": "1", "Recommendation": "Improve the thing.\t ", "Agreed action": "<script>alert(1)</script> - HoF"}
+    for c, h in enumerate(TRACKER_HEADER):
+        table.cell(1, c).text = values.get(h, "")
+    document.save(tmp_path / "tracker.docx")
+    (tmp_path / "tracker.layout.yaml").write_text(TRACKER_LAYOUT)
+    got = reportlib.inspect_plans(tmp_path, "test-tracker")
+    assert got.actions.iloc[0].recommendation == "Improve the thing."
+    markup = [f for f in got.findings if f.code == "markup"]
+    assert [(f.location.sheet, f.location.row) for f in markup] == [("table 1", 2)]

@@ -173,8 +173,11 @@ def _cell_html(text: str, rich: bool) -> str:
 
 
 def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = True, rich: bool = True,
-              running: str = "", rows_break: bool = False, cover: str = "") -> str:
-    """``rows_break``: a row may run over a page break (Word's "allow row to break across pages")."""
+              running: str = "", rows_break: bool = False, cover: str = "",
+              two_level_heading: int | None = None) -> str:
+    """``rows_break``: a row may run over a page break (Word's "allow row to break across pages").
+    ``two_level_heading``: the header on two rows, the first N cells merged down, the rest under
+    one "Progress" cell merged across."""
     rules = "border: 0.6pt solid #000;" if ruled else "border: none;"
     css = _CSS % {"rules": rules, "running": running, "row_break": "auto" if rows_break else "avoid"}
     parts = [f"<html><head><meta charset='utf-8'><style>{css}</style>"
@@ -187,6 +190,11 @@ def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = Tr
             parts.append(f"<h1>{html.escape(plan.title[0])}</h1>")
             parts += [f"<p class='sub'>{html.escape(line)}</p>" for line in plan.title[1:]]
         head = "".join(f"<th>{html.escape(h)}</th>" for h in plan.header)
+        if two_level_heading:
+            k = two_level_heading
+            head = ("".join(f"<th rowspan='2'>{html.escape(h)}</th>" for h in plan.header[:k])
+                    + f"<th colspan='{len(plan.header) - k}'>Progress</th></tr><tr>"
+                    + "".join(f"<th>{html.escape(h)}</th>" for h in plan.header[k:]))
         parts.append("<table>" + (f"<thead><tr>{head}</tr></thead>" if repeat_header else f"<tr>{head}</tr>"))
         parts.append("<tbody>" if repeat_header else "")
         for row in plan.rows:

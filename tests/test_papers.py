@@ -229,6 +229,13 @@ def test_unruled_pdf_with_theme_and_kloe_heading_rows(tmp_path, seeds):
     assert_same_tables(seeds["wdc"], got, normalise=_plain)
 
 
+def test_pdf_table_with_merged_heading_rows(tmp_path, seeds):
+    path = to_pdf(tmp_path / "merged.pdf", [seed_plan("wdc")], two_level_heading=3)
+    got = reportlib.load_plans(path)
+    assert_same_tables(seeds["wdc"], got, normalise=_plain)
+    assert set(got.sources["header_row"]) == {2}  # the heading repeated on every page, on two rows
+
+
 def test_pdf_header_only_on_the_first_page(tmp_path, seeds):
     path = to_pdf(tmp_path / "once.pdf", [seed_plan("wdc")], repeat_header=False)
     got = reportlib.load_plans(path)

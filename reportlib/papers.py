@@ -57,7 +57,6 @@ class Part:
     ruled: bool = False  # PDF: cell borders drawn, so a row cut by the page break shows (``cut_row``)
     titled: bool = False  # Word: a heading stands between this table and the one before: a new plan
     cut_row: int | None = None  # PDF: the last row has no bottom rule: it runs on over the page break
-    rows_bottom: float = 0.0  # PDF: where the table ends on its page
 
 
 class ReadBudget:

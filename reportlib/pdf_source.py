@@ -7,9 +7,13 @@ that page.
 * **Ruled tables** (cell borders drawn): pdfplumber finds the cells from the lines; a
   cell merged across columns gives its text to its first column, one merged down to its
   top row (carried down within a two-level heading, as for Word).
-* **Unruled tables**: the columns are where pdfplumber finds text aligned down the page;
-  a row ends where the gap between lines is wider than the line spacing. A line whose
-  words run across a column's edge (a Theme or KLOE heading) is one cell.
+* **Unruled tables**: the columns begin where the header row's cells begin (on a page
+  with no header, where the previous page's columns began); a row starts after a gap
+  wider than the line spacing, unless the next line only goes on with one cell's text
+  (a paragraph of that cell). A line whose words run across a column's start (a Theme or
+  KLOE heading) is one cell.
+* A ruled row running over the page break (no bottom rule, its column lines going on
+  down the page) is read, and marked (``Part.cut_row``) so that it is flagged.
 * **Wrapped cells**: the lines of a cell are joined with a space when the line above was
   full (the next word would not have fitted), and with a line break when it was not.
 * Text in the table's area that falls in no cell is listed (``Part.unplaced``), never
@@ -176,10 +180,6 @@ def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[li
 
 def _covered_from_above(table, row, column: int) -> bool:
     """Whether a cell of an earlier row reaches down over ``row`` at ``column`` (a merged-down cell)."""
-    x = None
-    for cell in row.cells:
-        if cell is not None:
-            break
     columns = sorted({round(c[0], 1) for c in table.cells})
     if column >= len(columns):
         return False
@@ -375,7 +375,7 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
                 if _inside(word, (link["x0"], link["top"], link["x1"], link["bottom"])):
                     word["href"] = uri
     tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
-    found = []  # (label, rows, tops, used, edges, bbox, cut_row)
+    found = []  # (label, rows, tops, used, edges, bbox, cut_row, ruled)
     for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
         label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
         rows, tops, used = _ruled(table, words, label, budget)
@@ -412,8 +412,7 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             while row and row[-1] == "":
                 row.pop()
         parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
-                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
-                          rows_bottom=bbox[3]))
+                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled))
         floor = bbox[3]
     return parts
 

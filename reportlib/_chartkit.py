@@ -24,6 +24,7 @@ from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
+from PIL import Image
 
 from reportlib import kloe as _kloe
 from reportlib.errors import ReportlibError
@@ -131,14 +132,25 @@ class Chart:
         return f"Chart(title={self.title!r}, alt_text={self.alt_text!r})"
 
     def to_png(self, dpi: int = PNG_DPI) -> bytes:
-        """The figure as PNG bytes (200 dpi by default)."""
-        buffer = io.BytesIO()
+        """The figure as PNG bytes (200 dpi by default), in a palette of 256 colours: a chart
+        has a handful of colours and their anti-aliased edges, and the file is a third the size."""
+        drawn = io.BytesIO()
         with mpl.rc_context(HOUSE_STYLE):
-            self.figure.savefig(buffer, format="png", dpi=dpi)
+            self.figure.savefig(drawn, format="png", dpi=dpi)
+        image = Image.open(drawn).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                                           dither=Image.Dither.NONE)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", dpi=(dpi, dpi))
         return buffer.getvalue()
 
+    def _shown_png(self) -> bytes:
+        """The PNG a notebook shows, drawn once: Jupyter asks for both the PNG and the HTML."""
+        if getattr(self, "_shown", None) is None:
+            self._shown = self.to_png()
+        return self._shown
+
     def _repr_png_(self) -> bytes:
-        return self.to_png()
+        return self._shown_png()
 
     def to_svg(self) -> bytes:
         """The figure as SVG bytes (text drawn as paths, so it looks the same without the font)."""
@@ -154,7 +166,7 @@ class Chart:
         pixel at the chart's design width); SVG is smaller for charts of few marks
         (dots, plain bars), PNG for dense hatching. See ``benchmarks/bench_chart_formats.py``.
         """
-        png, svg = self.to_png(), self.to_svg()
+        png, svg = self._shown_png(), self.to_svg()
         return ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
 
     def _repr_html_(self) -> str:

@@ -67,6 +67,9 @@ from reportlib._chartkit import (
 from reportlib.errors import ReportlibError
 from reportlib.tables import NA_TEXT
 
+#: Inches: no heat map is drawn taller than this (an A4 page's text height, less its caption).
+HEATMAP_MAX_HEIGHT = 9.0
+
 __all__ = [
     "Chart",
     "progress_by_kloe",
@@ -225,7 +228,9 @@ def council_kloe_heatmap(
     data = data[columns]
 
     n_rows, n_cols = len(councils), len(kloes)
-    fig = _new_figure(2.2 + 0.62 * n_rows)
+    row_height = min(0.62, (HEATMAP_MAX_HEIGHT - 2.2) / n_rows)  # never taller than an A4 page
+    tight = row_height < 0.45  # too low for two lines: the percentage alone, and one "no updates" per row
+    fig = _new_figure(2.2 + row_height * n_rows)
     ax = fig.add_subplot()
     shown = data[value].where(data["actions"] > 0)  # "–" cells are blank, not a count of 0
     values = shown.astype(float).to_numpy().reshape(n_rows, n_cols)
@@ -238,12 +243,20 @@ def council_kloe_heatmap(
     for (row, col), text in zip(np.ndindex(n_rows, n_cols), data["text"]):
         if text == NO_UPDATES:  # the words carry the meaning; the grey only sets the row apart
             ax.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, facecolor="#E6E6E6", linewidth=0))
+        if tight and text == NO_UPDATES:
+            if col == 0:  # every cell of a council with no updates says so: once, across its row
+                ax.text((n_cols - 1) / 2, row, NO_UPDATES, ha="center", va="center", fontsize=SMALL_TEXT,
+                        color=MUTED, fontstyle="italic", gid="row")
+            continue
+        if tight:
+            text = text.split("\n")[0]
         fill = "#FFFFFF" if math.isnan(values[row, col]) else cmap(norm(values[row, col]))
         ax.text(col, row, text, ha="center", va="center", fontsize=SMALL_TEXT, linespacing=1.15,
                 color=MUTED if text in (NA_TEXT, NO_UPDATES) else _ink_on(fill),
                 fontstyle="italic" if text == NO_UPDATES else "normal", gid="cell")
     ax.set_xticks(range(n_cols), [_short_kloe(code, label) for code, label in zip(kloes["kloe"], kloes["kloe_label"])])
-    ax.set_yticks(range(n_rows), [_wrap(c, 22) for c in councils])
+    ax.set_yticks(range(n_rows), [c if tight else _wrap(c, 22) for c in councils],
+                  **({"fontsize": SMALL_TEXT} if tight else {}))
     ax.tick_params(length=0)
     ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
     ax.set_yticks(np.arange(-0.5, n_rows), minor=True)
@@ -258,7 +271,8 @@ def council_kloe_heatmap(
     room = ax.get_window_extent().width * 72 / fig.dpi
     key = _wrap("KLOE: " + "; ".join(k for k in kloes["kloe_label"] if k != NO_KLOE), int(room / (0.56 * SMALL_TEXT)))
     ax.set_xlabel(key, loc="left", fontsize=SMALL_TEXT, multialignment="left")
-    _fit_cell_texts(fig, ax, n_cols)
+    if not tight:
+        _fit_cell_texts(fig, ax, n_cols)
 
     alt = _heatmap_alt(data, value, measure, councils, silent, kloes, as_of)
     return Chart(fig, title, alt, data)

@@ -61,6 +61,13 @@ def _validate(args) -> int:
 
     plans = inspect_plans(args.paths or ["data"], args.layout)
     for sheet in plans.sources.itertuples():
+        if isinstance(getattr(sheet, "note", None), str) and sheet.note:  # a page or table of a committee paper
+            layout = f", read with layout '{sheet.layout}' from {sheet.layout_file}" if sheet.layout else ""
+            header = f", header on its row {int(sheet.header_row)}" if sheet.header_row == sheet.header_row \
+                and sheet.header_row is not None else ""
+            print(one_line(f"{sheet.file}, {sheet.sheet}: {sheet.note}{layout}{header}, {sheet.actions} actions "
+                           "start here"))
+            continue
         print(one_line(f"{sheet.file}, sheet '{sheet.sheet}': read with layout '{sheet.layout}' from "
                        f"{sheet.layout_file}, header on row {sheet.header_row}, {sheet.actions} actions"))
     for finding in plans.findings:

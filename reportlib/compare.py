@@ -117,3 +117,75 @@ def compare_assessments(actions: pd.DataFrame, council_code: str) -> dict[str, p
     })
     return {"per_kloe": per_kloe.rename_axis("KLOE").reset_index(), "recurring": recurring.rename_axis("KLOE").reset_index(),
             "carried_forward": carried}
+
+
+def council_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per council, ranked: actions, complete, % complete, overdue, % overdue, how long overdue.
+
+    ``rank`` is 1 for the highest % complete (ties share the better rank; a council with
+    no updates at all has no % complete and is ranked last, as "no updates"). ``quarter``
+    says where a council's % complete falls among the councils': "top quarter" (above
+    the upper quartile) to "bottom quarter" (below the lower one). Sorted by rank.
+    """
+    columns = ["rank", "council_code", "council", "actions", "complete", "pct_complete", "in_progress", "no_update",
+               "overdue", "pct_overdue", "median_days_overdue", "longest_overdue", "quarter"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    table = _counts(actions, ["council_code"])
+    names = actions.drop_duplicates("council_code").set_index("council_code")["council"]
+    table["council"] = table["council_code"].map(names).fillna(table["council_code"])
+    table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
+    late = actions[actions["timeliness"] == "overdue"].groupby("council_code")["days_overdue"]
+    table["median_days_overdue"] = table["council_code"].map(late.median()).astype("Float64").round(0)
+    table["longest_overdue"] = table["council_code"].map(late.max()).astype("Int64")
+    table["rank"] = table["pct_complete"].rank(ascending=False, method="min", na_option="bottom").astype(int)
+    q1, _, q3 = quartiles(table["pct_complete"])
+    table["quarter"] = [
+        "no updates" if pd.isna(v) else "top quarter" if v > q3 else "bottom quarter" if v < q1 else "middle half"
+        for v in table["pct_complete"]
+    ]
+    table = table.sort_values(["rank", "council_code"], kind="stable")[columns].reset_index(drop=True)
+    if "as_of" in actions.attrs:
+        table.attrs["as_of"] = actions.attrs["as_of"]  # charts name the date
+    return table
+
+
+def quartiles(values) -> tuple[float, float, float]:
+    """The lower quartile, median and upper quartile of ``values`` (NA left out; linear
+    interpolation between ranks, as pandas and Excel's QUARTILE.INC); NaNs when empty."""
+    series = pd.Series(values, dtype="Float64").dropna().astype(float)
+    if series.empty:
+        return (float("nan"),) * 3
+    q = series.quantile([0.25, 0.5, 0.75])
+    return float(q.iloc[0]), float(q.iloc[1]), float(q.iloc[2])
+
+
+def council_kloe_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per council and KLOE: actions, complete, % complete, overdue, % overdue.
+
+    % complete is empty where the council has no update on any action of the KLOE
+    ("no updates", as in ``progress.summarise``). Vectorised: 400 councils take well under a second.
+    """
+    columns = ["council_code", "kloe", "kloe_label", "actions", "complete", "pct_complete", "overdue",
+               "pct_overdue"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    table = _counts(actions, ["council_code", "kloe"])
+    table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
+    labels = {k: kloe_label(k if k != "(none)" else None) for k in table["kloe"].unique()}
+    table["kloe_label"] = table["kloe"].map(labels)
+    return table[columns]
+
+
+def _counts(actions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Actions, complete, in progress, no update and overdue per group, and % complete (empty
+    for a group with no update at all), as ``progress.summarise`` counts them, vectorised."""
+    frame = pd.DataFrame({key: actions[key].astype(object).where(actions[key].notna(), "(none)") for key in keys})
+    frame = frame.assign(actions=1, complete=actions["status"].eq("complete").astype(int),
+                         in_progress=actions["status"].eq("in_progress").astype(int),
+                         no_update=actions["status"].eq("no_update").astype(int),
+                         overdue=actions["timeliness"].eq("overdue").astype(int))
+    table = frame.groupby(keys, sort=True).sum().reset_index()
+    reported = table["actions"] - table["no_update"]
+    table["pct_complete"] = (100 * table["complete"] / table["actions"]).round(1).where(reported > 0)
+    return table

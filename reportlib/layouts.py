@@ -33,7 +33,7 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns", "status_words"}
+             "internal_columns", "status_words", "table_heading"}
 #: Statuses a council's own status word may mean (``needs_review`` is for words nobody mapped).
 WORD_STATUSES = ("complete", "in_progress", "planned", "no_action", "no_update")
 #: Flags a status word may carry: ``behind`` keeps an action from ever being rated Green.
@@ -110,6 +110,8 @@ class Layout:
     internal_columns: tuple[str, ...] = ()
     #: The council's own status words, keyed by their normalised form ("behind schedule").
     status_words: dict[str, StatusWord] = field(default_factory=dict)
+    #: Committee papers: read only the tables under a heading (or title) matching this pattern.
+    table_heading: re.Pattern | None = None
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
 
@@ -246,6 +248,7 @@ def parse_layout(data: dict, source: str) -> Layout:
         header_search_rows=int(data.get("header_search_rows", 30)),
         internal_columns=_internal(data.get("internal_columns"), source),
         status_words=_status_words(data.get("status_words"), source),
+        table_heading=_regex(data["table_heading"], source, "table_heading") if data.get("table_heading") else None,
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from . import layouts as layouts_mod
 from . import decisions, versions, words
 from .errors import Finding, Location, ReportlibError, UnknownCouncil, ValidationFailed
+from .papers import Paper, PaperReader
 from .rows import SheetReader
 from .sources import discover, open_source
 
@@ -93,7 +94,7 @@ class Plans:
 
 
 def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
-    """Load every plan named (files, or folders of .xlsx/.csv) into canonical tables.
+    """Load every plan named (files, or folders of .xlsx/.csv/.docx/.pdf) into canonical tables.
 
     ``layouts``: None to detect each sheet's layout from its headers, or a layout (name,
     path to a YAML file, or Layout) — or a list of them — to choose among only those.
@@ -110,7 +111,7 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
     files = [f for f in discover(paths_or_dir) if f.name != decisions.FILE_NAME]
     findings: list[Finding] = []
     if not files:
-        findings.append(Finding("error", "no_files", f"no .xlsx or .csv files found in {paths_or_dir}"))
+        findings.append(Finding("error", "no_files", f"no .xlsx, .csv, .docx or .pdf files found in {paths_or_dir}"))
     try:
         candidates = _candidates(files, layouts)
     except ReportlibError as exc:
@@ -123,7 +124,8 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
             findings.append(Finding("error", "unreadable_file", exc.message, exc.location))
             continue
         inputs.append({"file": source.name, "path": str(path), "sha256": source.sha256, "bytes": source.size})
-        reader = SheetReader(source, candidates, forced=layouts is not None, max_rows=max_rows)
+        reader = (PaperReader if isinstance(source, Paper) else SheetReader)(
+            source, candidates, forced=layouts is not None, max_rows=max_rows)
         file_actions, file_updates, file_findings, file_sheets = reader.read()
         actions += file_actions
         updates += file_updates
@@ -177,7 +179,7 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     updates_df = updates_df[UPDATE_COLUMNS]
     findings = findings + found
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
-                                                "actions", "internal_columns"])
+                                                "actions", "internal_columns", "note"])
     return Plans(actions_df, updates_df, findings, sources_df, action_versions=held)
 
 

@@ -26,6 +26,8 @@ from .packs import Pack
 _SHORT = (("metropolitan borough council", "mbc"), ("district council", "dc"), ("borough council", "bc"),
           ("county council", "cc"), ("city council", "cc"), ("council", ""))
 _WORDS = re.compile(r"[^a-z0-9]+")
+#: Councils named one by one in a report's heading when the pack gives no ``council:``; above, "400 councils".
+NAMED_COUNCILS = 3
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def short_name(name: str) -> str:
 def _council_name(pack: Pack, names: list[str]) -> str:
     """The name the reports show: the pack's own ``council:``, checked, or the data's names."""
     if not pack.council:
-        return " and ".join(names)
+        return " and ".join(names) if len(names) <= NAMED_COUNCILS else f"{len(names)} councils"
     given = f" {short_name(pack.council)} "
     missing = [n for n in names if f" {short_name(n)} " not in given]
     if missing:

@@ -49,6 +49,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 READABLE = (".xlsx", ".xlsm", ".csv")
+PAPERS = (".docx", ".pdf")  # committee papers, read by reportlib.papers
 CELL_LIMIT = 32_767  # Excel's own limit on the characters of one cell
 
 MAX_ROWS = 50_000  # filled rows a sheet may have below its header (load.MAX_ROWS passes the same)
@@ -437,6 +438,10 @@ def open_source(path, *, max_rows: int = MAX_ROWS) -> Source:
     if not data:
         raise InputError("the file is empty (0 bytes); expected an xlsx workbook or a csv file", where)
     source = Source(path, shown_name(path.name), digest, {}, max_rows=max_rows, size=len(data))
+    from . import papers  # committee papers (.docx, .pdf): their tables read as sheets
+
+    if papers.is_paper(path, data):
+        return papers.open_paper(path, data, source)
     if data.startswith(_ZIP):
         _read_xlsx(data, where, source)
         return source
@@ -470,7 +475,7 @@ def shown_name(name: str) -> str:
 
 
 def discover(paths_or_dir) -> list[Path]:
-    """The files to read: every file named, and the xlsx/csv files inside each folder named."""
+    """The files to read: every file named, and the xlsx/csv/docx/pdf files inside each folder named."""
     if isinstance(paths_or_dir, (str, Path)):
         paths_or_dir = [paths_or_dir]
     files: list[Path] = []
@@ -478,7 +483,7 @@ def discover(paths_or_dir) -> list[Path]:
         item = Path(item)
         if item.is_dir():
             files += sorted(p for p in item.iterdir()
-                            if p.suffix.lower() in READABLE and not p.name.startswith(("~$", ".")))
+                            if p.suffix.lower() in READABLE + PAPERS and not p.name.startswith(("~$", ".")))
         else:
             files.append(item)
     return files

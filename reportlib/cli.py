@@ -142,7 +142,8 @@ def _render(args) -> int:
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
     start = time.monotonic()
-    if not args.force and _all_up_to_date(packs, args.reports):
+    # with --scheduler the cluster is always checked, so a wrong address in a nightly job is said at once
+    if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports):
         return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
     from .publish import Interrupted
     from .render import render_packs

@@ -123,7 +123,7 @@ def council_table(actions: pd.DataFrame) -> pd.DataFrame:
     """One row per council, ranked: actions, complete, % complete, overdue, % overdue, how long overdue.
 
     ``rank`` is 1 for the highest % complete (ties share the better rank; a council with
-    no updates at all has no % complete and is ranked last, as "no updates"). ``quarter``
+    no updates at all has no % complete and no rank: it is listed last, as "no updates"). ``quarter``
     says where a council's % complete falls among the councils': "top quarter" (above
     the upper quartile) to "bottom quarter" (below the lower one). Sorted by rank.
     """
@@ -138,13 +138,14 @@ def council_table(actions: pd.DataFrame) -> pd.DataFrame:
     late = actions[actions["timeliness"] == "overdue"].groupby("council_code")["days_overdue"]
     table["median_days_overdue"] = table["council_code"].map(late.median()).astype("Float64").round(0)
     table["longest_overdue"] = table["council_code"].map(late.max()).astype("Int64")
-    table["rank"] = table["pct_complete"].rank(ascending=False, method="min", na_option="bottom").astype(int)
+    # a council with no updates has no % complete: it is listed last, unranked
+    table["rank"] = table["pct_complete"].rank(ascending=False, method="min", na_option="keep").astype("Int64")
     q1, _, q3 = quartiles(table["pct_complete"])
     table["quarter"] = [
         "no updates" if pd.isna(v) else "top quarter" if v > q3 else "bottom quarter" if v < q1 else "middle half"
         for v in table["pct_complete"]
     ]
-    table = table.sort_values(["rank", "council_code"], kind="stable")[columns].reset_index(drop=True)
+    table = table.sort_values(["rank", "council_code"], kind="stable", na_position="last")[columns].reset_index(drop=True)
     if "as_of" in actions.attrs:
         table.attrs["as_of"] = actions.attrs["as_of"]  # charts name the date
     return table

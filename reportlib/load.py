@@ -140,6 +140,11 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
                        "bytes": len(data)})
     if len(plans.inputs) < len(inputs):  # a settled update no longer "goes to review": drop that warning
         plans.findings = _settled_words_dropped(plans)
+    for folder in sorted({f.parent for f in files}):  # layouts beside the data decide what was read: inputs too
+        for path in sorted(folder.glob("*.layout.yaml")):
+            data = path.read_bytes()
+            inputs.append({"file": path.name, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(),
+                           "bytes": len(data)})
     plans.inputs = pd.DataFrame(inputs, columns=INPUT_COLUMNS)
     return plans
 

@@ -93,7 +93,7 @@ def test_shipped_pack_pdf_keeps_headings_with_their_text_and_charts_whole(render
     report_html = rendered_packs.reports / "sddc-finance-management" / "2010-07-31" / "council_progress.html"
     pages, problems = page_problems(report_html.read_text(encoding="utf-8"))
     assert problems == [], problems
-    assert pages <= 14
+    assert pages <= 16  # 14 before table rows were kept whole on one page (its rows hold long implementation text)
 
 
 @pytest.mark.parametrize("row, figure", [("Complete", "3 (25%)"), ("Longest overdue", "183 days")])

@@ -302,6 +302,12 @@ class SheetReader:
             extra = _text(self._cell(row, state, f"update:{update['snapshot']}"))
             if extra:
                 update["text"] = f"{update['text']}\n{extra}" if update["text"] else extra
+        prose = state.layout.target_in_prose
+        if prose and "target" not in state.positions and _text(self._cell(row, state, prose)):
+            # the item's prose now runs on: a date it commits to in the continued part counts too
+            found = target_in_prose(target[prose], state.layout.reference_date)
+            if found.date:
+                target.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
         target["_rows"].append(number)
 
     def _item(self, state, number, row):

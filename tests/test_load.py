@@ -227,3 +227,19 @@ def test_no_data_rows_is_an_error(tmp_path):
 def test_unknown_layout_is_an_error(tmp_path):
     plans = inspect_plans(tracker_folder(tmp_path, [item(1)]), layouts="no-such-layout")
     assert plans.errors[0].code == "unknown_layout" and "no-such-layout" in plans.errors[0].message
+
+
+def test_a_target_written_in_a_continuation_row_counts(tmp_path):
+    """South Derbyshire's targets are in the implementation details; when the details run onto
+    a continuation row (a page break in the source), a date written there is still read."""
+    from workbooks import write_xlsx
+
+    import reportlib
+
+    header = ["No.", "Recommendation", "Priority", "Management response", "Implementation details"]
+    rows = [["Appendix A – Use of Resources Action Plan 2010"], [None], header,
+            [1, "KLOE 1.1 - Financial planning\nImprove the plan.", "High", "Agreed.", "Draft by June 2010;"],
+            [None, None, None, None, "final plan to Cabinet by December 2010."]]
+    write_xlsx(tmp_path / "sddc.xlsx", {"Plan": rows})
+    plans = reportlib.load_plans(tmp_path, layouts="sddc-uor-2010")
+    assert plans.actions.loc[0, "target_date"] == pd.Timestamp("2010-12-31")

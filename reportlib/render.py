@@ -148,6 +148,10 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
             elif engine == "process":
                 _render_in_workers(paths, reports_dir, jobs, lambda k, r: finished(todo[k], r), force,
                                    announce=not bar)
+            elif not paths and scheduler:  # nothing to render: still say at once if the cluster is unreachable
+                from reportlib import cluster
+
+                cluster.connect(scheduler).close()
             else:
                 from reportlib import cluster
 

@@ -177,6 +177,41 @@ def _parse_text(text: str, reference: dt.date | None) -> Target:
     return Target(text, None, recurring, "unreadable")
 
 
+def cell_text(value) -> str:
+    """A cell as text: "" for nothing, "31 Mar 2010" for an Excel date, else its text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d %b %Y")
+    return str(value).strip()
+
+
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b", re.IGNORECASE)
+_FULL_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def snapshot_date(text: str, reference: dt.date | None = None) -> dt.date | None:
+    """The date a snapshot's header or title gives: ISO (2010-12-31), or what ``parse_target``
+    reads, provided a day written with its month exists (no "31 Feb") and the text names one
+    date, not several (which one a column holds is not for reportlib to guess)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    if len(set(_FULL_YEAR.findall(text))) > 1 or len(_DAY_MONTH_YEAR.findall(text)) > 1:
+        return None
+    for day, month, year in _DAY_MONTH_YEAR.findall(text):
+        month_number = _month_number(month)
+        if month_number is None:
+            return None
+        try:
+            dt.date(int(year), month_number, int(day))
+        except ValueError:
+            return None
+    found = parse_target(text, reference)
+    return found.date if found.kind == "date" else None
+
+
 def parse_target(value, reference: dt.date | None = None) -> Target:
     """Read a target cell: text, an Excel date, or a serial number."""
     if value is None or value == "":

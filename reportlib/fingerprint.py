@@ -50,17 +50,22 @@ class Fingerprint:
         return {"digest": self.digest, "parts": self.parts}
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks (always read: what verify and manifests use)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, once per process for a file that has not changed."""
+    """``sha256_file``, once per process for a file that has not changed (the up-to-date check)."""
     st = os.stat(path)
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
     found = _hashes.get(key)
     if found is None:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        found = _hashes[key] = digest.hexdigest()
+        found = _hashes[key] = sha256_file(path)
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -114,6 +115,8 @@ class Layout:
     table_heading: re.Pattern | None = None
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
+    #: (path, SHA-256, bytes) of the file this layout was parsed from (None when built from a mapping).
+    read_from: tuple[str, str, int] | None = None
 
     def headers(self) -> dict[str, tuple[str, ...]]:
         """Every header this layout reads, keyed by the name the loader uses for it."""
@@ -325,10 +328,12 @@ def _internal(value, source: str) -> tuple[str, ...]:
 
 def read_layout(path: Path) -> Layout:
     try:
-        data = safeyaml.load(Path(path).read_bytes(), source=Path(path).name)
+        raw = Path(path).read_bytes()
+        data = safeyaml.load(raw, source=Path(path).name)
     except (OSError, yaml.YAMLError) as exc:
         raise _fail(Path(path).name, f"cannot read layout file: {exc}") from None
-    return parse_layout(data, Path(path).name)
+    layout = parse_layout(data, Path(path).name)
+    return replace(layout, read_from=(str(path), hashlib.sha256(raw).hexdigest(), len(raw)))
 
 
 def available(extra_dirs=()) -> dict[str, Layout]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -132,21 +133,23 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
         findings += file_findings
         sources += file_sheets
     plans = _assemble(actions, updates, findings, sources)
-    for path in decisions.files_for(files):  # analysts' decisions beside the data (reportlib.decisions)
+    decided = decisions.files_for(files)
+    for path in decided:  # analysts' decisions beside the data (reportlib.decisions)
         data = path.read_bytes()
         plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)
         plans.findings += found
-        inputs.append({"file": path.name, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(),
-                       "bytes": len(data)})
-    if len(plans.inputs) < len(inputs):  # a settled update no longer "goes to review": drop that warning
+        inputs.append(_input(path, hashlib.sha256(data).hexdigest(), len(data)))
+    if decided:  # a settled update no longer "goes to review": drop that warning
         plans.findings = _settled_words_dropped(plans)
-    for folder in sorted({f.parent for f in files}):  # layouts beside the data decide what was read: inputs too
-        for path in sorted(folder.glob("*.layout.yaml")):
-            data = path.read_bytes()
-            inputs.append({"file": path.name, "path": str(path), "sha256": hashlib.sha256(data).hexdigest(),
-                           "bytes": len(data)})
+    # layouts beside the data decide what was read: inputs too (hashed as they were parsed)
+    inputs += [_input(Path(lay.read_from[0]), lay.read_from[1], lay.read_from[2])
+               for lay in candidates if lay.beside_data and lay.read_from]
     plans.inputs = pd.DataFrame(inputs, columns=INPUT_COLUMNS)
     return plans
+
+
+def _input(path: Path, sha256: str, size: int) -> dict:
+    return {"file": path.name, "path": str(path), "sha256": sha256, "bytes": size}
 
 
 def _candidates(files, layouts) -> list:

@@ -28,7 +28,6 @@ the kernel is stopped and the temporary folder removed; a full disk or unwritabl
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -48,6 +47,7 @@ from tqdm import tqdm
 
 from reportlib import determinism, runlog  # reproducible outputs, quiet run log
 from reportlib import fingerprint as fingerprints
+from reportlib.fingerprint import sha256_file
 from reportlib import manifest as manifests
 from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
@@ -418,13 +418,13 @@ def _manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_a
     return manifests.Manifest(
         pack=pack.pack, title=pack.title, council=prepared.council, committee=pack.committee,
         as_of=pack.as_of.isoformat(), audience=pack.audience, formats=tuple(pack.formats),
-        pack_file={"path": pack.relative(pack.path), "sha256": _sha256(pack.path)},
+        pack_file={"path": pack.relative(pack.path), "sha256": sha256_file(pack.path)},
         inputs=tuple(prepared.inputs), withheld=tuple(prepared.plans.withheld),
-        notebooks=tuple({"notebook": pack.relative(s.notebook), "sha256": _sha256(s.notebook),
+        notebooks=tuple({"notebook": pack.relative(s.notebook), "sha256": sha256_file(s.notebook),
                          "parameters": _parameters_for(pack, s, prepared)} for s in pack.notebooks),
         # no timings here (they are in reports/_timings/<pack>.json): the manifest is reproducible
         outputs=tuple(manifests.Output(name, Path(name).suffix.lstrip("."), "ok", None,
-                                       _sha256(folder / name), (folder / name).stat().st_size)
+                                       sha256_file(folder / name), (folder / name).stat().st_size)
                       for name in timings),
         versions={**{n: _version(n) for n in _VERSIONED}, "python": platform.python_version()},
         generated_at=generated_at.isoformat().replace("+00:00", "Z"),
@@ -437,14 +437,6 @@ def _shown_parameters(pack: Pack, spec, prepared: Prepared) -> dict[str, str]:
     shown = {**_parameters_for(pack, spec, prepared), "data_paths": [shown_name(p.name) for p in pack.data]}
     shown.pop("snapshot", None)
     return {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for k, v in shown.items()}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _version(distribution: str) -> str:

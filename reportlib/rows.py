@@ -8,12 +8,12 @@ is blank on such rows), or an item. An item may hold two actions (the layout's
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 
 from . import kloe as kloe_mod
 from . import snapdates
+from .dates import cell_text as _text
 from .dates import parse_target, target_in_prose
 from .errors import Finding, Location
 from .layouts import HeaderMatch, Layout, find_header, normalise_header, word_key
@@ -24,16 +24,6 @@ _PRIORITIES = {"high": "High", "h": "High", "medium": "Medium", "med": "Medium",
 # " - HoF", " – CMT/HoF/IPM", " - DCEx(AJ)", " - Service Heads": at most three short words.
 _OWNER_SUFFIX = re.compile(r"\s+[-–—]\s*(?P<owner>[A-Za-z][\w&/().]*(?:\s[A-Za-z][\w&/().]*){0,2})\s*\.?\s*$")
 _INITIALS = re.compile(r"\b([A-Z])")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d %b %Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d %b %Y")
-    return str(value).strip()
 
 
 def split_owner(text: str) -> tuple[str, str | None]:

@@ -10,10 +10,10 @@ dated, for one sheet; a date that cannot be read is a problem naming the cell.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 
-from .dates import parse_target
+from .dates import cell_text as _text
+from .dates import snapshot_date
 from .layouts import Layout, Snapshot
 from .sources import column_letter
 
@@ -22,43 +22,6 @@ def snapshot_name(date: dt.date) -> str:
     """ "September 2010" for a month's last day (how committees name a quarter), else "15 September 2010"."""
     next_day = date + dt.timedelta(days=1)
     return date.strftime("%B %Y") if next_day.month != date.month else f"{date.day} {date:%B %Y}"
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%d %b %Y")
-    return str(value).strip()
-
-
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-
-
-def _read_date(text: str, layout: Layout) -> dt.date | None:
-    """A snapshot's date: ISO (2010-12-31), or what the target reader reads, provided a day
-    written with its month exists (no "31 Feb") and the text names one date, not several."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    if len(set(_YEAR.findall(text))) > 1 or len(_DAY_MONTH_YEAR.findall(text)) > 1:
-        return None  # several dates: which one the column holds is not for reportlib to guess
-    for day, month, year in _DAY_MONTH_YEAR.findall(text):
-        month_number = _MONTHS.get(month.lower()[:3])
-        if month_number is None:
-            return None
-        try:
-            dt.date(int(year), month_number, int(day))
-        except ValueError:
-            return None
-    found = parse_target(text, layout.reference_date)
-    return found.date if found.kind == "date" else None
-
-
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                       "dec"), start=1)}
 
 
 def resolve(layout: Layout, header: list, above: list[list], header_index: int):
@@ -96,7 +59,7 @@ def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: in
         if not match:
             continue
         written = (match.group("date") or "").strip()
-        when = _read_date(written, layout)
+        when = snapshot_date(written, layout.reference_date)
         if when is None:
             unread.append((column_letter(col), text, written))
             continue
@@ -131,7 +94,7 @@ def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> 
     title = " ".join(text for _, _, text in cells)
     match = layout.title_pattern.search(title) if layout.title_pattern is not None else None
     written = (match.group("date") or "").strip() if match else ""
-    when = _read_date(written, layout) if written else None
+    when = snapshot_date(written, layout.reference_date) if written else None
     if when is not None:
         return when
     where = next(((r + 1, column_letter(c)) for r, c, text in cells if written and written in text),

@@ -17,7 +17,6 @@ Nothing is written into ``reports/``. The result is a ``Verification``; the CLI 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from reportlib.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.errors import ReportlibError
+from reportlib.fingerprint import sha256_file
 
 MANIFEST = "manifest.json"
 
@@ -133,7 +133,7 @@ def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
         if not path.is_file():
             result.differences.append(Difference("input", name, f"not found (looked for {path})"))
             continue
-        actual = _sha256(path)
+        actual = sha256_file(path)
         if actual != expected:
             result.differences.append(Difference(
                 "input", name, f"its SHA-256 is now {actual[:16]}…, the manifest records {expected[:16]}…"))
@@ -151,7 +151,7 @@ def _check_published(folder: Path, manifest: dict, result: Verification) -> None
             result.differences.append(Difference("output", name, "not a plain file"))
         elif name not in listed:
             result.differences.append(Difference("output", name, f"not listed in {MANIFEST}"))
-        elif _sha256(path) != listed[name].get("sha256"):
+        elif sha256_file(path) != listed[name].get("sha256"):
             result.differences.append(Difference(
                 "output", name, f"its SHA-256 is not the one {MANIFEST} records for it"))
     for name in sorted(set(listed) - set(present)):
@@ -214,9 +214,3 @@ def _add_once(result: Verification, difference: Difference) -> None:
         result.differences.append(difference)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

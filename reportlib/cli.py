@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import time
@@ -145,6 +146,7 @@ def _render(args) -> int:
     # with --scheduler the cluster is always checked, so a wrong address in a nightly job is said at once
     if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports):
         return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
+    _kernels_forked(args)
     from .publish import Interrupted
     from .render import render_packs
 
@@ -167,6 +169,7 @@ def _render(args) -> int:
 
 
 def _verify(args) -> int:
+    _kernels_forked(args)
     from .verify import verify_report
 
     print(one_line(f"verifying {args.folder}: re-hashing its inputs"), file=sys.stderr)
@@ -202,6 +205,25 @@ def _version() -> str:
         return metadata.version("reportlib")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _kernels_forked(args) -> None:
+    """Before notebooks run: each kernel is forked from this process (``reportlib.forkkernel``),
+    which is first started again, the same command, with the hash seed kernels must have
+    (``determinism.HASH_SEED``) if it has another. Not for ``--scheduler`` (kernels start on
+    the workers), nor when ``main`` was called from Python (the caller's process is not ours)."""
+    from . import forkkernel
+    from .determinism import HASH_SEED
+
+    if getattr(args, "scheduler", None):
+        return
+    if not (args.from_command_line and forkkernel.supported()):
+        return
+    if os.environ.get("PYTHONHASHSEED") != HASH_SEED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, sys.orig_argv, {**os.environ, "PYTHONHASHSEED": HASH_SEED})
+    forkkernel.enable()
 
 
 def configure_logging() -> None:
@@ -286,6 +308,7 @@ def main(argv=None) -> int:
 
 def _main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.from_command_line = argv is None  # the process is the command's own
     if args.command == "render":  # its progress bar redraws its line with carriage returns
         sys.stderr.keep_cr = True
     configure_logging()

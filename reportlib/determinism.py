@@ -42,7 +42,7 @@ TIMINGS_DIR = "_timings"
 INJECTED_CELL_ID = "injected-parameters"
 #: Cell metadata that only says when and how long (papermill's and nbclient's).
 _TIMING_KEYS = ("start_time", "end_time", "duration")
-_HASH_SEED = "0"
+HASH_SEED = "0"
 
 
 def document_time(as_of: date | str) -> datetime:
@@ -57,7 +57,7 @@ def document_time(as_of: date | str) -> datetime:
 
 def kernel_environment(as_of: date) -> dict[str, str]:
     """Environment variables for a notebook's kernel so that it renders the same bytes each run."""
-    return {"SOURCE_DATE_EPOCH": str(int(document_time(as_of).timestamp())), "PYTHONHASHSEED": _HASH_SEED}
+    return {"SOURCE_DATE_EPOCH": str(int(document_time(as_of).timestamp())), "PYTHONHASHSEED": HASH_SEED}
 
 
 def settle_notebook(nb) -> None:

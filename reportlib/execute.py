@@ -19,6 +19,7 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.execute import ERROR_MARKER_TAG
 
+from reportlib import forkkernel
 from reportlib.errors import NotebookFailed
 from reportlib.publish import describe_os_error
 
@@ -43,11 +44,12 @@ def execute_notebook(notebook: Path, executed: Path, *, parameters: dict, cwd: P
     papermill_log.addFilter(_below_error)  # nbclient's "Timeout waiting…": the pack's error says it
     os.environ.update(environment or {})
     try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name(),
-            execution_timeout=max(1, int(cell_seconds)), cwd=str(cwd), progress_bar=False, log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
+        with forkkernel.template() as manager_class:  # before papermill opens any socket
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name(),
+                execution_timeout=max(1, int(cell_seconds)), cwd=str(cwd), progress_bar=False,
+                log_output=False, extra_arguments=KERNEL_ARGUMENTS, kernel_manager_class=manager_class,
+            )
     except Exception as exc:
         if describe_os_error(exc, reports_dir):
             raise  # a full disk or unwritable folder, not the notebook's fault: said by the caller

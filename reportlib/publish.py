@@ -272,7 +272,7 @@ _PR_SET_PDEATHSIG = 1
 _started_by: int | None = None
 
 
-def die_with_parent(sig: int = signal.SIGTERM) -> None:
+def die_with_parent(sig: int = signal.SIGTERM, parent: int | None = None) -> None:
     """Make this process get ``sig`` when its parent exits; use as a worker's ``initializer``.
 
     ``ProcessPoolExecutor(jobs, mp_context=..., initializer=publish.die_with_parent)``.
@@ -281,10 +281,12 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
     then refuses to publish once the parent has gone. If the parent has already gone
     when this runs, ``sig`` is sent at once. Linux sends the signal when the *thread*
     that started the worker ends: start workers from a thread that lives as long as they
-    do (``ProcessPoolExecutor`` starts them in the thread that submits work).
+    do (``ProcessPoolExecutor`` starts them in the thread that submits work). ``parent``: the
+    pid of the parent, for a process forked by other means than multiprocessing.
     """
     global _started_by
-    parent = _multiprocessing_parent()
+    if parent is None:
+        parent = _multiprocessing_parent()
     expected = parent if parent is not None else os.getppid()
     _started_by = expected
     if sys.platform.startswith("linux") and _prctl is not None:

@@ -1,0 +1,114 @@
+"""Kernels forked from the ``reportlib`` command (``reportlib.forkkernel``).
+
+A forked kernel must give the report a kernel started the usual way gives, byte for byte:
+the same hash seed, logging that reaches the notebook's stderr, pyplot drawing inline,
+the pack's environment. It must end with its notebook, also when a cell runs past the
+pack's time limit. And it must be used: that is what makes 400 packs fit in the time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_AS_OF, SAMPLE_CELLS, SAMPLE_PACK, SAMPLE_STEM, build_sample_repo, build_notebook, write_pack
+
+from reportlib.determinism import HASH_SEED, without_generated_time
+from reportlib.forkkernel import kernel_arguments, supported
+
+pytestmark = pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only")
+
+# Writes what only the kernel's process can tell to $PROBE_FILE, leaving the report's outputs alone.
+PROBE = ("code", "import json, logging, os, sys\n"
+                 "with open(os.environ['PROBE_FILE'], 'w') as probe:\n"
+                 "    json.dump({'pid': os.getpid(), 'imported': 'reportlib.charts' in sys.modules}, probe)\n"
+                 "print('hash of a string:', hash('reportlib probe'))\n"
+                 "print('SOURCE_DATE_EPOCH:', os.environ['SOURCE_DATE_EPOCH'])\n"
+                 "logging.getLogger('probe').warning('LOGGED-BY-THE-NOTEBOOK')")
+
+
+def cli(*args, env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONHASHSEED", "REPORTLIB_FORK_KERNEL")}
+    return subprocess.run([sys.executable, "-m", "reportlib.cli", *map(str, args)], env={**clean, **env},
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def two_renders(tmp_path_factory):
+    """The sample pack, with the probe cell, rendered with a forked kernel and with one started as usual."""
+    root = tmp_path_factory.mktemp("forked")
+    pack = build_sample_repo(root)
+    build_notebook(root / "notebooks" / f"{SAMPLE_STEM}.ipynb", cells=[*SAMPLE_CELLS, PROBE])
+    out = {}
+    for way, switch in (("forked", "1"), ("started", "0")):
+        probe = root / f"{way}.json"
+        run = cli("render", "--reports", root / way / "reports", pack,
+                  env={"PROBE_FILE": str(probe), "REPORTLIB_FORK_KERNEL": switch})
+        assert run.returncode == 0, run.stderr
+        out[way] = (root / way / "reports" / SAMPLE_PACK / SAMPLE_AS_OF, json.loads(probe.read_text()))
+    return out
+
+
+def test_the_command_forks_its_kernels(two_renders):
+    assert two_renders["forked"][1]["imported"] is True  # reportlib was already there: no import, no start-up
+    assert two_renders["started"][1]["imported"] is False
+
+
+def test_a_forked_kernel_gives_the_same_report_byte_for_byte(two_renders):
+    forked, started = two_renders["forked"][0], two_renders["started"][0]
+    names = sorted(p.name for p in forked.iterdir())
+    assert names == sorted(p.name for p in started.iterdir())
+    for name in names:
+        a, b = (forked / name).read_bytes(), (started / name).read_bytes()
+        if name == "manifest.json":
+            a, b = without_generated_time(a), without_generated_time(b)
+        assert a == b, f"{name} differs between a forked kernel and one started as usual"
+
+
+def test_a_forked_kernel_has_the_pinned_hash_seed_the_environment_and_fresh_logging(two_renders):
+    notebook = (two_renders["forked"][0] / f"{SAMPLE_STEM}.ipynb").read_text()
+    expected = subprocess.run([sys.executable, "-c", "print(hash('reportlib probe'))"], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONHASHSEED": HASH_SEED}).stdout.strip()
+    assert f"hash of a string: {expected}" in notebook
+    assert "SOURCE_DATE_EPOCH: 1280534400" in notebook  # the as-of date, 2010-07-31
+    # the command's own log handlers are not the kernel's: the warning is in the notebook's stderr
+    assert "LOGGED-BY-THE-NOTEBOOK" in notebook
+    assert '"name": "stderr"' in notebook
+
+
+def test_a_kernel_past_the_time_limit_is_stopped_with_its_pack(tmp_path):
+    pack = build_sample_repo(tmp_path)
+    hang = ("code", "import time\ntime.sleep(300)")
+    build_notebook(tmp_path / "notebooks" / f"{SAMPLE_STEM}.ipynb", cells=[SAMPLE_CELLS[0], PROBE, hang])
+    write_pack(tmp_path, timeout=15)
+    probe = tmp_path / "probe.json"
+    start = time.monotonic()
+    run = cli("render", "--reports", tmp_path / "reports", pack, env={"PROBE_FILE": str(probe)})
+    assert run.returncode == 1
+    assert "time limit" in run.stderr and time.monotonic() - start < 120
+    kernel = json.loads(probe.read_text())
+    assert kernel["imported"] is True
+    for _ in range(50):  # the kernel process has gone with its notebook
+        try:
+            os.kill(kernel["pid"], 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the forked kernel {kernel['pid']} outlived its pack")
+    assert not (tmp_path / "reports" / SAMPLE_PACK / SAMPLE_AS_OF).exists()
+
+
+def test_only_this_interpreters_ipykernel_is_forked():
+    me = sys.executable
+    assert kernel_arguments([me, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
+    assert kernel_arguments([me, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]) == \
+        ["-f", "c.json"]
+    assert kernel_arguments(["/usr/bin/python3.9", "-m", "ipykernel_launcher", "-f", "c.json"]) is None
+    assert kernel_arguments([me, "-m", "other_kernel", "-f", "c.json"]) is None
+    assert kernel_arguments([me, "-E", "-m", "ipykernel_launcher", "-f", "c.json"]) is None
+    assert kernel_arguments(["R", "--slave", "-e", "IRkernel::main()"]) is None

@@ -20,6 +20,7 @@ incremental renders) is skipped with a message saying so.
     .venv/bin/python benchmarks/bench_scale.py                 # 400 councils, everything (long)
     .venv/bin/python benchmarks/bench_scale.py --quick 20      # 20 councils, everything
     .venv/bin/python benchmarks/bench_scale.py --only compare  # the 400-council comparison pack only
+    .venv/bin/python benchmarks/bench_scale.py --only packs --ways jobs2  # 400 packs, --jobs 2 only
 
 Peak memory is the largest resident set of any one process of the run (the command,
 its render stages and kernels, or a Dask worker and what it starts), from the kernel's
@@ -217,6 +218,8 @@ def main() -> None:
     parser.add_argument("--councils", type=int, default=400, help="synthetic councils (default 400)")
     parser.add_argument("--quick", type=int, metavar="N", help="run on N councils instead (e.g. --quick 20)")
     parser.add_argument("--only", choices=["compare", "packs"], help="run only the comparison pack or the council packs")
+    parser.add_argument("--ways", default="sequential,jobs2,dask",
+                        help="how to render the council packs, comma-separated (default: all three)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "scale")
     parser.add_argument("--reportlib", default=str(Path(sys.executable).parent / "reportlib"),
                         help="the reportlib command to drive (default: the one beside this Python)")
@@ -230,7 +233,9 @@ def main() -> None:
         shutil.rmtree(reports, ignore_errors=True)
         bench_compare(args.reportlib, project, reports)
     if args.only in (None, "packs"):
-        bench_packs(args.reportlib, project, out, [1, 2], dask=True, noop=True)
+        ways = set(args.ways.split(","))
+        jobs = [n for n, way in ((1, "sequential"), (2, "jobs2")) if way in ways]
+        bench_packs(args.reportlib, project, out, jobs, dask="dask" in ways, noop=bool(jobs))
 
 
 if __name__ == "__main__":

@@ -208,7 +208,13 @@ def _house_style(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         with mpl.rc_context(HOUSE_STYLE):
-            return function(*args, **kwargs)
+            chart = function(*args, **kwargs)
+            if isinstance(chart, Chart) and chart.figure.get_layout_engine() is not None:
+                # the layout, worked out once: the PNG and the SVG are drawn from it without
+                # running the constrained layout again (a third of the time a chart takes)
+                chart.figure.draw_without_rendering()
+                chart.figure.set_layout_engine("none")
+        return chart
 
     return wrapper
 

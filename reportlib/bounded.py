@@ -20,6 +20,7 @@ and kills it (with everything it started) when its time is up::
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -63,7 +64,13 @@ def run_bounded(fn, /, *args, seconds: float, stage: str, **kwargs):
     process = context.Process(target=_child, args=(writer, fn, args, kwargs, stage),
                               name=f"reportlib-{stage}", daemon=False)
     deadline = time.monotonic() + seconds
-    process.start()
+    # the child's garbage collector leaves what it inherits alone: no copy of the parent's
+    # pages just to walk its objects (the parent collects as before once the child is started)
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
     writer.close()
     group = _own_group(process.pid)
     answered = False

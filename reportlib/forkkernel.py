@@ -29,6 +29,7 @@ back as a new process has it. ``REPORTLIB_FORK_KERNEL=0`` turns the fork off.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import logging
@@ -113,8 +114,11 @@ class Template:
     def __init__(self):
         reader, writer = os.pipe()
         parent = os.getpid()
+        gc.freeze()  # the kernel's garbage collector leaves what it inherits alone (no copied pages)
         pid = os.fork()
-        if pid == 0:  # the template: never returns into the caller's code
+        if pid:
+            gc.unfreeze()
+        else:  # the template: never returns into the caller's code
             code = 1
             try:
                 os.close(writer)

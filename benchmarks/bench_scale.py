@@ -234,7 +234,7 @@ def main() -> None:
         bench_compare(args.reportlib, project, reports)
     if args.only in (None, "packs"):
         ways = set(args.ways.split(","))
-        jobs = [n for n, way in ((1, "sequential"), (2, "jobs2")) if way in ways]
+        jobs = [n for n, way in ((1, "sequential"), (2, "jobs2"), (3, "jobs3")) if way in ways]
         bench_packs(args.reportlib, project, out, jobs, dask="dask" in ways, noop=bool(jobs))
 
 

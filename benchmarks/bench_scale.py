@@ -121,8 +121,9 @@ def bench_compare(cli: str, project: Path, reports: Path) -> None:
     (folder,) = (reports).glob("compare-*/*/")
     sizes = {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
     manifest = json.loads((folder / "manifest.json").read_text())
-    stages = ", ".join(f"{o['file'].split('.')[-1]} {o['seconds']:.1f} s" for o in manifest["outputs"]
-                       if o.get("seconds"))
+    timings = reports / "_timings" / f"{manifest['pack']}.json"  # stage times stay out of the manifest
+    outputs = json.loads(timings.read_text())["outputs"] if timings.exists() else {}
+    stages = ", ".join(f"{name.split('.')[-1]} {seconds:.1f} s" for name, seconds in outputs.items() if seconds)
     councils = len(list((project / "data").glob("*_action_plan.xlsx")))
     print(f"comparison pack, {councils} councils: {seconds:.1f} s (target <= 20 s; CPU {cpu:.1f} s; {load_note()}), "
           f"peak {peak:.0f} MiB "

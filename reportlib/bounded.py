@@ -30,7 +30,7 @@ import traceback
 
 from reportlib.errors import RenderError
 
-__all__ = ["StageTimeout", "run_bounded"]
+__all__ = ["Running", "StageTimeout", "run_bounded", "start_bounded"]
 
 #: After sending its result the child exits by itself; past this it is killed.
 _EXIT_GRACE = 2.0
@@ -57,6 +57,12 @@ def run_bounded(fn, /, *args, seconds: float, stage: str, **kwargs):
     and ``RenderError`` if the child dies without an answer (killed, out of memory).
     Interrupting the parent (Ctrl-C, SIGTERM as ``publish.Interrupted``) kills the child too.
     """
+    return start_bounded(fn, *args, seconds=seconds, stage=stage, **kwargs).result()
+
+
+def start_bounded(fn, /, *args, seconds: float, stage: str, **kwargs) -> Running:
+    """Start ``fn(*args, **kwargs)`` in a child process and return at once; ``.result()`` waits
+    for it as ``run_bounded`` does (the time limit counts from now), ``.cancel()`` stops it."""
     if not seconds > 0:
         raise ValueError(f"seconds must be positive, not {seconds!r}")
     context = _context()
@@ -72,30 +78,53 @@ def run_bounded(fn, /, *args, seconds: float, stage: str, **kwargs):
     finally:
         gc.unfreeze()
     writer.close()
-    group = _own_group(process.pid)
-    answered = False
-    try:
-        while True:  # a result, or the end of the pipe (the child died), or the deadline
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise StageTimeout(stage, seconds)
-            if reader.poll(min(remaining, 3600.0)):
-                break
+    return Running(process, reader, _own_group(process.pid), deadline, seconds, stage)
+
+
+class Running:
+    """A stage started in its child process (``start_bounded``), not yet waited for."""
+
+    def __init__(self, process, reader, group: int | None, deadline: float, seconds: float, stage: str):
+        self._process, self._reader, self._group = process, reader, group
+        self._deadline, self._seconds, self.stage = deadline, seconds, stage
+        self._done = False
+
+    def result(self):
+        """The stage's result; raises as ``run_bounded`` does. The child is reaped either way."""
+        if self._done:
+            raise RuntimeError(f"{self.stage}: its result was already taken")
+        answered = False
         try:
-            kind, value, child_traceback = reader.recv()
-        except (EOFError, OSError):
-            process.join(1.0)
-            raise RenderError(f"{stage} stopped: its process ended without a result "
-                              f"({_how_it_ended(process.exitcode)})") from None
-        answered = True
-    finally:
-        reader.close()
-        _stop(process, group, grace=_EXIT_GRACE if answered else 0.0)
-    if kind == "ok":
-        return value
-    if child_traceback:
-        value.add_note(f"(raised in the child process running {stage})\n{child_traceback.rstrip()}")
-    raise value
+            while True:  # a result, or the end of the pipe (the child died), or the deadline
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StageTimeout(self.stage, self._seconds)
+                if self._reader.poll(min(remaining, 3600.0)):
+                    break
+            try:
+                kind, value, child_traceback = self._reader.recv()
+            except (EOFError, OSError):
+                self._process.join(1.0)
+                raise RenderError(f"{self.stage} stopped: its process ended without a result "
+                                  f"({_how_it_ended(self._process.exitcode)})") from None
+            answered = True
+        finally:
+            self._finish(grace=_EXIT_GRACE if answered else 0.0)
+        if kind == "ok":
+            return value
+        if child_traceback:
+            value.add_note(f"(raised in the child process running {self.stage})\n{child_traceback.rstrip()}")
+        raise value
+
+    def cancel(self) -> None:
+        """Stop the child (and its process group) now, if it is still running; reap it."""
+        if not self._done:
+            self._finish(grace=0.0)
+
+    def _finish(self, grace: float) -> None:
+        self._done = True
+        self._reader.close()
+        _stop(self._process, self._group, grace=grace)
 
 
 def _context():

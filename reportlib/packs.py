@@ -36,7 +36,7 @@ MAX_PACK_BYTES = 64 * 1024
 
 FORMATS = ("html", "pdf")
 #: The stages of a render; a pack may give any of them a time limit of its own.
-STAGES = ("load", "execute", "html", "pdf")
+STAGES = ("load", "execute", "html", "pdf", "tables")
 AUDIENCES = ("external", "internal")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

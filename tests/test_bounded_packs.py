@@ -66,11 +66,31 @@ def test_a_stage_past_its_limit_is_stopped_and_named(tmp_path, monkeypatch):
     assert not list(reports.glob(".tmp-*"))
 
 
+def test_tables_are_written_beside_the_notebooks_and_bounded_too(tmp_path, monkeypatch):
+    pack = make_repo(tmp_path / "repo", stage_timeouts={"tables": 3})
+    reports = tmp_path / "repo" / "reports"
+    started = []
+
+    def stuck(*args, **kwargs):  # a spreadsheet writer that never ends
+        time.sleep(60)
+
+    monkeypatch.setattr(render, "write_pack_tables", stuck)
+    monkeypatch.setattr(render, "_render_notebook", lambda *a, **k: started.append(time.monotonic()) or {})
+    start = time.monotonic()
+    [result] = render_packs([pack], reports_dir=reports, show_progress=False)
+    assert time.monotonic() - start < 30
+    # both notebooks ran while the tables were being written, not after
+    assert len(started) == 2 and started[0] - start < 2
+    assert not result.ok
+    assert "writing tables.xlsx (tables stage) did not finish within 3 s and was stopped" in result.error
+    assert not (reports / "bounded").exists() and not list(reports.glob(".tmp-*"))
+
+
 def test_stage_limits_are_checked_in_the_pack_file(tmp_path):
     from reportlib.errors import PackError
     from reportlib.packs import load_pack
 
-    with pytest.raises(PackError, match=r"stage_timeouts.render: unknown stage \(stages: load, execute, html, pdf\)"):
+    with pytest.raises(PackError, match=r"stage_timeouts.render: unknown stage \(stages: load, execute, html, pdf, tables\)"):
         load_pack(make_repo(tmp_path / "a", stage_timeouts={"render": 5}))
     with pytest.raises(PackError, match="stage_timeouts.pdf: expected a positive whole number"):
         load_pack(make_repo(tmp_path / "b", stage_timeouts={"pdf": 0}))

@@ -13,8 +13,9 @@ When papermill starts its kernel, the template becomes it: ``IPKernelApp`` on pa
 connection file, with the environment and working folder papermill asked for. It is
 still one new process per notebook, which ends with the notebook, so nothing of one
 notebook's run reaches another; what it shares with the render is only what was
-imported before it was forked. It stays in the execute stage's process group and is
-killed if that stage dies, so a stage stopped at its time limit takes its kernel with it.
+imported before it was forked. Like a kernel started the usual way it has a session and
+process group of its own and watches its parent; it is also killed if the execute stage
+dies, so a stage stopped at its time limit takes its kernel with it.
 
 A kernel forked this way starts from the state of the process that forks it, so the fork
 is used only where that state is reportlib's own: the ``reportlib`` command calls
@@ -148,6 +149,7 @@ class Template:
 
 def _become_kernel(reader: int, parent: int) -> int:
     """In the template: wait for the request, then run the kernel it describes; the exit code."""
+    os.setsid()  # a session and process group of its own, as jupyter_client starts kernels
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)  # the render's own handlers are not the kernel's
     from reportlib.publish import die_with_parent
@@ -255,10 +257,11 @@ class ForkProvisioner(LocalProvisioner):
         if arguments is None or _template is None or _template.used or seed not in (None, _process_seed):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it: the kernel watches us
         pid = _template.launch(arguments, env, cwd)
-        self.process, self.pid, self.cwd = _ForkedProcess(pid), pid, cwd
-        # the kernel shares the stage's process group: signals go to the kernel alone
-        self.pgid = None
+        # its own process group, as a kernel started the usual way: interrupting or killing the
+        # kernel reaches what its cells started, and never this process
+        self.process, self.pid, self.pgid, self.cwd = _ForkedProcess(pid), pid, pid, cwd
         return self.connection_info
 
 

@@ -19,6 +19,13 @@ import time
 from pathlib import Path
 
 from .errors import ReportlibError
+
+# nbformat validates notebooks with jsonschema, whose optional "iri" format check imports
+# rfc3987_syntax, which builds 39 grammars as it is imported: a second of the command's
+# start. No notebook schema uses that format, so the command never loads it (forked
+# kernels are given the import back: ``forkkernel``).
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # its import raises ImportError, which jsonschema expects
 from .runlog import summary_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -173,6 +173,8 @@ def _become_kernel(reader: int, parent: int) -> int:
     if os.environ.get("JPY_PARENT_PID", "").isdigit():
         arguments.append(f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+        del sys.modules["rfc3987_syntax"]  # kept from the command (``cli``), importable again here
     if "matplotlib" in sys.modules and "matplotlib.pyplot" not in sys.modules:
         sys.modules["matplotlib"].rcParams["backend"] = os.environ["MPLBACKEND"]
     from ipykernel.kernelapp import IPKernelApp

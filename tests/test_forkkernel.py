@@ -28,6 +28,8 @@ PROBE = ("code", "import json, logging, os, sys\n"
                  "    json.dump({'pid': os.getpid(), 'imported': 'reportlib.charts' in sys.modules}, probe)\n"
                  "print('hash of a string:', hash('reportlib probe'))\n"
                  "print('SOURCE_DATE_EPOCH:', os.environ['SOURCE_DATE_EPOCH'])\n"
+                 "import importlib.util\n"  # the command blocks this import for itself, not for kernels
+                 "print('rfc3987_syntax importable:', importlib.util.find_spec('rfc3987_syntax') is not None)\n"
                  "logging.getLogger('probe').warning('LOGGED-BY-THE-NOTEBOOK')")
 
 
@@ -75,6 +77,7 @@ def test_a_forked_kernel_has_the_pinned_hash_seed_the_environment_and_fresh_logg
                               text=True, env={**os.environ, "PYTHONHASHSEED": HASH_SEED}).stdout.strip()
     assert f"hash of a string: {expected}" in notebook
     assert "SOURCE_DATE_EPOCH: 1280534400" in notebook  # the as-of date, 2010-07-31
+    assert "rfc3987_syntax importable: True" in notebook
     # the command's own log handlers are not the kernel's: the warning is in the notebook's stderr
     assert "LOGGED-BY-THE-NOTEBOOK" in notebook
     assert '"name": "stderr"' in notebook

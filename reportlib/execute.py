@@ -48,7 +48,7 @@ def execute_notebook(notebook: Path, executed: Path, *, parameters: dict, cwd: P
     os.environ.update(environment or {})
     try:
         with forkkernel.template() as manager_class:  # before papermill opens any socket
-            token = _unfinished_copy.set(Path(executed))
+            token = _unfinished_copy.set(Path(executed).absolute())  # papermill runs in ``cwd``
             try:
                 papermill.execute_notebook(
                     str(notebook), str(executed), parameters=parameters, kernel_name=kernel_name(),
@@ -111,7 +111,8 @@ def failure(exc: Exception, executed: Path, name: str, limit_seconds: float, pac
         evalue = (f"timed out after {limit_seconds:g} s (the pack's time limit; a stage's own limit in "
                   "stage_timeouts may be shorter)")
     elif isinstance(exc, DeadKernelError):
-        ename, evalue, index = "DeadKernel", "the kernel died (out of memory, or killed)", None
+        ename, evalue, index = "DeadKernel", ("the kernel died: a cell ended its process (os._exit, a crash), "
+                                              "or it ran out of memory or was killed"), None
     else:
         return NotebookFailed(name, type(exc).__name__, first_line(str(exc)), pack=pack)
     cell, line = which_cell(executed, index)

@@ -33,10 +33,10 @@ PROBE = ("code", "import json, logging, os, sys\n"
                  "logging.getLogger('probe').warning('LOGGED-BY-THE-NOTEBOOK')")
 
 
-def cli(*args, env: dict) -> subprocess.CompletedProcess:
+def cli(*args, env: dict, cwd=None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONHASHSEED", "REPORTLIB_FORK_KERNEL")}
     return subprocess.run([sys.executable, "-m", "reportlib.cli", *map(str, args)], env={**clean, **env},
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +104,18 @@ def test_a_kernel_past_the_time_limit_is_stopped_with_its_pack(tmp_path):
     else:
         pytest.fail(f"the forked kernel {kernel['pid']} outlived its pack")
     assert not (tmp_path / "reports" / SAMPLE_PACK / SAMPLE_AS_OF).exists()
+
+
+def test_a_kernel_that_exits_is_named_with_its_cell_and_kept_for_reading(tmp_path):
+    # reports named relative to where the command runs (papermill runs the kernel elsewhere)
+    build_sample_repo(tmp_path)
+    build_notebook(tmp_path / "notebooks" / f"{SAMPLE_STEM}.ipynb",
+                   cells=[SAMPLE_CELLS[0], ("code", "print('before')"), ("code", "import os\nos._exit(3)")])
+    run = cli("render", "--reports", "reports", f"params/{SAMPLE_PACK}.yaml", env={}, cwd=tmp_path)
+    assert run.returncode == 1
+    assert (f"notebooks/{SAMPLE_STEM}.ipynb, cell 3 (`import os …`): the kernel died: a cell ended its "
+            "process") in run.stderr
+    assert (tmp_path / "reports" / "_failed" / SAMPLE_PACK / SAMPLE_AS_OF / f"{SAMPLE_STEM}.ipynb").is_file()
 
 
 def test_only_this_interpreters_ipykernel_is_forked():

@@ -66,6 +66,9 @@ from reportlib.staging import FAILED_DIR, explain, staged_publish
 log = logging.getLogger(__name__)
 #: The run snapshot's folder inside the staging folder (the kernels' working folder); not published.
 SNAPSHOT_DIR = "run-snapshot"
+#: The notebooks' working folder inside the staging folder, holding the run snapshot. What a
+#: notebook writes there is never published (nor can it replace the pack's own outputs).
+WORK_DIR = ".work"
 #: Seconds the execute stage may run past its cell timeout before its process is stopped.
 EXECUTE_GRACE = 10
 #: Seconds a pack's task on Dask waits for the pack's lock before it is refused.
@@ -314,7 +317,7 @@ def _build(pack: Pack, tmp: Path, reports_dir: Path, on_notebook, found, rendere
     budget = Budget(pack)
     # refused here, before any kernel starts
     prepared = run_bounded(prepare, pack, **budget.stage("load", "loading the data"))
-    prepared.write_snapshot(tmp / SNAPSHOT_DIR, pack)
+    prepared.write_snapshot(tmp / WORK_DIR / SNAPSHOT_DIR, pack)
     timings: dict[str, float] = {}
     # tables.xlsx is written beside the notebooks, in a stage of its own: on a second core
     # it costs the pack no time (400 councils: 1.2 million cells, 8 s)
@@ -330,7 +333,7 @@ def _build(pack: Pack, tmp: Path, reports_dir: Path, on_notebook, found, rendere
     finally:
         tables.cancel()  # a notebook failed: the tables stage stops with the pack
     timings["tables.xlsx"] = time.monotonic() - start
-    shutil.rmtree(tmp / SNAPSHOT_DIR)
+    shutil.rmtree(tmp / WORK_DIR)  # the snapshot, and whatever the notebooks wrote
     _manifest(pack, tmp, prepared, timings, generated_at, found, rendered_by).write(tmp)
     timings[manifests.FILE_NAME] = 0.0
     return timings
@@ -379,7 +382,7 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
     # the kernel's cell timeout comes first, so the message names the cell; the stage's own
     # bound, a little later, catches what a cell timeout cannot (a hung papermill or nbclient)
     run_bounded(execute_notebook, spec.notebook, executed, parameters=_parameters_for(pack, spec, prepared),
-                cwd=tmp, cell_seconds=limits["seconds"], name=name, reports_dir=reports_dir,
+                cwd=tmp / WORK_DIR, cell_seconds=limits["seconds"], name=name, reports_dir=reports_dir,
                 environment=determinism.kernel_environment(pack.as_of),
                 limit_seconds=pack.timeout, pack=pack.pack,
                 seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])

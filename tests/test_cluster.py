@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_pack_is_retried_elsewhere_and_nothing_half_written_
             assert time.monotonic() < deadline, "no worker started the pack"
             text = lock.read_text().split() if lock.exists() else []
             if text and list(reports.glob(f".tmp-slow-{text[0]}-*/tiny.ipynb")) or \
-                    text and list(reports.glob(f".tmp-slow-{text[0]}-*/run-snapshot")):
+                    text and list(reports.glob(f".tmp-slow-{text[0]}-*/.work/run-snapshot")):
                 holder = int(text[0])
             time.sleep(0.1)
         workers = worker_pids(address)

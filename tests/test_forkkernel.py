@@ -30,6 +30,8 @@ PROBE = ("code", "import json, logging, os, sys\n"
                  "print('SOURCE_DATE_EPOCH:', os.environ['SOURCE_DATE_EPOCH'])\n"
                  "import importlib.util\n"  # the command blocks this import for itself, not for kernels
                  "print('rfc3987_syntax importable:', importlib.util.find_spec('rfc3987_syntax') is not None)\n"
+                 "open('written_by_the_notebook.txt', 'w').write('x')\n"  # its working folder is not published
+                 "open('tables.xlsx', 'wb').write(b'not a workbook')\n"
                  "logging.getLogger('probe').warning('LOGGED-BY-THE-NOTEBOOK')")
 
 
@@ -69,6 +71,14 @@ def test_a_forked_kernel_gives_the_same_report_byte_for_byte(two_renders):
         if name == "manifest.json":
             a, b = without_generated_time(a), without_generated_time(b)
         assert a == b, f"{name} differs between a forked kernel and one started as usual"
+
+
+def test_what_a_notebook_writes_in_its_folder_is_not_published(two_renders):
+    for way in ("forked", "started"):
+        folder = two_renders[way][0]
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            [f"{SAMPLE_STEM}.html", f"{SAMPLE_STEM}.pdf", f"{SAMPLE_STEM}.ipynb", "tables.xlsx", "manifest.json"])
+        assert (folder / "tables.xlsx").read_bytes().startswith(b"PK")  # the pack's own, not the notebook's
 
 
 def test_a_forked_kernel_has_the_pinned_hash_seed_the_environment_and_fresh_logging(two_renders):

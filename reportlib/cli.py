@@ -161,7 +161,7 @@ def _render(args) -> int:
         results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
                                scheduler=args.scheduler)
     except Interrupted as exc:
-        print(f"interrupted by {exc.signal_name}: the kernel was stopped and the unfinished output removed; "
+        print(f"interrupted by {exc.signal_name}: running kernels were stopped and unfinished output removed; "
               f"the reports already in {args.reports}/ are unchanged", file=sys.stderr)
         return exc.exit_code
     failed = [r for r in results if not r.ok]

@@ -28,6 +28,7 @@ the kernel is stopped and the temporary folder removed; a full disk or unwritabl
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -160,6 +161,12 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
 
                 cluster.render_on_dask(paths, reports_dir, lambda k, r: finished(todo[k], r), force=force,
                                        scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir))
+    except Interrupted:  # packs that finished before the signal are published: the index lists them
+        done = [r for r in results if r is not None]
+        if any(r.ok and not r.up_to_date for r in done):
+            with contextlib.suppress(RenderError):
+                _write_index(reports_dir, done)
+        raise
     finally:
         if bar is not None:
             bar.close()

@@ -44,7 +44,9 @@ hold = os.environ.get('REPORTLIB_TEST_HOLD')
 if hold:
     pathlib.Path(hold + '.part').write_text(str(os.getpid()))
     pathlib.Path(hold + '.part').rename(hold)
-    time.sleep(120)
+    end = time.monotonic() + 120
+    while pathlib.Path(hold).exists() and time.monotonic() < end:  # held until the test takes it away
+        time.sleep(0.05)
 print('x' * int(os.environ.get('REPORTLIB_TEST_PAD', '0')))"""
 
 
@@ -303,3 +305,36 @@ def test_full_disk_and_read_only_disk_keep_the_last_report(repo, tmp_path, small
                                           "Read-only file system; nothing was rendered"):
         render_packs([repo.pack_file], reports_dir=reports, show_progress=False)
     assert contents(out_dir) == before
+
+
+def test_packs_finished_before_sigterm_are_listed_in_the_index(repo, tmp_path):
+    quick = write_pack(repo.root, "quick-before-sigterm", formats=["html"],
+                       notebooks=[{"notebook": "notebooks/holding.ipynb"}])
+    marker = tmp_path / "kernel.pid"
+    env = {**os.environ, "REPORTLIB_TEST_HOLD": str(marker)}
+    try:
+        # the quick pack's notebook holds too, until the marker it writes is taken away
+        process = subprocess.Popen([sys.executable, "-m", "reportlib.cli", "render", str(quick), str(repo.pack_file),
+                                    "--reports", str(repo.reports), "--force"], cwd=repo.root, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        first = int(marker.read_text())
+        marker.unlink()  # the quick pack's cell lets go and the pack is published
+        while not marker.exists():  # the second pack holds
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        assert (repo.reports / "quick-before-sigterm" / SAMPLE_AS_OF / "manifest.json").exists()
+        os.kill(process.pid, signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 128 + signal.SIGTERM, err
+        assert "quick-before-sigterm" in (repo.reports / "index.html").read_text()
+        assert "running kernels were stopped" in err
+        assert gone(first) and gone(int(marker.read_text()))
+    finally:
+        quick.unlink()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()

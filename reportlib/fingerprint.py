@@ -121,9 +121,31 @@ def up_to_date(pack_path, reports_dir, root=None) -> manifests.Manifest | None:
     last = manifests.read_if_any(folder)
     if last is None or last.digest != found.digest or last.pack != found.pack:
         return None
-    if not all((folder / name).is_file() for name in last.files()):
+    if not all(_as_published(folder / output.file, output) for output in last.outputs):
         return None
     return last
+
+
+def _as_published(path: Path, output: manifests.Output) -> bool:
+    """Whether ``path`` is still the file the manifest lists: there, with its size and SHA-256
+    (a report emptied or edited since is rendered again, not kept as up to date)."""
+    try:
+        if not path.is_file() or path.stat().st_size != output.bytes:
+            return False
+        return not output.sha256 or sha256_file(path) == output.sha256
+    except OSError:
+        return False
+
+
+def pack_name(pack_path) -> str | None:
+    """The ``pack:`` name a pack file gives (read as plain YAML, unchecked); None if it cannot be read."""
+    try:
+        raw = safeyaml.load(Path(pack_path).read_bytes().decode("utf-8"), source=str(pack_path),
+                            max_bytes=MAX_PACK_BYTES)
+    except Exception:  # noqa: BLE001 - the pack's own checks will say what is wrong
+        return None
+    name = raw.get("pack") if isinstance(raw, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def needed_files(pack_path, root=None) -> list[Path]:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reportlib.errors import RenderError
+from reportlib.pdfcolumns import fix_column_widths
 
 # WeasyPrint logs every layout step (even the stylesheets it parses on import) at INFO;
 # a batch log wants none of that.
@@ -53,6 +54,8 @@ _PAGE_CSS = """
 table[data-rl-wrap] { font-size: 0.85em !important; }
 table[data-rl-wrap] th, table[data-rl-wrap] td { hyphens: auto !important; padding: 1.5pt 3pt !important; }
 table[data-rl-wrap="anywhere"] th, table[data-rl-wrap="anywhere"] td { overflow-wrap: anywhere !important; }
+/* Long tables whose column widths reportlib.pdfcolumns worked out from their text. */
+table[data-rl-cols] { table-layout: fixed !important; }
 """
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 
@@ -102,6 +105,8 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     """
     # long unbroken runs and huge cells: layout time linear, not quadratic, in the text
     html = bound_long_text(html, max_unbroken=MAX_UNBROKEN, max_cell_chars=MAX_CELL_CHARS)
+    # long tables: column widths from their text, not from laying every cell out twice
+    html = fix_column_widths(html)
     with _quiet_weasyprint():
         page_css = weasyprint.CSS(string=_PAGE_CSS % {"header": _css_string(_one_line(running_header))})
 

@@ -124,8 +124,9 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     results: list[PackResult | None] = [None] * len(pack_paths)
     todo = []
+    clashes = _name_clashes(pack_paths)  # two pack files, one reports/<pack>/ folder: neither is rendered
     for i, path in enumerate(pack_paths):
-        results[i] = None if force else _if_up_to_date(path, reports_dir)
+        results[i] = clashes.get(i) or (None if force else _if_up_to_date(path, reports_dir))
         if results[i] is None:
             todo.append(i)
     show_bar = sys.stderr.isatty() if show_progress is None else show_progress
@@ -173,6 +174,26 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     if any(r.ok and not r.up_to_date for r in results):  # nothing published: the index stays as it was
         _write_index(reports_dir, results)
     return results
+
+
+def _name_clashes(pack_paths: list[Path]) -> dict[int, PackResult]:
+    """Failed results for pack files that give the same ``pack:`` name as another in the run: each
+    would publish into the other's folder, and the report would flip with every run."""
+    by_name: dict[str, list[int]] = {}
+    for i, path in enumerate(pack_paths):
+        name = fingerprints.pack_name(path)
+        if name is not None:
+            by_name.setdefault(name, []).append(i)
+    clashes = {}
+    for name, indexes in by_name.items():
+        if len({pack_paths[i].resolve() for i in indexes}) < 2:
+            continue
+        for i in indexes:
+            others = ", ".join(str(pack_paths[j]) for j in indexes if j != i)
+            clashes[i] = PackResult(name, False, [], f"{pack_paths[i]}: pack: {name!r} is also the name of {others}; "
+                                    "each pack needs a name of its own (it is the pack's folder under reports/), "
+                                    "so neither was rendered", pack_file=str(pack_paths[i]))
+    return clashes
 
 
 #: What ``--jobs N`` uses on one machine: measured faster than a Dask LocalCluster here

@@ -87,13 +87,34 @@ def test_an_unchanged_pack_is_skipped_and_keeps_its_files_until_something_change
     assert fp.up_to_date(pack, reports) is None
 
 
+def test_a_published_file_emptied_or_edited_since_is_rendered_again(repo, capsys):
+    # found by a new user: an emptied PDF or an edited HTML was kept as "up to date"
+    root, pack = repo
+    reports = root / "reports"
+    out = reports / "tiny" / SAMPLE_AS_OF
+    assert main(["render", str(pack), "--reports", str(reports)]) == 0
+    good = (out / "tiny.html").read_bytes()
+    for damage in (lambda: (out / "tiny.html").write_bytes(b""),                       # emptied
+                   lambda: (out / "tiny.html").write_bytes(good + b"<p>added</p>"),   # longer
+                   lambda: (out / "tiny.html").write_bytes(good.replace(b"first", b"FIRST"))):  # same size
+        damage()
+        assert fp.up_to_date(pack, reports) is None
+        capsys.readouterr()
+        assert main(["render", str(pack), "--reports", str(reports)]) == 0
+        assert "1 of 1 pack(s) rendered" in capsys.readouterr().err
+        assert (out / "tiny.html").read_bytes() == good
+    assert fp.up_to_date(pack, reports) is not None
+
+
 def test_a_manifest_from_before_fingerprints_or_unreadable_means_render_again(repo):
     root, pack = repo
     out = root / "reports" / "tiny" / SAMPLE_AS_OF
     out.mkdir(parents=True)
     (out / "tiny.html").write_text("<p>a report</p>")
     found = fp.fingerprint(pack)
-    written = manifest.Manifest(pack="tiny", as_of=SAMPLE_AS_OF, outputs=(manifest.Output("tiny.html", "html"),),
+    published = (out / "tiny.html").read_bytes()
+    listed = manifest.Output("tiny.html", "html", sha256=hashlib.sha256(published).hexdigest(), bytes=len(published))
+    written = manifest.Manifest(pack="tiny", as_of=SAMPLE_AS_OF, outputs=(listed,),
                                 fingerprint=found.as_dict(), rendered_by=manifest.RenderedBy("dask", "tcp://s", "tcp://w"))
     written.write(out)
     assert manifest.read(out) == written and fp.up_to_date(pack, root / "reports") == written
@@ -122,3 +143,18 @@ def test_a_copy_of_the_project_has_the_same_fingerprint(repo, tmp_path):
     root, pack = repo
     copy = Path(shutil.copytree(root, tmp_path / "elsewhere" / "project"))
     assert fp.fingerprint(copy / pack.relative_to(root)).digest == fp.fingerprint(pack).digest
+
+
+def test_two_pack_files_giving_one_pack_name_are_both_refused(repo, capsys):
+    # found by a new user: the second overwrote the first, and the report flipped with every run
+    root, pack = repo
+    twin = root / "params" / "tiny-copy.yaml"
+    twin.write_text(pack.read_text().replace("formats: [html]", "formats: [html, pdf]"))
+    reports = root / "reports"
+    assert main(["render", str(pack), str(twin), "--reports", str(reports)]) == 1
+    err = capsys.readouterr().err
+    assert f"pack: 'tiny' is also the name of {twin}" in err and f"pack: 'tiny' is also the name of {pack}" in err
+    assert "0 of 2 pack(s) rendered" in err
+    assert not (reports / "tiny").exists()
+    twin.unlink()
+    assert main(["render", str(pack), "--reports", str(reports)]) == 0

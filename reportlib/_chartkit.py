@@ -226,8 +226,16 @@ def _freeze_layout(fig: Figure) -> None:
     A figure already frozen (by ``_label_segments``) is left as it is."""
     engine = fig.get_layout_engine()
     if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        fig.draw_without_rendering()
+        _lay_out(fig)
         fig.set_layout_engine("none")
+
+
+def _lay_out(fig: Figure) -> None:
+    """Run the figure's layout engine: every axes at its final place and size, without
+    drawing the figure's artists as ``draw_without_rendering`` also does (half its time)."""
+    engine = fig.get_layout_engine()
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        engine.execute(fig)
 
 
 def _new_figure(height: float) -> Figure:
@@ -284,7 +292,7 @@ def _title(fig, title: str) -> None:
 def _top_legend(fig, ax, handles=None, gap: float = 4) -> None:
     """A frameless legend just above the plot, left-aligned with it, in as few rows as
     fit its width: it never covers data. ``gap`` (points) is the space below it."""
-    fig.draw_without_rendering()
+    _lay_out(fig)
     room = ax.get_window_extent().width
     entries = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[1])
     above = ax.transAxes + ScaledTranslation(0, gap / 72, fig.dpi_scale_trans)
@@ -335,7 +343,7 @@ def _fit_cell_texts(fig, ax, n_cols: int) -> None:
     cells = [t for t in ax.texts if t.get_text() == NO_UPDATES]
     if not cells:
         return
-    fig.draw_without_rendering()
+    _lay_out(fig)
     cell_width = ax.get_window_extent().width / max(1, n_cols) - 4 * fig.dpi / 72
     for text, rotation in ((NO_UPDATES, 0), (NO_UPDATES.replace(" ", "\n"), 0), (NO_UPDATES.replace(" ", "\n"), 90)):
         cells[0].set_text(text)

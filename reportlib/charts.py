@@ -41,6 +41,7 @@ from reportlib._chartkit import (
     _dated,
     _effective_target,
     _fit_cell_texts,
+    _lay_out,
     _has,
     _house_style,
     _ink_on,
@@ -267,7 +268,7 @@ def council_kloe_heatmap(
     _title(fig, title)
     ax.set_ylabel("Council")
     ax.set_xlabel("KLOE", loc="left")
-    fig.draw_without_rendering()
+    _lay_out(fig)
     room = ax.get_window_extent().width * 72 / fig.dpi
     key = _wrap("KLOE: " + "; ".join(k for k in kloes["kloe_label"] if k != NO_KLOE), int(room / (0.56 * SMALL_TEXT)))
     ax.set_xlabel(key, loc="left", fontsize=SMALL_TEXT, multialignment="left")

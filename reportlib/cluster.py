@@ -18,9 +18,12 @@ the task lifts that mark for itself: those children already die with the worker
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
+import socket
+import sys
 import uuid
 from pathlib import Path
 
@@ -45,16 +48,53 @@ class ClusterError(RenderError):
 
 
 def connect(address: str, timeout: float | None = None):
-    """A ``distributed.Client`` for the scheduler at ``address``; ``ClusterError`` naming it if it cannot be reached."""
-    from distributed import Client
+    """A ``distributed.Client`` for the scheduler at ``address``; ``ClusterError`` naming it if it cannot be reached.
 
+    The address must be Dask's own (``tcp://HOST:PORT`` or ``tls://HOST:PORT``; a bare
+    ``HOST:PORT`` is read as tcp). It is first reached with a plain connection, so a wrong
+    host or port is one line within ``timeout`` seconds, not a client's traceback.
+    """
     timeout = timeout or float(os.environ.get("REPORTLIB_DASK_TIMEOUT", CONNECT_TIMEOUT))
+    host, port = _host_port(address)
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address...
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or (type(exc).__name__ if not str(exc) else str(exc))
         raise ClusterError(address, f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
                                     f"({reason}); is `dask scheduler` running there?") from None
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - something answers there, but not a Dask scheduler
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    _forget_quietly()  # after the except block: its traceback no longer holds the half-made client
+    raise ClusterError(address, f"cannot reach the Dask scheduler at {address} within {timeout:g} s: something "
+                                f"answers at {host}:{port}, but not as a Dask scheduler does ({reason[:120]}); "
+                                "is `dask scheduler` running there, on that port?")
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """(host, port) of a Dask scheduler address; ``ClusterError`` for anything else (a dashboard's http:// URL)."""
+    scheme, _, rest = address.rpartition("://")
+    if scheme and scheme not in ("tcp", "tls"):
+        raise ClusterError(address, f"{address} is not a Dask scheduler address: give tcp://HOST:PORT, the address "
+                                    "`dask scheduler` prints (port 8786 unless it was given another; "
+                                    "http://...:8787 is its dashboard)")
+    host, _, port = rest.rstrip("/").rpartition(":")
+    if not host or not port.isdigit():
+        host, port = rest.rstrip("/"), "8786"
+    return host.strip("[]"), int(port)
+
+
+def _forget_quietly() -> None:
+    """A client that failed to start complains from its ``__del__``: collect it now, unheard."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def check_workers(client, address: str) -> dict[str, dict]:
@@ -116,8 +156,9 @@ def pack_task(pack_path: str, reports_dir: str, force: bool, engine: str, schedu
 
 
 def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force: bool, scheduler: str | None,
-                   jobs: int, order: list[int]) -> None:
-    """Render ``pack_paths`` as Dask tasks, calling ``finished(i, PackResult)`` as each ends.
+                   jobs: int, order: list[int], submitted=None) -> None:
+    """Render ``pack_paths`` as Dask tasks, calling ``finished(i, PackResult)`` as each ends
+    (and ``submitted(i, number, total)`` as each is sent, if given).
 
     With ``scheduler``, on that cluster; else on a LocalCluster of ``jobs`` one-thread workers
     started for this run. ``order``: pack indexes, the first to start first.
@@ -154,6 +195,8 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
             future = client.submit(pack_task, str(path), reports, force, engine, scheduler, pure=False,
                                    key=f"render-{path.stem}-{uuid.uuid4().hex[:12]}", priority=len(order) - rank)
             futures[future] = i
+            if submitted is not None:
+                submitted(i, rank + 1, len(order))
         for future in as_completed(list(futures), loop=client.loop):
             i = futures[future]
             try:

@@ -160,8 +160,12 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
             else:
                 from reportlib import cluster
 
+                def submitted(k: int, number: int, total: int) -> None:
+                    log.info(runlog.submitted_line(_shown_name(paths[k]), number, total))
+
                 cluster.render_on_dask(paths, reports_dir, lambda k, r: finished(todo[k], r), force=force,
-                                       scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir))
+                                       scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir),
+                                       submitted=None if bar else submitted)
     except Interrupted:  # packs that finished before the signal are published: the index lists them
         done = [r for r in results if r is not None]
         if any(r.ok and not r.up_to_date for r in done):
@@ -174,6 +178,11 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     if any(r.ok and not r.up_to_date for r in results):  # nothing published: the index stays as it was
         _write_index(reports_dir, results)
     return results
+
+
+def _shown_name(pack_path: Path) -> str:
+    """The pack's own name (``pack:``) for the run log, or its file's name if it has none."""
+    return fingerprints.pack_name(pack_path) or pack_path.stem
 
 
 def _name_clashes(pack_paths: list[Path]) -> dict[int, PackResult]:
@@ -289,7 +298,7 @@ def _render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process",
 
     ``announce``: (number, total) to log a line as the pack starts (when there is no bar)."""
     start = time.monotonic()
-    name = pack_path.stem
+    name = _shown_name(pack_path)
     if announce:  # one line as each pack starts
         log.info(runlog.started_line(name, *announce))
     rendered_by = manifests.RenderedBy(engine, scheduler, _worker_name())
@@ -415,6 +424,9 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
                 limit_seconds=pack.timeout, pack=pack.pack,
                 seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])
     timings[executed.name] = time.monotonic() - start
+    if timings[executed.name] > limits["seconds"]:  # within the grace, but past the limit: not published
+        raise RenderError(f"{limits['stage']} took {timings[executed.name]:.1f} s, past its limit of "
+                          f"{limits['seconds']:g} s; the pack was not published", pack=pack.pack)
     replacements = [(pack.root, ""), (reports_dir.resolve(), reports_dir.name), (Path.home(), "~")]
 
     start = time.monotonic()

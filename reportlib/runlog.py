@@ -9,8 +9,8 @@
   starts, so no notebook's first run writes "building the font cache" into its outputs
   (the same inputs must give the same executed notebook, see ``reportlib.determinism``).
 - ``started_line``, ``finished_line``, ``summary_line``: when output is not a terminal
-  (cron, CI), one line as each pack starts, one as it finishes with its time, and one
-  summary at the end.
+  (cron, CI), one line as each pack starts (on a Dask cluster, ``submitted_line`` as it is
+  sent), one as it finishes with its time, and one summary at the end.
 """
 from __future__ import annotations
 
@@ -50,13 +50,27 @@ def started_line(pack: str, number: int, total: int) -> str:
     return f"{time.strftime('%H:%M:%S')} {pack}: started (pack {number} of {total})"
 
 
+def submitted_line(pack: str, number: int, total: int) -> str:
+    """``09:12:03 wdc-executive: sent to the Dask cluster (pack 1 of 4)``: on a cluster the
+    pack starts when a worker is free, which the scheduler, not this process, decides."""
+    return f"{time.strftime('%H:%M:%S')} {pack}: sent to the Dask cluster (pack {number} of {total})"
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` relative to the working folder when it is under it (a Dask worker reports absolute paths)."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve())) if folder.is_absolute() else str(folder)
+    except (ValueError, OSError):
+        return str(folder)
+
+
 def finished_line(result) -> str:
     """``09:12:13 wdc-executive: rendered in 9.8 s (5 files in reports/wdc-executive/2010-03-31)``,
     or ``… failed after 2.1 s`` (the reason follows in the summary)."""
     clock = time.strftime('%H:%M:%S')
     if not result.ok:
         return f"{clock} {result.pack}: failed after {result.seconds:.1f} s"
-    folders = sorted({str(Path(p).parent) for p in result.outputs})
+    folders = sorted({_shown(Path(p).parent) for p in result.outputs})
     where = f" in {folders[0]}" if len(folders) == 1 else ""
     return f"{clock} {result.pack}: rendered in {result.seconds:.1f} s ({len(result.outputs)} files{where})"
 

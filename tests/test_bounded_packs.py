@@ -135,3 +135,22 @@ def test_a_pack_file_of_yaml_aliases_is_refused_at_once(tmp_path):
     with pytest.raises(PackError, match="aliases and anchors"):
         load_pack(pack)
     assert time.monotonic() - start < 5
+
+
+def test_a_notebook_stage_past_its_limit_fails_the_pack_even_when_no_cell_is(tmp_path):
+    # found by a new user: with stage_timeouts {execute: 1} a notebook of quick cells ran 3.5 s and was published
+    from conftest import build_notebook, build_sample_repo, write_pack
+
+    root = tmp_path / "repo"
+    build_sample_repo(root)
+    parameters = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
+                                "pack_title = ''\naudience = ''\nsnapshot = ''")
+    build_notebook(root / "notebooks" / "slow.ipynb",
+                   cells=[parameters, *[("code", "import time; time.sleep(0.9)")] * 4])
+    pack = write_pack(root, "slow", formats=["html"], notebooks=[{"notebook": "notebooks/slow.ipynb"}],
+                      stage_timeouts={"execute": 2})
+    [result] = render_packs([pack], reports_dir=root / "reports", show_progress=False)
+    assert not result.ok
+    assert re.search(r"running notebooks/slow.ipynb \(execute stage\) took \d+\.\d s, past its limit of 2 s; "
+                     "the pack was not published", result.error), result.error
+    assert not (root / "reports" / "slow").exists()

@@ -214,3 +214,35 @@ def test_jobs_can_run_the_same_task_on_a_local_dask_cluster(repo, tmp_path):
     assert result.ok, result.error
     written = manifest.read(tmp_path / "reports" / "alpha" / SAMPLE_AS_OF)
     assert written.rendered_by.engine == "dask-local" and written.rendered_by.worker.startswith("tcp://127.0.0.1:")
+
+
+@pytest.mark.parametrize("kind", ["dashboard", "not-dask"])
+def test_an_address_that_is_not_a_dask_scheduler_is_one_line(repo, capsys, monkeypatch, kind):
+    # found by a new user: these printed a client's traceback (and "Unable to allocate 3.07 EiB")
+    import socket
+    import threading
+
+    root, packs, _ = repo
+    monkeypatch.setenv("REPORTLIB_DASK_TIMEOUT", "3")
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer_nonsense():
+        with server:
+            server.settimeout(10)
+            try:
+                while True:
+                    conn, _ = server.accept()
+                    conn.sendall(b"HTTP/1.1 200 OK\r\n\r\n" + b"\xff" * 64)
+                    conn.close()
+            except OSError:
+                return
+
+    threading.Thread(target=answer_nonsense, daemon=True).start()
+    address = f"http://127.0.0.1:{port}" if kind == "dashboard" else f"tcp://127.0.0.1:{port}"
+    code = main(["render", str(packs[0]), "--reports", str(root / "reports"), "--force", "--scheduler", address])
+    err = capsys.readouterr().err
+    server.close()
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err, err
+    expected = "is not a Dask scheduler address" if kind == "dashboard" else "but not as a Dask scheduler does"
+    assert expected in err and address in err, err

@@ -163,11 +163,17 @@ class Chart:
     def _repr_png_(self) -> bytes:
         return self._shown_png()
 
-    def to_svg(self) -> bytes:
-        """The figure as SVG bytes (text drawn as paths, so it looks the same without the font)."""
-        buffer = io.BytesIO()
-        with mpl.rc_context(HOUSE_STYLE):
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+    def to_svg(self, limit: int | None = None) -> bytes | None:
+        """The figure as SVG bytes (text drawn as paths, so it looks the same without the font).
+
+        ``limit``: stop drawing, and return None, as soon as the SVG reaches this many bytes.
+        """
+        buffer = io.BytesIO() if limit is None else _CappedBuffer(limit)
+        try:
+            with mpl.rc_context(HOUSE_STYLE):
+                self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+        except _CappedBuffer.Full:
+            return None
         return buffer.getvalue()
 
     def image_data(self) -> tuple[str, bytes]:
@@ -176,9 +182,11 @@ class Chart:
         Both are sharp at any screen width (the PNG has about two device pixels per CSS
         pixel at the chart's design width); SVG is smaller for charts of few marks
         (dots, plain bars), PNG for dense hatching. See ``benchmarks/bench_chart_formats.py``.
+        The SVG is drawn only until it is as large as the PNG: past that it cannot win.
         """
-        png, svg = self._shown_png(), self.to_svg()
-        return ("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png)
+        png = self._shown_png()
+        svg = self.to_svg(limit=len(png))
+        return ("image/svg+xml", svg) if svg is not None and len(svg) < len(png) else ("image/png", png)
 
     def _repr_html_(self) -> str:
         mime, data = self.image_data()
@@ -201,6 +209,23 @@ class Chart:
         with mpl.rc_context(HOUSE_STYLE):
             self.figure.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
         return path
+
+
+class _CappedBuffer(io.BytesIO):
+    """Bytes written up to ``limit``; the write that reaches it raises ``Full``."""
+
+    class Full(Exception):
+        pass
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        written = super().write(data)
+        if self.tell() >= self.limit:
+            raise self.Full
+        return written
 
 
 def _house_style(function):

@@ -126,6 +126,17 @@ def test_repr_html_is_self_contained_with_escaped_alt_text(actions):
     assert svg.lstrip().startswith(b"<?xml") and b"<script" not in svg
 
 
+def test_the_svg_is_drawn_only_until_it_cannot_be_the_smaller(actions):
+    chart = progress_by_kloe(actions)
+    svg = chart.to_svg()
+    assert chart.to_svg(limit=len(svg) + 1) == svg          # under the limit: the whole SVG
+    assert chart.to_svg(limit=len(svg) // 2) is None         # past it: stopped, nothing returned
+    png = chart.to_png()
+    assert chart.to_png() == png and chart.to_svg() == svg   # a stopped SVG leaves the figure as it was
+    mime, data = chart.image_data()
+    assert (mime, data) == (("image/svg+xml", svg) if len(svg) < len(png) else ("image/png", png))
+
+
 def test_repr_png_and_save(actions, tmp_path):
     chart = overdue_by_owner(actions)
     assert chart._repr_png_().startswith(b"\x89PNG")

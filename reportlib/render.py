@@ -55,7 +55,7 @@ from reportlib.errors import RenderError, ReportlibError
 from reportlib.execute import execute_notebook
 from reportlib.exporters import METADATA_KEY, provenance_metadata
 from reportlib.htmlreport import (Provenance, export_html, external_loads, notebook_title, pack_links, scrub_paths,
-                                  write_index)
+                                  shared_exporter, write_index)
 from reportlib.packtables import write_pack_tables
 from reportlib.packs import Pack, load_pack
 from reportlib.pdf import html_to_pdf
@@ -119,6 +119,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     reports_dir = Path(reports_dir)
     check_writable(reports_dir)
     runlog.warm_font_cache()  # no "building the font cache" in a first run's notebooks
+    shared_exporter()  # the HTML templates compiled once, here: every stage forked from now on has them
     engine = engine or ("dask" if scheduler else LOCAL_ENGINE if jobs > 1 and len(pack_paths) > 1 else "process")
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")

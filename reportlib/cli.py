@@ -149,6 +149,10 @@ def _render(args) -> int:
         print("error: no packs to render (name PACK.yaml files, or use --all with packs in "
               f"{args.params}/)", file=sys.stderr)
         return EXIT_USAGE
+    if args.scheduler and args.jobs > 1:
+        print("error: --jobs is for rendering on this machine; with --scheduler the cluster's workers decide how "
+              "many packs run at once (dask worker --nworkers N --nthreads 1)", file=sys.stderr)
+        return EXIT_USAGE
     start = time.monotonic()
     # with --scheduler the cluster is always checked, so a wrong address in a nightly job is said at once
     if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports):

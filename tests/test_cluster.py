@@ -246,3 +246,12 @@ def test_an_address_that_is_not_a_dask_scheduler_is_one_line(repo, capsys, monke
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err, err
     expected = "is not a Dask scheduler address" if kind == "dashboard" else "but not as a Dask scheduler does"
     assert expected in err and address in err, err
+
+
+def test_jobs_with_a_scheduler_is_refused_not_ignored(repo, capsys):
+    # found by a new user: --jobs 4 --scheduler ... ran as if --jobs had not been given
+    root, packs, _ = repo
+    code = main(["render", str(packs[0]), "--reports", str(root / "reports"), "--jobs", "4",
+                 "--scheduler", "tcp://127.0.0.1:8786"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--jobs is for rendering on this machine" in err, err

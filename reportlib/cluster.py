@@ -60,7 +60,8 @@ def connect(address: str, timeout: float | None = None):
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
         reason = exc.strerror or (type(exc).__name__ if not str(exc) else str(exc))
-        raise ClusterError(address, f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
+        waited = f" within {timeout:g} s" if isinstance(exc, TimeoutError) else ""
+        raise ClusterError(address, f"cannot reach the Dask scheduler at {address}{waited} "
                                     f"({reason}); is `dask scheduler` running there?") from None
     from distributed import Client
 

@@ -188,6 +188,14 @@ class SheetReader:
                        sheet, header_index + 1, column_letter(cols[1]))
         if missing or match.doubled:
             return
+        for key, names in layout.headers().items():  # optional columns the layout names but the sheet lacks
+            if key not in positions and ":" not in key and key != "split":
+                self._find("warning", "missing_optional_column",
+                           f"column '{names[0]}' ({key}), which layout '{layout.name}' names, is not in the header "
+                           f"row, so every action's {key.replace('_', ' ')} is left empty; if the sheet heads it "
+                           f"another way, add that heading to the layout. Found: "
+                           f"{', '.join(_text(c) for c in header if _text(c))}",
+                           sheet, header_index + 1)
         council, code, assessment = self._identity(sheet, rows[:header_index], layout, header_index)
         if council is None:
             return

@@ -105,3 +105,18 @@ def test_control_characters_in_a_file_name_never_reach_the_terminal(tmp_path, ca
     main(["validate", str(folder)])
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\nerror: fake" not in out and "evil\\x1b[31m\\x0aerror: fake.xlsx" in out
+
+
+def test_a_layout_heading_the_sheet_lacks_is_a_warning_naming_it(tmp_path):
+    # found by a new user: "Revised Due Date" in the layout, "Revised Due" in the sheet, and
+    # validate said "0 errors, 0 warnings" while every revised target came out empty
+    folder = tracker_folder(tmp_path, [item(1, Target_date="March 2010", Revised_target_date="June 2010")])
+    layout = folder / "tracker.layout.yaml"
+    layout.write_text(layout.read_text().replace("revised_target: Revised target date",
+                                                 "revised_target: Revised target due date"))
+    plans = reportlib.load_plans(folder)
+    [warning] = [f for f in plans.findings if f.code == "missing_optional_column"]
+    assert warning.severity == "warning" and warning.location.sheet == "Tracker" and warning.location.row == 4
+    assert "column 'Revised target due date' (revised_target), which layout 'test-tracker' names" in warning.message
+    assert "Revised target date" in warning.message  # what the sheet has instead, to compare
+    assert plans.actions["revised_target_date"].isna().all()

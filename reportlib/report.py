@@ -143,7 +143,7 @@ def overdue_table(progress) -> SafeTable:
                      "status_word": "Status", "rag": "RAG"}, progress.withheld)
     columns = _with_word(columns, late)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
-                 caption=f"{len(late)} overdue actions as of {progress.as_of:%d %b %Y}", wide=True,
+                 caption=f"{_count(len(late), 'overdue action')} as of {progress.as_of:%d %b %Y}", wide=True,
                  show_link_targets=progress.audience == "external")
 
 
@@ -187,8 +187,8 @@ def action_table(progress) -> SafeTable:
             columns.pop(optional)
     columns = _with_word(shown(columns, progress.withheld), frame)
     rich = [c for c in columns if c in FREE_TEXT]
-    return table(frame, columns, rich=rich, caption=f"All {len(frame)} actions as of {progress.as_of:%d %b %Y}",
-                 wide=True, show_link_targets=progress.audience == "external")
+    return table(frame, columns, rich=rich,
+                 caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True, show_link_targets=progress.audience == "external")
 
 
 def findings_table(plans) -> SafeTable:
@@ -222,7 +222,7 @@ def extensions_table(progress) -> SafeTable:
                      "days_extended": "Days extended", "days_overdue_original": "Days late against the original",
                      "status_word": "Status", "timeliness_word": "Timeliness"}, progress.withheld)
     columns = _with_word(columns, frame)
-    return table(frame, columns, caption=f"{len(frame)} actions with an extended target as of "
+    return table(frame, columns, caption=f"{_count(len(frame), 'action')} with an extended target as of "
                  f"{progress.as_of:%d %b %Y}", wide=True, show_link_targets=progress.audience == "external")
 
 
@@ -293,3 +293,8 @@ def how_to_read(progress) -> SafeTable:
         f"RAG, the first that applies: {rag}. Ratings are written as words, never shown by colour alone.",
     ]
     return SafeTable("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 overdue action``, ``3 overdue actions``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -126,3 +126,14 @@ def test_assessment_years_recurring_kloes_and_carried_forward():
     assert out["recurring"]["KLOE"].tolist() == ["2.1 Commissioning and procurement"]
     assert out["carried_forward"][["action_id", "later_action_id"]].values.tolist() == [["A09", "A10"]]
     assert out["per_kloe"].set_index("KLOE").loc["3.3 Workforce", "2009"] == 1
+
+
+def test_table_captions_count_one_action_in_the_singular():
+    # found by a new user: "1 overdue actions"
+    from reportlib import report
+
+    plans = make_plans([{"action_id": "B", "target_date": "2010-03-31"}],
+                       [("B", "July 2010", "2010-07-31", "in_progress")])
+    p = progress(plans, "2010-07-31")
+    assert "<caption>1 overdue action as of 31 Jul 2010</caption>" in report.overdue_table(p).html
+    assert "<caption>All 1 action as of 31 Jul 2010</caption>" in report.action_table(p).html

@@ -249,18 +249,19 @@ def _freeze_layout(fig: Figure) -> None:
     """Work the constrained layout out one last time, then keep it: the PNG and the SVG are
     drawn from it without running the layout again (a third of the time a chart takes).
     A figure already frozen (by ``_label_segments``) is left as it is."""
-    engine = fig.get_layout_engine()
-    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        _lay_out(fig)
+    if _lay_out(fig):
         fig.set_layout_engine("none")
 
 
-def _lay_out(fig: Figure) -> None:
+def _lay_out(fig: Figure) -> bool:
     """Run the figure's layout engine: every axes at its final place and size, without
-    drawing the figure's artists as ``draw_without_rendering`` also does (half its time)."""
+    drawing the figure's artists as ``draw_without_rendering`` also does (half its time).
+    False when the figure has no layout engine to run (none, or its layout frozen)."""
     engine = fig.get_layout_engine()
-    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        engine.execute(fig)
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return False
+    engine.execute(fig)
+    return True
 
 
 def _new_figure(height: float) -> Figure:

@@ -89,7 +89,7 @@ def fingerprint(pack_path, root=None) -> Fingerprint | None:
     pack_path = Path(pack_path).resolve()
     root = Path(root).resolve() if root is not None else pack_path.parent.parent
     try:
-        raw = safeyaml.load(pack_path.read_bytes().decode("utf-8"), source=str(pack_path), max_bytes=MAX_PACK_BYTES)
+        raw = _raw_pack(pack_path)
         name, as_of = raw["pack"], raw["as_of"]
         as_of = as_of.isoformat() if isinstance(as_of, date) else str(as_of).strip()
         data, notebooks = _files_named(raw, root)
@@ -140,12 +140,16 @@ def _as_published(path: Path, output: manifests.Output) -> bool:
 def pack_name(pack_path) -> str | None:
     """The ``pack:`` name a pack file gives (read as plain YAML, unchecked); None if it cannot be read."""
     try:
-        raw = safeyaml.load(Path(pack_path).read_bytes().decode("utf-8"), source=str(pack_path),
-                            max_bytes=MAX_PACK_BYTES)
+        raw = _raw_pack(pack_path)
     except Exception:  # noqa: BLE001 - the pack's own checks will say what is wrong
         return None
     name = raw.get("pack") if isinstance(raw, dict) else None
     return name if isinstance(name, str) else None
+
+
+def _raw_pack(pack_path) -> dict:
+    """A pack file as plain YAML, unchecked (``packs.load_pack`` checks it)."""
+    return safeyaml.load(Path(pack_path).read_bytes().decode("utf-8"), source=str(pack_path), max_bytes=MAX_PACK_BYTES)
 
 
 def needed_files(pack_path, root=None) -> list[Path]:
@@ -153,7 +157,7 @@ def needed_files(pack_path, root=None) -> list[Path]:
     pack_path = Path(pack_path).resolve()
     root = Path(root).resolve() if root is not None else pack_path.parent.parent
     try:
-        raw = safeyaml.load(pack_path.read_bytes().decode("utf-8"), source=str(pack_path), max_bytes=MAX_PACK_BYTES)
+        raw = _raw_pack(pack_path)
         data, notebooks = _files_named(raw, root)
     except Exception:  # noqa: BLE001 - the pack's own checks will say what is wrong
         return []

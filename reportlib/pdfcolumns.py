@@ -67,7 +67,8 @@ def fix_column_widths(html: str) -> str:
 
 def _fixed(match: re.Match) -> str:
     attributes, body = match.group(1), match.group(2)
-    if "<table" in body.lower() or "data-rl-cols" in attributes or "<colgroup" in body.lower():
+    lowered = body.lower()
+    if "<table" in lowered or "<colgroup" in lowered or "data-rl-cols" in attributes:
         return match.group(0)
     widths = column_widths(body, landscape="rl-wide" in attributes,
                            smaller="data-rl-wrap" in attributes)
@@ -98,10 +99,11 @@ def column_widths(body: str, *, landscape: bool = False, smaller: bool = False) 
         for i, (tag, attributes, content) in enumerate(cells):
             if "colspan" in attributes.lower() or "rowspan" in attributes.lower():
                 return None
-            low, high, whole = _text_widths(content, whole=bool(_NO_WRAP.search(attributes)))
+            no_wrap = bool(_NO_WRAP.search(attributes))
+            low, high, whole = _text_widths(content, whole=no_wrap)
             header = tag.lower() == "th"
             scale = HEADER_SCALE if header else 1.0
-            if not header and not _NO_WRAP.search(attributes):
+            if not header and not no_wrap:
                 low = min(low, MAX_WORD)
             narrowest[i] = max(narrowest[i], low * scale)
             widest[i] = max(widest[i], high * scale)

@@ -125,7 +125,8 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     results: list[PackResult | None] = [None] * len(pack_paths)
     todo = []
-    clashes = _name_clashes(pack_paths)  # two pack files, one reports/<pack>/ folder: neither is rendered
+    names = [fingerprints.pack_name(p) for p in pack_paths]  # each pack file read once here
+    clashes = _name_clashes(pack_paths, names)  # two pack files, one reports/<pack>/ folder: neither is rendered
     for i, path in enumerate(pack_paths):
         results[i] = clashes.get(i) or (None if force else _if_up_to_date(path, reports_dir))
         if results[i] is None:
@@ -162,7 +163,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
                 from reportlib import cluster
 
                 def submitted(k: int, number: int, total: int) -> None:
-                    log.info(runlog.submitted_line(_shown_name(paths[k]), number, total))
+                    log.info(runlog.submitted_line(names[todo[k]] or paths[k].stem, number, total))
 
                 cluster.render_on_dask(paths, reports_dir, lambda k, r: finished(todo[k], r), force=force,
                                        scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir),
@@ -186,12 +187,11 @@ def _shown_name(pack_path: Path) -> str:
     return fingerprints.pack_name(pack_path) or pack_path.stem
 
 
-def _name_clashes(pack_paths: list[Path]) -> dict[int, PackResult]:
-    """Failed results for pack files that give the same ``pack:`` name as another in the run: each
-    would publish into the other's folder, and the report would flip with every run."""
+def _name_clashes(pack_paths: list[Path], names: list[str | None]) -> dict[int, PackResult]:
+    """Failed results for pack files that give the same ``pack:`` name (``names``) as another in the
+    run: each would publish into the other's folder, and the report would flip with every run."""
     by_name: dict[str, list[int]] = {}
-    for i, path in enumerate(pack_paths):
-        name = fingerprints.pack_name(path)
+    for i, name in enumerate(names):
         if name is not None:
             by_name.setdefault(name, []).append(i)
     clashes = {}

@@ -188,7 +188,8 @@ def action_table(progress) -> SafeTable:
     columns = _with_word(shown(columns, progress.withheld), frame)
     rich = [c for c in columns if c in FREE_TEXT]
     return table(frame, columns, rich=rich,
-                 caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True, show_link_targets=progress.audience == "external")
+                 caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True,
+                 show_link_targets=progress.audience == "external")
 
 
 def findings_table(plans) -> SafeTable:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup kernel reports test lab validate export bench clean
+.PHONY: setup kernel reports test quick lint lab validate export bench clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,17 @@ kernel: $(STAMP)
 reports: $(STAMP)
 	$(BIN)/reportlib render --all
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# The quick check while working: lint, layers and the tests that start no process (see README).
+quick: lint
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# ruff (lint) and the import contract of the stage packages (pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check reportlib tests benchmarks tools
+	$(BIN)/lint-imports --no-cache
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

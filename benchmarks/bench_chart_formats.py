@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib as mpl
 
 import reportlib
-from reportlib import charts
-from reportlib._chartkit import HOUSE_STYLE
+from reportlib.present import charts
+from reportlib.present.chartkit import HOUSE_STYLE
 
 ROOT = Path(__file__).resolve().parents[1]
 

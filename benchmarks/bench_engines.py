@@ -6,7 +6,7 @@ Renders every pack in ``params/`` (``--force``, into a temporary reports folder)
 ``engine="process"`` (a pool of forked processes) and ``engine="dask-local"`` (a Dask
 LocalCluster of ``--jobs`` one-thread workers, started for the run and included in the
 time), alternating, ``--rounds`` times each; prints each time and the best of each.
-``render --jobs N`` uses whichever is faster here (``reportlib.render.LOCAL_ENGINE``).
+``render --jobs N`` uses whichever is faster here (``reportlib.run.render.LOCAL_ENGINE``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from reportlib.render import render_packs
+from reportlib.run.render import render_packs
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--params", type=Path, default=Path("params"))
     args = parser.parse_args()
-    logging.getLogger("reportlib.render").setLevel(logging.WARNING)
+    logging.getLogger("reportlib.run.render").setLevel(logging.WARNING)
     packs = sorted(args.params.glob("*.yaml"))
     times: dict[str, list[float]] = {"process": [], "dask-local": []}
     for round_ in range(args.rounds):

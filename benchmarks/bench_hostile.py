@@ -62,8 +62,8 @@ def main() -> None:
     seconds, mib, out = run([str(VENV_BIN / "reportlib"), "validate", str(path.parent)])
     print(out.strip())
     print(f"reportlib validate: {seconds:.2f} s, peak memory {mib:,.0f} MiB")
-    seconds, mib, _ = run([sys.executable, "-c", "import reportlib.load"])
-    print(f"(importing reportlib.load alone: {seconds:.2f} s, {mib:,.0f} MiB)")
+    seconds, mib, _ = run([sys.executable, "-c", "import reportlib.ingest.load"])
+    print(f"(importing reportlib.ingest.load alone: {seconds:.2f} s, {mib:,.0f} MiB)")
     if args.baseline_rows:
         small = make(args.out / "baseline", args.baseline_rows)
         code = ("import sys\nfrom python_calamine import CalamineWorkbook\n"

@@ -1,4 +1,4 @@
-"""Benchmark a notebook's kernel: forked from the running process (``reportlib.forkkernel``)
+"""Benchmark a notebook's kernel: forked from the running process (``reportlib.run.forkkernel``)
 against started the usual way, for a two-cell notebook that imports what the shipped
 notebooks import. Figures are medians of wall and CPU seconds (this process and its
 children, the kernel included), each run one execute stage as ``reportlib render`` runs it.
@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from reportlib import forkkernel
-from reportlib.determinism import HASH_SEED
-from reportlib.execute import execute_notebook
+from reportlib.run import forkkernel
+from reportlib.run.determinism import HASH_SEED
+from reportlib.run.execute import execute_notebook
 
 
 def cpu() -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from make_synthetic import make  # noqa: E402
 
-from reportlib.load import inspect_plans  # noqa: E402
+from reportlib.analysis.plans import inspect_plans  # noqa: E402
 
 
 def main() -> None:

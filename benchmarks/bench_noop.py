@@ -11,7 +11,7 @@
    tables.xlsx and manifest, and published. A real render costs a kernel per pack (several
    seconds each on the 2-core machine), so by default the other packs' report folders are
    *seeded*: a copy of a real render's folder, whose manifest is given that pack's name and
-   its own fingerprint (``reportlib.fingerprint``), as a real render would write. The
+   its own fingerprint (``reportlib.run.fingerprint``), as a real render would write. The
    up-to-date check does the same work either way: it reads each pack file and manifest,
    hashes each pack's inputs and checks that each listed output is there. ``--real 400``
    renders them all (allow about an hour on a busy 2-core machine).
@@ -27,9 +27,8 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 import nbformat
 import yaml
@@ -38,7 +37,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 sys.path.insert(0, str(Path(__file__).parent))
 from make_synthetic import _council, make  # noqa: E402
 
-from reportlib import fingerprint, manifest  # noqa: E402
+from reportlib.run import fingerprint, manifest  # noqa: E402
 
 PARAMETERS = ('council_code = ""\ndata_paths = []\nas_of = "2010-07-31"\ncouncil = ""\ncommittee = ""\n'
               'pack_title = ""\naudience = "internal"\nsnapshot = ""')

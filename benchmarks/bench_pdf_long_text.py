@@ -1,4 +1,4 @@
-"""Benchmark the PDF of a table holding one very long cell (``reportlib.pdf.html_to_pdf``).
+"""Benchmark the PDF of a table holding one very long cell (``reportlib.present.pdf.html_to_pdf``).
 
     .venv/bin/python benchmarks/bench_pdf_long_text.py [--repeat 1] [--sizes 1000,8000,60000]
 
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportlib import pdf  # noqa: E402
+from reportlib.present import pdf  # noqa: E402
 
 CSS = (ROOT / "reportlib" / "templates" / "reportlib" / "static" / "report.css").read_text(encoding="utf-8")
 WORDS = ("the council agreed to review the procurement rules and report progress to the audit "

@@ -24,7 +24,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from reportlib.status_check import measure, read_labelled  # noqa: E402
+from reportlib.analysis.status_check import measure, read_labelled  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # The rules' own set names its snapshots; SDDC's implementation details were written about January 2010.

@@ -11,9 +11,10 @@ import argparse
 from pathlib import Path
 
 import reportlib
-from reportlib import charts, compare, report
-from reportlib.htmlreport import TEMPLATES_DIR
-from reportlib.pdf import html_to_pdf
+from reportlib.analysis import compare
+from reportlib.present import charts, report
+from reportlib.present.htmlreport import TEMPLATES_DIR
+from reportlib.present.pdf import html_to_pdf
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "wdc_use_of_resources_action_plan.xlsx"
 

@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ReportlibError
+from reportlib.core.version import version
+from reportlib.errors import ReportlibError
 
 # nbformat validates notebooks with jsonschema, whose optional "iri" format check imports
 # rfc3987_syntax, which builds 39 grammars as it is imported: a second of the command's
@@ -26,7 +27,7 @@ from .errors import ReportlibError
 # kernels are given the import back: ``forkkernel``).
 if "rfc3987_syntax" not in sys.modules:
     sys.modules["rfc3987_syntax"] = None  # its import raises ImportError, which jsonschema expects
-from .runlog import summary_line
+from reportlib.run.runlog import summary_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -65,7 +66,7 @@ class TerminalSafe:
 
 
 def _validate(args) -> int:
-    from .load import inspect_plans
+    from reportlib.analysis.plans import inspect_plans
 
     plans = inspect_plans(args.paths or ["data"], args.layout)
     for sheet in plans.sources.itertuples():
@@ -88,8 +89,8 @@ def _validate(args) -> int:
 
 
 def _export(args) -> int:
-    from .export import write_tables
-    from .load import load_plans
+    from reportlib.analysis.plans import load_plans
+    from reportlib.present.export import write_tables
 
     plans = load_plans(args.paths or ["data"], args.layout)
     for finding in plans.warnings:
@@ -100,8 +101,8 @@ def _export(args) -> int:
 
 
 def _review(args) -> int:
-    from . import decisions
-    from .load import inspect_plans
+    from reportlib.analysis import decisions
+    from reportlib.analysis.plans import inspect_plans
 
     paths = args.paths or ["data"]
     plans = inspect_plans(paths)
@@ -158,8 +159,8 @@ def _render(args) -> int:
     if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports):
         return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
     _kernels_forked(args)
-    from .publish import Interrupted
-    from .render import render_packs
+    from reportlib.run.publish import Interrupted
+    from reportlib.run.render import render_packs
 
     try:
         results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
@@ -181,7 +182,7 @@ def _render(args) -> int:
 
 def _verify(args) -> int:
     _kernels_forked(args)
-    from .verify import verify_report
+    from reportlib.run.verify import verify_report
 
     print(one_line(f"verifying {args.folder}: re-hashing its inputs"), file=sys.stderr)
     result = verify_report(args.folder, root=args.root, on_render=lambda: print(
@@ -209,22 +210,13 @@ def _at_least_one(text: str) -> int:
     return value
 
 
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("reportlib")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def _kernels_forked(args) -> None:
-    """Before notebooks run: each kernel is forked from this process (``reportlib.forkkernel``),
+    """Before notebooks run: each kernel is forked from this process (``reportlib.run.forkkernel``),
     which is first started again, the same command, with the hash seed kernels must have
     (``determinism.HASH_SEED``) if it has another. Not for ``--scheduler`` (kernels start on
     the workers), nor when ``main`` was called from Python (the caller's process is not ours)."""
-    from . import forkkernel
-    from .determinism import HASH_SEED
+    from reportlib.run import forkkernel
+    from reportlib.run.determinism import HASH_SEED
 
     if getattr(args, "scheduler", None):
         return
@@ -239,7 +231,7 @@ def _kernels_forked(args) -> None:
 
 def configure_logging() -> None:
     """reportlib's own messages at INFO; other libraries' only when they are errors (see runlog)."""
-    from .runlog import quiet_libraries
+    from reportlib.run.runlog import quiet_libraries
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("reportlib").setLevel(logging.INFO)
@@ -247,8 +239,8 @@ def configure_logging() -> None:
 
 
 def _all_up_to_date(packs: list[Path], reports: str) -> bool:
-    """Whether every pack is up to date (``reportlib.fingerprint``); if so, says so for each."""
-    from .fingerprint import up_to_date
+    """Whether every pack is up to date (``reportlib.run.fingerprint``); if so, says so for each."""
+    from reportlib.run.fingerprint import up_to_date
 
     if not Path(reports).is_dir():
         return False
@@ -264,7 +256,7 @@ def _all_up_to_date(packs: list[Path], reports: str) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reportlib", description="Committee reports from audit action plans.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="check action-plan spreadsheets and list every finding")
@@ -326,7 +318,7 @@ def _main(argv=None) -> int:
     try:
         return args.run(args)
     except ReportlibError as exc:
-        from .errors import ValidationFailed
+        from reportlib.errors import ValidationFailed
 
         if isinstance(exc, ValidationFailed):
             errors = [f for f in exc.findings if f.severity == "error"]

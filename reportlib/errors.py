@@ -30,21 +30,21 @@ class Location:
 
 
 class ReportlibError(Exception):
-    """Root of every error reportlib raises on purpose. Subclasses that take other
-    arguments define ``__reduce__`` so they survive pickling between processes."""
+    """Root of every error reportlib raises on purpose.
+
+    Every subclass survives pickling whole (a failure in a process pool, a bounded stage
+    or on a Dask worker reaches the parent with its fields): an error is rebuilt from its
+    fields, never by calling ``__init__`` again, so a subclass needs nothing of its own
+    as long as it calls ``ReportlibError.__init__`` and keeps its fields as attributes."""
 
     def __init__(self, message: str, location: Location | None = None):
         self.message = message
         self.location = location or Location()
         super().__init__(str(self))
 
-    def __reduce__(self):
-        return (type(self), (self.message, self.location), self.__dict__)
 
-    def __setstate__(self, state: dict) -> None:
-        """Fields restored after a pickle round trip; ``args`` follows them, as when first raised."""
-        self.__dict__.update(state)
-        self.args = (str(self),)
+    def __reduce__(self):
+        return (_rebuilt, (type(self), self.__dict__))
 
     def __str__(self) -> str:
         where = str(self.location)
@@ -69,8 +69,6 @@ class ValidationFailed(ReportlibError):
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         super().__init__(first.message + more, first.location)
 
-    def __reduce__(self):  # survives pickling (a worker's failure reaches the parent whole)
-        return (type(self), (self.findings,))
 
 
 @dataclass(frozen=True)
@@ -107,8 +105,6 @@ class PackError(ReportlibError):
         self.reason = reason
         super().__init__(f"{key}: {reason}" if key else reason, Location(file=self.file))
 
-    def __reduce__(self):
-        return (type(self), (self.file, self.key, self.reason))
 
 
 class UnknownCouncil(ReportlibError):
@@ -126,8 +122,6 @@ class UnknownCouncil(ReportlibError):
         hint = f"did you mean '{self.suggestion}'? " if self.suggestion else ""
         super().__init__(f"council code '{council_code}' is not in the data; {hint}councils in the data: {listed}")
 
-    def __reduce__(self):
-        return (type(self), (self.council_code, self.known))
 
 
 class RenderError(ReportlibError):
@@ -138,12 +132,10 @@ class RenderError(ReportlibError):
         self.output = output
         super().__init__(message, Location(file=output))
 
-    def __reduce__(self):
-        return (type(self), (self.message,), self.__dict__)
 
 
 class TableError(ReportlibError):
-    """``reportlib.tables.table`` was asked for a column the frame does not have."""
+    """``reportlib.present.tables.table`` was asked for a column the frame does not have."""
 
 
 class NotebookFailed(RenderError):
@@ -164,7 +156,10 @@ class NotebookFailed(RenderError):
         what = evalue if ename in ("CellTimeout", "DeadKernel", "") else f"{ename}: {evalue}"
         super().__init__(f"{notebook}{where}: {what}", pack=pack)
 
-    def __reduce__(self):
-        return (type(self), (self.notebook, self.ename, self.evalue),
-                {"cell": self.cell, "cell_line": self.cell_line, "kept": self.kept, "pack": self.pack,
-                 "output": self.output, "message": self.message, "location": self.location})
+
+def _rebuilt(cls: type[ReportlibError], fields: dict) -> ReportlibError:
+    """An error of type ``cls`` with ``fields``, as it was when raised (``args`` follows them)."""
+    error = cls.__new__(cls)
+    error.__dict__.update(fields)
+    error.args = (str(error),)
+    return error

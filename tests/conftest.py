@@ -123,13 +123,13 @@ class _ListHandler(logging.Handler):
 @pytest.fixture(scope="session")
 def rendered_sample_pack(tmp_path_factory) -> RenderedSample:
     """The sample pack rendered once for the whole session (kernel + WeasyPrint are slow)."""
-    pytest.importorskip("reportlib.export")
-    from reportlib.render import render_packs
+    pytest.importorskip("reportlib.present.export")
+    from reportlib.run.render import render_packs
 
     root = tmp_path_factory.mktemp("rendered") / "repo"
     pack_file = build_sample_repo(root)
     handler = _ListHandler()
-    logger = logging.getLogger("reportlib.render")
+    logger = logging.getLogger("reportlib.run.render")
     logger.addHandler(handler)
     try:
         [result] = render_packs([pack_file], reports_dir=root / "reports", show_progress=False)
@@ -157,7 +157,7 @@ def rendered_packs(tmp_path_factory) -> RenderedPacks:
     """Every committee pack in params/, rendered once per test session (two at a time)."""
     import time
 
-    from reportlib.render import render_packs
+    from reportlib.run.render import render_packs
 
     reports = tmp_path_factory.mktemp("reports")
     start = time.perf_counter()

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlib.sources import open_source
+from reportlib.ingest.files import open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {"wdc": ROOT / "data" / "wdc_use_of_resources_action_plan.xlsx",

@@ -1,4 +1,4 @@
-"""``reportlib.bounded.run_bounded``: a stage in a child process, stopped at its time limit.
+"""``reportlib.run.bounded.run_bounded``: a stage in a child process, stopped at its time limit.
 
 Real processes throughout: a function that sleeps past its limit is stopped within about
 a second of it, with the process it started; a result and an exception come back; the
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from reportlib.bounded import StageTimeout, run_bounded
 from reportlib.errors import RenderError, ReportlibError
+from reportlib.run.bounded import StageTimeout, run_bounded
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and signals as on Unix")
 
@@ -131,7 +131,7 @@ def test_stage_timeout_is_a_render_error_and_survives_pickling():
 def test_html_to_pdf_runs_bounded(tmp_path):
     from pypdf import PdfReader
 
-    from reportlib.pdf import html_to_pdf
+    from reportlib.present.pdf import html_to_pdf
 
     path = run_bounded(html_to_pdf, "<p>Bounded stage</p>", tmp_path / "b.pdf", running_header="Council · Audit",
                        seconds=60, stage="b.pdf")

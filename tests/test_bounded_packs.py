@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportlib import render
-from reportlib.render import render_packs
+from reportlib.run import task
+from reportlib.run.render import render_packs
 
 REPO = Path(__file__).resolve().parents[1]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"
@@ -56,7 +56,7 @@ def test_a_stage_past_its_limit_is_stopped_and_named(tmp_path, monkeypatch):
     def stuck(*args, **kwargs):  # WeasyPrint caught in a layout that never ends
         time.sleep(60)
 
-    monkeypatch.setattr(render, "html_to_pdf", stuck)
+    monkeypatch.setattr(task, "html_to_pdf", stuck)
     start = time.monotonic()
     [result] = render_packs([pack], reports_dir=reports, show_progress=False)
     assert time.monotonic() - start < 30
@@ -74,8 +74,8 @@ def test_tables_are_written_beside_the_notebooks_and_bounded_too(tmp_path, monke
     def stuck(*args, **kwargs):  # a spreadsheet writer that never ends
         time.sleep(60)
 
-    monkeypatch.setattr(render, "write_pack_tables", stuck)
-    monkeypatch.setattr(render, "_render_notebook", lambda *a, **k: started.append(time.monotonic()) or {})
+    monkeypatch.setattr(task, "write_pack_tables", stuck)
+    monkeypatch.setattr(task, "_render_notebook", lambda *a, **k: started.append(time.monotonic()) or {})
     start = time.monotonic()
     [result] = render_packs([pack], reports_dir=reports, show_progress=False)
     assert time.monotonic() - start < 30
@@ -88,7 +88,7 @@ def test_tables_are_written_beside_the_notebooks_and_bounded_too(tmp_path, monke
 
 def test_stage_limits_are_checked_in_the_pack_file(tmp_path):
     from reportlib.errors import PackError
-    from reportlib.packs import load_pack
+    from reportlib.run.packs import load_pack
 
     with pytest.raises(PackError, match=r"stage_timeouts.render: unknown stage \(stages: load, execute, html, pdf, tables\)"):
         load_pack(make_repo(tmp_path / "a", stage_timeouts={"render": 5}))
@@ -100,14 +100,14 @@ def test_a_data_file_replaced_mid_render_does_not_split_the_report(tmp_path, mon
     pack = make_repo(tmp_path / "repo")
     root = tmp_path / "repo"
     original = digest(root / WDC)
-    real_prepare = render.prepare
+    real_prepare = task.prepare
 
     def prepare_then_replace(p):
         prepared = real_prepare(p)
         shutil.copy(root / SDDC, root / WDC)  # someone saves another plan over the file mid-run
         return prepared
 
-    monkeypatch.setattr(render, "prepare", prepare_then_replace)
+    monkeypatch.setattr(task, "prepare", prepare_then_replace)
     [result] = render_packs([pack], reports_dir=root / "reports", show_progress=False)
     assert result.ok, result.error
     assert digest(root / WDC) != original  # the file did change during the run
@@ -124,7 +124,7 @@ def test_a_data_file_replaced_mid_render_does_not_split_the_report(tmp_path, mon
 
 def test_a_pack_file_of_yaml_aliases_is_refused_at_once(tmp_path):
     from reportlib.errors import PackError
-    from reportlib.packs import load_pack
+    from reportlib.run.packs import load_pack
 
     pack = make_repo(tmp_path / "repo")
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from reportlib import charts
-from reportlib.charts import (
+from reportlib.analysis.status import STATUSES
+from reportlib.errors import ReportlibError
+from reportlib.present import charts
+from reportlib.present.charts import (
     Chart,
     council_kloe_heatmap,
     overdue_by_owner,
@@ -18,8 +20,6 @@ from reportlib.charts import (
     status_by_snapshot,
     targets_timeline,
 )
-from reportlib.errors import ReportlibError
-from reportlib.status import STATUSES
 
 AS_OF = pd.Timestamp("2010-07-31")
 
@@ -292,10 +292,10 @@ def test_heatmap_no_updates_fits_many_columns():
 
 
 def test_percent_never_rounds_to_all_or_none():
-    assert charts._percent(199, 200) == "99%"
-    assert charts._percent(1, 300) == "1%"
-    assert charts._percent(1, 8) == "13%"  # half up, not to even
-    assert charts._percent(2, 2) == "100%"
+    assert charts.percent(199, 200) == "99%"
+    assert charts.percent(1, 300) == "1%"
+    assert charts.percent(1, 8) == "13%"  # half up, not to even
+    assert charts.percent(2, 2) == "100%"
 
 
 # --- overdue_by_owner -----------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_overdue_by_owner_with_none_overdue(actions):
 def test_targets_timeline(actions):
     chart = targets_timeline(actions, "2010-07-31")
     ax = chart.figure.axes[0]
-    line = [l for l in ax.get_lines() if l.get_gid() == "as_of"][0]
+    line = [found for found in ax.get_lines() if found.get_gid() == "as_of"][0]
     assert line.get_label() == "as of 31 Jul 2010"
     assert pd.Timestamp(line.get_xdata()[0]) == AS_OF
     assert "as of 31 Jul 2010" in texts(ax, "as_of")

@@ -20,12 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from reportlib import manifest
-from reportlib.cli import main
-from reportlib.render import render_packs
-
 from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
+
+from reportlib.cli import main
+from reportlib.run import manifest
+from reportlib.run.render import render_packs
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups and mount namespaces as on Linux")
 distributed = pytest.importorskip("distributed")

@@ -13,8 +13,9 @@ import papermill
 import pytest
 from PIL import Image
 
-from reportlib import comparison, compare
-from reportlib.packtables import COMPARISON_SHEETS, report_frames
+from reportlib.analysis import compare
+from reportlib.present import comparison
+from reportlib.present.packtables import COMPARISON_SHEETS, report_frames
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = pd.Timestamp("2010-07-31")

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from reportlib.dates import parse_target, target_in_prose
+from reportlib.ingest.dates import parse_target, target_in_prose
 
 REF = dt.date(2009, 12, 1)
 

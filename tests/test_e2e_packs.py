@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from reportlib.cli import main
-from reportlib.htmlreport import external_loads
+from reportlib.present.htmlreport import external_loads
 
 REPO = Path(__file__).resolve().parents[1]
 PACKS = sorted(p.stem for p in (REPO / "params").glob("*.yaml"))

@@ -3,16 +3,33 @@ message, same fields. That is how a failure comes back from a process pool, a bo
 Dask worker, so a pack's error reads the same wherever the pack ran."""
 from __future__ import annotations
 
+import importlib
 import pickle
+import pkgutil
 
 import pytest
 
-from reportlib.bounded import StageTimeout
-from reportlib.cluster import ClusterError
-from reportlib.errors import (Finding, InputError, LayoutError, Location, NotebookFailed, PackError, RenderError,
-                              ReportlibError, TableError, UnknownCouncil, ValidationFailed)
-from reportlib.manifest import ManifestError
-from reportlib.publish import ParentGone
+import reportlib
+from reportlib.analysis.status import RuleTableError
+from reportlib.analysis.status_check import LabelledFileError
+from reportlib.errors import (
+    Finding,
+    InputError,
+    LayoutError,
+    Location,
+    NotebookFailed,
+    PackError,
+    RenderError,
+    ReportlibError,
+    TableError,
+    UnknownCouncil,
+    ValidationFailed,
+)
+from reportlib.run.bounded import StageTimeout
+from reportlib.run.cluster import ClusterError
+from reportlib.run.manifest import ManifestError
+from reportlib.run.publish import ParentGone
+from reportlib.run.verify import VerifyError
 
 WHERE = Location("plan.xlsx", "Action Plan", 12, "Target")
 FINDINGS = [Finding("error", "bad_date", "'Q5 2010' is not a date", WHERE),
@@ -37,7 +54,27 @@ ERRORS = {
     "ParentGone": ParentGone(123, 1),
     "ManifestError": ManifestError("reports/wdc/2010-07-31/manifest.json", "Expecting value"),
     "ClusterError": ClusterError("tcp://127.0.0.1:8786", "cannot reach the Dask scheduler at tcp://127.0.0.1:8786"),
+    "RuleTableError": RuleTableError("rules/status_rules.yaml", "complete-done", "pattern does not compile"),
+    "LabelledFileError": LabelledFileError("labelled.csv", "no status column", row=3, column="status"),
+    "VerifyError": VerifyError("reports/wdc/2010-07-31/manifest.json cannot be read"),
 }
+
+
+def _every_error_class() -> set[type]:
+    """Every ReportlibError subclass in the package, found by importing each module."""
+    for module in pkgutil.walk_packages(reportlib.__path__, "reportlib."):
+        if not module.name.endswith("__main__"):  # that one runs the command
+            importlib.import_module(module.name)
+    found, todo = set(), [ReportlibError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo.extend(cls.__subclasses__())
+    return {cls for cls in found if cls.__module__.startswith("reportlib")}
+
+
+def test_every_error_class_has_an_example_here():
+    assert _every_error_class() - {type(e) for e in ERRORS.values()} == set()
 
 
 @pytest.mark.parametrize("name", list(ERRORS))

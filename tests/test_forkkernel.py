@@ -1,4 +1,4 @@
-"""Kernels forked from the ``reportlib`` command (``reportlib.forkkernel``).
+"""Kernels forked from the ``reportlib`` command (``reportlib.run.forkkernel``).
 
 A forked kernel must give the report a kernel started the usual way gives, byte for byte:
 the same hash seed, logging that reaches the notebook's stderr, pyplot drawing inline,
@@ -12,20 +12,19 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_AS_OF, SAMPLE_CELLS, SAMPLE_PACK, SAMPLE_STEM, build_sample_repo, build_notebook, write_pack
+from conftest import SAMPLE_AS_OF, SAMPLE_CELLS, SAMPLE_PACK, SAMPLE_STEM, build_notebook, build_sample_repo, write_pack
 
-from reportlib.determinism import HASH_SEED, without_generated_time
-from reportlib.forkkernel import kernel_arguments, supported
+from reportlib.run.determinism import HASH_SEED, without_generated_time
+from reportlib.run.forkkernel import kernel_arguments, supported
 
 pytestmark = pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only")
 
 # Writes what only the kernel's process can tell to $PROBE_FILE, leaving the report's outputs alone.
 PROBE = ("code", "import json, logging, os, sys\n"
                  "with open(os.environ['PROBE_FILE'], 'w') as probe:\n"
-                 "    json.dump({'pid': os.getpid(), 'imported': 'reportlib.charts' in sys.modules}, probe)\n"
+                 "    json.dump({'pid': os.getpid(), 'imported': 'reportlib.present.charts' in sys.modules}, probe)\n"
                  "print('hash of a string:', hash('reportlib probe'))\n"
                  "print('SOURCE_DATE_EPOCH:', os.environ['SOURCE_DATE_EPOCH'])\n"
                  "import importlib.util\n"  # the command blocks this import for itself, not for kernels

@@ -15,14 +15,18 @@ import pytest
 import xlsxwriter
 import yaml
 from openpyxl import Workbook
-from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, Formula, item, tracker_folder, write_xlsx
+from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, Formula, item, tracker_folder
 
-from reportlib import layouts, safeyaml, sources, tables
+from reportlib.analysis.plans import inspect_plans
 from reportlib.cli import main, one_line, terminal_safe
+from reportlib.core import safeyaml
 from reportlib.errors import LayoutError
-from reportlib.export import EXCEL_CELL_LIMIT, neutralise, write_tables
-from reportlib.load import Plans, inspect_plans
-from reportlib.rows import SheetReader
+from reportlib.ingest import files, layouts, sources
+from reportlib.ingest.rows import SheetReader
+from reportlib.model import markup
+from reportlib.model.plans import Plans
+from reportlib.present import tables
+from reportlib.present.export import EXCEL_CELL_LIMIT, neutralise, write_tables
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -126,7 +130,7 @@ def _shared_string_bomb(folder: Path, rows: int, columns: int = 9) -> Path:
 def test_shared_string_bomb_stops_with_a_located_error_in_bounded_memory(tmp_path):
     path = _shared_string_bomb(tmp_path / "bomb", rows=3_000)  # 864 million characters if expanded
     assert path.stat().st_size < 200_000
-    script = ("import json, resource, sys\nfrom reportlib.load import inspect_plans\n"
+    script = ("import json, resource, sys\nfrom reportlib.analysis.plans import inspect_plans\n"
               "plans = inspect_plans(sys.argv[1])\n"
               "print(json.dumps({'findings': [str(f) for f in plans.findings], 'actions': len(plans.actions),"
               " 'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
@@ -144,7 +148,7 @@ def test_shared_string_bomb_stops_with_a_located_error_in_bounded_memory(tmp_pat
 def test_rows_stop_at_the_limit_and_the_loader_says_where(tmp_path, monkeypatch):
     monkeypatch.setattr(sources, "HEADER_ROWS", 2)  # the title and header rows
     folder = tracker_folder(tmp_path, [item(i, KLOE="2.1") for i in range(1, 41)], title_rows=1)
-    source = sources.open_source(folder / "tracker.xlsx", max_rows=10)
+    source = files.open_source(folder / "tracker.xlsx", max_rows=10)
     assert source.cut["Tracker"].reason == "rows" and len(source.sheets["Tracker"]) == 12  # not all 42 rows
     known = layouts.available([folder])
     reader = SheetReader(source, list(known.values()), forced=False, max_rows=10)
@@ -180,7 +184,7 @@ def test_one_cell_far_to_the_right_does_not_make_a_huge_grid(tmp_path):
         sheet.append(item(i, KLOE="2.1"))
     sheet["XFD1"] = "far right"  # calamine would hold every row 16,384 cells wide
     book.save(tmp_path / "plan.xlsx")
-    source = sources.open_source(tmp_path / "plan.xlsx")
+    source = files.open_source(tmp_path / "plan.xlsx")
     assert [len(r) for r in source.sheets["Tracker"][:3]] == [16_384, 4, 4]  # read by the streaming reader
     assert len(inspect_plans(tmp_path).actions) == 29
 
@@ -190,7 +194,7 @@ def test_an_ordinary_plan_reads_the_same_through_the_streaming_reader(tmp_path, 
                                        item(2, "Second", KLOE="2.2", July_2010_update="Complete")], title_rows=2)
     fast = inspect_plans(folder)
     monkeypatch.setattr(sources, "CELL_BUDGET", 10)  # any grid now looks too big for calamine
-    monkeypatch.setattr(sources, "_collect", _no_cell_budget(sources._collect))
+    monkeypatch.setattr(sources, "collect_rows", _no_cell_budget(sources.collect_rows))
     slow = inspect_plans(folder)
     pd.testing.assert_frame_equal(fast.actions, slow.actions)
     pd.testing.assert_frame_equal(fast.updates, slow.updates)
@@ -252,8 +256,8 @@ def test_allowed_markup_is_not_listed(tmp_path):
     folder = tracker_folder(tmp_path, [item(1, '<ul><li>one</li><li><a href="https://x.org">two</a></li></ul>',
                                             KLOE="2.1")])
     assert _codes(inspect_plans(folder), "markup") == []
-    assert tables.markup_outside_allow_list("<UL><li>x</li></UL><br/> a < b") == []
-    assert tables.markup_outside_allow_list("x <!-- y --> <img src=x>") == ["<!", "<img"]
+    assert markup.markup_outside_allow_list("<UL><li>x</li></UL><br/> a < b") == []
+    assert markup.markup_outside_allow_list("x <!-- y --> <img src=x>") == ["<!", "<img"]
 
 
 # -- 6. item numbers that are not plain decimals -----------------------------------------------------------

@@ -6,8 +6,9 @@ from datetime import date
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from reportlib import htmlnav
-from reportlib.htmlreport import CSP, Provenance, export_html, pack_links
+from reportlib.present import htmlnav
+from reportlib.present.exporters import export_html
+from reportlib.present.htmlreport import CSP, Provenance, pack_links
 
 
 def provenance(**changes) -> Provenance:

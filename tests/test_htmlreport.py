@@ -10,7 +10,9 @@ import zlib
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from reportlib.htmlreport import Provenance, export_html, external_loads, scrub_paths, write_index
+from reportlib.present.exporters import export_html
+from reportlib.present.htmlreport import Provenance, external_loads, scrub_paths
+from reportlib.run.index import write_index
 
 PROVENANCE = Provenance(
     title="Use of Resources – progress report", council="Testshire District Council",
@@ -163,7 +165,7 @@ def test_wide_long_table_wraps_and_repeats_its_header_in_the_pdf():
     import pandas as pd
     from pypdf import PdfReader
 
-    from reportlib import pdf, tables
+    from reportlib.present import pdf, tables
 
     frame = pd.DataFrame({f"column_heading_{i}": [f"QZXQZXQZXQZXQZXQZX{i}{r} and words" for r in range(14)]
                           for i in range(14)})  # words no hyphenation can split
@@ -197,7 +199,7 @@ def test_ordinary_table_keeps_short_values_whole_in_the_pdf():
     import pandas as pd
     from pypdf import PdfReader
 
-    from reportlib import pdf, tables
+    from reportlib.present import pdf, tables
 
     frame = pd.DataFrame({"Ref": ["SDDC-2010-001"], "Target": [dt.date(2010, 3, 31)],
                           "Management response": ["The Council agrees and will report progress. " * 40]})

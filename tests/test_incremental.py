@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-
-import pytest
 from pathlib import Path
 
-from reportlib import fingerprint as fp
-from reportlib import manifest
-from reportlib.cli import main
-
+import pytest
 from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
+
+import reportlib
+from reportlib.cli import main
+from reportlib.run import fingerprint as fp
+from reportlib.run import manifest
 
 PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
                             "pack_title = ''\naudience = ''\nsnapshot = ''")
@@ -54,7 +54,7 @@ def test_fingerprint_changes_with_each_input_and_only_then(repo):
         digest = fp.fingerprint(pack).digest
         assert digest not in seen
         seen.add(digest)
-    assert fp.reportlib_digest().startswith(fp.metadata.version("reportlib") + "+")
+    assert fp.reportlib_digest().startswith(reportlib.__version__ + "+")
 
 
 def test_an_unchanged_pack_is_skipped_and_keeps_its_files_until_something_changes(repo, capsys):
@@ -132,7 +132,7 @@ def test_a_manifest_from_before_fingerprints_or_unreadable_means_render_again(re
 
 
 def test_the_fingerprint_reads_pack_files_as_the_pack_checks_do():
-    from reportlib import packs
+    from reportlib.run import packs
 
     assert (fp.DATA_ROOT_VARIABLE, fp.MAX_PACK_BYTES) == (packs.DATA_ROOT_VARIABLE, packs.MAX_PACK_BYTES)
 

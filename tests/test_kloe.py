@@ -1,7 +1,7 @@
 """Free text -> Use of Resources KLOEs."""
 import pytest
 
-from reportlib import kloe
+from reportlib.model import kloe
 
 
 @pytest.mark.parametrize("text, code", [

@@ -9,8 +9,9 @@ import pytest
 from workbooks import TRACKER_HEADER, item, tracker_folder, write_xlsx
 
 from reportlib import load_plans
+from reportlib.analysis.plans import inspect_plans
 from reportlib.errors import ValidationFailed
-from reportlib.load import ACTION_COLUMNS, UPDATE_COLUMNS, inspect_plans
+from reportlib.model.plans import ACTION_COLUMNS, UPDATE_COLUMNS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -9,7 +9,7 @@ import yaml
 from conftest import build_notebook, write_pack
 
 from reportlib.errors import PackError, ReportlibError
-from reportlib.packs import PACK_SCHEMA, Pack, load_pack
+from reportlib.run.packs import PACK_SCHEMA, Pack, load_pack
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reportlib.exporters import ReportHTMLExporter, ReportPDFExporter
-from reportlib.htmlreport import external_loads
-from reportlib.paths import resolve_data_path
+from reportlib.core.paths import resolve_data_path
+from reportlib.present.exporters import ReportHTMLExporter, ReportPDFExporter
+from reportlib.present.htmlreport import external_loads
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

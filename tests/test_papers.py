@@ -9,10 +9,11 @@ import shutil
 
 import pandas as pd
 import pytest
+from papers_fixtures import SEEDS, Plan, seed_plan, to_docx, to_pdf
 
 import reportlib
-from papers_fixtures import SEEDS, Plan, seed_plan, to_docx, to_pdf
 from reportlib.cli import main
+from reportlib.present import report
 
 ACTION_COLUMNS = ["action_id", "council_code", "assessment", "theme", "kloe", "kloe_name", "recommendation",
                   "action", "owner", "priority", "target_text", "target_date", "target_recurring",
@@ -152,7 +153,6 @@ def test_word_table_with_merged_heading_rows(tmp_path, seeds):
 
 def test_word_lists_links_paragraphs_and_merged_cells(tmp_path):
     import docx
-
     from papers_fixtures import _add_link
 
     document = docx.Document()
@@ -201,7 +201,7 @@ def test_a_layout_chooses_the_table_by_the_heading_above_it(tmp_path):
     path = to_docx(tmp_path / "paper.docx", [draft, final])
     # both tables fit the built-in layout by their header: read together their ids clash
     assert any(f.code == "duplicate_id" for f in reportlib.inspect_plans(path).errors)
-    layout = (reportlib.layouts.BUILTIN_DIR / "sddc-uor-2010.yaml").read_text()
+    layout = (reportlib.ingest.layouts.BUILTIN_DIR / "sddc-uor-2010.yaml").read_text()
     layout = layout.replace("name: sddc-uor-2010", "name: sddc-appendix-a\ntable_heading: '^Appendix A'")
     (tmp_path / "sddc.layout.yaml").write_text(layout)
     got = reportlib.load_plans(path, "sddc-appendix-a")
@@ -288,10 +288,10 @@ def test_validate_reports_each_page_and_table(tmp_path, papers, capsys):
 
 
 def test_parts_table_lists_pages_and_what_could_not_be_placed(wdc_breaks):
-    html = reportlib.papers.parts_table(reportlib.inspect_plans(wdc_breaks)).html
+    html = report.parts_table(reportlib.inspect_plans(wdc_breaks)).html
     assert "Pages and tables read from committee papers" in html and "page 10" in html
     assert "could not be placed" in html and "runs on over the page break" in html
-    assert "No committee paper was read" in reportlib.papers.parts_table(reportlib.load_plans(SEEDS["wdc"])).html
+    assert "No committee paper was read" in report.parts_table(reportlib.load_plans(SEEDS["wdc"])).html
 
 
 # -- bad input: one paragraph naming the file, nothing written -----------------------------------------------
@@ -367,7 +367,7 @@ def test_bad_papers_get_one_paragraph_naming_the_file_and_nothing_is_written(tmp
 # -- bounded reading ----------------------------------------------------------------------------------------
 
 def test_pages_past_the_limit_are_not_read(tmp_path, papers, monkeypatch):
-    from reportlib import pdf_source
+    from reportlib.ingest import pdf_source
 
     monkeypatch.setattr(pdf_source, "MAX_PAGES", 2)
     got = reportlib.inspect_plans(papers["wdc.pdf"])
@@ -376,9 +376,9 @@ def test_pages_past_the_limit_are_not_read(tmp_path, papers, monkeypatch):
 
 
 def test_text_past_the_budget_stops_reading(tmp_path, papers, monkeypatch):
-    from reportlib import papers as papers_mod
+    from reportlib.ingest import parts
 
-    monkeypatch.setattr(papers_mod, "TEXT_BUDGET", 5_000)
+    monkeypatch.setattr(parts, "TEXT_BUDGET", 5_000)
     got = reportlib.inspect_plans(papers["wdc.docx"])
     assert "too_much_data" in [f.code for f in got.errors]
     found = next(f for f in got.errors if f.code == "too_much_data")
@@ -398,7 +398,6 @@ def test_paper_in_a_folder_is_found_and_the_folder_copy_is_untouched(tmp_path, p
 
 def test_word_text_is_cleaned_and_markup_noted_as_in_a_spreadsheet(tmp_path):
     import docx
-
     from workbooks import TRACKER_HEADER, TRACKER_LAYOUT
 
     document = docx.Document()

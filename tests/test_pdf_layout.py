@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reportlib import report, tables
-from reportlib.pdf import layout
+from reportlib.present import report, tables
+from reportlib.present.pdf import layout
 
 HEADINGS = ("h1", "h2", "h3", "h4", "caption")
 

@@ -1,4 +1,4 @@
-"""Long text in the PDF (``reportlib.pdf``): laid out in linear time, nothing lost, nothing junk.
+"""Long text in the PDF (``reportlib.present.pdf``): laid out in linear time, nothing lost, nothing junk.
 
 - ``bound_long_text`` gives runs of more than 40 characters with no space a ``<wbr>``
   every 40 characters and cuts a table cell past 5,000 characters with a note; it
@@ -18,8 +18,8 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from reportlib import pdf
-from reportlib.pdf import MAX_CELL_CHARS, MAX_UNBROKEN, TRUNCATION_NOTE, bound_long_text
+from reportlib.present import pdf
+from reportlib.present.pdf import MAX_CELL_CHARS, MAX_UNBROKEN, TRUNCATION_NOTE, bound_long_text
 
 NOTE_TEXT = "(full text in the HTML report and tables.xlsx)"
 ALPHABET = "abcdef0123456789ABCDEFghijklmnopqrstuvwxyz"

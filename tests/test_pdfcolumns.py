@@ -1,10 +1,10 @@
-"""The PDF's long tables get column widths worked out from their text (reportlib.pdfcolumns)."""
+"""The PDF's long tables get column widths worked out from their text (reportlib.present.pdfcolumns)."""
 from __future__ import annotations
 
 import re
 
-from reportlib.pdf import layout
-from reportlib.pdfcolumns import MIN_ROWS, column_widths, fix_column_widths
+from reportlib.present.pdf import layout
+from reportlib.present.pdfcolumns import MIN_ROWS, column_widths, fix_column_widths
 
 
 def _table(rows: int, *, attributes: str = 'class="rl-table"', cells=None) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reportlib.compare import changes, compare_assessments, compare_councils
-from reportlib.load import ACTION_COLUMNS, UPDATE_COLUMNS, Plans
-from reportlib.progress import DEFAULT_RAG_RULE, progress
+from reportlib.analysis.compare import changes, compare_assessments, compare_councils
+from reportlib.analysis.progress import DEFAULT_RAG_RULE, progress
+from reportlib.model.plans import ACTION_COLUMNS, UPDATE_COLUMNS, Plans
 
 
 def make_plans(actions: list[dict], updates: list[tuple]) -> Plans:
@@ -130,7 +130,7 @@ def test_assessment_years_recurring_kloes_and_carried_forward():
 
 def test_table_captions_count_one_action_in_the_singular():
     # found by a new user: "1 overdue actions"
-    from reportlib import report
+    from reportlib.present import report
 
     plans = make_plans([{"action_id": "B", "target_date": "2010-03-31"}],
                        [("B", "July 2010", "2010-07-31", "in_progress")])

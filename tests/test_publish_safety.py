@@ -1,4 +1,4 @@
-"""``reportlib.publish``: orphaned workers, file modes, links and other filesystems, lock files.
+"""``reportlib.run.publish``: orphaned workers, file modes, links and other filesystems, lock files.
 
 With real processes and real filesystems where the machine has them:
 
@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from reportlib import publish
+from reportlib.core.files import current_umask
 from reportlib.errors import RenderError
+from reportlib.run import publish
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="prctl, renameat2 and /proc as on Linux")
 
@@ -76,7 +77,7 @@ PARENT = textwrap.dedent("""
     import multiprocessing, os, signal, sys, time
     from concurrent.futures import ProcessPoolExecutor
     from pathlib import Path
-    from reportlib import publish
+    from reportlib.run import publish
 
     def work(folder, survive):
         folder = Path(folder)
@@ -157,7 +158,7 @@ def test_published_folders_and_files_get_the_umask_modes(tmp_path, umask, folder
     reports.mkdir()
     previous = os.umask(umask)
     try:
-        assert publish.current_umask() == umask
+        assert current_umask() == umask
         for text in ("first", "second"):  # a first publish (rename), then a swap
             tmp = make_report(reports, text)
             assert stat.S_IMODE(tmp.stat().st_mode) == 0o700  # as mkdtemp makes it
@@ -248,7 +249,7 @@ def test_a_pack_folder_on_another_filesystem_is_published_by_copying_there(tmp_p
             shutil.rmtree(tmp, ignore_errors=True)
         assert (other / AS_OF / "council_progress.html").read_text() == "second"
         assert sorted(p.name for p in other.iterdir()) == [AS_OF]  # no staging folder left there
-        assert stat.S_IMODE((other / AS_OF).stat().st_mode) == 0o777 & ~publish.current_umask()
+        assert stat.S_IMODE((other / AS_OF).stat().st_mode) == 0o777 & ~current_umask()
     finally:
         shutil.rmtree(other, ignore_errors=True)
 
@@ -298,7 +299,7 @@ def test_the_lock_file_is_removed_when_the_run_ends(tmp_path):
     assert not lock.exists()
     with pytest.raises(ZeroDivisionError):
         with publish.pack_lock(tmp_path, PACK):
-            1 / 0
+            raise ZeroDivisionError
     assert not lock.exists()
     lock.write_text("12345 2010-01-01T00:00:00Z\n")  # left by a run that was killed: taken over, then removed
     with publish.pack_lock(tmp_path, PACK):
@@ -310,7 +311,7 @@ def test_a_second_holder_is_still_refused(tmp_path):
     with publish.pack_lock(tmp_path, PACK):
         child = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
             from pathlib import Path
-            from reportlib import publish
+            from reportlib.run import publish
             try:
                 with publish.pack_lock(Path({str(tmp_path)!r}), {PACK!r}):
                     print("locked")

@@ -16,8 +16,9 @@ import pytest
 from conftest import SAMPLE_AS_OF, SAMPLE_PACK, SAMPLE_STEM, build_notebook, write_pack
 from pypdf import PdfReader
 
-from reportlib.htmlreport import external_loads
-from reportlib.render import PackResult, render_packs
+from reportlib.present.htmlreport import external_loads
+from reportlib.run.render import render_packs
+from reportlib.run.task import PackResult
 
 RUNNING_HEADER = "Warwick District Council · Audit Committee · as of 31 July 2010"
 

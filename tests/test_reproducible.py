@@ -21,7 +21,7 @@ import pytest
 from conftest import SAMPLE_AS_OF, SAMPLE_PACK, SAMPLE_STEM, build_notebook, write_pack
 from nbformat.v4 import new_code_cell, new_notebook
 
-from reportlib.determinism import GENERATED_FIELD, INJECTED_CELL_ID, settle_notebook, without_generated_time
+from reportlib.run.determinism import GENERATED_FIELD, INJECTED_CELL_ID, settle_notebook, without_generated_time
 
 BAD_PACK = "bad-council"
 
@@ -222,8 +222,8 @@ def test_the_last_timings_order_packs_for_jobs(tmp_path):
     """Timings left the manifest for ``reports/_timings/``; ``--jobs`` still starts the longest pack first."""
     import datetime as dt
 
-    from reportlib.determinism import last_timings, write_timings
-    from reportlib.render import _expected_seconds
+    from reportlib.run.determinism import last_timings, write_timings
+    from reportlib.run.render import _expected_seconds
 
     assert last_timings(tmp_path, "slow") is None
     write_timings(tmp_path, "slow", dt.date(2010, 7, 31), {"a.ipynb": 30.0, "a.pdf": 12.5}, 43.0)

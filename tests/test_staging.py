@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from reportlib.errors import RenderError
-from reportlib.publish import Interrupted
-from reportlib.staging import staged_publish
+from reportlib.run.publish import Interrupted
+from reportlib.run.staging import staged_publish
 
 
 def files(folder):

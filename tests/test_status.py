@@ -1,4 +1,4 @@
-"""Tests for reportlib.status: small frames built here, plus the hand-labelled accuracy check.
+"""Tests for reportlib.analysis.status: small frames built here, plus the hand-labelled accuracy check.
 
 Run ``pytest tests/test_status.py -s`` to see the measured agreement and every miss.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportlib.status import STATUSES, RuleTableError, classify, load_rules, load_stated_map
+from reportlib.analysis.status import STATUSES, RuleTableError, classify, load_rules, load_stated_map
 
 LABELLED = Path(__file__).parent / "data" / "labelled_updates.csv"
 # Dates of the snapshots in the labelled file. SDDC's plan has no progress columns:

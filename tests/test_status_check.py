@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportlib.status import STATUSES
-from reportlib.status_check import LabelledFileError, measure, read_labelled
+from reportlib.analysis.status import STATUSES
+from reportlib.analysis.status_check import LabelledFileError, measure, read_labelled
 
 DATA = Path(__file__).parent / "data"
 FRESH = DATA / "labelled_fresh.csv"

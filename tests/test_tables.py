@@ -1,4 +1,4 @@
-"""reportlib.tables: spreadsheet text shown safely, lists kept as lists, dates and NA readable."""
+"""reportlib.present.tables: spreadsheet text shown safely, lists kept as lists, dates and NA readable."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportlib import tables
 from reportlib.errors import ReportlibError, TableError
+from reportlib.present import tables
 
 
 def cells(html: str) -> list[str]:

@@ -19,10 +19,10 @@ import logging, sys
 {setup}
 import weasyprint.pdf.fonts
 weasyprint.pdf.fonts.harfbuzz_subset = None   # as on a machine without HarfBuzz-subset
-from reportlib.pdf import html_to_pdf
+from reportlib.present.pdf import html_to_pdf
 html_to_pdf("<p>Progress against the action plan: 12 actions, 3 overdue</p>", sys.argv[1], running_header="x")
 logging.getLogger("matplotlib.font_manager").warning("Matplotlib is building the font cache; this may take a moment.")
-logging.getLogger("reportlib.render").info("a line of reportlib's own")
+logging.getLogger("reportlib.run.render").info("a line of reportlib's own")
 """
 AS_THE_CLI_DOES = "from reportlib.cli import configure_logging; configure_logging()"
 AS_IT_WAS = "logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s', stream=sys.stderr)"
@@ -50,7 +50,7 @@ def test_the_font_cache_is_built_quietly_before_any_kernel_starts(tmp_path):
     before starting kernels, which share it, so no notebook's outputs say it is being built."""
     env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
     code = ("from reportlib.cli import configure_logging; configure_logging()\n"
-            "from reportlib.runlog import warm_font_cache; warm_font_cache()")
+            "from reportlib.run.runlog import warm_font_cache; warm_font_cache()")
     run = run_python(code, env=env)
     assert run.returncode == 0 and run.stderr == "" and run.stdout == ""
     assert list(tmp_path.glob("fontlist-*.json")), "the font cache was not built"

@@ -12,12 +12,12 @@ import yaml
 from workbooks import TRACKER_HEADER, item, tracker_folder
 
 import reportlib
-from reportlib import report
 from reportlib.cli import main
-from reportlib.dates import parse_target
 from reportlib.errors import LayoutError, PackError
-from reportlib.layouts import read_layout
-from reportlib.packs import load_pack
+from reportlib.ingest.dates import parse_target
+from reportlib.ingest.layouts import read_layout
+from reportlib.present import report
+from reportlib.run.packs import load_pack
 
 REPO = Path(__file__).resolve().parents[1]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"

@@ -18,12 +18,13 @@ import yaml
 from pypdf import PdfReader
 
 import reportlib
-from reportlib import charts, compare, report
+from reportlib.analysis import compare
+from reportlib.analysis.snapshot import cut
 from reportlib.cli import main
 from reportlib.errors import LayoutError, PackError
-from reportlib.layouts import parse_layout
-from reportlib.packs import load_pack
-from reportlib.snapshot import cut
+from reportlib.ingest.layouts import parse_layout
+from reportlib.present import charts, report
+from reportlib.run.packs import load_pack
 
 REPO = Path(__file__).resolve().parents[1]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"
@@ -101,7 +102,7 @@ def test_a_council_name_the_data_does_not_hold_is_refused(good, capsys):
 
 
 def test_the_council_name_comes_from_the_data_or_is_checked(tmp_path):
-    from reportlib.prepare import prepare
+    from reportlib.run.prepare import prepare
 
     root = make_repo(tmp_path)
     assert prepare(load_pack(pack_file(root, "a"))).council == "Warwick District Council"
@@ -372,7 +373,7 @@ def test_links_show_their_address_to_external_readers(external):
                        outside)
     for href, text, _, shown in [link for link in links if not link[0].startswith("#")]:  # the address is readable, as the link text or beside it
         assert html_lib.unescape(href) in (html_lib.unescape(text), html_lib.unescape(shown)), (href, text)
-    from reportlib.tables import table
+    from reportlib.present.tables import table
 
     frame = pd.DataFrame({"action": ['See <a href="https://example.org/plan">the plan</a>']})
     assert 'the plan</a> <span class="rl-link-target">(https://example.org/plan)</span>' in str(

@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
 
-from reportlib import publish
 from reportlib.cli import main
 from reportlib.errors import RenderError
-from reportlib.render import render_packs
-
-from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
+from reportlib.run import publish
+from reportlib.run.render import render_packs
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, flock and renameat2 as on Linux")
 
@@ -287,9 +286,9 @@ def test_full_disk_and_read_only_disk_keep_the_last_report(repo, tmp_path, small
     if small_disk is not None:  # the notebook's output no longer fits: a real ENOSPC
         monkeypatch.setenv("REPORTLIB_TEST_PAD", str(400_000))
     else:  # mount refused: the one simulated failure in this module
-        def no_space(data_paths, path):
+        def no_space(plans, path, **_):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        monkeypatch.setattr("reportlib.render._write_tables", no_space)
+        monkeypatch.setattr("reportlib.run.task.write_pack_tables", no_space)
     [full] = render_packs([repo.pack_file], reports_dir=reports, show_progress=False, force=True)
     assert not full.ok
     assert full.error.startswith(f"the disk is full: no space left in {reports.resolve()}"), full.error

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from workbooks import write_xlsx
 
 import reportlib
-from reportlib import compare, decisions, report
+from reportlib.analysis import compare, decisions
 from reportlib.cli import main
 from reportlib.errors import ValidationFailed
-from reportlib.packtables import report_frames
-from workbooks import write_xlsx
+from reportlib.present import report
+from reportlib.present.packtables import report_frames
 
 LAYOUT = r"""
 name: tbc-quarterly

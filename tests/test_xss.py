@@ -15,14 +15,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
-
 from conftest import REPO, write_pack
-from reportlib.cli import main
-from reportlib.htmlreport import CSP, external_loads, pack_links
-from reportlib.load import load_plans
+from pypdf import PdfReader
 from test_offline_html import CHROMIUM, browser  # noqa: F401  (its module-scoped Chromium fixture)
 from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, write_xlsx
+
+from reportlib.analysis.plans import load_plans
+from reportlib.cli import main
+from reportlib.present.htmlreport import CSP, external_loads, pack_links
 
 JS = "document.title='PWNED'"
 OUT = "http://attacker.example"  # .example never resolves
@@ -89,8 +89,8 @@ class Rendered:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Rendered:
-    from reportlib import pdf
-    from reportlib.render import render_packs
+    from reportlib.present import pdf
+    from reportlib.run.render import render_packs
 
     root = tmp_path_factory.mktemp("xss") / "repo"
     (root / "data").mkdir(parents=True)

@@ -1,0 +1,192 @@
+"""What changed since the last snapshot, councils side by side, and assessment years compared."""
+from __future__ import annotations
+
+import pandas as pd
+
+from reportlib.analysis.progress import progress, summarise
+from reportlib.model.kloe import label as kloe_label
+
+# How far along each status is; "gone backwards" means a lower rank than last time.
+_RANK = {"planned": 1, "in_progress": 2, "complete": 3}
+CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "rated_worse", "new_in_plan", "left_plan",
+           "no_update_this_time")
+_RAG_RANK = {"Green": 1, "Amber": 2, "Red": 3}
+
+
+def snapshots(plans) -> pd.DataFrame:
+    """The dated snapshots in the plans, oldest first (snapshot, snapshot_date, updates)."""
+    grouped = plans.updates.groupby(["snapshot", "snapshot_date"]).size().rename("updates").reset_index()
+    return grouped.sort_values("snapshot_date").reset_index(drop=True)
+
+
+def previous_snapshot_date(plans, as_of) -> pd.Timestamp | None:
+    """The date of the snapshot before the latest one on or before ``as_of`` (None if there is none)."""
+    dates = sorted(d for d in snapshots(plans)["snapshot_date"].unique() if d <= pd.Timestamp(as_of))
+    return pd.Timestamp(dates[-2]) if len(dates) >= 2 else None
+
+
+def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
+    """``changes`` between the previous snapshot and ``as_of`` (empty when there is no earlier snapshot)."""
+    before = previous_snapshot_date(plans, as_of)
+    if before is None:
+        found = changes(plans, as_of, as_of, **progress_options).iloc[0:0].copy()
+    else:
+        found = changes(plans, before, as_of, **progress_options)
+    # what the report says of an empty list depends on whether there was anything to compare with
+    found.attrs.update(previous=before, as_of=pd.Timestamp(as_of), withheld=tuple(getattr(plans, "withheld", ())),
+                       audience=getattr(plans, "audience", "internal"))
+    return found
+
+
+def changes(plans, before, after, **progress_options) -> pd.DataFrame:
+    """Actions that changed between two dates: newly complete, newly overdue, gone backwards,
+    or with no update at the latest snapshot. One row per action and change."""
+    then = progress(plans, before, **progress_options).actions.set_index("action_id")
+    now = progress(plans, after, **progress_options).actions.set_index("action_id")
+    was_in_plan = now.index.isin(then.index)
+    then = then.reindex(now.index)
+    was = then["status"].fillna("no_update")
+    rank_then, rank_now = was.map(_RANK), now["status"].map(_RANK)
+    reported_now = now["latest_snapshot"].notna() & (now["latest_snapshot"] != then["latest_snapshot"])
+    newly_overdue = (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue")
+    backwards = rank_now.notna() & rank_then.notna() & (rank_now < rank_then)
+    flags = {
+        "newly_complete": (now["status"] == "complete") & (was != "complete"),
+        "newly_overdue": newly_overdue,
+        "gone_backwards": backwards,
+        # e.g. the council's own word now says "Behind schedule": Green to Amber (not already said above)
+        "rated_worse": (now["rag"].map(_RAG_RANK) > then["rag"].map(_RAG_RANK)) & ~newly_overdue & ~backwards,
+        "new_in_plan": pd.Series(~was_in_plan, index=now.index),
+        "left_plan": _column(now, "not_in_plan_since").notna() & _column(then, "not_in_plan_since").isna(),
+        "no_update_this_time": reported_now & ~now["updated_latest"].astype(bool) & ~now["status"].isin(["complete", "no_action"]),
+    }
+    rows = []
+    for change, mask in flags.items():
+        picked = now[mask.fillna(False)]
+        rows.append(pd.DataFrame({
+            "action_id": picked.index, "change": change,
+            "council_code": picked["council_code"].values, "kloe": picked["kloe"].values,
+            "owner": picked["owner"].values, "action": picked["action"].values,
+            "status_before": was[mask.fillna(False)].values, "status_now": picked["status"].values,
+            "days_overdue": picked["days_overdue"].values, "latest_text": picked["status_text"].values,
+            "rag_before": then.loc[mask.fillna(False), "rag"].values, "rag_now": picked["rag"].values,
+        }))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return out.sort_values(["change", "action_id"], key=lambda s: s.map(CHANGES.index) if s.name == "change" else s,
+                           ignore_index=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def compare_councils(actions: pd.DataFrame) -> pd.DataFrame:
+    """Councils side by side by KLOE: actions, % complete, overdue, share of High priority.
+
+    A council with no progress updates yet shows "no updates" rather than 0% complete.
+    """
+    table = summarise(actions, ["council_code", "kloe"])
+    table["kloe_label"] = table["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
+    table["complete_text"] = [
+        "no updates" if pd.isna(p) else f"{p:.0f}% ({c}/{n})"
+        for p, c, n in zip(table["pct_complete"], table["complete"], table["actions"])
+    ]
+    return table[["council_code", "kloe", "kloe_label", "actions", "complete", "pct_complete", "complete_text",
+                  "overdue", "high_priority", "pct_high"]]
+
+
+def compare_assessments(actions: pd.DataFrame, council_code: str) -> dict[str, pd.DataFrame]:
+    """One council's assessment years: actions per KLOE per year, KLOEs recurring in every
+    year, and actions carried forward (an earlier item with a linked later action)."""
+    mine = actions[actions["council_code"] == council_code]
+    per_kloe = pd.crosstab(mine["kloe"].fillna("(none)"), mine["assessment"])
+    per_kloe.index = [kloe_label(k if k != "(none)" else None) for k in per_kloe.index]
+    per_kloe.columns = [str(c) for c in per_kloe.columns]
+    years = list(per_kloe.columns)
+    recurring = per_kloe[(per_kloe > 0).all(axis=1)] if len(years) > 1 else per_kloe.iloc[0:0]
+    linked = mine[mine["linked_action_id"].notna()]
+    earlier = linked[linked["assessment"] == min(years)] if years else linked
+    later = mine.set_index("action_id")
+    carried = pd.DataFrame({
+        "action_id": earlier["action_id"].values,
+        "kloe": earlier["kloe"].values,
+        "earlier_action": earlier["action"].values,
+        "earlier_status": earlier["status"].values if "status" in earlier else None,
+        "later_action_id": earlier["linked_action_id"].values,
+        "later_action": later.reindex(earlier["linked_action_id"])["action"].values,
+    })
+    return {"per_kloe": per_kloe.rename_axis("KLOE").reset_index(), "recurring": recurring.rename_axis("KLOE").reset_index(),
+            "carried_forward": carried}
+
+
+def council_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per council, ranked: actions, complete, % complete, overdue, % overdue, how long overdue.
+
+    ``rank`` is 1 for the highest % complete (ties share the better rank; a council with
+    no updates at all has no % complete and no rank: it is listed last, as "no updates"). ``quarter``
+    says where a council's % complete falls among the councils': "top quarter" (above
+    the upper quartile) to "bottom quarter" (below the lower one). Sorted by rank.
+    """
+    columns = ["rank", "council_code", "council", "actions", "complete", "pct_complete", "in_progress", "no_update",
+               "overdue", "pct_overdue", "median_days_overdue", "longest_overdue", "quarter"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    table = _counts(actions, ["council_code"])
+    names = actions.drop_duplicates("council_code").set_index("council_code")["council"]
+    table["council"] = table["council_code"].map(names).fillna(table["council_code"])
+    table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
+    late = actions[actions["timeliness"] == "overdue"].groupby("council_code")["days_overdue"]
+    table["median_days_overdue"] = table["council_code"].map(late.median()).astype("Float64").round(0)
+    table["longest_overdue"] = table["council_code"].map(late.max()).astype("Int64")
+    # a council with no updates has no % complete: it is listed last, unranked
+    table["rank"] = table["pct_complete"].rank(ascending=False, method="min", na_option="keep").astype("Int64")
+    q1, _, q3 = quartiles(table["pct_complete"])
+    table["quarter"] = [
+        "no updates" if pd.isna(v) else "top quarter" if v > q3 else "bottom quarter" if v < q1 else "middle half"
+        for v in table["pct_complete"]
+    ]
+    table = table.sort_values(["rank", "council_code"], kind="stable", na_position="last")[columns].reset_index(drop=True)
+    if "as_of" in actions.attrs:
+        table.attrs["as_of"] = actions.attrs["as_of"]  # charts name the date
+    return table
+
+
+def quartiles(values) -> tuple[float, float, float]:
+    """The lower quartile, median and upper quartile of ``values`` (NA left out; linear
+    interpolation between ranks, as pandas and Excel's QUARTILE.INC); NaNs when empty."""
+    series = pd.Series(values, dtype="Float64").dropna().astype(float)
+    if series.empty:
+        return (float("nan"),) * 3
+    q = series.quantile([0.25, 0.5, 0.75])
+    return float(q.iloc[0]), float(q.iloc[1]), float(q.iloc[2])
+
+
+def council_kloe_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per council and KLOE: actions, complete, % complete, overdue, % overdue.
+
+    % complete is empty where the council has no update on any action of the KLOE
+    ("no updates", as in ``progress.summarise``). Vectorised: 400 councils take well under a second.
+    """
+    columns = ["council_code", "kloe", "kloe_label", "actions", "complete", "pct_complete", "overdue",
+               "pct_overdue"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    table = _counts(actions, ["council_code", "kloe"])
+    table["pct_overdue"] = (100 * table["overdue"] / table["actions"]).round(1)
+    labels = {k: kloe_label(k if k != "(none)" else None) for k in table["kloe"].unique()}
+    table["kloe_label"] = table["kloe"].map(labels)
+    return table[columns]
+
+
+def _counts(actions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Actions, complete, in progress, no update and overdue per group, and % complete (empty
+    for a group with no update at all), as ``progress.summarise`` counts them, vectorised."""
+    frame = pd.DataFrame({key: actions[key].astype(object).where(actions[key].notna(), "(none)") for key in keys})
+    frame = frame.assign(actions=1, complete=actions["status"].eq("complete").astype(int),
+                         in_progress=actions["status"].eq("in_progress").astype(int),
+                         no_update=actions["status"].eq("no_update").astype(int),
+                         overdue=actions["timeliness"].eq("overdue").astype(int))
+    table = frame.groupby(keys, sort=True).sum().reset_index()
+    reported = table["actions"] - table["no_update"]
+    table["pct_complete"] = (100 * table["complete"] / table["actions"]).round(1).where(reported > 0)
+    return table

@@ -1,0 +1,231 @@
+"""Analysts' decisions: an update's status settled by a person, kept beside the data.
+
+``decisions.csv`` in the data folder holds one decision per row:
+
+    action_id,snapshot,status,reviewer,date,reason,text_hash
+    WDC-2009-017,July 2010,complete,A. Analyst,2010-08-02,Confirmed with the Head of Finance,3f1c...
+
+A decision settles the status of one update (an action at one snapshot): one left
+*needs review*, or one whose rule the analyst overrules. It is tied to the update's
+text by ``text_hash``: when the text changes, the decision stops applying and the
+update goes back to review, with a finding. An applied decision's ``status_source``
+reads "reviewed by A. Analyst on 02 Aug 2010". A later row for the same update
+replaces an earlier one, so the file is also the history of decisions. Loading and
+rendering only read the file; ``record`` (``reportlib review``) adds rows to it.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reportlib.analysis.status import STATUSES
+from reportlib.core.files import write_atomically
+from reportlib.errors import Finding, InputError, Location
+from reportlib.model.vocab import DECISIONS_FILE
+
+FILE_NAME = DECISIONS_FILE
+COLUMNS = ("action_id", "snapshot", "status", "reviewer", "date", "reason", "text_hash")
+DECIDED = tuple(s for s in STATUSES if s != "needs_review")
+MAX_BYTES = 4 * 1024 * 1024
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_hash(text) -> str:
+    """The hash a decision is tied to: the update text with its spacing evened out."""
+    plain = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else " ".join(str(text).split())
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Decision:
+    row: int
+    action_id: str
+    snapshot: str
+    status: str
+    reviewer: str
+    date: dt.date
+    reason: str
+    text_hash: str
+
+    @property
+    def source(self) -> str:
+        return f"reviewed by {self.reviewer} on {self.date:%d %b %Y}"
+
+
+def files_for(data_files) -> list[Path]:
+    """The decisions files beside the data files being read (one per folder, where present)."""
+    folders = sorted({Path(f).parent for f in data_files})
+    return [folder / FILE_NAME for folder in folders if (folder / FILE_NAME).is_file()]
+
+
+def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Finding]]:
+    """The decisions in ``path``, and an error for each row that cannot be one."""
+    path = Path(path)
+    if data is None:
+        data = path.read_bytes()
+    where = lambda row=None, column=None: Location(path.name, None, row, column)  # noqa: E731
+    if len(data) > MAX_BYTES:
+        return [], [Finding("error", "decisions_file", f"the decisions file is {len(data):,} bytes; at most "
+                            f"{MAX_BYTES:,} are read", where())]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Finding("error", "decisions_file", f"the decisions file is not UTF-8 text (byte {exc.start}); "
+                            "save it as CSV UTF-8", where())]
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return [], []
+    header = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        return [], [Finding("error", "decisions_file", f"the header row has no column '{missing[0]}'; a decisions "
+                            f"file has the columns {', '.join(COLUMNS)}", where(1))]
+    decisions, findings = [], []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        value = {name: (cells[header.index(name)].strip() if header.index(name) < len(cells) else "")
+                 for name in COLUMNS}
+        for name in ("reason", "reviewer"):  # the apostrophe that kept a spreadsheet from reading a formula
+            value[name] = value[name][1:] if value[name].startswith("'") else value[name]
+        problem = _problem(value)
+        if problem:
+            column, message = problem
+            findings.append(Finding("error", "bad_decision", message, where(number, column)))
+            continue
+        decisions.append(Decision(number, value["action_id"], value["snapshot"], value["status"], value["reviewer"],
+                                  dt.date.fromisoformat(value["date"]), value["reason"], value["text_hash"]))
+    return decisions, findings
+
+
+def _problem(value: dict) -> tuple[str, str] | None:
+    for name in ("action_id", "snapshot", "reviewer"):
+        if not value[name]:
+            return name, f"the decision has no {name.replace('_', ' ')}"
+    if value["status"] not in DECIDED:
+        return "status", (f"'{value['status']}' is not a status a decision can settle on (expected one of "
+                          f"{', '.join(DECIDED)})")
+    try:
+        when = dt.date.fromisoformat(value["date"])
+    except ValueError:
+        return "date", f"'{value['date']}' is not a date written YYYY-MM-DD"
+    if when > dt.date.today():
+        return "date", f"the decision is dated {when:%d %b %Y}, which is in the future"
+    if not value["text_hash"]:
+        return "text_hash", ("the decision has no text_hash, which ties it to the update text it was made on; "
+                             "record decisions with 'reportlib review DATA --action ... --snapshot ... --status ... "
+                             "--reviewer ...', which fills it in")
+    return None
+
+
+def apply(updates: pd.DataFrame, actions: pd.DataFrame, path: Path, data: bytes | None = None):
+    """``(updates with the decisions in path applied, findings)``. An unknown action or snapshot
+    is an error; a decision whose update text has changed since is a warning, and the update
+    goes back to review."""
+    decisions, findings = read(path, data)
+    if not decisions:
+        return updates, findings
+    out = updates.copy()
+    known_ids = set(actions["action_id"])
+    latest: dict[tuple[str, str], Decision] = {}
+    for decision in decisions:
+        where = Location(path.name, None, decision.row, "action_id")
+        if decision.action_id not in known_ids:
+            findings.append(Finding("error", "bad_decision", f"action {decision.action_id} is not in the plans read "
+                                    "with this decisions file", where))
+            continue
+        rows = out.index[(out["action_id"] == decision.action_id) & (out["snapshot"] == decision.snapshot)]
+        if len(rows) == 0:
+            held = ", ".join(out.loc[out["action_id"] == decision.action_id, "snapshot"].astype(str)) or "none"
+            findings.append(Finding("error", "bad_decision", f"action {decision.action_id} has no update for snapshot "
+                                    f"'{decision.snapshot}' (its snapshots: {held})",
+                                    Location(path.name, None, decision.row, "snapshot")))
+            continue
+        latest[(decision.action_id, decision.snapshot)] = decision
+    for (action_id, snapshot), decision in latest.items():
+        index = out.index[(out["action_id"] == action_id) & (out["snapshot"] == snapshot)][0]
+        if text_hash(out.at[index, "text"]) == decision.text_hash:
+            out.at[index, "status"] = decision.status
+            out.at[index, "status_source"] = decision.source
+            continue
+        out.at[index, "status"] = "needs_review"
+        out.at[index, "status_source"] = "decision outdated"
+        findings.append(Finding(
+            "warning", "decision_outdated",
+            f"the decision on {action_id} ({snapshot}) by {decision.reviewer} on {decision.date:%d %b %Y} "
+            f"({path.name} row {decision.row}) no longer applies: the update text has changed since it was made, so "
+            "the update is back in the review queue", Location(out.at[index, "source_file"],
+                                                                out.at[index, "source_sheet"],
+                                                                _int(out.at[index, "source_row"]),
+                                                                out.at[index, "source_column"])))
+    return out, findings
+
+
+def _int(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def queue(plans) -> pd.DataFrame:
+    """The open review queue: every update left *needs review*, newest snapshot first, with why."""
+    updates = plans.updates
+    open_ = updates[updates["status"] == "needs_review"]
+    context = plans.actions[["action_id", "council_code", "action", "owner"]]
+    out = open_.merge(context, on="action_id", how="left")
+    out["why"] = out["status_source"].map(_why)
+    columns = ["action_id", "council_code", "snapshot", "snapshot_date", "text", "stated_status", "why", "action",
+               "owner", "source_file", "source_sheet", "source_row", "source_column"]
+    return out.sort_values(["snapshot_date", "action_id"], ascending=[False, True])[columns].reset_index(drop=True)
+
+
+def _why(source: str) -> str:
+    return {"unmatched": "no rule reads the text", "stated": "the stated word is not mapped",
+            "reference": "a reference that cannot be followed",
+            "decision outdated": "the text changed since the last decision"}.get(source, str(source))
+
+
+def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: str, reason: str,
+           today: dt.date | None = None) -> Decision:
+    """Add a decision to ``folder/decisions.csv`` (created with its header when new), tied to
+    the update's current text. Checked first: the update must exist and the status be one a
+    decision can settle on. The file is replaced in one step, never left half-written."""
+    path = Path(folder) / FILE_NAME
+    found = plans.updates[(plans.updates["action_id"] == action_id) & (plans.updates["snapshot"] == snapshot)]
+    if found.empty:
+        held = plans.updates.loc[plans.updates["action_id"] == action_id, "snapshot"].astype(str).tolist()
+        what = (f"its snapshots are {', '.join(held)}" if held else "no action has that id")
+        raise InputError(f"no update of {action_id} for snapshot '{snapshot}': {what}", Location(file=path.name))
+    if status not in DECIDED:
+        raise InputError(f"'{status}' is not a status a decision can settle on (expected one of {', '.join(DECIDED)})",
+                         Location(file=path.name))
+    if not reviewer.strip():
+        raise InputError("a decision needs the reviewer's name", Location(file=path.name))
+    reviewer, reason = _as_text(" ".join(reviewer.split())), _as_text(" ".join(reason.split()))
+    decision = Decision(0, action_id, snapshot, status, reviewer, today or dt.date.today(), reason,
+                        text_hash(found["text"].iloc[0]))
+    existing = path.read_bytes() if path.exists() else b""
+    if existing:  # refuse to add to a file that cannot be read back
+        problems = read(path, existing)[1]
+        if problems:
+            raise InputError(f"{problems[0].message}; correct the decisions file before adding to it",
+                             problems[0].location)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not existing.strip():
+        writer.writerow(COLUMNS)
+    elif not existing.endswith(b"\n"):
+        buffer.write("\n")
+    writer.writerow([decision.action_id, decision.snapshot, decision.status, decision.reviewer,
+                     decision.date.isoformat(), decision.reason, decision.text_hash])
+    write_atomically(path, existing + buffer.getvalue().encode("utf-8"), durable=True)
+    return decision
+
+
+def _as_text(value: str) -> str:
+    """Text a spreadsheet opening decisions.csv keeps as text: a leading = + - @ gets an apostrophe."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value

@@ -1,0 +1,60 @@
+"""Plans loaded and classified in one call: ``load_plans`` and ``inspect_plans``.
+
+Reading (``reportlib.ingest.load.read_plans``), then the statuses: each update's text
+read as a status (``status.classify``), the council's own status words applied
+(``words``), then the analysts' decisions kept beside the data (``decisions``).
+``load_plans`` raises ``ValidationFailed`` when any finding is an error;
+``inspect_plans`` returns them all for ``reportlib validate``.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from reportlib.analysis import decisions, words
+from reportlib.analysis.status import classify
+from reportlib.errors import Finding, ValidationFailed
+from reportlib.ingest.load import MAX_ROWS, plan_input, read_plans
+from reportlib.model.plans import INPUT_COLUMNS, UPDATE_COLUMNS, Plans
+
+
+def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
+    """Load every plan named (files, or folders of .xlsx/.csv/.docx/.pdf) into canonical tables.
+
+    ``layouts``: None to detect each sheet's layout from its headers, or a layout (name,
+    path to a YAML file, or Layout) — or a list of them — to choose among only those.
+    Raises ``ValidationFailed`` (holding every finding) when the input has errors.
+    """
+    plans = inspect_plans(paths_or_dir, layouts, max_rows=max_rows)
+    if plans.errors:
+        raise ValidationFailed(plans.findings)
+    return plans
+
+
+def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
+    """Like ``load_plans`` but never raises for bad input: problems are in ``.findings``."""
+    plans, files, layout_inputs = read_plans(paths_or_dir, layouts, max_rows=max_rows)
+    updates, found = words.apply(classify(plans.updates))
+    plans.updates = updates[UPDATE_COLUMNS]
+    plans.findings = plans.findings + found
+    inputs = plans.inputs.to_dict("records")
+    decided = decisions.files_for(files)
+    for path in decided:  # analysts' decisions beside the data (reportlib.analysis.decisions)
+        data = path.read_bytes()
+        plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)
+        plans.findings += found
+        inputs.append(plan_input(path, hashlib.sha256(data).hexdigest(), len(data)))
+    if decided:  # a settled update no longer "goes to review": drop that warning
+        plans.findings = _settled_words_dropped(plans)
+    plans.inputs = pd.DataFrame(inputs + layout_inputs, columns=INPUT_COLUMNS)
+    return plans
+
+
+def _settled_words_dropped(plans: Plans) -> list[Finding]:
+    updates = plans.updates
+    reviewed = updates[updates["status_source"].astype("string").str.startswith("reviewed by").fillna(False)]
+    settled = {(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row))
+               for u in reviewed.itertuples()}
+    return [f for f in plans.findings if not (f.code == "unknown_stated_status" and
+                                              (f.location.file, f.location.sheet, f.location.row) in settled)]

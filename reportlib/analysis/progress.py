@@ -1,0 +1,227 @@
+"""Where each action stands at an as-of date: status, timeliness and RAG, with summaries.
+
+Only snapshots dated on or before ``as_of`` count. An action's status is that of its
+latest snapshot with something to say: a blank later update ("no_update") does not
+undo an earlier "Achieved". Timeliness is judged against the revised target where
+there is one (the original is kept beside it):
+
+* ``overdue``   not complete or closed, and the target date has passed;
+* ``due_soon``  not complete or closed, target within ``due_soon_days`` of as_of;
+* ``on_time``   a target not yet near, or the action is complete/closed;
+* ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed.
+
+Extensions: ``original_target_date`` is the first target the plan ever set (its
+"Original" column, or the oldest version's target). ``days_extended`` is how far the
+target judged against lies beyond it, and ``days_overdue_original`` how late an open
+action is against it. An action added in a later version of the plan is left out
+before that version's date; one dropped from the plan keeps ``not_in_plan_since``.
+
+RAG comes from one ordered rule table (``DEFAULT_RAG_RULE``): the first row whose
+conditions all hold gives the rating. A committee changes it by passing its own table
+(e.g. from a pack's parameters); ratings are always written as words, never colour alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reportlib.analysis.status import STATUSES
+
+CLOSED = ("complete", "no_action")
+TIMELINESS = ("overdue", "due_soon", "on_time", "no_target")
+
+# (rating, conditions): status in [...], timeliness in [...], min_days_overdue N.
+DEFAULT_RAG_RULE: tuple = (
+    ("Complete", {"status": ["complete"]}),
+    ("Not rated", {"status": ["no_action", "needs_review"]}),
+    ("Red", {"timeliness": ["overdue"], "min_days_overdue": 1}),
+    ("Amber", {"flag": ["behind"]}),  # the council itself says "behind schedule": never Green
+    ("Amber", {"timeliness": ["due_soon"]}),
+    ("Amber", {"status": ["no_update"]}),
+    ("Green", {}),
+)
+RAG_ORDER = ("Red", "Amber", "Green", "Complete", "Not rated")
+_CONDITIONS = {"status", "timeliness", "min_days_overdue", "flag"}
+
+
+@dataclass
+class Progress:
+    """Progress of every action at ``as_of``; ``history`` is the dated status of each update used."""
+
+    as_of: pd.Timestamp
+    actions: pd.DataFrame
+    history: pd.DataFrame
+    withheld: tuple[str, ...] = ()   # columns withheld from an external audience (reports leave them out)
+    audience: str = "internal"
+    due_soon_days: int = 30
+    rag_rule: tuple = DEFAULT_RAG_RULE
+
+    @property
+    def standing(self) -> pd.DataFrame:
+        """Each action's status as it stood at each snapshot (see ``standing``)."""
+        return standing(self.history, self.actions["action_id"])
+
+    def summary(self, by="kloe") -> pd.DataFrame:
+        return summarise(self.actions, by)
+
+    def overdue(self) -> pd.DataFrame:
+        """Overdue actions, longest overdue first."""
+        late = self.actions[self.actions["timeliness"] == "overdue"]
+        return late.sort_values(["days_overdue", "action_id"], ascending=[False, True])
+
+
+def _as_timestamp(as_of) -> pd.Timestamp:
+    stamp = pd.Timestamp(as_of)
+    if pd.isna(stamp):
+        raise ValueError(f"as_of must be a date, not {as_of!r}")
+    return stamp.normalize()
+
+
+def history(updates: pd.DataFrame, actions: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Updates dated on or before ``as_of``, with each action's council, KLOE and owner beside them."""
+    as_of = _as_timestamp(as_of)
+    keep = updates[updates["snapshot_date"] <= as_of]
+    context = actions[["action_id", "council_code", "assessment", "kloe", "owner"]]
+    return keep.merge(context, on="action_id", how="left")
+
+
+def _latest(dated: pd.DataFrame) -> pd.DataFrame:
+    """Per action: the latest status that says something, and the latest snapshot at all."""
+    ordered = dated.sort_values(["action_id", "snapshot_date"], kind="stable")
+    latest_any = ordered.groupby("action_id").tail(1).set_index("action_id")
+    said = ordered[ordered["status"] != "no_update"].groupby("action_id").tail(1).set_index("action_id")
+    out = pd.DataFrame(index=latest_any.index)
+    out["latest_snapshot"] = latest_any["snapshot"]
+    out["updated_latest"] = latest_any["status"] != "no_update"
+    out["status"] = said["status"].reindex(out.index).fillna("no_update")
+    out["status_snapshot"] = said["snapshot"].reindex(out.index)
+    out["status_text"] = said["text"].reindex(out.index)
+    out["status_source"] = said["status_source"].reindex(out.index)
+    for column in ("stated_status", "stated_flag"):  # the council's own word, shown beside the status
+        out[column] = said[column].reindex(out.index) if column in said else None
+    return out
+
+
+def standing(dated: pd.DataFrame, action_ids=None) -> pd.DataFrame:
+    """Each action's status as it stood at each snapshot up to the as-of date.
+
+    The status is that of the action's latest update on or before the snapshot that
+    says something (as in ``progress``). Every action in ``action_ids`` (default: those
+    with updates) counts at every snapshot, as ``no_update`` until it has one, so the
+    last snapshot agrees with the headline figures.
+    """
+    columns = ["snapshot", "snapshot_date", "action_id", "status"]
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    order = dated[["snapshot", "snapshot_date"]].drop_duplicates("snapshot").sort_values("snapshot_date", kind="stable")
+    frames = []
+    for snap, when in order.itertuples(index=False):
+        status = _latest(dated[dated["snapshot_date"] <= when])["status"]
+        if action_ids is not None:
+            status = status.reindex(pd.Index(action_ids, name="action_id")).fillna("no_update")
+        frames.append(pd.DataFrame({"snapshot": snap, "snapshot_date": when, "action_id": status.index,
+                                    "status": status.values}))
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
+    target = frame["revised_target_date"].fillna(frame["target_date"])
+    days_late = (as_of - target).dt.days
+    closed = frame["status"].isin(CLOSED)
+    timeliness = pd.Series("on_time", index=frame.index, dtype=object)
+    timeliness[target.isna() & ~closed] = "no_target"
+    timeliness[~closed & target.notna() & (days_late > 0)] = "overdue"
+    timeliness[~closed & target.notna() & (days_late <= 0) & (-days_late <= due_soon_days)] = "due_soon"
+    frame = frame.assign(effective_target_date=target, timeliness=timeliness)
+    frame["days_overdue"] = days_late.where(timeliness == "overdue").astype("Int64")
+    original = pd.to_datetime(frame["original_target_date"] if "original_target_date" in frame else frame["target_date"])
+    target = pd.to_datetime(target)
+    extended = (target - original).dt.days
+    frame["days_extended"] = extended.where(extended > 0).astype("Int64")
+    late_original = (as_of - original).dt.days
+    frame["days_overdue_original"] = late_original.where(~closed & original.notna() & (late_original > 0)).astype("Int64")
+    return frame
+
+
+def check_rag_rule(rule) -> tuple:
+    """A RAG rule table, checked: a list of (rating, {conditions}); the last row should match anything."""
+    checked = []
+    for i, row in enumerate(rule):
+        if not (isinstance(row, (list, tuple)) and len(row) == 2 and isinstance(row[1], dict)):
+            raise ValueError(f"RAG rule row {i + 1} must be [rating, {{conditions}}], not {row!r}")
+        unknown = set(row[1]) - _CONDITIONS
+        if unknown:
+            raise ValueError(f"RAG rule row {i + 1} has unknown condition '{sorted(unknown)[0]}' "
+                             f"(known: {', '.join(sorted(_CONDITIONS))})")
+        checked.append((str(row[0]), dict(row[1])))
+    return tuple(checked)
+
+
+def rag(frame: pd.DataFrame, rule=DEFAULT_RAG_RULE) -> pd.Series:
+    """The rating of each action under ``rule`` ("Not rated" where no row matches)."""
+    rating = pd.Series(pd.NA, index=frame.index, dtype=object)
+    for label, conditions in check_rag_rule(rule):
+        match = rating.isna()
+        if "status" in conditions:
+            match &= frame["status"].isin(conditions["status"])
+        if "timeliness" in conditions:
+            match &= frame["timeliness"].isin(conditions["timeliness"])
+        if "min_days_overdue" in conditions:
+            match &= frame["days_overdue"].fillna(-1) >= conditions["min_days_overdue"]
+        if "flag" in conditions:
+            flags = frame["stated_flag"] if "stated_flag" in frame else pd.Series(None, index=frame.index)
+            match &= flags.isin(conditions["flag"])
+        rating[match] = label
+    return rating.fillna("Not rated")
+
+
+def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE) -> Progress:
+    """Each action's status, timeliness and RAG at ``as_of`` (a date or "2010-07-31")."""
+    as_of = _as_timestamp(as_of)
+    in_plan = plans.actions
+    if "in_plan_from" in in_plan:  # versions of a plan: the plan as it stood at as_of (reportlib.ingest.versions)
+        from reportlib.ingest.versions import as_of as plan_as_of
+
+        in_plan = plan_as_of(in_plan, getattr(plans, "action_versions", None), as_of)
+    dated = history(plans.updates, in_plan, as_of)
+    dated = dated[dated["action_id"].isin(in_plan["action_id"])]
+    latest = _latest(dated)
+    actions = in_plan.merge(latest, left_on="action_id", right_index=True, how="left")
+    actions["status"] = actions["status"].fillna("no_update")
+    actions["updated_latest"] = actions["updated_latest"].astype("boolean").fillna(False)
+    actions = _timeliness(actions, as_of, due_soon_days)
+    actions["rag"] = rag(actions, rag_rule)
+    actions = actions.reset_index(drop=True)
+    actions.attrs["as_of"] = as_of  # charts name the date in titles and alt text
+    return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
+                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule))
+
+
+def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
+    """Counts per group: actions, each status, overdue, due soon, % complete, share of High priority.
+
+    ``by`` is a column or list of columns (council_code, assessment, theme, kloe, owner,
+    priority...). % complete is empty for a group with no updates at all, so a council
+    that has not reported yet reads "no updates", not 0%.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    frame = actions.copy()
+    for key in keys:
+        frame[key] = frame[key].astype(object).where(frame[key].notna(), "(none)")
+    columns = ["actions", *STATUSES, "overdue", "due_soon", "high_priority", "pct_complete", "pct_high"]
+    if frame.empty:
+        return pd.DataFrame(columns=keys + columns)
+    grouped = frame.groupby(keys, sort=True)
+    out = grouped.size().rename("actions").to_frame()
+    counts = pd.crosstab([frame[k] for k in keys], frame["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    out = out.join(counts).fillna(0)
+    out["overdue"] = grouped["timeliness"].apply(lambda s: int((s == "overdue").sum()))
+    out["due_soon"] = grouped["timeliness"].apply(lambda s: int((s == "due_soon").sum()))
+    out["high_priority"] = grouped["priority"].apply(lambda s: int((s == "High").sum()))
+    reported = out["actions"] - out["no_update"]
+    out["pct_complete"] = (100 * out["complete"] / out["actions"]).round(1).where(reported > 0)
+    out["pct_high"] = (100 * out["high_priority"] / out["actions"]).round(1)
+    for col in ["actions", *STATUSES, "overdue", "due_soon", "high_priority"]:
+        out[col] = out[col].astype(int)
+    return out.reset_index()

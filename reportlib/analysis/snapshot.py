@@ -1,0 +1,131 @@
+"""The run snapshot: a pack's data as its reports must see it, prepared once.
+
+``cut`` applies a report's as-of date and audience to loaded plans, in one place:
+
+* updates dated after ``as_of`` are left out (a March pack never holds July's updates);
+* for an ``external`` audience, the text of every column a council's layout marks
+  internal is withheld: emptied in the tables, and any finding that quotes it is
+  reworded. ``Plans.withheld`` names those columns so reports can say so.
+
+``write`` saves cut plans as Parquet files in a folder (``read`` loads them back), so
+the batch runner reads and hashes each input once and every notebook, download and
+footer of a pack describes the same bytes. ``plans_for_report`` is what a notebook
+calls: the snapshot when the runner prepared one, else the data files themselves,
+cut the same way, so a notebook opened in Lab reads just as its pack would.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from reportlib.analysis.plans import inspect_plans, load_plans
+from reportlib.core.paths import resolve_data_paths
+from reportlib.errors import Finding, InputError, Location
+from reportlib.ingest import versions
+from reportlib.model.plans import INPUT_COLUMNS, Plans
+
+AUDIENCES = ("internal", "external")
+#: A layout's internal_columns names canonical action columns; "updates" stands for the update text.
+UPDATE_TEXT = "updates"
+WITHHELD = "[withheld: internal to the council]"
+_FILES = ("actions", "updates", "findings", "sources", "inputs")
+_META = "snapshot.json"
+
+
+def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
+    """``plans`` as a report for ``audience`` at ``as_of`` may show them (a new Plans)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    updates, actions = plans.updates, plans.actions
+    if as_of is not None:
+        updates = updates[updates["snapshot_date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+        if "in_plan_from" in actions:  # the plan as it stood then (versions of a plan: reportlib.ingest.versions)
+            actions = versions.as_of(actions, plans.action_versions, as_of)
+            updates = updates[updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
+    plans = replace(plans, actions=actions, updates=updates, audience=audience, action_versions=pd.DataFrame())
+    if audience == "external":
+        plans = _withhold(plans, plans.internal_columns)
+    return plans
+
+
+def _withhold(plans: Plans, names: tuple[str, ...]) -> Plans:
+    if not names:
+        return plans
+    actions, updates = plans.actions.copy(), plans.updates.copy()
+    secrets: set[str] = set()
+    for name in names:
+        frame, column = (updates, "text") if name == UPDATE_TEXT else (actions, name)
+        if column not in frame:
+            continue
+        secrets |= {v for v in frame[column].dropna().astype(str) if len(v.strip()) >= 4}
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
+    findings = [_reworded(f, secrets) for f in plans.findings]
+    return replace(plans, actions=actions, updates=updates, findings=findings,
+                   withheld=tuple(sorted(set(plans.withheld) | set(names))))
+
+
+def _reworded(finding: Finding, secrets: set[str]) -> Finding:
+    message = finding.message
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in message:
+            message = message.replace(secret, WITHHELD)
+    return finding if message == finding.message else replace(finding, message=message)
+
+
+def write(plans: Plans, folder, **meta) -> Path:
+    """Save ``plans`` (already cut) as Parquet files in ``folder``; ``meta`` goes into snapshot.json."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = {"actions": plans.actions, "updates": plans.updates, "findings": plans.findings_frame(),
+              "sources": plans.sources, "inputs": plans.inputs}
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    info = {"withheld": list(plans.withheld), "audience": plans.audience, **meta}
+    (folder / _META).write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
+    return folder
+
+
+def read(folder) -> Plans:
+    """Plans saved by ``write``."""
+    folder = Path(folder)
+    try:
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _FILES}
+        info = json.loads((folder / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"not a run snapshot prepared by reportlib ({exc})", Location(file=str(folder))) from None
+    findings = [Finding(r["severity"], r["code"], r["message"],
+                        Location(_none(r["file"]), _none(r["sheet"]),
+                                 None if _none(r["row"]) is None else int(r["row"]), _none(r["column"])))
+                for r in frames["findings"].to_dict("records")]
+    inputs = frames["inputs"].reindex(columns=INPUT_COLUMNS)
+    return Plans(frames["actions"], frames["updates"], findings, frames["sources"], inputs,
+                 tuple(info.get("withheld", ())), info.get("audience", "internal"))
+
+
+def meta(folder) -> dict:
+    """What ``write`` was told about the snapshot (as-of date, audience, council...)."""
+    return json.loads((Path(folder) / _META).read_text(encoding="utf-8"))
+
+
+def _none(value):
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def plans_for_report(data_paths, snapshot: str = "", *, as_of=None, audience: str = "internal",
+                     strict: bool = True) -> Plans:
+    """The plans a notebook reports on.
+
+    With ``snapshot`` (set by ``reportlib render``), the prepared snapshot. Without it
+    (a notebook opened in Lab, or run by papermill alone), the files in ``data_paths``,
+    cut to ``as_of`` and ``audience`` the same way; relative paths are read from the
+    notebook's own folder, whatever the working folder (``reportlib.core.paths``). ``strict``: raise ``ValidationFailed`` when the data
+    has errors (False for the data-quality report, which lists them).
+    """
+    if snapshot:
+        return read(snapshot)
+    data_paths = resolve_data_paths(data_paths)
+    plans = load_plans(data_paths) if strict else inspect_plans(data_paths)
+    return cut(plans, as_of, audience)

@@ -1,0 +1,63 @@
+"""The council's own status words: what each means, what it flags, and the ones nobody mapped.
+
+A stated word (a spreadsheet's status column) is read through the sheet's layout first
+(``status_words``), then through the shared list (``rules/stated_status.yaml``, applied
+by ``status.classify``). The word itself is always kept in ``stated_status``, so reports
+show it beside the computed status. A word flagged ``behind`` (by the layout, or by
+``rules/stated_flags.yaml``) keeps the action from being rated Green. A word neither
+knows sends its update to review, with a warning naming the cell.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from reportlib.core import safeyaml
+from reportlib.errors import Finding, LayoutError, Location
+from reportlib.ingest.layouts import WORD_FLAGS, word_key
+
+FLAGS_FILE = Path(__file__).resolve().parents[1] / "rules" / "stated_flags.yaml"
+
+
+@lru_cache(maxsize=4)
+def shared_flags(path: Path = FLAGS_FILE) -> dict[str, str]:
+    """Normalised word -> flag, from ``rules/stated_flags.yaml``."""
+    doc = safeyaml.load(Path(path).read_bytes(), source=Path(path).name) or {}
+    flags: dict[str, str] = {}
+    for flag, listed in doc.items():
+        if flag not in WORD_FLAGS or not isinstance(listed, list):
+            raise LayoutError(f"'{flag}' must be one of {', '.join(WORD_FLAGS)}, holding a list of words",
+                              Location(file=Path(path).name))
+        flags.update({word_key(word): flag for word in listed})
+    return flags
+
+
+def apply(updates: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Updates with the layouts' word meanings applied over the shared list, ``stated_flag``
+    filled in, and a warning for each stated word nobody mapped."""
+    out = updates.copy()
+    by_layout = out["stated_as"].notna() if "stated_as" in out else pd.Series(False, index=out.index)
+    if by_layout.any():
+        out.loc[by_layout, "status"] = out.loc[by_layout, "stated_as"]
+        out.loc[by_layout, "status_source"] = "stated"
+    flags = shared_flags()
+    stated = out["stated_status"].notna() & (out["stated_status"].astype("string").str.strip() != "")
+    if "stated_flag" not in out:
+        out["stated_flag"] = None
+    unflagged = stated & ~by_layout & out["stated_flag"].isna()
+    out.loc[unflagged, "stated_flag"] = out.loc[unflagged, "stated_status"].map(lambda w: flags.get(word_key(w)))
+    out["stated_flag"] = out["stated_flag"].astype(object).where(out["stated_flag"].notna(), None)
+    unknown = out[stated & ~by_layout & (out["status_source"] == "stated") & (out["status"] == "needs_review")]
+    return out.drop(columns=["stated_as"], errors="ignore"), [_unknown(u) for u in unknown.itertuples()]
+
+
+def _unknown(u) -> Finding:
+    return Finding("warning", "unknown_stated_status",
+                   f"the stated status '{u.stated_status}' (for {u.snapshot}) is a word neither the sheet's layout "
+                   "(its status_words) nor the shared list (reportlib/rules/stated_status.yaml) knows, so the update "
+                   "goes to review whatever its text says; add the word to the layout's status_words with the "
+                   "status it means, or correct the cell",
+                   Location(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row),
+                            f"status for {u.snapshot}"))

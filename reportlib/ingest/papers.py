@@ -1,0 +1,396 @@
+"""Committee papers (.docx, text .pdf): their tables read as the rows of a sheet.
+
+A council's plan most often reaches an analyst as the committee paper itself: a Word
+appendix, or the PDF it was distributed as. ``open_paper`` reads the document's tables
+(``docx_source`` for Word, ``pdf_source`` for PDF) into ``Part``\\ s, one per Word table or
+per table on a PDF page, and joins the parts of one plan into one grid of rows:
+
+* a table continued in the next part (the header row repeated; or, in a PDF, the same
+  columns on the next page; or, in Word, a table straight after with nothing between and
+  the same columns) is one plan, read as one sheet;
+* the text above a plan's first table (its title, the heading it is under) comes first,
+  as the title rows above a spreadsheet's header.
+
+``read_paper`` then reads each plan through the layouts exactly as ``rows.SheetReader``
+reads a sheet, so the canonical tables are the same as from a spreadsheet, and puts the
+provenance back on the document: ``source_sheet`` is "table 2" (Word) or "page 3" (PDF),
+and rows are counted within that table or that page's table. A layout can choose a
+table by the heading above it (the layout key ``table_heading``).
+
+What was read from each page or table, and what could not be placed, is kept in
+``Plans.sources`` (one row per page or table, with a ``note``) and in findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reportlib.errors import Finding, InputError, Location
+from reportlib.ingest.layouts import normalise_header
+from reportlib.ingest.parts import Part, ReadBudget
+from reportlib.ingest.sources import CELL_BUDGET, TEXT_BUDGET, Source, collect_rows
+
+#: The suffixes read as committee papers.
+SUFFIXES = (".docx", ".pdf")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_REFUSED = {
+    ".doc": "this is an old-style Word 97-2003 (.doc) document, which cannot be read. Open it in Word and save "
+            "it as a Word Document (.docx), or ask for the PDF that was published",
+    ".odt": "this is an OpenDocument text (.odt) file, which cannot be read. Open it in LibreOffice or Word and "
+            "save it as a Word Document (.docx), or export it as PDF",
+    ".rtf": "this is a Rich Text (.rtf) file, which cannot be read. Open it in Word and save it as a Word "
+            "Document (.docx)",
+}
+
+
+@dataclass
+class Paper(Source):
+    """A committee paper opened for reading: ``sheets`` holds one grid per plan found."""
+
+    kind: str = ""  # "docx" or "pdf"
+    parts: list[Part] = field(default_factory=list)
+    pages: int = 0  # PDF pages read
+    empty_pages: list[int] = field(default_factory=list)  # PDF pages with no table
+    origins: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # sheet -> (label, row) per row
+    headings: dict[str, str] = field(default_factory=dict)  # sheet -> the text above its first table
+    groups: dict[str, list[Part]] = field(default_factory=dict)
+    budget_cut: tuple[str, int, str] | None = None
+    page_cut: int | None = None  # PDF: reading stopped after this page
+    dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
+
+
+def is_paper(path: Path, data: bytes) -> bool:
+    """Whether ``open_source`` hands this file to ``open_paper``: by its name, or, for a
+    Word or OpenDocument file named otherwise, by its content."""
+    suffix = path.suffix.lower()
+    if suffix in SUFFIXES or suffix in _REFUSED:
+        return True
+    if data.startswith(b"PK\x03\x04"):
+        head = data[:4096]
+        return b"word/" in head or b"application/vnd.oasis.opendocument.text" in head
+    return data.startswith(_OLE) and "WordDocument".encode("utf-16-le") in data[:65536]
+
+
+def open_paper(path: Path, data: bytes, source: Source) -> Paper:
+    """Read a committee paper's tables; ``source`` carries the name, hash and size already taken."""
+    where = Location(file=source.name)
+    paper = Paper(source.path, source.name, source.sha256, {}, max_rows=source.max_rows, size=source.size)
+    suffix = path.suffix.lower()
+    if data.startswith(_OLE):
+        if "WordDocument".encode("utf-16-le") in data[:65536] or suffix == ".doc":
+            raise InputError(_REFUSED[".doc"] + ".", where)
+        raise InputError(f"this is an old-style Office 97-2003 file, not a {suffix or 'readable'} document; save it "
+                         "as .docx, or ask for the PDF that was published.", where)
+    if data.startswith(b"PK\x03\x04") and b"application/vnd.oasis.opendocument" in data[:4096]:
+        raise InputError(_REFUSED[".odt"] + ".", where)
+    if suffix == ".docx" and data.startswith(b"PK\x03\x04") and b"word/" not in data and b"xl/" in data[:65536]:
+        raise InputError("this is an Excel workbook despite its name (.docx); rename it to .xlsx and try again.",
+                         where)
+    if suffix in _REFUSED:
+        raise InputError(_REFUSED[suffix] + ".", where)
+    budget = ReadBudget()
+    if suffix == ".pdf":
+        if b"%PDF-" not in data[:1024]:
+            raise InputError("this is not a PDF document despite its name (it does not start with '%PDF-'); "
+                             "expected the committee paper as published, as .pdf or .docx.", where)
+        from reportlib.ingest.pdf_source import read_pdf
+
+        paper.kind = "pdf"
+        paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages = read_pdf(data, where, budget)
+    else:
+        if not data.startswith(b"PK\x03\x04"):
+            raise InputError("this is not a Word document despite its name (a .docx is a zip package); expected "
+                             "the committee paper saved as .docx, or as .pdf.", where)
+        from reportlib.ingest.docx_source import read_docx
+
+        paper.kind = "docx"
+        paper.parts = read_docx(data, where, budget)
+    paper.budget_cut = budget.cut
+    _join(paper)
+    return paper
+
+
+# -- parts of one plan into one sheet --------------------------------------------------------------
+
+def _key(row) -> tuple[str, ...]:
+    cells = tuple(normalise_header(v) for v in row)
+    return cells if sum(1 for c in cells if c) >= 2 else ()
+
+
+def _continues(group: list[Part], part: Part, kind: str) -> bool:
+    first, last = group[0], group[-1]
+    if part.width != first.width or not part.rows or part.titled:
+        return False
+    heads = {_key(row) for row in first.rows[:5]} - {()}
+    if _key(part.rows[0]) in heads:
+        return True  # the header row repeated
+    if kind == "pdf":
+        return (last.page is not None and part.page == last.page + 1 and len(part.edges) == len(last.edges)
+                and all(abs(a - b) <= 3 for a, b in zip(part.edges, last.edges)))
+    return not part.above  # Word: a table straight after another, nothing between
+
+
+def _join(paper: Paper) -> None:
+    groups: list[list[Part]] = []
+    for part in paper.parts:
+        if not any(str(v).strip() for row in part.rows for v in row):
+            continue
+        if groups and _continues(groups[-1], part, paper.kind):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    for group in groups:
+        first = group[0]
+        name = first.label
+        rows: list[list] = [[line] for line in first.above]
+        origins: list[tuple[str, int | None]] = [(first.label, None)] * len(first.above)
+        for part in group:
+            rows += part.rows
+            origins += [(part.label, r) for r in range(1, len(part.rows) + 1)]
+        # cleaned as a sheet's rows are: control characters, over-long cells, markup noted, row and text limits
+        paper.sheets[name] = collect_rows(paper, name, rows)
+        paper.origins[name] = origins
+        paper.headings[name] = "\n".join(([first.heading] if first.heading else []) + first.above)
+        paper.groups[name] = group
+
+
+# -- reading the plans through the layouts ----------------------------------------------------------
+
+def _layouts_for(heading: str, candidates: list) -> list:
+    """A layout naming the heading its table is under reads the tables under a matching
+    heading, and no others; layouts that name none read any table their header fits."""
+    chosen = [lay for lay in candidates if lay.table_heading is not None and lay.table_heading.search(heading)]
+    return chosen or [lay for lay in candidates if lay.table_heading is None]
+
+
+def _place(origins, row):
+    if row is None or not 1 <= row <= len(origins):
+        return None, row
+    return origins[row - 1]
+
+
+def _first_cells(rows, limit: int = 3) -> str:
+    for row in rows:
+        cells = [str(v).strip() for v in row if str(v).strip()]
+        if len(cells) >= 2:
+            return " | ".join(c[:40] for c in cells[:limit])
+    for row in rows:
+        cells = [str(v).strip() for v in row if str(v).strip()]
+        if cells:
+            return cells[0][:60]
+    return ""
+
+
+class PaperReader:
+    """Reads each plan of an opened committee paper, as ``rows.SheetReader`` reads a workbook."""
+
+    def __init__(self, paper: Paper, layouts: list, *, forced: bool, max_rows: int):
+        self.paper, self.layouts, self.forced, self.max_rows = paper, layouts, forced, max_rows
+        self.actions: list[dict] = []
+        self.updates: list[dict] = []
+        self.findings: list[Finding] = []
+        self.sheets: list[dict] = []
+
+    def _find(self, severity, code, message, sheet=None, row=None, column=None):
+        self.findings.append(Finding(severity, code, message, Location(self.paper.name, sheet, row, column)))
+
+    def read(self):
+        from reportlib.ingest.rows import SheetReader
+
+        paper = self.paper
+        self._document_notes()
+        if not paper.sheets:
+            self._no_tables()
+            return self.actions, self.updates, self.findings, self.sheets
+        read_parts: dict[str, dict] = {}
+        unmatched: list[str] = []
+        for name, rows in paper.sheets.items():
+            layouts = _layouts_for(paper.headings[name], self.layouts)
+            sub = Source(paper.path, paper.name, paper.sha256, {name: rows}, max_rows=self.max_rows, size=paper.size)
+            sub.markup_cells = [m for m in paper.markup_cells if m[0] == name]
+            sub.long_cells = [m for m in paper.long_cells if m[0] == name]
+            sub.more_noted = {k: v for k, v in paper.more_noted.items() if k[1] == name}
+            sub.cut = {k: v for k, v in paper.cut.items() if k == name}
+            if not layouts:
+                unmatched.append(name)
+                continue
+            actions, updates, findings, sheets = SheetReader(sub, layouts, forced=self.forced,
+                                                            max_rows=self.max_rows).read()
+            if not sheets and all(f.code in ("header_not_found", "sheet_skipped") for f in findings if
+                                  f.severity == "error"):
+                unmatched.append(name)
+                continue
+            self._keep(name, actions, updates, findings, sheets, read_parts)
+        if unmatched and not read_parts:
+            self._no_layout(unmatched)
+        elif unmatched:
+            for name in unmatched:
+                group = paper.groups[name]
+                self._find("warning", "table_skipped",
+                           f"{self._span(group)} skipped: its header row matches none of the layouts "
+                           f"(it begins '{_first_cells(paper.sheets[name])}')", group[0].label, 1)
+        self._part_rows(read_parts, unmatched)
+        return self.actions, self.updates, self.findings, self.sheets
+
+    @staticmethod
+    def _span(group: list[Part]) -> str:
+        if len(group) == 1:
+            return group[0].label
+        word, first = group[0].label.split(" ", 1)
+        return f"{word}s {first}-{group[-1].label.split(' ', 1)[1]}"
+
+    # -- what the document itself says -------------------------------------------------------------
+    def _document_notes(self):
+        paper = self.paper
+        if paper.budget_cut:
+            label, row, reason = paper.budget_cut
+            what = (f"more than {TEXT_BUDGET:,} characters of text" if reason == "text"
+                    else f"more than {CELL_BUDGET:,} table cells")
+            self._find("error", "too_much_data",
+                       f"reading stopped: the document holds {what} by this row, far more than an action plan. "
+                       "Check this is the right file, or copy the plan's table into a new document", label, row)
+        if paper.page_cut:
+            self._find("error", "too_many_pages",
+                       f"reading stopped after page {paper.page_cut:,}: a committee paper is expected to have at "
+                       f"most {paper.page_cut:,} pages. Check this is the right file, or save the appendix that "
+                       "holds the plan on its own", f"page {paper.page_cut}")
+        for page in paper.dense_pages:
+            from reportlib.ingest.pdf_source import CHARS_PER_PAGE
+
+            self._find("warning", "not_placed",
+                       f"the page holds more than {CHARS_PER_PAGE:,} characters, far more than a page of a table; "
+                       "it was not read", f"page {page}")
+        for part in paper.parts:
+            for row, text in part.unplaced[:20]:
+                self._find("warning", "not_placed",
+                           f"text inside the table's area lies in none of its cells, so it was not read: "
+                           f"'{text[:200]}'. Check the table in the document", part.label, row)
+            if len(part.unplaced) > 20:
+                self._find("warning", "not_placed",
+                           f"{len(part.unplaced) - 20:,} more pieces of text in the table lie in none of its cells",
+                           part.label)
+
+    def _no_tables(self):
+        paper = self.paper
+        if paper.kind == "docx":
+            message = ("the Word document has no tables, so no action plan could be read from it: the plan is "
+                       "expected as a table (one row per action, a header row naming the columns). Check this is "
+                       "the right document (the appendix holding the plan)")
+        else:
+            message = (f"no table was found on any of the PDF's {paper.pages:,} pages, so no action plan could be "
+                       "read from it: the plan is expected as a table with a header row naming the columns. "
+                       "Check this is the right document (the appendix holding the plan), or ask for the Word "
+                       "original")
+        self._find("error", "no_tables", message)
+
+    def _no_layout(self, names):
+        listed = "; ".join(f"{self._span(self.paper.groups[n])} begins '{_first_cells(self.paper.sheets[n])}'"
+                           for n in names[:6])
+        wanted = "; ".join(f"{lay.name}: " + ", ".join(h[0] for h in lay.required_headers().values())
+                           for lay in self.layouts[:4])
+        self._find("error", "no_matching_table",
+                   f"no table in the document matches a layout ({listed}{'; …' if len(names) > 6 else ''}). "
+                   f"Expected a header row holding the headers of a layout ({wanted or 'no layouts'}); check this "
+                   "is the paper holding the plan, or add a layout file for it")
+
+    # -- provenance back on the document ----------------------------------------------------------------
+    def _keep(self, name, actions, updates, findings, sheets, read_parts):
+        origins = self.paper.origins[name]
+        joined_rows: set[int] = set()
+        for action in actions:
+            first, _, last = str(action["source_rows"]).partition("-")
+            start, end = int(first), int(last or first)
+            joined_rows.update(range(start + 1, end + 1))
+            (label_a, row_a), (label_b, row_b) = _place(origins, start), _place(origins, end)
+            action["source_sheet"] = label_a
+            action["source_rows"] = (str(row_a) if start == end else f"{row_a}-{row_b}" if label_a == label_b
+                                     else f"{row_a}-{label_b} row {row_b}")
+            self.actions.append(action)
+        for update in updates:
+            update["source_sheet"], update["source_row"] = _place(origins, update["source_row"])
+            self.updates.append(update)
+        for finding in findings:
+            loc = finding.location
+            if loc.sheet == name:
+                label, row = _place(origins, loc.row) if loc.row is not None else (name, None)
+                finding = replace(finding, location=replace(loc, sheet=label, row=row))
+            self.findings.append(finding)
+        self._split_rows(name, joined_rows, sheets)
+        for sheet in sheets:
+            read_parts[name] = sheet
+
+    def _split_rows(self, name, joined_rows, sheets):
+        """A row cut by a page break (its last row drawn with no bottom rule), or a first row on
+        a new page or table with its first cell blank, may be one row of the plan in two parts:
+        say so, never join them by guess (a layout with continuation rows joins them itself)."""
+        if not sheets:
+            return
+        group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]
+        header = _key(rows[sheets[0]["header_row"] - 1])
+        for before, part in zip(group, group[1:]):
+            index = next((i for i, (label, r) in enumerate(origins) if label == part.label and r is not None
+                          and _key(rows[i]) != header and any(str(v).strip() for v in rows[i])), None)
+            if index is None or index + 1 in joined_rows:
+                continue
+            row = rows[index]
+            label, r = origins[index]
+            if before.cut_row:
+                self._find("warning", "row_split_at_break",
+                           f"row {before.cut_row} of {before.label} runs on over the page break (it has no bottom "
+                           f"rule), so this first row of {label} is probably its rest. The two parts were read as "
+                           "the layout reads such rows (as two rows, unless the layout joins continuation rows); "
+                           "check them against the document", label, r)
+            elif not before.ruled and len(row) > 1 and not str(row[0]).strip() and str(row[1]).strip():
+                self._find("warning", "row_split_at_break",
+                           f"the first row of {label} has its first column blank: it may be the rest of the last "
+                           f"row of {before.label}, cut by the break. It was read as the layout reads such a row "
+                           "(as its own row, unless the layout joins continuation rows); check it against the "
+                           "document", label, r)
+
+    def _part_rows(self, read_parts: dict, unmatched: list):
+        """One row per page or table for ``Plans.sources``: what was read from it."""
+        paper = self.paper
+        starts: dict[str, int] = {}
+        for action in self.actions:
+            starts[action["source_sheet"]] = starts.get(action["source_sheet"], 0) + 1
+        by_label: dict[str, dict] = {}
+        for name, group in paper.groups.items():
+            sheet = read_parts.get(name)
+            origins = paper.origins[name]
+            header_index = sheet["header_row"] - 1 if sheet else None
+            header = _key(paper.sheets[name][header_index]) if sheet else ()
+            for part in group:
+                row = {"file": paper.name, "sha256": paper.sha256, "sheet": part.label, "layout": "",
+                       "layout_file": "", "header_row": None, "actions": starts.get(part.label, 0),
+                       "internal_columns": ""}
+                count = sum(1 for label, r in origins if label == part.label and r is not None)
+                if sheet is None:
+                    row["note"] = (f"{count} rows not read: the table matches no layout"
+                                   if name in unmatched else f"{count} rows not read")
+                else:
+                    row.update(layout=sheet["layout"], layout_file=sheet["layout_file"],
+                               internal_columns=sheet["internal_columns"])
+                    heads = [r for i, (label, r) in enumerate(origins) if label == part.label and r is not None
+                             and header and _key(paper.sheets[name][i]) == header]
+                    row["header_row"] = heads[0] if heads else None
+                    where = f"the plan in {self._span(group)}" if len(group) > 1 else "the plan"
+                    row["note"] = (f"{count} rows of {where}"
+                                   + (f"; {len(part.unplaced)} pieces of text not placed" if part.unplaced else ""))
+                by_label[part.label] = row
+        for page in paper.empty_pages:
+            by_label[f"page {page}"] = {"file": paper.name, "sha256": paper.sha256, "sheet": f"page {page}",
+                                        "layout": "", "layout_file": "", "header_row": None, "actions": 0,
+                                        "internal_columns": "", "note": "no table on this page"}
+        order = [p.label for p in paper.parts] + [f"page {p}" for p in paper.empty_pages]
+        if paper.kind == "pdf":
+            order.sort(key=lambda label: int(label.split()[1].rstrip(",")))
+        seen = set()
+        for label in order:
+            if label in by_label and label not in seen:
+                seen.add(label)
+                self.sheets.append(by_label[label])
+        for part in paper.parts:  # an empty Word table, or one with no text
+            if part.label not in seen and paper.kind == "docx":
+                self.sheets.append({"file": paper.name, "sha256": paper.sha256, "sheet": part.label, "layout": "",
+                                    "layout_file": "", "header_row": None, "actions": 0, "internal_columns": "",
+                                    "note": "an empty table"})

@@ -1,0 +1,40 @@
+"""The pieces a committee paper is read in: a table (Word) or a page's table (PDF), and
+the budget of cells and characters one paper may give. The readers of each kind
+(``docx_source``, ``pdf_source``) give ``Part``s; ``papers`` places them as sheets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlib.ingest.sources import CELL_BUDGET, TEXT_BUDGET
+
+
+@dataclass
+class Part:
+    """One table of a document: a Word table, or the table on one PDF page."""
+
+    label: str  # "table 2", "page 3"
+    rows: list[list]
+    above: list[str] = field(default_factory=list)  # text above the table, nearest last
+    heading: str = ""  # the heading the table is under
+    width: int = 0  # grid columns
+    page: int | None = None  # PDF page number
+    edges: tuple[float, ...] = ()  # PDF: the x of the column edges, to follow a table onto the next page
+    unplaced: list[tuple[int | None, str]] = field(default_factory=list)  # (row, text) in the table but in no cell
+    ruled: bool = False  # PDF: cell borders drawn, so a row cut by the page break shows (``cut_row``)
+    titled: bool = False  # Word: a heading stands between this table and the one before: a new plan
+    cut_row: int | None = None  # PDF: the last row has no bottom rule: it runs on over the page break
+
+
+class ReadBudget:
+    """The cells and characters one document may give, as for one sheet of a workbook."""
+
+    def __init__(self, cells: int | None = None, text: int | None = None):
+        self.cells_left = CELL_BUDGET if cells is None else cells
+        self.text_left = TEXT_BUDGET if text is None else text
+        self.cut: tuple[str, int, str] | None = None  # (label, row, "cells" or "text")
+
+    def take(self, label: str, row: int, cells: int, chars: int) -> None:
+        self.cells_left -= cells
+        self.text_left -= chars
+        if self.cut is None and (self.cells_left < 0 or self.text_left < 0):
+            self.cut = (label, row, "cells" if self.cells_left < 0 else "text")

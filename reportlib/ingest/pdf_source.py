@@ -1,0 +1,428 @@
+"""Read the tables of a text PDF committee paper as row grids, with pdfplumber.
+
+Each page's table becomes a ``Part`` (``reportlib.ingest.papers``) labelled "page N" (a second
+table on the same page "page N, table 2"); rows are counted from the table's top row on
+that page.
+
+* **Ruled tables** (cell borders drawn): pdfplumber finds the cells from the lines; a
+  cell merged across columns gives its text to its first column, one merged down to its
+  top row (carried down within a two-level heading, as for Word).
+* **Unruled tables**: the columns begin where the header row's cells begin (on a page
+  with no header, where the previous page's columns began); a row starts after a gap
+  wider than the line spacing, unless the next line only goes on with one cell's text
+  (a paragraph of that cell). A line whose words run across a column's start (a Theme or
+  KLOE heading) is one cell.
+* A ruled row running over the page break (no bottom rule, its column lines going on
+  down the page) is read, and marked (``Part.cut_row``) so that it is flagged.
+* **Wrapped cells**: the lines of a cell are joined with a space when the line above was
+  full (the next word would not have fitted), and with a line break when it was not.
+* Text in the table's area that falls in no cell is listed (``Part.unplaced``), never
+  dropped in silence.
+
+A PDF with no text layer (a scan) is refused ("no text to read: this PDF is an image"), as
+is one that needs a password. Reading is bounded: at most ``MAX_PAGES`` pages, and
+``CHARS_PER_PAGE`` characters on one page, within the document's cell and text budget.
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+import statistics
+
+from reportlib.errors import InputError, Location
+from reportlib.ingest.parts import Part, ReadBudget
+
+MAX_PAGES = 400
+CHARS_PER_PAGE = 200_000
+_RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 2,
+          "intersection_tolerance": 3}
+
+
+def _open(data: bytes, where: Location):
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # noqa: B018  (reads the page tree: damage and encryption show here)
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors
+        cause = exc.__cause__ or exc.__context__ or exc
+        names = {type(exc).__name__, type(cause).__name__}
+        text = f"{exc} {cause}".lower()
+        if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"} or "password" in text \
+                or "encrypt" in text:
+            raise InputError("this PDF is encrypted and needs a password to open, so it cannot be read. Ask for "
+                             "a copy without a password (or the Word original).", where) from None
+        raise InputError(f"this PDF cannot be read: it looks damaged or truncated ({type(cause).__name__}). "
+                         "Take it again from its source, or ask for the Word original.", where) from None
+
+
+def _lines(words: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+    """Words grouped into lines (by their top), each line left to right, lines top to bottom."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _text_of(words: list[dict], left: float, right: float) -> str:
+    """The text of one cell's words: wrapped lines joined with a space, broken lines with a line break."""
+    lines = _lines(words)
+    if not lines:
+        return ""
+    _mark_links([w for line in lines for w in line])
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.28 * height
+    inner_left = min(line[0]["x0"] for line in lines)
+    inner_right = right - max(0.0, inner_left - left)  # the same padding on the right as on the left
+    starts = {round(line[0]["x0"]) for line in lines if not _BULLET.fullmatch(line[0]["text"])}
+    hanging = {x for line in lines if len(line) > 1 and _BULLET.fullmatch(line[0]["text"])
+               for x in (round(line[1]["x0"]),) if x in starts or x - 1 in starts or x + 1 in starts}
+    hanging |= {x + d for x in hanging for d in (-1, 1)}
+
+    def joined(line):  # a list bullet stands apart from its text, further than a space
+        if len(line) > 1 and _BULLET.fullmatch(line[0]["text"]) and (line[1]["x0"] - line[0]["x1"] > 1.8 * space
+                                                                     or round(line[1]["x0"]) in hanging):
+            return _ITEM + " ".join(w["shown"] for w in line[1:])
+        return " ".join(w["shown"] for w in line)
+
+    paragraphs = [joined(lines[0])]
+    for above, line in zip(lines, lines[1:]):
+        text = joined(line)
+        first = line[0]
+        fitted = above[-1]["x1"] + space + (first["x1"] - first["x0"]) <= inner_right - 1.0
+        gap = line[0]["top"] - above[0]["bottom"]  # wider between paragraphs than between wrapped lines
+        out = paragraphs[-1]
+        if (fitted or gap > 0.45 * height) and not (out.startswith(_ITEM) and first["x0"] > above[0]["x0"] + space
+                                                    and not fitted):
+            paragraphs.append(text)
+        elif (out.endswith(("-", "/")) and first["text"][:1].isalnum() and not out.endswith((" -", " /"))) or (
+                first.get("href") and first.get("href") == above[-1].get("href")
+                and above[-1]["text"] + first["text"] in first["href"]):
+            paragraphs[-1] = out + text  # a word broken at its hyphen or slash, or a link's address
+        else:
+            paragraphs[-1] = out + " " + text
+    return "\n".join(_lists(paragraphs))
+
+
+_BULLET = re.compile(r"[•◦▪‣●]")
+_ITEM = "\x00"  # marks a paragraph that is a list item while a cell's text is put together
+
+
+def _lists(paragraphs: list[str]) -> list[str]:
+    """Paragraphs that begin with a bullet, one after another, kept as one list: ``<ul><li>…</li></ul>``."""
+    out: list[str] = []
+    items: list[str] = []
+    for text in paragraphs + [""]:
+        if text.startswith(_ITEM):
+            items.append(text[1:])
+            continue
+        if items:
+            out.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items = []
+        if text:
+            out.append(text)
+    return out
+
+
+def _mark_links(words: list[dict]) -> None:
+    """Each word's text as shown (``shown``), with the words under one link annotation
+    wrapped in ``<a href="…">…</a>``."""
+    current = None
+    for i, word in enumerate(words):
+        href = word.get("href")
+        word["shown"] = word["text"]
+        if href != current:
+            if current:
+                words[i - 1]["shown"] += "</a>"
+            if href:
+                word["shown"] = f'<a href="{html.escape(href, quote=True)}">' + word["shown"]
+            current = href
+    if current:
+        words[-1]["shown"] += "</a>"
+
+
+def _inside(word, bbox) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set]:
+    """Rows of a table found from its drawn lines: (rows, unplaced, ids of words used)."""
+    used: set[int] = set()
+    rows: list[list] = []
+    spans: list[list[bool]] = []  # True where a cell of the row above is merged down over this one
+    tops: list[float] = []
+    for r, row in enumerate(table.rows):
+        out, down = [], []
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                out.append("")
+                down.append(bool(rows) and c < len(out) and _covered_from_above(table, row, c))
+                continue
+            inside = [w for w in words if id(w) not in used and _inside(w, bbox)]
+            used.update(id(w) for w in inside)
+            out.append(_text_of(inside, bbox[0], bbox[2]))
+            down.append(False)
+        budget.take(label, r + 1, len(out), sum(len(v) for v in out))
+        rows.append(out)
+        spans.append(down)
+        tops.append(row.bbox[1])
+    _fill_heading(rows, spans)
+    return rows, tops, used
+
+
+def _covered_from_above(table, row, column: int) -> bool:
+    """Whether a cell of an earlier row reaches down over ``row`` at ``column`` (a merged-down cell)."""
+    columns = sorted({round(c[0], 1) for c in table.cells})
+    if column >= len(columns):
+        return False
+    x = columns[column] + 1
+    y = (row.bbox[1] + row.bbox[3]) / 2
+    return any(c[0] <= x <= c[2] and c[1] < row.bbox[1] - 1 and c[3] >= y for c in table.cells)
+
+
+def _fill_heading(rows: list[list], spans: list[list[bool]]) -> None:
+    """A two-level heading (a cell merged down beside one merged across): carry the merged-down
+    text into the second heading row, so that one row names every column."""
+    if len(rows) < 2 or not any(spans[1]):
+        return
+    if not any(v == "" for v in rows[0][1:]):  # nothing merged across in the first row
+        return
+    for c, down in enumerate(spans[1]):
+        if down and not rows[1][c]:
+            rows[1][c] = rows[0][c]
+
+
+def _segments(line: list[dict], gutter: float) -> list[list[dict]]:
+    """A line's words split where the gap between two words is wider than ``gutter``."""
+    out = [[line[0]]]
+    for a, b in zip(line, line[1:]):
+        if b["x0"] - a["x1"] > gutter:
+            out.append([b])
+        else:
+            out[-1].append(b)
+    return out
+
+
+def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[float, ...] = ()):
+    """A table with no drawn lines: its columns begin where the header row's cells begin (or,
+    on a page with no header, where the previous page's columns began and the words still
+    line up), its rows end where the gap between lines is wider than the line spacing.
+
+    Returns (rows, tops, ids of words used, column starts, top of the table) or None."""
+    lines = _lines(words)
+    if len(lines) < 2:
+        return None
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.3 * height
+    gutter = 2.6 * space  # wider than any space between words, narrower than a cell's margins
+    header_at, starts = None, None
+    for i, line in enumerate(lines):
+        segments = _segments(line, gutter)
+        if len(segments) >= 3:
+            header_at, starts = i, [seg[0]["x0"] for seg in segments]
+            break
+    if previous and (starts is None or not _aligned(lines, previous, gutter)):
+        header_at, starts = None, list(previous)
+        first = next((i for i, line in enumerate(lines) if _aligned([line], previous, gutter)
+                      and len(_segments(line, gutter)) >= 2), None)
+        if first is None:
+            return None
+        header_at = first
+    if starts is None:
+        return None
+    table_lines = lines[header_at:]
+    right = max(w["x1"] for line in table_lines for w in line)
+    # A row starts after a gap wider than the line spacing, on a line with text in two or more
+    # columns, in the first, or in a column empty so far in the row: after a paragraph of one cell, the next
+    # line has text in that cell only.
+    def columns_of(line):
+        return {sum(1 for x in starts[1:] if w["x0"] >= x - 2) for w in line}
+
+    # Rows set apart that way show how wide a gap between rows is: a gap that wide is a new row anyway.
+    certain = [b[0]["top"] - a[0]["bottom"] for a, b in zip(table_lines, table_lines[1:])
+               if b[0]["top"] - a[0]["bottom"] > 0.6 * height and (len(columns_of(b)) > 1 or 0 in columns_of(b))]
+    row_gap = min(certain) - 0.5 if certain else float("inf")
+    blocks: list[list[list[dict]]] = []
+    block_columns: set[int] = set()
+    for line in table_lines:
+        gap = line[0]["top"] - blocks[-1][-1][0]["bottom"] if blocks else 0
+        used_columns = columns_of(line)
+        if blocks and (gap <= 0.6 * height or (len(used_columns) == 1 and 0 not in used_columns
+                                               and used_columns <= block_columns and gap < row_gap)):
+            blocks[-1].append(line)
+            block_columns |= used_columns
+        else:
+            blocks.append([line])
+            block_columns = set(used_columns)
+    rows, tops, used = [], [], set()
+    flats = [[w for line in block for w in line] for block in blocks]
+    crossing = [_crosses(block, flat, starts, space) for block, flat in zip(blocks, flats)]
+    # each column ends where its longest line ends: wrapped text nearly fills it
+    ends = [0.0] * len(starts)
+    for flat, crossed in zip(flats, crossing):
+        for w in flat if not crossed else ():
+            c = sum(1 for x in starts[1:] if w["x0"] >= x - 2)
+            ends[c] = max(ends[c], w["x1"])
+    ends = [end or (list(starts[1:]) + [right])[c] - 4 for c, end in enumerate(ends)]
+    for r, (block, flat, straddles) in enumerate(zip(blocks, flats, crossing)):
+        used.update(id(w) for w in flat)
+        if straddles:  # one cell across the table: a heading
+            row = [_text_of(flat, starts[0], right)]
+        else:
+            row = _by_columns(flat, starts, right, ends)
+        budget.take(label, r + 1, len(starts), sum(len(v) for v in row))
+        rows.append(row)
+        tops.append(block[0][0]["top"])
+    return rows, tops, used, tuple(round(x, 1) for x in starts), table_lines[0][0]["top"]
+
+
+def _crosses(block, flat, starts, space) -> bool:
+    """Whether a row's text runs across a column's start: one cell across the table."""
+    return any(w["x0"] < edge - 1 < w["x1"] for w in flat for edge in starts[1:]) or any(
+        b["x0"] - a["x1"] <= 2 * space and any(a["x1"] < edge <= b["x0"] + 1 for edge in starts[1:])
+        for line in block for a, b in zip(line, line[1:]))
+
+
+def _aligned(lines, starts, gutter) -> bool:
+    """Whether the lines' segments begin at the given column starts (a table continued)."""
+    for line in lines:
+        for segment in _segments(line, gutter):
+            if not any(abs(segment[0]["x0"] - x) <= 3 for x in starts):
+                return False
+    return True
+
+
+def _by_columns(words: list[dict], edges, right: float, ends=None) -> list[str]:
+    """One row's words put in the columns that begin at ``edges`` (and, when known, end at ``ends``)."""
+    bounds = list(edges[1:]) + [right + 1]
+    return [_text_of([w for w in words if (edge - 2 if c else -1e9) <= w["x0"] < bounds[c] - 2],
+                     edge, ends[c] if ends else bounds[c] - 4)
+            for c, edge in enumerate(edges)]
+
+
+def _unclosed_row(page, table, words, used, edges) -> list[dict]:
+    """Words of a last row whose bottom rule is not drawn (a row running over the page break):
+    below the table's last rule, between its column lines, which run on down the page."""
+    bottom = table.bbox[3]
+    lines = [e for e in page.vertical_edges if e["top"] <= bottom + 2 and e["bottom"] > bottom + 4
+             and any(abs(e["x0"] - x) < 2 for x in edges + (table.bbox[2],))]
+    if len(lines) < 2:
+        return []
+    low = max(e["bottom"] for e in lines)
+    return [w for w in words if id(w) not in used and bottom <= (w["top"] + w["bottom"]) / 2 <= low
+            and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
+
+
+def read_pdf(data: bytes, where: Location, budget: ReadBudget):
+    """(parts, pages read, pages with no table, page where reading stopped or None, pages not read
+    for holding more than ``CHARS_PER_PAGE`` characters)."""
+    pdf = _open(data, where)
+    parts: list[Part] = []
+    empty: list[int] = []
+    any_text = False
+    page_cut = None
+    dense: list[int] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            if number > MAX_PAGES:
+                page_cut = MAX_PAGES
+                break
+            chars = page.chars
+            if not chars:
+                empty.append(number)
+                continue
+            any_text = True
+            if len(chars) > CHARS_PER_PAGE:  # far more than a page of a table: counted, not read
+                budget.take(f"page {number}", 1, 0, len(chars))
+                if budget.cut:
+                    break
+                dense.append(number)
+                continue
+            previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
+            found = _page_parts(page, number, budget, previous)
+            if found:
+                parts += found
+            else:
+                empty.append(number)
+            page.flush_cache()
+            if budget.cut:
+                break
+        pages = min(len(pdf.pages), MAX_PAGES)
+    finally:
+        pdf.close()
+    if not any_text:
+        raise InputError("no text to read: this PDF is an image (a scan or a picture of the pages), with no text "
+                         "layer to read the plan from; ask for the original document (the Word file, or a PDF "
+                         "saved from it).", where)
+    return parts, pages, empty, page_cut, dense
+
+
+def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:
+    words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+    for link in page.hyperlinks[:1000]:
+        uri = link.get("uri")
+        if isinstance(uri, str) and uri.lower().startswith(("http://", "https://", "mailto:")):
+            for word in words:
+                if _inside(word, (link["x0"], link["top"], link["x1"], link["bottom"])):
+                    word["href"] = uri
+    tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
+    found = []  # (label, rows, tops, used, edges, bbox, cut_row, ruled)
+    for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
+        label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
+        rows, tops, used = _ruled(table, words, label, budget)
+        edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
+        tail = _unclosed_row(page, table, words, used, edges)
+        cut_row = None
+        if tail:
+            used.update(id(w) for w in tail)
+            rows.append(_by_columns(tail, list(edges), table.bbox[2]))
+            tops.append(min(w["top"] for w in tail))
+            cut_row = len(rows)
+        found.append((label, rows, tops, used, edges, table.bbox, cut_row, True))
+    if not tables:
+        body = [w for w in words if w["top"] > 0]
+        unruled = _unruled(body, f"page {number}", budget, previous)
+        if unruled is not None:
+            rows, tops, used, edges, top = unruled
+            bbox = (min(w["x0"] for w in words if id(w) in used), top,
+                    max(w["x1"] for w in words if id(w) in used), max(w["bottom"] for w in words if id(w) in used))
+            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False))
+    parts = []
+    floor = 0.0
+    for label, rows, tops, used, edges, bbox, cut_row, ruled in found:
+        above_words = [w for w in words if floor <= w["top"] and w["bottom"] <= bbox[1] + 1 and id(w) not in used]
+        above = [" ".join(w["text"] for w in line) for line in _lines(above_words)]
+        unplaced = []
+        for w in words:
+            if id(w) in used or not _inside(w, bbox):
+                continue
+            row = sum(1 for t in tops if t <= w["top"] + 1) or None
+            unplaced.append((row, w["text"]))
+        width = max((len(r) for r in rows), default=0)
+        for row in rows:
+            while row and row[-1] == "":
+                row.pop()
+        parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
+                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled))
+        floor = bbox[3]
+    return parts
+
+
+def _joined(unplaced: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """Unplaced words of one row joined into one piece of text."""
+    out: list[tuple[int | None, str]] = []
+    for row, text in unplaced:
+        if out and out[-1][0] == row:
+            out[-1] = (row, out[-1][1] + " " + text)
+        else:
+            out.append((row, text))
+    return out

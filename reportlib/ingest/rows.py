@@ -1,0 +1,513 @@
+"""Turn one sheet's rows into actions and updates, through its layout.
+
+A sheet is read top to bottom after its header row. Each row is one of: blank,
+a repeated header (page breaks), a section heading (Theme / KLOE: one filled cell that
+reads like one), a continuation of the row above (when the layout says which column
+is blank on such rows), or an item. An item may hold two actions (the layout's
+``split``): the main one and a linked one from a later assessment.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from reportlib.errors import Finding, Location
+from reportlib.ingest import snapdates
+from reportlib.ingest.dates import cell_text as _text
+from reportlib.ingest.dates import parse_target, target_in_prose
+from reportlib.ingest.layouts import HeaderMatch, Layout, find_header, normalise_header, word_key
+from reportlib.ingest.sources import CELL_LIMIT, Source, column_letter
+from reportlib.model import kloe as kloe_mod
+
+_PRIORITIES = {"high": "High", "h": "High", "medium": "Medium", "med": "Medium", "m": "Medium",
+               "low": "Low", "l": "Low"}
+# " - HoF", " – CMT/HoF/IPM", " - DCEx(AJ)", " - Service Heads": at most three short words.
+_OWNER_SUFFIX = re.compile(r"\s+[-–—]\s*(?P<owner>[A-Za-z][\w&/().]*(?:\s[A-Za-z][\w&/().]*){0,2})\s*\.?\s*$")
+_INITIALS = re.compile(r"\b([A-Z])")
+
+
+def split_owner(text: str) -> tuple[str, str | None]:
+    """ "Ensure savings are monitored - HoF" -> ("Ensure savings are monitored", "HoF")."""
+    match = _OWNER_SUFFIX.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()].rstrip(), match.group("owner").strip()
+
+
+class SheetReader:
+    """Reads every sheet of one opened source through the candidate layouts."""
+
+    def __init__(self, source: Source, layouts: list[Layout], *, forced: bool, max_rows: int):
+        self.source = source
+        self.layouts = layouts
+        self.forced = forced
+        self.max_rows = max_rows
+        self.actions: list[dict] = []
+        self.updates: list[dict] = []
+        self.findings: list[Finding] = []
+        self.sheets: list[dict] = []
+
+    # -- findings ---------------------------------------------------------------------------
+    def _where(self, sheet, row=None, column=None) -> Location:
+        return Location(self.source.name, sheet, row, column)
+
+    def _find(self, severity, code, message, sheet=None, row=None, column=None):
+        self.findings.append(Finding(severity, code, message, self._where(sheet, row, column)))
+
+    # -- the file ---------------------------------------------------------------------------
+    def read(self):
+        self._source_notes()
+        over_budget = {name: cut for name, cut in self.source.cut.items() if cut.reason != "rows"}
+        for name, cut in over_budget.items():
+            self._budget_exceeded(name, cut)
+        filled = {name: rows for name, rows in self.source.sheets.items()
+                  if name not in over_budget and any(_text(v) for r in rows for v in r)}
+        if not filled:
+            if not over_budget:
+                self._find("error", "empty", "the workbook has no data: every sheet is empty")
+            return self.actions, self.updates, self.findings, self.sheets
+        unmatched = []
+        for name, rows in filled.items():
+            if any(layout.skips(name) for layout in self.layouts):
+                continue
+            match = self._choose_layout(rows, name)
+            if match is False:
+                continue
+            if match is None:
+                unmatched.append(name)
+                continue
+            self._read_sheet(name, rows, *match)
+        if unmatched and not self.sheets:
+            self._no_header(unmatched[0], filled[unmatched[0]])
+        for name in unmatched if self.sheets else ():
+            self._find("warning", "sheet_skipped",
+                       "sheet skipped: none of the layouts' header rows was found in it", name)
+        return self.actions, self.updates, self.findings, self.sheets
+
+    def _source_notes(self):
+        """Warnings for what the source reader met in single cells: long text, formulas, markup."""
+        for sheet, row, col, length in self.source.long_cells:
+            self._find("warning", "long_cell",
+                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
+                       f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
+                       column_letter(col))
+        for sheet, row, col, formula, shown in self.source.formula_cells:
+            self._find("warning", "formula_without_value",
+                       f"cell {column_letter(col)}{row} holds a formula saved without its value (={formula[:200]}); "
+                       f"its text is read as '{shown[:200]}'. Open the file in Excel and save it again to store "
+                       "the values", sheet, row, column_letter(col))
+        for sheet, row, col, tag in self.source.markup_cells:
+            self._find("warning", "markup",
+                       f"cell {column_letter(col)}{row} holds markup ('{tag}…') outside what reports format "
+                       "(lists, paragraphs, emphasis, http(s)/mailto links): reports show it as literal text",
+                       sheet, row, column_letter(col))
+        for (kind, sheet), count in self.source.more_noted.items():
+            what = {"formula": "formulas saved without their values", "markup": "markup shown as literal text"}[kind]
+            self._find("warning", "formula_without_value" if kind == "formula" else "markup",
+                       f"{count:,} more cells hold {what} (only the first cells are listed)", sheet)
+
+    def _budget_exceeded(self, sheet, cut):
+        from reportlib.ingest.sources import CELL_BUDGET, TEXT_BUDGET
+
+        if cut.reason == "text":
+            what = (f"the sheet holds more than {TEXT_BUDGET:,} characters of text by this row, far more than an "
+                    "action plan (often one long text repeated in many cells)")
+        else:
+            what = (f"the sheet's grid holds more than {CELL_BUDGET:,} cells by this row (filled or not: one cell "
+                    "far to the right makes every row that wide)")
+        self._find("error", "too_much_data",
+                   f"reading stopped: {what}. The sheet was not loaded; check this is the right file, or copy "
+                   "the plan's rows into a new workbook", sheet, cut.row)
+
+    def _choose_layout(self, rows, sheet):
+        """The layout whose header row fits the sheet best. On equal fit a layout beside the
+        data wins over a built-in; two of the same standing fitting equally is an error."""
+        scored = []
+        for layout in self.layouts:
+            match = find_header(rows, layout)
+            if match is not None:
+                scored.append(((not match.missing, len(match.positions) - len(match.missing)), layout, match))
+        if not scored:
+            return None
+        best_fit = max(score for score, _, _ in scored)
+        tied = [(layout, match) for score, layout, match in scored if score == best_fit]
+        standing = max(layout.beside_data for layout, _ in tied)
+        tied = [(layout, match) for layout, match in tied if layout.beside_data == standing]
+        layout, match = tied[0]
+        if len(tied) > 1:
+            names = " and ".join(f"'{lay.name}' ({lay.source})" for lay, _ in tied)
+            self._find("error", "ambiguous_layout",
+                       f"layouts {names} fit this sheet equally well, so which one reads it cannot be decided; "
+                       "remove one, or name one with --layout", sheet, match.index + 1)
+            return False
+        if match.missing and not self.forced and len(self.layouts) > 1 and len(match.positions) < 2:
+            return None
+        return layout, match
+
+    def _no_header(self, sheet, rows):
+        names = ", ".join(f"'{lay.name}'" for lay in self.layouts)
+        wanted = "; ".join(f"{lay.name}: " + ", ".join(names[0] for names in lay.required_headers().values())
+                           for lay in self.layouts[:4])
+        self._find("error", "header_not_found",
+                   f"no header row found in the first rows of the sheet for layout{'s' if len(self.layouts) > 1 else ''} "
+                   f"{names}. Expected a row holding the headers ({wanted}); check the sheet is an action plan "
+                   "or add a layout file for it", sheet, 1)
+
+    # -- one sheet ----------------------------------------------------------------------------
+    def _dated(self, sheet, rows, layout: Layout, match: HeaderMatch):
+        """The layout with its snapshots dated from this sheet's header and title rows (see
+        ``snapdates``), and the header row matched again with those columns; None on a problem."""
+        dated, problems = snapdates.resolve(layout, rows[match.index], rows[:match.index], match.index)
+        for row, column, message in problems:
+            self._find("error", "snapshot_date", message, sheet, row, column)
+        if dated is None:
+            return None
+        again = find_header([rows[match.index]], dated)
+        return dated, HeaderMatch(match.index, again.positions, again.missing, again.doubled)
+
+    def _read_sheet(self, sheet, rows, layout: Layout, match: HeaderMatch):
+        if any(snap.date is None for snap in layout.snapshots):
+            dated = self._dated(sheet, rows, layout, match)
+            if dated is None:
+                return
+            layout, match = dated
+        header_index, positions, missing = match.index, match.positions, match.missing
+        header = rows[header_index]
+        headers = {key: _text(header[col]) for key, col in positions.items()}
+        for key in missing:
+            names = layout.required_headers()[key]
+            self._find("error", "missing_column",
+                       f"required column '{names[0]}' ({key}) is missing from the header row "
+                       f"(layout '{layout.name}'); found: {', '.join(_text(c) for c in header if _text(c))}",
+                       sheet, header_index + 1)
+        for key, cols in match.doubled.items():
+            where = " and ".join(column_letter(c) for c in cols)
+            self._find("error", "duplicate_header",
+                       f"header '{_text(header[cols[0]])}' appears in columns {where}; rename one so it is clear "
+                       f"which holds the {key.replace('update:', 'update for ').replace('status:', 'status for ')}",
+                       sheet, header_index + 1, column_letter(cols[1]))
+        if missing or match.doubled:
+            return
+        for key, names in layout.headers().items():  # optional columns the layout names but the sheet lacks
+            if key not in positions and ":" not in key and key != "split":
+                self._find("warning", "missing_optional_column",
+                           f"column '{names[0]}' ({key}), which layout '{layout.name}' names, is not in the header "
+                           f"row, so every action's {key.replace('_', ' ')} is left empty; if the sheet heads it "
+                           f"another way, add that heading to the layout. Found: "
+                           f"{', '.join(_text(c) for c in header if _text(c))}",
+                           sheet, header_index + 1)
+        council, code, assessment = self._identity(sheet, rows[:header_index], layout, header_index)
+        if council is None:
+            return
+        data_rows = [(i, r) for i, r in enumerate(rows[header_index + 1:], start=header_index + 2)
+                     if any(_text(v) for v in r)]
+        cut = self.source.cut.get(sheet)
+        if cut is not None and cut.reason == "rows":  # the reader stopped early: there are more rows than read
+            self._find("error", "too_many_rows",
+                       f"the sheet has more than {min(len(data_rows), self.max_rows):,} filled rows below its "
+                       f"header (reading stopped at row {cut.row:,}); an action plan is expected to have at most "
+                       f"{self.max_rows:,}. Check this is the right file (or pass a higher max_rows)",
+                       sheet, header_index + 2 + self.max_rows if len(data_rows) > self.max_rows else cut.row)
+            return
+        if len(data_rows) > self.max_rows:
+            self._find("error", "too_many_rows",
+                       f"the sheet has {len(data_rows):,} filled rows below its header; an action plan is expected to "
+                       f"have at most {self.max_rows:,}. Check this is the right file (or pass a higher max_rows)",
+                       sheet, header_index + 2 + self.max_rows)
+            return
+        state = _SheetState(sheet, layout, positions, headers, council, code, assessment)
+        header_cells = {col: normalise_header(header[col]) for col in positions.values()}
+        for number, row in data_rows:
+            self._read_row(state, number, row, header_cells)
+        if not state.actions:
+            self._find("error", "no_data", "no data rows below the header row: the plan has no actions", sheet,
+                       header_index + 1)
+        self._give_ids(state)
+        self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
+                            "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
+                            "layout_file": f"{layout.source} ({'beside the data' if layout.beside_data else 'built in'})",
+                            "internal_columns": ",".join(layout.internal_columns)})
+
+    def _identity(self, sheet, above, layout: Layout, header_index):
+        council, code, assessment = layout.council, layout.council_code, layout.assessment
+        if layout.title_pattern is not None:
+            title = " ".join(_text(v) for row in above for v in row if _text(v))
+            match = layout.title_pattern.search(title)
+            if match:
+                groups = match.groupdict()
+                council = council or groups.get("council")
+                code = code or groups.get("code")
+                assessment = assessment or groups.get("assessment")
+        if council and not code:
+            code = "".join(_INITIALS.findall(council))
+        if not council or not assessment:
+            what = "council" if not council else "assessment"
+            self._find("error", "no_identity",
+                       f"the {what} is not named: layout '{layout.name}' gives none and the title above the header "
+                       "row does not match its title_pattern", sheet, max(header_index, 1))
+            return None, None, None
+        return council, code, assessment
+
+    def _cell(self, row, state, key):
+        col = state.positions.get(key)
+        return row[col] if col is not None and col < len(row) else ""
+
+    def _column(self, state, key) -> str:
+        col = state.positions[key]
+        return f"{column_letter(col)} ('{state.headers[key]}')"
+
+    def _read_row(self, state: _SheetState, number: int, row: list, header_cells: dict):
+        cells = [_text(v) for v in row]
+        filled = [c for c in cells if c]
+        # a header repeated at a page break
+        same = sum(1 for col, name in header_cells.items() if col < len(row) and normalise_header(row[col]) == name)
+        if same >= max(2, len(header_cells) // 2):
+            return
+        if len(filled) == 1 and self._section(state, number, filled[0]):
+            return
+        layout = state.layout
+        if layout.continuation and state.last is not None and all(not _text(self._cell(row, state, k))
+                                                                  for k in layout.continuation):
+            self._continue(state, number, row)
+            return
+        self._item(state, number, row)
+
+    def _section(self, state, number, text) -> bool:
+        patterns = state.layout.sections
+        if not any(p.search(text) for p in patterns.values()):
+            return False
+        theme = kloe_mod.theme_of(text)
+        found = kloe_mod.resolve(text)
+        self._kloe_words_differ(state.sheet, number, "A", text)
+        if found:
+            state.kloe, state.theme = found, found.theme
+        elif "kloe" in patterns and patterns["kloe"].search(text):
+            state.kloe = None
+            self._find("warning", "unresolved_kloe",
+                       f"section heading '{text}' names no KLOE of the Use of Resources framework; "
+                       "the actions below it have no KLOE", state.sheet, number, "A")
+        if theme and not found:
+            state.theme, state.kloe = theme, None
+        return True
+
+    def _continue(self, state, number, row):
+        target = state.last
+        for key in ("recommendation", "action", "owner", "details"):
+            extra = _text(self._cell(row, state, key))
+            if extra and key in state.positions:
+                target[key] = f"{target[key]}\n{extra}" if target.get(key) else extra
+        for update in state.last_updates:
+            extra = _text(self._cell(row, state, f"update:{update['snapshot']}"))
+            if extra:
+                update["text"] = f"{update['text']}\n{extra}" if update["text"] else extra
+        prose = state.layout.target_in_prose
+        if prose and "target" not in state.positions and _text(self._cell(row, state, prose)):
+            # the item's prose now runs on: a date it commits to in the continued part counts too
+            found = target_in_prose(target[prose], state.layout.reference_date)
+            if found.date:
+                target.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
+        target["_rows"].append(number)
+
+    def _item(self, state, number, row):
+        layout = state.layout
+        split_only = set(layout.split.snapshots) if layout.split else set()
+        main_keys = [k for k in state.positions if not k.startswith(("update:", "status:")) and k != "split"]
+        main_keys += [f"update:{s.snapshot}" for s in layout.snapshots if s.snapshot not in split_only and s.column]
+        has_main = any(_text(self._cell(row, state, k)) for k in main_keys)
+        split_text = _text(self._cell(row, state, "split")) if layout.split else ""
+        main = self._main_action(state, number, row) if has_main else None
+        linked = self._split_action(state, number, row, split_text) if split_text else None
+        if main and linked:
+            main["_link"], linked["_link"] = linked, main
+        if not main and not linked:
+            self._find("warning", "orphan_update",
+                       "this row has an update but no issue or action; it was not loaded", state.sheet, number)
+
+    def _new_action(self, state, number, assessment, **values) -> dict:
+        action = {"council": state.council, "council_code": state.code, "assessment": assessment,
+                  "theme": state.kloe.theme if state.kloe else state.theme,
+                  "kloe": state.kloe.code if state.kloe else None,
+                  "kloe_name": state.kloe.name if state.kloe else None,
+                  "recommendation": None, "action": None, "owner": None, "priority": None,
+                  "target_text": None, "target_date": None, "target_recurring": False,
+                  "revised_target_date": None, "details": None, "linked_action_id": None,
+                  "source_file": self.source.name, "source_sheet": state.sheet, "_rows": [number]}
+        action.update(values)
+        state.actions.append(action)
+        return action
+
+    def _main_action(self, state, number, row) -> dict:
+        layout = state.layout
+        get = lambda key: _text(self._cell(row, state, key)) or None  # noqa: E731
+        action = self._new_action(state, number, state.assessment, recommendation=get("recommendation"),
+                                  action=get("action"), owner=get("owner"), details=get("details"),
+                                  ref=self._cell(row, state, "ref"))
+        if "kloe" in state.positions or layout.kloe_in:
+            self._kloe_of_item(state, number, action, get("kloe"))
+        for key in layout.owner_suffix:
+            if not action["owner"] and action.get(key):
+                action[key], action["owner"] = split_owner(action[key])
+        if "priority" in state.positions:
+            self._priority(state, number, action, get("priority"))
+        if "target" in state.positions:
+            self._target(state, number, action, self._cell(row, state, "target"), "target")
+        elif layout.target_in_prose and action.get(layout.target_in_prose):
+            found = target_in_prose(action[layout.target_in_prose], layout.reference_date)
+            if found.date:
+                action.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
+        if "revised_target" in state.positions and _text(self._cell(row, state, "revised_target")):
+            revised = self._target(state, number, {}, self._cell(row, state, "revised_target"), "revised_target")
+            action["revised_target_date"] = revised
+        state.last = action
+        state.last_updates = self._updates(state, number, row, action, [s for s in layout.snapshots])
+        return action
+
+    def _split_action(self, state, number, row, text) -> dict:
+        split = state.layout.split
+        owner = None
+        if split.owner_suffix:
+            text, owner = split_owner(text)
+        action = self._new_action(state, number, split.assessment, action=text, owner=owner)
+        wanted = [s for s in state.layout.snapshots if s.snapshot in split.snapshots]
+        self._updates(state, number, row, action, wanted)
+        return action
+
+    def _updates(self, state, number, row, action, snapshots) -> list[dict]:
+        made = []
+        for snap in snapshots:
+            key = f"update:{snap.snapshot}" if snap.column else f"status:{snap.snapshot}"
+            word = _text(self._cell(row, state, f"status:{snap.snapshot}")) if snap.status else ""
+            meaning = state.layout.status_words.get(word_key(word)) if word else None
+            update = {"_action": action, "snapshot": snap.snapshot, "snapshot_date": snap.date,
+                      "text": _text(self._cell(row, state, f"update:{snap.snapshot}")) if snap.column else "",
+                      "stated_status": word or None,
+                      "stated_as": meaning.status if meaning else None,
+                      "stated_flag": meaning.flag if meaning else None,
+                      "source_file": self.source.name, "source_sheet": state.sheet, "source_row": number,
+                      "source_column": self._column(state, key)}
+            self.updates.append(update)
+            made.append(update)
+        return made
+
+    def _kloe_of_item(self, state, number, action, cell_text):
+        """The item's own KLOE: its KLOE cell, or the first line of the layout's ``kloe_in`` column.
+
+        With neither written, the KLOE of the section heading above carries over.
+        """
+        layout = state.layout
+        if "kloe" in state.positions:
+            column, text = "kloe", cell_text
+        else:
+            column = layout.kloe_in
+            first, sep, rest = (action.get(column) or "").partition("\n")
+            if not sep:
+                first, sep, rest = (action.get(column) or "").partition("  ")
+            text = first.strip() if (kloe_mod.resolve(first) or kloe_mod.names_a_kloe(first)) else None
+            if text and rest.strip():
+                action[column] = rest.strip()
+        if not text and action["kloe"]:
+            return
+        found = kloe_mod.resolve(text) if text else None
+        if found:
+            self._kloe_words_differ(state.sheet, number, self._column(state, column), text)
+            action.update(kloe=found.code, kloe_name=found.name, theme=found.theme)
+            return
+        action.update(kloe=None, kloe_name=None)
+        self._find("warning", "unresolved_kloe",
+                   f"'{text}' is not a KLOE of the Use of Resources framework (1.1-1.3, 2.1-2.4, 3.1-3.3)"
+                   if text else "no KLOE is named for this action", state.sheet, number,
+                   self._column(state, column))
+
+    def _kloe_words_differ(self, sheet, number, column, text):
+        differ = kloe_mod.disagreement(text)
+        if differ:
+            by_number, by_words = differ
+            self._find("warning", "kloe_mismatch",
+                       f"'{text[:80]}' gives the KLOE number {by_number.code} ({by_number.name}), but its words name "
+                       f"{by_words.code} ({by_words.name}); the number is used and reports show the framework's name "
+                       f"'{by_number.label}': check the heading", sheet, number, column)
+
+    def _priority(self, state, number, action, value):
+        if value is None:
+            return
+        known = _PRIORITIES.get(value.strip().lower())
+        if known is None:
+            self._find("warning", "unknown_priority",
+                       f"priority '{value}' is not High, Medium or Low; kept as written", state.sheet, number,
+                       self._column(state, "priority"))
+        action["priority"] = known or value
+
+    def _target(self, state, number, action, value, key):
+        target = parse_target(value, state.layout.reference_date)
+        if target.kind == "unreadable":
+            self._find("warning", "unreadable_target",
+                       f"target '{target.text}' does not read as a date (expected e.g. 'March 2010', "
+                       "'Q1 2010/11', '31/03/2010' or an Excel date); target_date left empty",
+                       state.sheet, number, self._column(state, key))
+        if key == "target":
+            action.update(target_text=target.text or None, target_date=target.date,
+                          target_recurring=target.recurring)
+        return target.date
+
+    # -- ids ------------------------------------------------------------------------------------
+    def _give_ids(self, state):
+        counters: dict[str, int] = {}
+        for action in state.actions:
+            counters[action["assessment"]] = counters.get(action["assessment"], 0) + 1
+            ref = _text(action.pop("ref", None))
+            position = counters[action["assessment"]]
+            suffix, note = _id_suffix(ref, position) if ref else (f"{position:03d}", None)
+            action["action_id"] = f"{action['council_code']}-{action['assessment']}-{suffix}"
+            if note and "ref" in state.positions:
+                self._find("warning", "unusual_item_number",
+                           f"item number '{ref[:40]}' {note}: the action's id is {action['action_id']}",
+                           state.sheet, action["_rows"][0], self._column(state, "ref"))
+        for action in state.actions:
+            link = action.pop("_link", None)
+            if link is not None:
+                action["linked_action_id"] = link["action_id"]
+            rows = action.pop("_rows")
+            action["source_rows"] = str(rows[0]) if len(rows) == 1 else f"{rows[0]}-{rows[-1]}"
+            self.actions.append(action)
+        for update in self.updates:
+            if "_action" in update:
+                update["action_id"] = update.pop("_action")["action_id"]
+
+
+_MAX_SUFFIX = 40
+
+
+def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:
+    """The id suffix for an item number, and a note when it is not a plain one.
+
+    "17" -> "017"; "1.2a" -> "1.2a"; "²", "①" or Arabic-Indic "٣" (digits, but not the
+    ASCII 0-9) -> their digit value, with a note; a number with no letters or digits A-Z/0-9
+    at all, or too long for an id -> the item's position on the sheet, with a note. Should
+    that clash with another item's id, the loader's duplicate-id check refuses the sheet, so
+    an id never silently changes meaning.
+    """
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+        return f"{int(ref):03d}", None
+    if len(ref) <= 18 and all(unicodedata.digit(ch, None) is not None for ch in ref):
+        number = int("".join(str(unicodedata.digit(ch)) for ch in ref))
+        return f"{number:03d}", f"is not written with the digits 0-9; it is read as {number}"
+    suffix = re.sub(r"[^A-Za-z0-9.]+", "-", ref).strip("-")
+    if not suffix or len(suffix) > _MAX_SUFFIX:
+        why = "has no letters A-Z or digits 0-9" if not suffix else f"is {len(ref):,} characters long, too long for an id"
+        return f"{position:03d}", f"{why}; the action is numbered by its position on the sheet ({position})"
+    if not ref.isascii():
+        return suffix, "holds characters other than A-Z, 0-9 and '.', which are left out of the id"
+    return suffix, None
+
+
+class _SheetState:
+    """What carries from row to row while one sheet is read."""
+
+    def __init__(self, sheet, layout, positions, headers, council, code, assessment):
+        self.sheet, self.layout, self.positions, self.headers = sheet, layout, positions, headers
+        self.council, self.code, self.assessment = council, code, assessment
+        self.theme: int | None = None
+        self.kloe: kloe_mod.Kloe | None = None
+        self.actions: list[dict] = []
+        self.last: dict | None = None
+        self.last_updates: list[dict] = []

@@ -1,0 +1,108 @@
+"""Snapshot dates written in the sheet itself, so one layout serves every quarter's file.
+
+A layout's snapshot may leave its date to the sheet: a ``column_pattern`` such as
+``'Progress at (?P<date>.+)'`` dates each header it matches ("Progress at 30 Sep 2010"),
+and a fixed ``column`` with no ``date`` takes the date the layout's ``title_pattern``
+captures from the title rows ("position at 30 September 2010"). Dates are read by the
+same reader as targets. ``resolve`` turns such a layout into one whose snapshots are all
+dated, for one sheet; a date that cannot be read is a problem naming the cell.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from reportlib.ingest.dates import cell_text as _text
+from reportlib.ingest.dates import snapshot_date
+from reportlib.ingest.layouts import Layout, Snapshot
+from reportlib.ingest.sources import column_letter
+
+
+def snapshot_name(date: dt.date) -> str:
+    """ "September 2010" for a month's last day (how committees name a quarter), else "15 September 2010"."""
+    next_day = date + dt.timedelta(days=1)
+    return date.strftime("%B %Y") if next_day.month != date.month else f"{date.day} {date:%B %Y}"
+
+
+def resolve(layout: Layout, header: list, above: list[list], header_index: int):
+    """``(layout with every snapshot dated, problems)``; each problem is ``(row, column, message)``
+    with 1-based row numbers. With any problem the layout returned is None."""
+    problems: list[tuple[int, str | None, str]] = []
+    dated: list[Snapshot] = []
+    for snap in layout.snapshots:
+        if snap.column_pattern is not None:
+            dated += _from_headers(snap, layout, header, header_index, problems)
+        elif snap.date is None:
+            when = _from_title(snap, layout, above, problems)
+            if when is not None:
+                dated.append(replace(snap, date=when))
+        else:
+            dated.append(snap)
+    seen: dict[dt.date, Snapshot] = {}
+    for snap in dated:
+        if snap.date in seen:
+            problems.append((header_index + 1, None,
+                             f"two snapshots are dated {snap.date:%d %b %Y} ('{seen[snap.date].column or seen[snap.date].status}' "
+                             f"and '{snap.column or snap.status}'); each progress column needs its own date"))
+        seen[snap.date] = snap
+    if problems:
+        return None, problems
+    return replace(layout, snapshots=tuple(dated)), []
+
+
+def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: int, problems) -> list[Snapshot]:
+    found: list[Snapshot] = []
+    unread: list[tuple[str, str]] = []
+    for col, cell in enumerate(header):
+        text = _text(cell)
+        match = snap.column_pattern.search(text) if text else None
+        if not match:
+            continue
+        written = (match.group("date") or "").strip()
+        when = snapshot_date(written, layout.reference_date)
+        if when is None:
+            unread.append((column_letter(col), text, written))
+            continue
+        found.append(Snapshot(snapshot_name(when), when, text, None))
+    expected = "expected one date, e.g. '30 Sep 2010', 'September 2010', '2010-09-30' or 'Q2 2010/11'"
+    if 0 < len(unread) <= 3:
+        for letter, text, written in unread:
+            problems.append((header_index + 1, letter,
+                             f"the header '{text}' matches the snapshot pattern '{snap.column_pattern.pattern}', but "
+                             f"'{written}' does not read as a date ({expected})"))
+    elif unread:
+        listed = ", ".join(f"{letter} ('{text}')" for letter, text, _ in unread[:5])
+        problems.append((header_index + 1, unread[0][0],
+                         f"{len(unread)} headers match the snapshot pattern '{snap.column_pattern.pattern}' but do not "
+                         f"read as dates: {listed}{' …' if len(unread) > 5 else ''}. The pattern is probably too wide: "
+                         f"make it match only the progress columns ({expected})"))
+    if not found:
+        if not unread:
+            problems.append((header_index + 1, None,
+                             f"no header in the header row matches the snapshot pattern "
+                             f"'{snap.column_pattern.pattern}' (layout '{layout.name}'); "
+                             "expected a progress column headed e.g. 'Progress at 30 Sep 2010'"))
+        return []
+    found.sort(key=lambda s: s.date)
+    if snap.status:  # one status column: it states the newest position
+        found[-1] = replace(found[-1], status=snap.status)
+    return found
+
+
+def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> dt.date | None:
+    cells = [(r, c, _text(v)) for r, row in enumerate(above) for c, v in enumerate(row) if _text(v)]
+    title = " ".join(text for _, _, text in cells)
+    match = layout.title_pattern.search(title) if layout.title_pattern is not None else None
+    written = (match.group("date") or "").strip() if match else ""
+    when = snapshot_date(written, layout.reference_date) if written else None
+    if when is not None:
+        return when
+    where = next(((r + 1, column_letter(c)) for r, c, text in cells if written and written in text),
+                 (cells[0][0] + 1, column_letter(cells[0][1])) if cells else (1, "A"))
+    if not match:
+        why = (f"the title rows above the header do not match the title_pattern '{layout.title_pattern.pattern}'"
+               if cells else "there are no title rows above the header")
+    else:
+        why = f"the title gives '{written}', which does not read as a date (expected e.g. '30 September 2010')"
+    problems.append((where[0], where[1], f"snapshot '{snap.snapshot}' takes its date from the title, but {why}"))
+    return None

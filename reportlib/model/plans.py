@@ -1,0 +1,80 @@
+"""The canonical tables of action plans: their columns, and ``Plans``, which holds them with
+what was found on the way. Every stage after reading works on these."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from reportlib.errors import Finding, UnknownCouncil
+
+ACTION_COLUMNS = [
+    "council", "council_code", "assessment", "action_id", "theme", "kloe", "kloe_name",
+    "recommendation", "action", "owner", "priority", "target_text", "target_date",
+    "target_recurring", "revised_target_date", "original_target_date", "details", "linked_action_id",
+    "in_plan_from", "not_in_plan_since", "not_in_plan_since_date",
+    "source_file", "source_sheet", "source_rows",
+]
+UPDATE_COLUMNS = [
+    "action_id", "snapshot", "snapshot_date", "text", "stated_status", "stated_flag", "status", "status_source",
+    "source_file", "source_sheet", "source_row", "source_column",
+]
+INPUT_COLUMNS = ["file", "path", "sha256", "bytes"]
+
+
+@dataclass
+class Plans:
+    """The canonical tables of one or more action plans, with what was found on the way."""
+
+    actions: pd.DataFrame
+    updates: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Each file read: name, path, SHA-256 and size of the very bytes that were parsed.
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_COLUMNS))
+    #: Columns whose text was withheld for an external audience (see ``reportlib.analysis.snapshot``).
+    withheld: tuple[str, ...] = ()
+    #: Who the reports built from these plans are for: "internal" or "external".
+    audience: str = "internal"
+    #: Every version's row of actions held in several files (``reportlib.ingest.versions``).
+    action_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def findings_frame(self) -> pd.DataFrame:
+        rows = [f.as_dict() for f in self.findings]
+        return pd.DataFrame(rows, columns=["severity", "code", "message", "file", "sheet", "row", "column"])
+
+    @property
+    def internal_columns(self) -> tuple[str, ...]:
+        """Columns a council's layout marks internal: left out of reports for external readers."""
+        names = {n for cell in self.sources.get("internal_columns", []) for n in str(cell).split(",") if n}
+        return tuple(sorted(names))
+
+    def councils(self) -> dict[str, str]:
+        """Council code -> council name, for every council in the plans."""
+        pairs = self.actions[["council_code", "council"]].drop_duplicates("council_code")
+        return dict(zip(pairs["council_code"], pairs["council"]))
+
+    def council(self, council_code: str) -> Plans:
+        """The same plans cut down to one council (findings and sources kept whole).
+
+        A code that is not in the plans is an error (with the nearest code suggested),
+        never an empty report.
+        """
+        known = self.councils()
+        if council_code not in known:
+            raise UnknownCouncil(council_code, known)
+        actions = self.actions[self.actions["council_code"] == council_code].reset_index(drop=True)
+        updates = self.updates[self.updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
+        return replace(self, actions=actions, updates=updates)
+
+    def __repr__(self) -> str:
+        return (f"Plans({len(self.actions)} actions, {len(self.updates)} updates, "
+                f"{len(self.errors)} errors, {len(self.warnings)} warnings)")

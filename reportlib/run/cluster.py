@@ -1,0 +1,220 @@
+"""Rendering packs on Dask: an existing cluster (``--scheduler tcp://host:port``) or a LocalCluster.
+
+Each pack is one task, ``task.render_pack_task(pack_path, reports_dir)``: a pure function
+of the pack file, the files it names and the reports folder, so it can run on any worker
+that has the same environment and sees the same files at the same paths (a shared
+filesystem). Before submitting, every worker is asked which reportlib it has; a worker
+without it, or with another version, stops the run with one line naming the worker.
+
+A worker that dies mid-pack (killed, out of memory) loses nothing: the scheduler gives the
+task to another worker (up to Dask's ``distributed.scheduler.allowed-failures`` times), the
+dead worker's temporary folder is never published and is removed by the next render of
+the pack, and the last good report stays in place until a complete one replaces it.
+
+Dask marks its worker processes daemonic; reportlib's stages run in child processes of
+their own (``reportlib.run.bounded``), which a daemonic process may not start. On a worker
+the task lifts that mark for itself: those children already die with the worker
+(``PR_SET_PDEATHSIG``), which is what the mark is for.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import socket
+import sys
+import uuid
+from pathlib import Path
+
+from reportlib.errors import RenderError
+
+log = logging.getLogger(__name__)
+#: Seconds to wait for a scheduler to answer (REPORTLIB_DASK_TIMEOUT overrides).
+CONNECT_TIMEOUT = 10
+#: Seconds to wait for a scheduler to have at least one worker.
+WORKER_TIMEOUT = 30
+
+
+class ClusterError(RenderError):
+    """The Dask cluster cannot be used: ``address`` is the scheduler or the worker concerned."""
+
+    def __init__(self, address: str, reason: str):
+        self.address, self.reason = address, reason
+        super().__init__(reason)
+
+
+
+def connect(address: str, timeout: float | None = None):
+    """A ``distributed.Client`` for the scheduler at ``address``; ``ClusterError`` naming it if it cannot be reached.
+
+    The address must be Dask's own (``tcp://HOST:PORT`` or ``tls://HOST:PORT``; a bare
+    ``HOST:PORT`` is read as tcp). It is first reached with a plain connection, so a wrong
+    host or port is one line within ``timeout`` seconds, not a client's traceback.
+    """
+    timeout = timeout or float(os.environ.get("REPORTLIB_DASK_TIMEOUT", CONNECT_TIMEOUT))
+    host, port = _host_port(address)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or (type(exc).__name__ if not str(exc) else str(exc))
+        waited = f" within {timeout:g} s" if isinstance(exc, TimeoutError) else ""
+        raise ClusterError(address, f"cannot reach the Dask scheduler at {address}{waited} "
+                                    f"({reason}); is `dask scheduler` running there?") from None
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - something answers there, but not a Dask scheduler
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    _forget_quietly()  # after the except block: its traceback no longer holds the half-made client
+    raise ClusterError(address, f"cannot reach the Dask scheduler at {address} within {timeout:g} s: something "
+                                f"answers at {host}:{port}, but not as a Dask scheduler does ({reason[:120]}); "
+                                "is `dask scheduler` running there, on that port?")
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """(host, port) of a Dask scheduler address; ``ClusterError`` for anything else (a dashboard's http:// URL)."""
+    scheme, _, rest = address.rpartition("://")
+    if scheme and scheme not in ("tcp", "tls"):
+        raise ClusterError(address, f"{address} is not a Dask scheduler address: give tcp://HOST:PORT, the address "
+                                    "`dask scheduler` prints (port 8786 unless it was given another; "
+                                    "http://...:8787 is its dashboard)")
+    host, _, port = rest.rstrip("/").rpartition(":")
+    if not host or not port.isdigit():
+        host, port = rest.rstrip("/"), "8786"
+    return host.strip("[]"), int(port)
+
+
+def _forget_quietly() -> None:
+    """A client that failed to start complains from its ``__del__``: collect it now, unheard."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def check_workers(client, address: str) -> dict[str, dict]:
+    """Every worker's reportlib; ``ClusterError`` naming the first worker that cannot render.
+
+    reportlib is compared by version and the digest of its code (``fingerprint.reportlib_digest``):
+    a worker with other code would render other reports, and record other fingerprints.
+    """
+    try:
+        client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+    except Exception:  # noqa: BLE001 - TimeoutError, by version
+        raise ClusterError(address, f"the Dask scheduler at {address} has no workers (waited {WORKER_TIMEOUT} s); "
+                                    f"start some with `dask worker {address}`") from None
+    answers = client.run(_probe(), on_error="return")
+    ours = _installed()
+    for worker, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException) or "error" in answer:
+            what = answer.get("error") if isinstance(answer, dict) else f"{type(answer).__name__}: {answer}"
+            raise ClusterError(worker, f"Dask worker {worker} cannot run reportlib ({what}); every worker needs "
+                                       "the same environment as this machine, with reportlib installed")
+        if answer["reportlib"] != ours["reportlib"]:
+            raise ClusterError(worker, f"Dask worker {worker} has reportlib {answer['reportlib']}, this machine "
+                                       f"{ours['reportlib']}; every worker needs the same environment")
+    return answers
+
+
+def _installed() -> dict:
+    from reportlib.run.fingerprint import reportlib_digest
+
+    return {"reportlib": reportlib_digest()}
+
+
+_PROBE = '''
+def reportlib_probe():
+    """Run on each worker by value (it must not need reportlib to be unpickled)."""
+    try:
+        import reportlib.run.task  # noqa: F401
+        from reportlib.run.fingerprint import reportlib_digest
+        return {"reportlib": reportlib_digest()}
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+'''
+
+
+def _probe():
+    namespace = {"__name__": "reportlib_probe"}  # not an importable module: pickled by value
+    exec(_PROBE, namespace)
+    return namespace["reportlib_probe"]
+
+
+def pack_task(pack_path: str, reports_dir: str, force: bool, engine: str, scheduler: str | None):
+    """``render_pack_task`` on a Dask worker."""
+    from reportlib.run.task import render_pack_task
+
+    process = multiprocessing.current_process()
+    if process._config.get("daemon"):  # see the module docstring
+        process._config["daemon"] = False
+    return render_pack_task(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler)
+
+
+def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force: bool, scheduler: str | None,
+                   jobs: int, order: list[int], submitted=None) -> None:
+    """Render ``pack_paths`` as Dask tasks, calling ``finished(i, PackResult)`` as each ends
+    (and ``submitted(i, number, total)`` as each is sent, if given).
+
+    With ``scheduler``, on that cluster; else on a LocalCluster of ``jobs`` one-thread workers
+    started for this run. ``order``: pack indexes, the first to start first.
+    """
+    from distributed import LocalCluster, as_completed
+
+    from reportlib.errors import ReportlibError
+    from reportlib.run.packs import load_pack
+    from reportlib.run.task import PackResult
+
+    waiting = []
+    for i in order:  # a pack that is wrong here is wrong everywhere: said without a worker
+        try:
+            load_pack(pack_paths[i])
+            waiting.append(i)
+        except ReportlibError as exc:
+            finished(i, PackResult(pack_paths[i].stem, False, [], str(exc), pack_file=str(pack_paths[i])))
+    if not waiting:
+        return
+    order = waiting
+    local = None
+    if scheduler:
+        client, engine, address = connect(scheduler), "dask", scheduler
+    else:
+        local = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=":0",
+                             silence_logs=logging.ERROR)
+        client, engine, address = local.get_client(), "dask-local", local.scheduler_address
+    futures = {}
+    try:
+        check_workers(client, address)
+        reports = str(Path(reports_dir).resolve())
+        for rank, i in enumerate(order):
+            path = Path(pack_paths[i]).resolve()
+            future = client.submit(pack_task, str(path), reports, force, engine, scheduler, pure=False,
+                                   key=f"render-{path.stem}-{uuid.uuid4().hex[:12]}", priority=len(order) - rank)
+            futures[future] = i
+            if submitted is not None:
+                submitted(i, rank + 1, len(order))
+        for future in as_completed(list(futures), loop=client.loop):
+            i = futures[future]
+            try:
+                finished(i, future.result())
+            except Exception as exc:  # noqa: BLE001 - the task itself failed: workers died, or could not run it
+                finished(i, PackResult(pack_paths[i].stem, False, [], _task_failure(exc), pack_file=str(pack_paths[i]),
+                                       rendered_by={"engine": engine, "scheduler": scheduler, "worker": None}))
+    except BaseException:
+        client.cancel(list(futures), force=True)
+        raise
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
+def _task_failure(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return (f"the Dask workers rendering it died each time it was tried ({exc}); nothing was published "
+                "(the last good report, if any, is unchanged)")
+    return f"its Dask task failed: {name}: {str(exc).splitlines()[0] if str(exc) else ''}"

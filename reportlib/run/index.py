@@ -1,0 +1,49 @@
+"""``reports/index.html``: every pack's latest outputs, from the packs' manifests."""
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+import markupsafe
+
+from reportlib.core.files import write_atomically
+from reportlib.model.vocab import long_date
+from reportlib.present.htmlnav import wrap_tables
+from reportlib.present.htmlreport import CSP, TEMPLATE_NAME, TEMPLATES_DIR
+from reportlib.run import manifest as manifests
+
+
+def write_index(reports_dir: str | Path) -> Path:
+    """(Re)write ``reports/index.html``: every pack's latest outputs, relative links."""
+    reports_dir = Path(reports_dir)
+    packs = []
+    for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name[0] not in "._"):
+        dated = sorted(d for d in folder.iterdir() if (d / manifests.FILE_NAME).is_file())
+        if not dated:
+            continue
+        manifest = manifests.read(dated[-1])
+        href = f"{quote(folder.name)}/{quote(dated[-1].name)}/"
+        files = sorted(dict.fromkeys(manifest.files() + [manifests.FILE_NAME]),
+                       key=lambda name: (_LINK_ORDER.get(Path(name).suffix, 9), name))
+        entry = {k: str(getattr(manifest, k)) for k in _INDEX_KEYS}
+        try:
+            entry["as_of"] = long_date(date.fromisoformat(entry["as_of"]))
+        except ValueError:
+            pass
+        entry["generated_at"] = entry["generated_at"].replace("T", " ")[:16] + " UTC"
+        packs.append({**entry, "links": [(name, href + quote(name)) for name in files]})
+    folder = TEMPLATES_DIR / TEMPLATE_NAME
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
+    page = env.get_template("reports_index.html.j2").render(
+        packs=packs, updated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), csp=CSP,
+        css=markupsafe.Markup((folder / "static" / "report.css").read_text(encoding="utf-8")))
+    page = wrap_tables(page)  # a narrow screen scrolls the table in a focusable region
+    # a run killed mid-write leaves .index-<pid>.html, which the next run clears (publish.clean_stale)
+    return write_atomically(reports_dir / "index.html", page, temp=reports_dir / f".index-{os.getpid()}.html")
+
+
+_INDEX_KEYS = ("pack", "title", "council", "committee", "as_of", "generated_at")
+_LINK_ORDER = {".html": 0, ".pdf": 1, ".xlsx": 2, ".ipynb": 3, ".json": 4}

@@ -1,0 +1,216 @@
+"""``reportlib verify reports/<pack>/<as_of>``: did this report come from these inputs and this code?
+
+Three checks, in order, each naming what differs:
+
+1. **Inputs.** Every input the manifest names (the pack file, each data file, each
+   notebook) is hashed again and compared with the SHA-256 the manifest records.
+2. **Published files.** The files in the folder are exactly those the manifest lists
+   (plus ``manifest.json``), and each still has the SHA-256 the manifest records.
+3. **Rendered again.** When the inputs are unchanged, the pack is rendered again from its
+   pack file into a temporary folder outside ``reports/``, and every published file is
+   compared with the new one byte for byte: ``manifest.json`` apart from its
+   ``generated_at`` value (see ``reportlib.run.determinism``), every other file whole. When
+   an input has changed, rendering again could only show that every output differs, so
+   it is not done.
+
+Nothing is written into ``reports/``. The result is a ``Verification``; the CLI prints it.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlib.core.files import sha256_file
+from reportlib.errors import ReportlibError
+from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
+
+MANIFEST = "manifest.json"
+
+
+class VerifyError(ReportlibError):
+    """The folder cannot be verified at all (no manifest, no pack file to render from)."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One input or output that is not what the manifest or a new render says."""
+
+    kind: str   # "input" or "output"
+    name: str   # the path as the manifest names it, or the published file's name
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} differs: {self.name}: {self.detail}"
+
+
+@dataclass
+class Verification:
+    """What was compared, and what differs (empty when the report is verified)."""
+
+    folder: Path
+    inputs: list[str] = field(default_factory=list)        # inputs re-hashed
+    outputs: list[str] = field(default_factory=list)       # published files compared
+    rendered_again: bool = False
+    differences: list[Difference] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def summary(self) -> str:
+        """One line of what was compared."""
+        how = ("byte for byte with a new render" if self.rendered_again
+               else "with the SHA-256 in the manifest only (not rendered again: "
+               + ("an input differs)" if any(d.kind == "input" for d in self.differences) else "rendering failed)"))
+        return (f"{len(self.inputs)} input(s) re-hashed ({', '.join(self.inputs)}); "
+                f"{len(self.outputs)} published file(s) compared {how}"
+                + (f" ({MANIFEST} apart from {GENERATED_FIELD} and {RENDERED_BY_FIELD})" if self.rendered_again
+                   else ""))
+
+
+def verify_report(folder, *, root=None, on_render=None) -> Verification:
+    """Verify the published report in ``folder`` (``reports/<pack>/<as_of>``).
+
+    ``root`` is the project folder the manifest's paths are relative to; by default the
+    current folder if it holds the manifest's pack file, else the folder holding ``reports/``.
+    ``on_render`` is called (with no arguments) just before the pack is rendered again.
+    Raises ``VerifyError`` when the folder has no readable manifest or the pack file is
+    nowhere to be found.
+    """
+    folder = Path(folder)
+    manifest = _read_manifest(folder)
+    root = _project_root(folder, manifest, root)
+    result = Verification(folder)
+    _check_inputs(manifest, root, result)
+    _check_published(folder, manifest, result)
+    if not any(d.kind == "input" for d in result.differences):
+        if on_render:
+            on_render()
+        _compare_with_new_render(folder, manifest, root, result)
+    return result
+
+
+def _read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not folder.is_dir():
+        raise VerifyError(f"{folder} is not a folder; expected a published report, reports/<pack>/<as_of>")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["pack_file"]["path"], manifest["outputs"], manifest["inputs"], manifest["notebooks"]
+    except FileNotFoundError:
+        raise VerifyError(f"{path} not found: {folder} is not a published report "
+                          "(expected reports/<pack>/<as_of> with a manifest.json)") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise VerifyError(f"{path} cannot be read as a reportlib manifest ({type(exc).__name__}: {exc}); "
+                          "the report cannot be verified") from None
+    return manifest
+
+
+def _project_root(folder: Path, manifest: dict, root) -> Path:
+    pack_file = manifest["pack_file"]["path"]
+    if root is not None:
+        candidates = [Path(root)]
+    else:
+        candidates = [Path.cwd(), folder.resolve().parent.parent.parent]
+    for candidate in candidates:
+        if (candidate / pack_file).is_file():
+            return candidate.resolve()
+    raise VerifyError(f"the pack file {pack_file} named in {folder / MANIFEST} is not in "
+                      f"{' or '.join(str(c) for c in dict.fromkeys(candidates))}; "
+                      "run verify from the project folder, or give it with --root")
+
+
+def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
+    named = [(manifest["pack_file"]["path"], manifest["pack_file"]["sha256"])]
+    named += [(i["path"], i["sha256"]) for i in manifest["inputs"]]
+    named += [(n["notebook"], n["sha256"]) for n in manifest["notebooks"]]
+    for name, expected in named:
+        result.inputs.append(name)
+        path = root / name
+        if not path.is_file():
+            result.differences.append(Difference("input", name, f"not found (looked for {path})"))
+            continue
+        actual = sha256_file(path)
+        if actual != expected:
+            result.differences.append(Difference(
+                "input", name, f"its SHA-256 is now {actual[:16]}…, the manifest records {expected[:16]}…"))
+
+
+def _check_published(folder: Path, manifest: dict, result: Verification) -> None:
+    listed = {o["file"]: o for o in manifest["outputs"]}
+    present = sorted(p.name for p in folder.iterdir())
+    for name in present:
+        path = folder / name
+        result.outputs.append(name)
+        if name == MANIFEST:
+            continue
+        if not path.is_file() or path.is_symlink():
+            result.differences.append(Difference("output", name, "not a plain file"))
+        elif name not in listed:
+            result.differences.append(Difference("output", name, f"not listed in {MANIFEST}"))
+        elif sha256_file(path) != listed[name].get("sha256"):
+            result.differences.append(Difference(
+                "output", name, f"its SHA-256 is not the one {MANIFEST} records for it"))
+    for name in sorted(set(listed) - set(present)):
+        result.differences.append(Difference("output", name, f"listed in {MANIFEST} but missing"))
+
+
+def _compare_with_new_render(folder: Path, manifest: dict, root: Path, result: Verification) -> None:
+    from reportlib.run.render import render_packs  # the runner (kernels, WeasyPrint) only when needed
+
+    reports_dir = folder.resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="reportlib-verify-") as scratch:
+        # the same folder name as the published one: the executed notebook records its output path
+        again_reports = Path(scratch) / reports_dir.name
+        again_reports.mkdir()
+        [rendered] = render_packs([root / manifest["pack_file"]["path"]], reports_dir=again_reports,
+                                  jobs=1, show_progress=False)
+        if not rendered.ok:
+            result.differences.append(Difference("output", folder.name, f"rendering again failed: {rendered.error}"))
+            return
+        result.rendered_again = True
+        again = again_reports / folder.resolve().relative_to(reports_dir)
+        published = {p.name for p in folder.iterdir()}
+        new = {p.name for p in again.iterdir()} if again.is_dir() else set()
+        for name in sorted(published | new):
+            if name not in new:
+                _add_once(result, Difference("output", name, "rendering again does not produce this file"))
+            elif name not in published:
+                _add_once(result, Difference("output", name, "rendering again produces it, but it is not published"))
+            else:
+                detail = _compare(folder / name, again / name)
+                if detail:
+                    _add_once(result, Difference("output", name, detail))
+        shutil.rmtree(again_reports, ignore_errors=True)
+
+
+def _compare(published: Path, again: Path) -> str | None:
+    """None if the two files agree (the manifest apart from its generation time), else how they differ."""
+    if not published.is_file():
+        return "not a plain file"
+    mine, theirs = published.read_bytes(), again.read_bytes()
+    if published.name == MANIFEST:
+        try:
+            mine, theirs = without_generated_time(mine), without_generated_time(theirs)
+        except ValueError as exc:
+            return str(exc)
+    if mine == theirs:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+    return (f"not what rendering again gives: first difference at byte {at:,} "
+            f"({len(mine):,} bytes published, {len(theirs):,} rendered again)")
+
+
+def _add_once(result: Verification, difference: Difference) -> None:
+    """Each file named once: a file already found changed keeps its first (clearer) reason too."""
+    same_file = [d for d in result.differences if d.kind == difference.kind and d.name == difference.name]
+    if same_file:
+        result.differences[result.differences.index(same_file[0])] = Difference(
+            difference.kind, difference.name, f"{same_file[0].detail}; and {difference.detail}")
+    else:
+        result.differences.append(difference)
+
+

@@ -460,10 +460,10 @@ class SheetReader:
             if found.date != action.get("target_date"):  # not the date the prose gave before it ran on
                 state.dated.append((found.date, number, column, found.text, action, "target_date"))
             action.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
-        if found.kind == "implausible" or found.year_assumed:
-            if (id(action), found.text) not in state.noted:  # said once, though the prose runs on
-                state.noted.add((id(action), found.text))
-                self._year_notes(state, number, found, column, "target_date")
+        noted = (id(action), found.text)
+        if (found.kind == "implausible" or found.year_assumed) and noted not in state.noted:
+            state.noted.add(noted)  # said once, though the prose runs on
+            self._year_notes(state, number, found, column, "target_date")
 
     def _year_notes(self, state, number, target, key, field):
         """Warnings for a target whose year was mistyped or far off (left empty), or not written."""

@@ -225,3 +225,21 @@ def test_a_snapshot_header_with_a_mistyped_year_is_a_located_error_not_a_2010_da
         "snapshot_date", "tracker.xlsx", "Tracker", 2, "F")
     assert "2101" in error.message and "year" in error.message
     assert plans.updates.empty
+
+
+def test_a_far_off_year_in_the_prose_a_plan_dates_by_is_one_warning_and_no_date(tmp_path):
+    layout = (MODERN_LAYOUT.replace("  target: Target date\n  revised_target: Revised date\n",
+                                    "  details: Target date\ncontinuation:\n  blank: [ref]\n")
+              + "target_in_prose: details\n")
+    rows = [("Report to committee in June 2024.", None), ("Review in March 2024, policy live by March 2042.", None)]
+    folder = _tracker(tmp_path, rows, layout=layout)
+    sheet = [["Newtown Borough Council internal audit tracker"], MODERN_HEADER + ["Progress at 30 Jun 2024", "Status"],
+             ["R1", "Finding 1.", "Response 1.", rows[0][0], None, "Progress noted.", "On track"],
+             ["R2", "Finding 2.", "Response 2.", rows[1][0], None, "Progress noted.", "On track"],
+             [None, None, None, "Training to follow.", None, None, None]]  # R2's prose runs on
+    write_xlsx(folder / "tracker.xlsx", {"Tracker": sheet})
+    plans = inspect_plans(folder)
+    assert _dates(plans, "target_date") == [dt.date(2024, 6, 30), None]  # never the earlier March 2024
+    [warning] = plans.findings
+    assert (warning.code, warning.location.row, warning.location.column) == ("implausible_year", 4, "D ('Target date')")
+    assert "March 2042" in warning.message

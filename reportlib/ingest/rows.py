@@ -14,7 +14,7 @@ import unicodedata
 from reportlib.errors import Finding, Location
 from reportlib.ingest import snapdates
 from reportlib.ingest.dates import cell_text as _text
-from reportlib.ingest.dates import parse_target, target_in_prose
+from reportlib.ingest.dates import parse_target, target_in_prose, year_problem
 from reportlib.ingest.layouts import HeaderMatch, Layout, find_header, normalise_header, word_key
 from reportlib.ingest.sources import CELL_LIMIT, Source, column_letter
 from reportlib.model import kloe as kloe_mod
@@ -219,6 +219,7 @@ class SheetReader:
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
+        self._dates_far_from_the_rest(state)
         if not state.actions:
             self._find("error", "no_data", "no data rows below the header row: the plan has no actions", sheet,
                        header_index + 1)
@@ -303,9 +304,7 @@ class SheetReader:
         prose = state.layout.target_in_prose
         if prose and "target" not in state.positions and _text(self._cell(row, state, prose)):
             # the item's prose now runs on: a date it commits to in the continued part counts too
-            found = target_in_prose(target[prose], state.layout.reference_date)
-            if found.date:
-                target.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
+            self._prose_target(state, number, target, prose)
         target["_rows"].append(number)
 
     def _item(self, state, number, row):
@@ -352,12 +351,9 @@ class SheetReader:
         if "target" in state.positions:
             self._target(state, number, action, self._cell(row, state, "target"), "target")
         elif layout.target_in_prose and action.get(layout.target_in_prose):
-            found = target_in_prose(action[layout.target_in_prose], layout.reference_date)
-            if found.date:
-                action.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
+            self._prose_target(state, number, action, layout.target_in_prose)
         if "revised_target" in state.positions and _text(self._cell(row, state, "revised_target")):
-            revised = self._target(state, number, {}, self._cell(row, state, "revised_target"), "revised_target")
-            action["revised_target_date"] = revised
+            self._target(state, number, action, self._cell(row, state, "revised_target"), "revised_target")
         state.last = action
         state.last_updates = self._updates(state, number, row, action, [s for s in layout.snapshots])
         return action
@@ -439,15 +435,68 @@ class SheetReader:
 
     def _target(self, state, number, action, value, key):
         target = parse_target(value, state.layout.reference_date)
+        field = "target_date" if key == "target" else "revised_target_date"
         if target.kind == "unreadable":
             self._find("warning", "unreadable_target",
                        f"target '{target.text}' does not read as a date (expected e.g. 'March 2010', "
                        "'Q1 2010/11', '31/03/2010' or an Excel date); target_date left empty",
                        state.sheet, number, self._column(state, key))
+        self._year_notes(state, number, target, key, field)
         if key == "target":
             action.update(target_text=target.text or None, target_date=target.date,
                           target_recurring=target.recurring)
+        else:
+            action[field] = target.date
+        if target.date is not None:
+            state.dated.append((target.date, number, key, target.text, action, field))
         return target.date
+
+    def _prose_target(self, state, number, action, column):
+        """The target the item's prose (``column``) commits to, read again as the prose runs on."""
+        found = target_in_prose(action[column], state.layout.reference_date)
+        if found.kind == "implausible":
+            action.update(target_text=found.text, target_date=None, target_recurring=found.recurring)
+        elif found.date:
+            if found.date != action.get("target_date"):  # not the date the prose gave before it ran on
+                state.dated.append((found.date, number, column, found.text, action, "target_date"))
+            action.update(target_text=found.text, target_date=found.date, target_recurring=found.recurring)
+        noted = (id(action), found.text)
+        if (found.kind == "implausible" or found.year_assumed) and noted not in state.noted:
+            state.noted.add(noted)  # said once, though the prose runs on
+            self._year_notes(state, number, found, column, "target_date")
+
+    def _year_notes(self, state, number, target, key, field):
+        """Warnings for a target whose year was mistyped or far off (left empty), or not written."""
+        if target.kind == "implausible":
+            self._find("warning", "implausible_year",
+                       f"target '{target.text}' is not read as a date: {target.problem}; {field} left empty "
+                       "(a year is never guessed: correct it in the plan)",
+                       state.sheet, number, self._column(state, key))
+        elif target.year_assumed:
+            reference = state.layout.reference_date
+            self._find("warning", "year_assumed",
+                       f"target '{target.text}' gives no year: it is read as {target.date:%d %b %Y}, the next such "
+                       f"date from the layout's reference_date ({reference:%Y-%m-%d}); write the year in the plan "
+                       "to be sure", state.sheet, number, self._column(state, key))
+
+    def _dates_far_from_the_rest(self, state):
+        """Without a reference date, a target more than YEARS_EITHER_SIDE years from the middle
+        (median) of the sheet's dates (targets, revised targets and snapshot dates) is a mistyped
+        year: a warning, and the date is left empty. The plan's own dates judge it, never the
+        clock, so a plan reads the same whenever it is loaded."""
+        dates = sorted([when for when, *_ in state.dated] + [s.date for s in state.layout.snapshots if s.date])
+        if state.layout.reference_date is not None or not dates:
+            return
+        middle = dates[(len(dates) - 1) // 2]
+        for when, number, key, text, action, field in state.dated:
+            why = year_problem(when, middle, "the middle of this sheet's dates")
+            if why and action.get(field) == when:
+                action[field] = None
+                self._find("warning", "implausible_year",
+                           f"target '{text}' is not read as a date: {why}; {field} left empty "
+                           "(the layout gives no reference_date, so the sheet's own dates set the years read; a year "
+                           "is never guessed: correct it in the plan, or give the layout a reference_date)",
+                           state.sheet, number, self._column(state, key))
 
     # -- ids ------------------------------------------------------------------------------------
     def _give_ids(self, state):
@@ -511,3 +560,5 @@ class _SheetState:
         self.actions: list[dict] = []
         self.last: dict | None = None
         self.last_updates: list[dict] = []
+        self.dated: list[tuple] = []  # (date, row, column key, text, action, field) for each target read
+        self.noted: set[tuple] = set()  # prose targets already warned about

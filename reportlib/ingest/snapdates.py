@@ -5,7 +5,9 @@ A layout's snapshot may leave its date to the sheet: a ``column_pattern`` such a
 and a fixed ``column`` with no ``date`` takes the date the layout's ``title_pattern``
 captures from the title rows ("position at 30 September 2010"). Dates are read by the
 same reader as targets. ``resolve`` turns such a layout into one whose snapshots are all
-dated, for one sheet; a date that cannot be read is a problem naming the cell.
+dated, for one sheet; a date that cannot be read is a problem naming the cell, and so is
+one whose year is mistyped or far from the layout's reference date ("Progress at 31 July
+2101"): such a column is never given some other year.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import datetime as dt
 from dataclasses import replace
 
 from reportlib.ingest.dates import cell_text as _text
-from reportlib.ingest.dates import snapshot_date
+from reportlib.ingest.dates import snapshot_target
 from reportlib.ingest.layouts import Layout, Snapshot
 from reportlib.ingest.sources import column_letter
 
@@ -53,17 +55,24 @@ def resolve(layout: Layout, header: list, above: list[list], header_index: int):
 def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: int, problems) -> list[Snapshot]:
     found: list[Snapshot] = []
     unread: list[tuple[str, str]] = []
+    refused = 0  # headers dated with a year that cannot be meant
     for col, cell in enumerate(header):
         text = _text(cell)
         match = snap.column_pattern.search(text) if text else None
         if not match:
             continue
         written = (match.group("date") or "").strip()
-        when = snapshot_date(written, layout.reference_date)
-        if when is None:
+        read = snapshot_target(written, layout.reference_date)
+        if read.kind == "implausible":
+            problems.append((header_index + 1, column_letter(col),
+                             f"the header '{text}' matches the snapshot pattern, but '{written}' is not read as its "
+                             f"date: {read.problem}. Correct the year in the header"))
+            refused += 1
+            continue
+        if read.date is None:
             unread.append((column_letter(col), text, written))
             continue
-        found.append(Snapshot(snapshot_name(when), when, text, None))
+        found.append(Snapshot(snapshot_name(read.date), read.date, text, None))
     expected = "expected one date, e.g. '30 Sep 2010', 'September 2010', '2010-09-30' or 'Q2 2010/11'"
     if 0 < len(unread) <= 3:
         for letter, text, written in unread:
@@ -77,7 +86,7 @@ def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: in
                          f"read as dates: {listed}{' …' if len(unread) > 5 else ''}. The pattern is probably too wide: "
                          f"make it match only the progress columns ({expected})"))
     if not found:
-        if not unread:
+        if not unread and not refused:
             problems.append((header_index + 1, None,
                              f"no header in the header row matches the snapshot pattern "
                              f"'{snap.column_pattern.pattern}' (layout '{layout.name}'); "
@@ -94,14 +103,16 @@ def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> 
     title = " ".join(text for _, _, text in cells)
     match = layout.title_pattern.search(title) if layout.title_pattern is not None else None
     written = (match.group("date") or "").strip() if match else ""
-    when = snapshot_date(written, layout.reference_date) if written else None
-    if when is not None:
-        return when
+    read = snapshot_target(written, layout.reference_date) if written else None
+    if read is not None and read.date is not None:
+        return read.date
     where = next(((r + 1, column_letter(c)) for r, c, text in cells if written and written in text),
                  (cells[0][0] + 1, column_letter(cells[0][1])) if cells else (1, "A"))
     if not match:
         why = (f"the title rows above the header do not match the title_pattern '{layout.title_pattern.pattern}'"
                if cells else "there are no title rows above the header")
+    elif read is not None and read.kind == "implausible":
+        why = f"the title gives '{written}', which is not read as a date: {read.problem}"
     else:
         why = f"the title gives '{written}', which does not read as a date (expected e.g. '30 September 2010')"
     problems.append((where[0], where[1], f"snapshot '{snap.snapshot}' takes its date from the title, but {why}"))

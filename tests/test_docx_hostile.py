@@ -337,3 +337,11 @@ def test_text_in_direction_wrappers_is_read(tmp_path, wrapper):
     owner = tc(par(f'<{wrapper} w:val="ltr">{run("Head of Finance")}</{wrapper}>'))
     paper(tmp_path, [row(1, wrap={"Responsible Officer": owner})])
     assert read(tmp_path).actions.iloc[0].owner == "Head of Finance"
+
+
+def test_a_style_name_with_quotes_is_read_not_a_crash(tmp_path):
+    owner = tc('<w:p><w:pPr><w:pStyle w:val="a&quot;]b"/></w:pPr>' + run("HoF", '<w:rStyle w:val="x&quot;y"/>')
+               + "</w:p>")
+    paper(tmp_path, [row(1, wrap={"Responsible Officer": owner}), row(2)])
+    plans = read(tmp_path)
+    assert plans.actions["owner"].tolist() == ["HoF", "HoF"] and plans.errors == []

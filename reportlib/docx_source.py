@@ -64,6 +64,15 @@ def _attr(element, name: str):
     return None if element is None else element.get(f"{_W}{name}")
 
 
+def _styles_by_id(document) -> dict:
+    """The document's styles by id, the first of a repeated id winning (looked up in a dict:
+    an id is the document's own text, so never put in an XPath)."""
+    found: dict = {}
+    for style in document.styles.element.iterchildren(f"{_W}style"):
+        found.setdefault(_attr(style, "styleId"), style)
+    return found
+
+
 class _Lists:
     """Whether a numbered paragraph is a bullet (``ul``) or a numbered (``ol``) list item."""
 
@@ -85,6 +94,7 @@ class _Lists:
             for num in numbering.iterchildren(f"{_W}num"):
                 self.nums[_attr(num, "numId")] = _attr(num.find(f"{_W}abstractNumId"), "val")
         self.style_numbering: dict[str, tuple[str, str] | None] = {}
+        self.styles = _styles_by_id(document)
 
     def _style_num(self, style_id: str | None, depth: int = 0):
         """The (numId, ilvl) a paragraph style gives, following its base styles."""
@@ -93,7 +103,7 @@ class _Lists:
         if style_id in self.style_numbering:
             return self.style_numbering[style_id]
         found = None
-        style = self.document.styles.element.get_by_id(style_id)
+        style = self.styles.get(style_id)
         if style is not None:
             num_pr = style.find(f"{_W}pPr/{_W}numPr")
             if num_pr is not None:
@@ -267,7 +277,7 @@ class _Reader:
             return None
         if style_id not in self.style_hidden:
             self.style_hidden[style_id] = None  # a loop of basedOn ends here
-            style = self.document.styles.element.get_by_id(style_id)
+            style = self.lists.styles.get(style_id)
             found = None
             if style is not None:
                 found = _vanish(style.find(f"{_W}rPr"))
@@ -533,12 +543,12 @@ def _rows_text(label: str | None, rows: list[int]) -> str:
     return f"{'rows' if len(rows) > 1 else 'row'} {shown} of {label}"
 
 
-def _heading_style(p, styles_cache: dict, document) -> bool:
+def _heading_style(p, styles_cache: dict, by_id: dict) -> bool:
     style_id = _attr(p.find(f"{_W}pPr/{_W}pStyle"), "val")
     if not style_id:
         return False
     if style_id not in styles_cache:
-        style = document.styles.element.get_by_id(style_id)
+        style = by_id.get(style_id)
         name = ""
         if style is not None and style.find(f"{_W}name") is not None:
             name = _attr(style.find(f"{_W}name"), "val") or ""
@@ -577,7 +587,7 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | No
             text = reader.paragraph(block)
             if text:
                 above = (above + [text])[-ABOVE_LINES:]
-                if _heading_style(block, styles, document):
+                if _heading_style(block, styles, reader.lists.styles):
                     heading, titled = text, True
             continue
         if len(parts) >= MAX_TABLES:

@@ -57,7 +57,13 @@ _NOT_READ = {f"{_M}oMath": "an equation", f"{_M}oMathPara": "an equation", f"{_W
 MAX_NOTES = 50  # "not read" findings per document; the rest are counted
 _OPEN = (f"{_W}sdtContent", f"{_W}customXml")  # read through at every level
 _OPEN_INLINE = (f"{_W}smartTag", f"{_W}dir", f"{_W}bdo", f"{_W}fldSimple")  # and within a paragraph
-_NO_TEXT_BLOCKS = (f"{_W}sectPr", f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}proofErr")
+_NO_TEXT_BLOCKS = frozenset((f"{_W}sectPr", f"{_W}tcPr", f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}proofErr"))
+_T, _RUN, _RPR, _PPR, _TC, _TCPR = (f"{_W}{name}" for name in ("t", "r", "rPr", "pPr", "tc", "tcPr"))
+_BLOCKS = (f"{_W}p", f"{_W}tbl")
+_SPACES, _BREAKS = (f"{_W}tab", f"{_W}ptab"), (f"{_W}br", f"{_W}cr")
+_CELL_CHANGES = (f"{_W}cellDel", f"{_W}cellIns")
+_WRAPPING = frozenset((f"{_W}sdt", f"{_MC}AlternateContent", f"{_W}ins", f"{_W}moveTo", f"{_W}del", f"{_W}moveFrom",
+                       *_OPEN, *_OPEN_INLINE))  # what ``_Reader._open`` looks inside
 
 
 def _attr(element, name: str):
@@ -238,34 +244,37 @@ class _Reader:
                 return choice
         return alternate.find(f"{_MC}Fallback")
 
-    def _open(self, parent, inline: bool = False):
+    def _open(self, parent, inline: bool = False, out: list | None = None) -> list:
         """``parent``'s children, reading through content controls, custom XML, the branch of
         AlternateContent Word shows and tracked insertions; tracked deletions left out."""
+        out = [] if out is None else out
         for child in parent.iterchildren():
             tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == f"{_W}sdt":
+            if tag not in _WRAPPING:
+                if isinstance(tag, str):  # not a comment or processing instruction
+                    out.append(child)
+            elif tag == f"{_W}sdt":
                 content = child.find(f"{_W}sdtContent")
                 if content is not None:
-                    yield from self._open(content, inline)
+                    self._open(content, inline, out)
             elif tag in _OPEN or (inline and tag in _OPEN_INLINE):
-                yield from self._open(child, inline)
+                self._open(child, inline, out)
             elif tag == f"{_MC}AlternateContent":
                 branch = self._branch(child)
                 if branch is not None:
-                    yield from self._open(branch, inline)
+                    self._open(branch, inline, out)
             elif tag in (f"{_W}ins", f"{_W}moveTo"):
                 self._mark(self.tracked)
-                yield from self._open(child, inline)
+                self._open(child, inline, out)
             elif tag in (f"{_W}del", f"{_W}moveFrom"):
                 self._mark(self.tracked)
             else:
-                yield child
+                out.append(child)
+        return out
 
     # -- text of one paragraph ------------------------------------------------------------------------------
     def _hidden(self, run) -> bool:
-        rpr = run.find(f"{_W}rPr")
+        rpr = run.find(_RPR)
         hidden = _vanish(rpr)
         if hidden is None and rpr is not None:
             hidden = self._style_hidden(_attr(rpr.find(f"{_W}rStyle"), "val"))
@@ -322,14 +331,20 @@ class _Reader:
                 self._boxes(child)
 
     def _run_text(self, run) -> str:
-        out = []
-        for child in self._open(run):
+        out: list[str] = []
+        self._run_parts(run, out)
+        return "".join(out)
+
+    def _run_parts(self, run, out: list[str]) -> None:
+        for child in run.iterchildren():
             tag = child.tag
-            if tag == f"{_W}t":
+            if tag == _T:
                 out.append(child.text or "")
-            elif tag in (f"{_W}tab", f"{_W}ptab"):
+            elif tag == _RPR:
+                continue
+            elif tag in _SPACES:
                 out.append(" ")
-            elif tag in (f"{_W}br", f"{_W}cr"):
+            elif tag in _BREAKS:
                 out.append("\n")
             elif tag == f"{_W}noBreakHyphen":
                 out.append("-")
@@ -341,15 +356,18 @@ class _Reader:
                     out.append(self._inline(base))
             elif tag in (f"{_W}drawing", f"{_W}pict"):
                 self._boxes(child)
-            elif tag != f"{_W}rPr":
+            elif tag == f"{_MC}AlternateContent":
+                branch = self._branch(child)
+                if branch is not None:
+                    self._run_parts(branch, out)
+            else:
                 self._unknown(child)
-        return "".join(out)
 
     def _inline(self, parent) -> str:
         out = []
         for child in self._open(parent, inline=True):
             tag = child.tag
-            if tag == f"{_W}r":
+            if tag == _RUN:
                 if not self._hidden(child):
                     out.append(self._run_text(child))
                 elif any((t.text or "").strip() for t in child.iter(f"{_W}t")) or \
@@ -360,7 +378,7 @@ class _Reader:
                 address = self._address(child)
                 out.append(f'<a href="{html.escape(address, quote=True)}">{text}</a>' if address and text.strip()
                            else text)
-            elif tag != f"{_W}pPr":
+            elif tag != _PPR:
                 self._unknown(child)
         return "".join(out)
 
@@ -378,14 +396,15 @@ class _Reader:
         """A paragraph's text, then the text of its text boxes, a line each."""
         saved, self.floating = self.floating, []
         saved_hidden = self.paragraph_hidden
-        style = _attr(p.find(f"{_W}pPr/{_W}pStyle"), "val") or self.default_paragraph
+        ppr = p.find(_PPR)
+        style = (None if ppr is None else _attr(ppr.find(f"{_W}pStyle"), "val")) or self.default_paragraph
         hidden = self._style_hidden(style)
         self.paragraph_hidden = self.default_hidden if hidden is None else hidden
-        try:
-            text = self._inline(p).strip()
-            return "\n".join(t for t in [text, *self.floating] if t)
-        finally:
-            self.floating, self.paragraph_hidden = saved, saved_hidden
+        text = self._inline(p).strip()
+        if self.floating:
+            text = "\n".join(t for t in [text, *self.floating] if t)
+        self.floating, self.paragraph_hidden = saved, saved_hidden
+        return text
 
     # -- one cell ----------------------------------------------------------------------------------
     def cell_text(self, tc, depth: int = 0) -> str:
@@ -431,7 +450,7 @@ class _Reader:
 
     def _blocks(self, parent):
         for child in self._open(parent):
-            if child.tag in (f"{_W}p", f"{_W}tbl"):
+            if child.tag in _BLOCKS:
                 yield child
             elif child.tag not in _NO_TEXT_BLOCKS:
                 self._unknown(child)
@@ -456,13 +475,13 @@ class _Reader:
         """The cells of a row, through content controls and custom XML; a cell deleted with
         changes tracked is left out."""
         for child in self._open(tr):
-            if child.tag == f"{_W}tc":
-                tcpr = child.find(f"{_W}tcPr")
-                if tcpr is not None and tcpr.find(f"{_W}cellDel") is not None:
+            if child.tag == _TC:
+                tcpr = child[0] if len(child) and child[0].tag == _TCPR else child.find(_TCPR)
+                changes = [] if tcpr is None else [c.tag for c in tcpr if c.tag in _CELL_CHANGES]
+                if changes:
                     self._mark(self.tracked)
-                    continue
-                if tcpr is not None and tcpr.find(f"{_W}cellIns") is not None:
-                    self._mark(self.tracked)
+                    if f"{_W}cellDel" in changes:
+                        continue
                 yield child
             elif child.tag not in (f"{_W}trPr", f"{_W}tblPrEx"):
                 self._unknown(child)

@@ -14,10 +14,33 @@ would: one value per grid column, a merged cell's text in its top-left cell only
 * The text above each table (the paragraphs since the previous table, nearest last) is
   kept, so a layout can choose a table by the heading above it.
 
+The paper is read as Word shows it, whole, or the reader says what it skipped:
+
+* Content controls (``w:sdt``: around rows, as a repeating section writes them, around
+  cells, paragraphs or runs) and custom XML are read through; a cell inside one keeps
+  its column. Of an ``mc:AlternateContent``, only the branch Word shows is read: the
+  first Choice whose namespaces are Word's own, else the Fallback.
+* Text boxes (``w:txbxContent``, in a drawing or a VML shape) are read as lines after
+  the paragraph they are anchored in; ruby is read as its base text; a ``w:sym`` tick,
+  cross or box of Wingdings, Wingdings 2 or Symbol is read as ✓, ✗, ☑, ☒ or ☐ (a
+  character of a Unicode font as itself).
+* Tracked changes are read as if accepted: insertions and moved-in text kept; deletions,
+  moved-out text, deleted rows and cells left out (a warning ``tracked_changes``).
+* Hidden text (``w:vanish``, directly or by a style) is never read: Word neither shows
+  nor prints it (a warning ``hidden_text`` names the rows, never the text).
+* What is not read is a ``not_read`` warning naming the table, row and column: an
+  embedded document (``w:altChunk``), an equation, an embedded object, a linked
+  subdocument, a symbol with no Unicode reading, a table or text box nested more than
+  ``MAX_NESTING`` deep, and text in any element the reader does not know.
+
+Findings go to ``notes`` (``Paper.notes``, then ``Plans.findings``), located as the
+rows are: "table N" and the row within that table.
+
 Reading is bounded: the document part may be at most ``DOCUMENT_XML_LIMIT`` bytes
 unpacked, and at most ``MAX_TABLES`` tables, ``CELL_BUDGET`` cells and ``TEXT_BUDGET``
 characters are read; a nested table's text is read as lines of its cell, to
-``MAX_NESTING`` levels.
+``MAX_NESTING`` levels. The XML parser refuses elements nested over 256 deep, which
+bounds the reader's recursion.
 """
 from __future__ import annotations
 
@@ -219,7 +242,7 @@ class _Reader:
             out.append(Finding("warning", "not_read", f"{self.more_notes:,} more pieces of content were not read "
                                "(only the first findings are listed)", Location(self.where.file)))
         for label, rows in self.hidden.items():
-            out.append(Finding("info", "hidden_text",
+            out.append(Finding("warning", "hidden_text",
                                f"text formatted as hidden in {_rows_text(label, rows)} was left out, as Word leaves "
                                "it out: it is neither shown nor printed", Location(self.where.file, label,
                                                                                    rows[0] if rows else None)))
@@ -228,7 +251,7 @@ class _Reader:
             deleted = self.deleted_rows.get(label, 0)
             places = [_rows_text(label, rows)] if rows or label is None else []
             places += [f"{deleted} deleted row{'s' if deleted > 1 else ''}"] if deleted else []
-            out.append(Finding("info", "tracked_changes",
+            out.append(Finding("warning", "tracked_changes",
                                f"tracked changes in {' and '.join(places)} were read as "
                                "if accepted: inserted and moved-in text kept, deleted and moved-out text left out. "
                                "Check the changes were meant to be accepted",

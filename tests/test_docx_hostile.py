@@ -213,7 +213,7 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
     assert plans.actions["action"].iloc[0] == "Review the revised budget"
     assert updates(plans).at[("TDC-2010-001", "March 2010"), "text"] == "Moved here"
     notes = found(plans, "tracked_changes")
-    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("info", "table 1", 2)]
+    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("warning", "table 1", 2)]
     # rows are counted as Word shows them with the changes accepted: the deleted row has no number
     assert "accepted" in notes[0].message and "rows 2, 3 of table 1 and 1 deleted row" in notes[0].message
 
@@ -293,8 +293,8 @@ def test_hidden_text_is_never_published(tmp_path):
     published += [f.message for f in plans.findings]
     assert not any(SECRET in text for text in published)
     notes = found(plans, "hidden_text")
-    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("info", None, None),
-                                                                               ("info", "table 1", 2)]
+    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("warning", None, None),
+                                                                               ("warning", "table 1", 2)]
     assert "outside the tables" in notes[0].message and "rows 2, 4 of table 1" in notes[1].message
 
 
@@ -321,6 +321,18 @@ def test_an_embedded_document_is_named_as_not_read(tmp_path):
     assert all("embedded document" in f.message and "not read" in f.message for f in skipped)
     assert "after table 1" in skipped[1].message
     assert "afchunk1.htm" in skipped[0].message
+    shown = reportlib.papers.parts_table(plans).html  # the data-quality report lists what was not read
+    assert shown.count("embedded document") == 2
+
+
+def test_findings_of_content_not_read_are_bounded(tmp_path):
+    rows = [row(n, wrap={"Status": tc(par(_sym("Webdings", "F0" + f"{0x21 + n:02X}")))}) for n in range(1, 81)]
+    paper(tmp_path, rows)
+    plans = read(tmp_path)
+    assert len(plans.actions) == 80
+    skipped = found(plans, "not_read")
+    assert len(skipped) == 51 and where(skipped[0]) == ("table 1", 2, "K")
+    assert skipped[-1].message.startswith("30 more pieces of content were not read")
 
 
 def test_an_equation_in_a_cell_is_named_as_not_read(tmp_path):

@@ -172,8 +172,10 @@ def _alternate(choice: str, fallback: str, requires: str = "wps") -> str:
 
 
 def test_a_text_box_is_read_once_from_choice_or_fallback(tmp_path):
-    boxed = tc(par(run("See note:"), f"<w:r>{_alternate(_drawing('Agree the budget by May'), _vml('Agree the budget by May'))}</w:r>"))
-    future = tc(par(f"<w:r>{_alternate('<w:t>Choice Word cannot show</w:t>', '<w:t>Fallback text shown</w:t>', 'fut')}</w:r>"))
+    box = _alternate(_drawing("Agree the budget by May"), _vml("Agree the budget by May"))
+    boxed = tc(par(run("See note:"), f"<w:r>{box}</w:r>"))
+    unknown = _alternate("<w:t>Choice Word cannot show</w:t>", "<w:t>Fallback text shown</w:t>", "fut")
+    future = tc(par(f"<w:r>{unknown}</w:r>"))
     known = tc(par(_alternate(run("Choice text shown"), run("Fallback Word skips"), "w14")))
     vml = tc(par(run("Old box:"), f"<w:r>{_vml('Boxed in VML')}</w:r>"))
     paper(tmp_path, [row(1, wrap={"Agreed action": boxed}), row(2, wrap={"Agreed action": future}),

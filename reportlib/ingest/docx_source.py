@@ -14,10 +14,33 @@ would: one value per grid column, a merged cell's text in its top-left cell only
 * The text above each table (the paragraphs since the previous table, nearest last) is
   kept, so a layout can choose a table by the heading above it.
 
+The paper is read as Word shows it, whole, or the reader says what it skipped:
+
+* Content controls (``w:sdt``: around rows, as a repeating section writes them, around
+  cells, paragraphs or runs) and custom XML are read through; a cell inside one keeps
+  its column. Of an ``mc:AlternateContent``, only the branch Word shows is read: the
+  first Choice whose namespaces are Word's own, else the Fallback.
+* Text boxes (``w:txbxContent``, in a drawing or a VML shape) are read as lines after
+  the paragraph they are anchored in; ruby is read as its base text; a ``w:sym`` tick,
+  cross or box of Wingdings, Wingdings 2 or Symbol is read as ✓, ✗, ☑, ☒ or ☐ (a
+  character of a Unicode font as itself).
+* Tracked changes are read as if accepted: insertions and moved-in text kept; deletions,
+  moved-out text, deleted rows and cells left out (a warning ``tracked_changes``).
+* Hidden text (``w:vanish``, directly or by a style) is never read: Word neither shows
+  nor prints it (a warning ``hidden_text`` names the rows, never the text).
+* What is not read is a ``not_read`` warning naming the table, row and column: an
+  embedded document (``w:altChunk``), an equation, an embedded object, a linked
+  subdocument, a symbol with no Unicode reading, a table or text box nested more than
+  ``MAX_NESTING`` deep, and text in any element the reader does not know.
+
+Findings go to ``notes`` (``Paper.notes``, then ``Plans.findings``), located as the
+rows are: "table N" and the row within that table.
+
 Reading is bounded: the document part may be at most ``DOCUMENT_XML_LIMIT`` bytes
 unpacked, and at most ``MAX_TABLES`` tables, ``CELL_BUDGET`` cells and ``TEXT_BUDGET``
 characters are read; a nested table's text is read as lines of its cell, to
-``MAX_NESTING`` levels.
+``MAX_NESTING`` levels. The XML parser refuses elements nested over 256 deep, which
+bounds the reader's recursion.
 """
 from __future__ import annotations
 
@@ -25,8 +48,9 @@ import html
 import io
 import zipfile
 
-from reportlib.errors import InputError, Location
+from reportlib.errors import Finding, InputError, Location
 from reportlib.ingest.parts import Part, ReadBudget
+from reportlib.ingest.sources import column_letter
 
 DOCUMENT_XML_LIMIT = 32 * 1024 * 1024  # bytes of word/document.xml once unpacked (a 100-page paper: ~5 MB)
 MAX_TABLES = 2_000
@@ -35,10 +59,47 @@ ABOVE_LINES = 6  # paragraphs kept from above a table
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+#: A ``mc:Choice`` is read when every namespace it requires is one of these (Word's own); else
+#: the next Choice, else the ``mc:Fallback``: the one branch Word shows, never two.
+_UNDERSTOOD = ("http://schemas.openxmlformats.org/", "http://schemas.microsoft.com/office/",
+               "urn:schemas-microsoft-com:")
+#: Symbols (``w:sym``, or a character of a symbol font) that are ticks, crosses and boxes,
+#: by font and character code (the code less the 0xF000 Word adds).
+_SYMBOLS = {
+    "wingdings": {0xFC: "✓", 0xFB: "✗", 0xFE: "☑", 0xFD: "☒", 0x78: "☒", 0x6F: "☐", 0xA8: "☐"},
+    "wingdings 2": {0x50: "✓", 0x4F: "✗", 0x52: "☑", 0x51: "☒", 0x53: "☒", 0x54: "☒", 0xA3: "☐"},
+    "symbol": {0xD6: "✓", 0xB4: "✗"},
+}
+_SYMBOL_FONTS = {"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "marlett", "zapf dingbats",
+                 "ms outlook", "bookshelf symbol 7", "ms reference specialty"}  # 8-bit fonts of pictures
+_TEXT_TAGS = (f"{_W}t", f"{_M}t", f"{_W}sym")
+_NOT_READ = {f"{_M}oMath": "an equation", f"{_M}oMathPara": "an equation", f"{_W}object": "an embedded object",
+             f"{_W}subDoc": "a linked subdocument"}
+MAX_NOTES = 50  # "not read" findings per document; the rest are counted
+_OPEN = (f"{_W}sdtContent", f"{_W}customXml")  # read through at every level
+_OPEN_INLINE = (f"{_W}smartTag", f"{_W}dir", f"{_W}bdo", f"{_W}fldSimple")  # and within a paragraph
+_NO_TEXT_BLOCKS = frozenset((f"{_W}sectPr", f"{_W}tcPr", f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}proofErr"))
+_T, _RUN, _RPR, _PPR, _TC, _TCPR = (f"{_W}{name}" for name in ("t", "r", "rPr", "pPr", "tc", "tcPr"))
+_BLOCKS = (f"{_W}p", f"{_W}tbl")
+_SPACES, _BREAKS = (f"{_W}tab", f"{_W}ptab"), (f"{_W}br", f"{_W}cr")
+_CELL_CHANGES = (f"{_W}cellDel", f"{_W}cellIns")
+_WRAPPING = frozenset((f"{_W}sdt", f"{_MC}AlternateContent", f"{_W}ins", f"{_W}moveTo", f"{_W}del", f"{_W}moveFrom",
+                       *_OPEN, *_OPEN_INLINE))  # what ``_Reader._open`` looks inside
 
 
 def _attr(element, name: str):
     return None if element is None else element.get(f"{_W}{name}")
+
+
+def _styles_by_id(document) -> dict:
+    """The document's styles by id, the first of a repeated id winning (looked up in a dict:
+    an id is the document's own text, so never put in an XPath)."""
+    found: dict = {}
+    for style in document.styles.element.iterchildren(f"{_W}style"):
+        found.setdefault(_attr(style, "styleId"), style)
+    return found
 
 
 class _Lists:
@@ -62,6 +123,7 @@ class _Lists:
             for num in numbering.iterchildren(f"{_W}num"):
                 self.nums[_attr(num, "numId")] = _attr(num.find(f"{_W}abstractNumId"), "val")
         self.style_numbering: dict[str, tuple[str, str] | None] = {}
+        self.styles = _styles_by_id(document)
 
     def _style_num(self, style_id: str | None, depth: int = 0):
         """The (numId, ilvl) a paragraph style gives, following its base styles."""
@@ -70,7 +132,7 @@ class _Lists:
         if style_id in self.style_numbering:
             return self.style_numbering[style_id]
         found = None
-        style = self.document.styles.element.get_by_id(style_id)
+        style = self.styles.get(style_id)
         if style is not None:
             num_pr = style.find(f"{_W}pPr/{_W}numPr")
             if num_pr is not None:
@@ -110,36 +172,237 @@ class _Reader:
         self.where = where
         self.lists = _Lists(document)
         self.rels = document.part.rels
+        # where reading is: the top-level table's label, row and grid column (None: outside the tables)
+        self.label: str | None = None
+        self.row: int | None = None
+        self.column: int | None = None
+        self.tables_read = 0
+        self.depth = 0  # tables (and text boxes) the text being read is nested in
+        self.floating: list[str] = []  # text boxes met in the paragraph being read
+        self.notes: list[Finding] = []
+        self.noted: set = set()
+        self.more_notes = 0
+        self.hidden: dict[str | None, list[int]] = {}  # label -> rows holding hidden text
+        self.tracked: dict[str | None, list[int]] = {}  # label -> rows holding tracked changes
+        self.deleted_rows: dict[str, int] = {}
+        self.style_hidden: dict[str, bool | None] = {}
+        styles = document.styles.element
+        self.default_hidden = bool(_vanish(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")))
+        default = next((s for s in styles.iterchildren(f"{_W}style") if _attr(s, "type") == "paragraph"
+                        and _attr(s, "default") in ("1", "true", "on")), None)
+        self.default_paragraph = _attr(default, "styleId")
+        self.paragraph_hidden = self.default_hidden
 
-    # -- text of one paragraph ------------------------------------------------------------------
+    # -- what is not read, and what is left out ----------------------------------------------------------
+    def _place(self) -> str:
+        return "before the first table" if not self.tables_read else f"after table {self.tables_read}"
+
+    def _skip(self, what: str, advice: str = "check it in the document") -> None:
+        """A warning: ``what`` (at the cell being read) was not read."""
+        key = (self.label, self.row, self.column, what)
+        if key in self.noted:
+            return
+        self.noted.add(key)
+        if len(self.notes) >= MAX_NOTES:
+            self.more_notes += 1
+            return
+        inside = "" if self.label else f" in the text {self._place()}"
+        column = None if self.column is None else column_letter(self.column)
+        self.notes.append(Finding("warning", "not_read", f"{what}{inside} was not read, so it is not in the "
+                                  f"report: {advice}", Location(self.where.file, self.label, self.row, column)))
+
+    def _mark(self, marks: dict) -> None:
+        rows = marks.setdefault(self.label, [])
+        if self.row is not None and (not rows or rows[-1] != self.row):
+            rows.append(self.row)
+
+    def _unknown(self, element) -> None:
+        """An element the reader does not read: a warning if it holds text (or holds it elsewhere)."""
+        tag = element.tag
+        if not isinstance(tag, str):
+            return
+        if tag == f"{_W}altChunk":
+            rid = element.get(f"{_R}id")
+            rel = self.rels.get(rid) if rid else None
+            named = ""
+            if rel is not None and not rel.is_external:
+                named = f" ('{rel.target_part.partname.rsplit('/', 1)[-1]}', {rel.target_part.content_type})"
+            self._skip(f"an embedded document{named}",
+                       "Word keeps it as a separate file inside the paper. Open the paper in Word and save it "
+                       "again (Word then makes it part of the text), or copy its content into the paper")
+        elif tag in _NOT_READ:
+            self._skip(_NOT_READ[tag])
+        elif any(True for _ in element.iter(*_TEXT_TAGS)):
+            self._skip(f"text in an element the reader does not know (<{tag.rsplit('}', 1)[-1]}>)")
+
+    def finish(self) -> list[Finding]:
+        """The findings: what was not read, then (per table) hidden text left out and tracked changes accepted."""
+        out = list(self.notes)
+        if self.more_notes:
+            out.append(Finding("warning", "not_read", f"{self.more_notes:,} more pieces of content were not read "
+                               "(only the first findings are listed)", Location(self.where.file)))
+        for label, rows in self.hidden.items():
+            out.append(Finding("warning", "hidden_text",
+                               f"text formatted as hidden in {_rows_text(label, rows)} was left out, as Word leaves "
+                               "it out: it is neither shown nor printed", Location(self.where.file, label,
+                                                                                   rows[0] if rows else None)))
+        for label in dict.fromkeys([*self.tracked, *self.deleted_rows]):
+            rows = self.tracked.get(label, [])
+            deleted = self.deleted_rows.get(label, 0)
+            places = [_rows_text(label, rows)] if rows or label is None else []
+            places += [f"{deleted} deleted row{'s' if deleted > 1 else ''}"] if deleted else []
+            out.append(Finding("warning", "tracked_changes",
+                               f"tracked changes in {' and '.join(places)} were read as "
+                               "if accepted: inserted and moved-in text kept, deleted and moved-out text left out. "
+                               "Check the changes were meant to be accepted",
+                               Location(self.where.file, label, rows[0] if rows else None)))
+        return out
+
+    # -- the children Word shows ------------------------------------------------------------------------
+    def _branch(self, alternate):
+        """The branch of an ``mc:AlternateContent`` Word shows: the first Choice it understands, else the Fallback."""
+        for choice in alternate.iterchildren(f"{_MC}Choice"):
+            requires = (choice.get("Requires") or "").split()
+            if requires and all((choice.nsmap.get(p) or "").startswith(_UNDERSTOOD) for p in requires):
+                return choice
+        return alternate.find(f"{_MC}Fallback")
+
+    def _open(self, parent, inline: bool = False, out: list | None = None) -> list:
+        """``parent``'s children, reading through content controls, custom XML, the branch of
+        AlternateContent Word shows and tracked insertions; tracked deletions left out."""
+        out = [] if out is None else out
+        for child in parent.iterchildren():
+            tag = child.tag
+            if tag not in _WRAPPING:
+                if isinstance(tag, str):  # not a comment or processing instruction
+                    out.append(child)
+            elif tag == f"{_W}sdt":
+                content = child.find(f"{_W}sdtContent")
+                if content is not None:
+                    self._open(content, inline, out)
+            elif tag in _OPEN or (inline and tag in _OPEN_INLINE):
+                self._open(child, inline, out)
+            elif tag == f"{_MC}AlternateContent":
+                branch = self._branch(child)
+                if branch is not None:
+                    self._open(branch, inline, out)
+            elif tag in (f"{_W}ins", f"{_W}moveTo"):
+                self._mark(self.tracked)
+                self._open(child, inline, out)
+            elif tag in (f"{_W}del", f"{_W}moveFrom"):
+                self._mark(self.tracked)
+            else:
+                out.append(child)
+        return out
+
+    # -- text of one paragraph ------------------------------------------------------------------------------
+    def _hidden(self, run) -> bool:
+        rpr = run.find(_RPR)
+        hidden = _vanish(rpr)
+        if hidden is None and rpr is not None:
+            hidden = self._style_hidden(_attr(rpr.find(f"{_W}rStyle"), "val"))
+        return self.paragraph_hidden if hidden is None else hidden
+
+    def _style_hidden(self, style_id: str | None, depth: int = 0) -> bool | None:
+        """Whether a style (or the style it is based on) hides text; None when it does not say."""
+        if not style_id or depth > 10:
+            return None
+        if style_id not in self.style_hidden:
+            self.style_hidden[style_id] = None  # a loop of basedOn ends here
+            style = self.lists.styles.get(style_id)
+            found = None
+            if style is not None:
+                found = _vanish(style.find(f"{_W}rPr"))
+                if found is None:
+                    found = self._style_hidden(_attr(style.find(f"{_W}basedOn"), "val"), depth + 1)
+            self.style_hidden[style_id] = found
+        return self.style_hidden[style_id]
+
+    def _symbol(self, sym) -> str:
+        font = (_attr(sym, "font") or "").strip()
+        char = (_attr(sym, "char") or "").strip()
+        try:
+            code = int(char, 16)
+        except ValueError:
+            code = -1
+        low = code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
+        name = font.lower()
+        if name in _SYMBOLS and low in _SYMBOLS[name]:
+            return _SYMBOLS[name][low]
+        if name not in _SYMBOL_FONTS and 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF \
+                and not 0xE000 <= code <= 0xF8FF:
+            return chr(code)  # a character of an ordinary (Unicode) font
+        self._skip(f"a symbol (font '{font[:40]}', character {char[:8].upper()})",
+                   "write it as a word, or as ✓ or ✗, in the document")
+        return ""
+
+    def _boxes(self, element) -> None:
+        """The text boxes of a drawing or VML shape, read as lines after the paragraph."""
+        for child in element.iterchildren():
+            if child.tag == f"{_W}txbxContent":
+                if self.depth < MAX_NESTING:
+                    text = self.cell_text(child, self.depth + 1)
+                    if text:
+                        self.floating.append(text)
+                else:
+                    self._skip(f"a text box nested more than {MAX_NESTING} deep")
+            elif child.tag == f"{_MC}AlternateContent":
+                branch = self._branch(child)
+                if branch is not None:
+                    self._boxes(branch)
+            elif isinstance(child.tag, str):
+                self._boxes(child)
+
     def _run_text(self, run) -> str:
-        out = []
+        out: list[str] = []
+        self._run_parts(run, out)
+        return "".join(out)
+
+    def _run_parts(self, run, out: list[str]) -> None:
         for child in run.iterchildren():
             tag = child.tag
-            if tag == f"{_W}t":
+            if tag == _T:
                 out.append(child.text or "")
-            elif tag in (f"{_W}tab", f"{_W}ptab"):
+            elif tag == _RPR:
+                continue
+            elif tag in _SPACES:
                 out.append(" ")
-            elif tag in (f"{_W}br", f"{_W}cr"):
+            elif tag in _BREAKS:
                 out.append("\n")
             elif tag == f"{_W}noBreakHyphen":
                 out.append("-")
-        return "".join(out)
+            elif tag == f"{_W}sym":
+                out.append(self._symbol(child))
+            elif tag == f"{_W}ruby":  # the base text; the reading above it is left out
+                base = child.find(f"{_W}rubyBase")
+                if base is not None:
+                    out.append(self._inline(base))
+            elif tag in (f"{_W}drawing", f"{_W}pict"):
+                self._boxes(child)
+            elif tag == f"{_MC}AlternateContent":
+                branch = self._branch(child)
+                if branch is not None:
+                    self._run_parts(branch, out)
+            else:
+                self._unknown(child)
 
     def _inline(self, parent) -> str:
         out = []
-        for child in parent.iterchildren():
+        for child in self._open(parent, inline=True):
             tag = child.tag
-            if tag == f"{_W}r":
-                out.append(self._run_text(child))
+            if tag == _RUN:
+                if not self._hidden(child):
+                    out.append(self._run_text(child))
+                elif any((t.text or "").strip() for t in child.iter(f"{_W}t")) or \
+                        any(True for _ in child.iter(f"{_W}sym", f"{_W}txbxContent")):
+                    self._mark(self.hidden)
             elif tag == f"{_W}hyperlink":
                 text = self._inline(child)
                 address = self._address(child)
                 out.append(f'<a href="{html.escape(address, quote=True)}">{text}</a>' if address and text.strip()
                            else text)
-            elif tag in (f"{_W}smartTag", f"{_W}sdt", f"{_W}sdtContent", f"{_W}ins", f"{_W}customXml",
-                         f"{_W}fldSimple"):
-                out.append(self._inline(child))
+            elif tag != _PPR:
+                self._unknown(child)
         return "".join(out)
 
     def _address(self, link) -> str:
@@ -153,13 +416,25 @@ class _Reader:
         return address
 
     def paragraph(self, p) -> str:
-        return self._inline(p).strip()
+        """A paragraph's text, then the text of its text boxes, a line each."""
+        saved, self.floating = self.floating, []
+        saved_hidden = self.paragraph_hidden
+        ppr = p.find(_PPR)
+        style = (None if ppr is None else _attr(ppr.find(f"{_W}pStyle"), "val")) or self.default_paragraph
+        hidden = self._style_hidden(style)
+        self.paragraph_hidden = self.default_hidden if hidden is None else hidden
+        text = self._inline(p).strip()
+        if self.floating:
+            text = "\n".join(t for t in [text, *self.floating] if t)
+        self.floating, self.paragraph_hidden = saved, saved_hidden
+        return text
 
     # -- one cell ----------------------------------------------------------------------------------
     def cell_text(self, tc, depth: int = 0) -> str:
         blocks: list[str] = []
         items: list[str] = []
         kind = None
+        saved_depth, self.depth = self.depth, depth
 
         def close():
             nonlocal items, kind
@@ -183,20 +458,56 @@ class _Reader:
             elif child.tag == f"{_W}tbl":
                 close()
                 if depth < MAX_NESTING:
-                    for tr in child.iterchildren(f"{_W}tr"):
-                        line = " | ".join(t for t in (self.cell_text(c, depth + 1) for c in tr.iterchildren(f"{_W}tc"))
-                                          if t)
+                    for tr in self._rows(child):
+                        line = " | ".join(t for t in (self.cell_text(c, depth + 1) for c in self._cells(tr)) if t)
                         if line:
                             blocks.append(line)
+                else:
+                    count = len(child.findall(f"{_W}tr"))
+                    self._skip(f"a table nested more than {MAX_NESTING} deep in this cell ({count} "
+                               f"row{'s' if count != 1 else ''})", "check it in the document, or move its "
+                               "content up a level")
         close()
+        self.depth = saved_depth
         return "\n".join(blocks)
 
     def _blocks(self, parent):
-        for child in parent.iterchildren():
-            if child.tag in (f"{_W}p", f"{_W}tbl"):
+        for child in self._open(parent):
+            if child.tag in _BLOCKS:
                 yield child
-            elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-                yield from self._blocks(child)
+            elif child.tag not in _NO_TEXT_BLOCKS:
+                self._unknown(child)
+
+    def _rows(self, tbl, top: bool = False):
+        """The rows of a table, through content controls (a repeating section) and custom XML;
+        a row deleted with changes tracked is left out."""
+        for child in self._open(tbl):
+            if child.tag == f"{_W}tr":
+                trpr = child.find(f"{_W}trPr")
+                if trpr is not None and trpr.find(f"{_W}del") is not None:
+                    if top:
+                        self.deleted_rows[self.label] = self.deleted_rows.get(self.label, 0) + 1
+                    else:
+                        self._mark(self.tracked)
+                    continue
+                yield child
+            elif child.tag not in (f"{_W}tblPr", f"{_W}tblGrid"):
+                self._unknown(child)
+
+    def _cells(self, tr):
+        """The cells of a row, through content controls and custom XML; a cell deleted with
+        changes tracked is left out."""
+        for child in self._open(tr):
+            if child.tag == _TC:
+                tcpr = child[0] if len(child) and child[0].tag == _TCPR else child.find(_TCPR)
+                changes = [] if tcpr is None else [c.tag for c in tcpr if c.tag in _CELL_CHANGES]
+                if changes:
+                    self._mark(self.tracked)
+                    if f"{_W}cellDel" in changes:
+                        continue
+                yield child
+            elif child.tag not in (f"{_W}trPr", f"{_W}tblPrEx"):
+                self._unknown(child)
 
     # -- one table -----------------------------------------------------------------------------------
     def table(self, tbl, label: str, above: list[str], heading: str) -> Part:
@@ -204,14 +515,19 @@ class _Reader:
         merged_down: list[list[bool]] = []
         header_marked: list[bool] = []
         spans_across = False
-        for r, tr in enumerate(tbl.iterchildren(f"{_W}tr")):
+        self.label = label
+        for r, tr in enumerate(self._rows(tbl, top=True)):
+            self.row, self.column = r + 1, None
             trpr = tr.find(f"{_W}trPr")
+            if trpr is not None and trpr.find(f"{_W}ins") is not None:
+                self._mark(self.tracked)
             before = int(_attr(trpr.find(f"{_W}gridBefore") if trpr is not None else None, "val") or 0)
             header_marked.append(trpr is not None and trpr.find(f"{_W}tblHeader") is not None
                                  and _attr(trpr.find(f"{_W}tblHeader"), "val") not in ("0", "false"))
             row: list = [""] * min(before, 64)
             down: list[bool] = [False] * len(row)
-            for tc in tr.iterchildren(f"{_W}tc"):
+            for tc in self._cells(tr):
+                self.column = len(row)
                 tcpr = tc.find(f"{_W}tcPr")
                 span = int(_attr(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, "val") or 1)
                 span = max(1, min(span, 64))
@@ -228,6 +544,8 @@ class _Reader:
             merged_down.append(down)
             if self.budget.cut:
                 break
+        self.label = self.row = self.column = None
+        self.tables_read += 1
         self._fill_heading(rows, merged_down, header_marked, spans_across)
         width = max((len(r) for r in rows), default=0)
         for row in rows:
@@ -250,12 +568,29 @@ class _Reader:
                     rows[r][c] = rows[r - 1][c]
 
 
-def _heading_style(p, styles_cache: dict, document) -> bool:
+def _vanish(rpr) -> bool | None:
+    """Whether run properties hide the text (``w:vanish``); None when they do not say."""
+    found = None if rpr is None else rpr.find(f"{_W}vanish")
+    if found is None:
+        return None
+    return _attr(found, "val") not in ("0", "false", "off")
+
+
+def _rows_text(label: str | None, rows: list[int]) -> str:
+    if label is None:
+        return "the text outside the tables"
+    if not rows:
+        return label
+    shown = ", ".join(str(r) for r in rows[:12]) + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
+    return f"{'rows' if len(rows) > 1 else 'row'} {shown} of {label}"
+
+
+def _heading_style(p, styles_cache: dict, by_id: dict) -> bool:
     style_id = _attr(p.find(f"{_W}pPr/{_W}pStyle"), "val")
     if not style_id:
         return False
     if style_id not in styles_cache:
-        style = document.styles.element.get_by_id(style_id)
+        style = by_id.get(style_id)
         name = ""
         if style is not None and style.find(f"{_W}name") is not None:
             name = _attr(style.find(f"{_W}name"), "val") or ""
@@ -264,8 +599,9 @@ def _heading_style(p, styles_cache: dict, document) -> bool:
     return styles_cache[style_id]
 
 
-def read_docx(data: bytes, where: Location, budget: ReadBudget) -> list[Part]:
-    """The tables of a .docx file, in document order."""
+def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | None = None) -> list[Part]:
+    """The tables of a .docx file, in document order. What was not read, or was left out
+    (hidden text, tracked deletions), is added to ``notes`` as findings."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.NameToInfo.get("word/document.xml")
@@ -293,7 +629,7 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget) -> list[Part]:
             text = reader.paragraph(block)
             if text:
                 above = (above + [text])[-ABOVE_LINES:]
-                if _heading_style(block, styles, document):
+                if _heading_style(block, styles, reader.lists.styles):
                     heading, titled = text, True
             continue
         if len(parts) >= MAX_TABLES:
@@ -305,4 +641,6 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget) -> list[Part]:
         if budget.cut:
             break
         above, titled = [], False  # the section heading stays: it heads every table below it
+    if notes is not None:
+        notes.extend(reader.finish())
     return parts

@@ -57,6 +57,7 @@ class Paper(Source):
     budget_cut: tuple[str, int, str] | None = None
     page_cut: int | None = None  # PDF: reading stopped after this page
     dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
+    notes: list[Finding] = field(default_factory=list)  # Word: content not read, or left out (docx_source)
 
 
 def is_paper(path: Path, data: bytes) -> bool:
@@ -104,7 +105,7 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
         from reportlib.ingest.docx_source import read_docx
 
         paper.kind = "docx"
-        paper.parts = read_docx(data, where, budget)
+        paper.parts = read_docx(data, where, budget, paper.notes)
     paper.budget_cut = budget.cut
     _join(paper)
     return paper
@@ -269,6 +270,7 @@ class PaperReader:
                 self._find("warning", "not_placed",
                            f"{len(part.unplaced) - 20:,} more pieces of text in the table lie in none of its cells",
                            part.label)
+        self.findings += paper.notes  # Word: content not read, hidden text and tracked changes
 
     def _no_tables(self):
         paper = self.paper

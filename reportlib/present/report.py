@@ -303,7 +303,7 @@ def _count(number: int, noun: str) -> str:
 
 # -- what the data-quality report shows ---------------------------------------------------------------
 
-_NOT_PLACED = ("not_placed", "table_skipped", "row_split_at_break", "no_tables", "no_matching_table")
+_NOT_PLACED = ("not_placed", "not_read", "table_skipped", "row_split_at_break", "no_tables", "no_matching_table")
 
 
 def parts_table(plans):

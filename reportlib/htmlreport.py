@@ -283,7 +283,9 @@ def write_index(reports_dir: str | Path) -> Path:
     page = wrap_tables(page)
     index = reports_dir / "index.html"
     tmp = reports_dir / f".index-{os.getpid()}.html"
-    tmp.write_text(page, encoding="utf-8")
+    tmp.unlink(missing_ok=True)  # a link planted there is removed, never written through
+    with open(tmp, "x", encoding="utf-8") as out:
+        out.write(page)
     os.replace(tmp, index)
     return index
 

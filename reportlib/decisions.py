@@ -59,8 +59,13 @@ class Decision:
 
 
 def files_for(data_files) -> list[Path]:
-    """The decisions files beside the data files being read (one per folder, where present)."""
+    """The decisions files beside the data files being read (one per folder, where present).
+    ``InputError`` naming it for one that is a symbolic link out of its folder."""
+    from .sources import refuse_link_out
+
     folders = sorted({Path(f).parent for f in data_files})
+    for folder in folders:
+        refuse_link_out(folder / FILE_NAME, folder)
     return [folder / FILE_NAME for folder in folders if (folder / FILE_NAME).is_file()]
 
 

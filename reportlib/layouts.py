@@ -345,8 +345,11 @@ def available(extra_dirs=()) -> dict[str, Layout]:
     """
     found: dict[str, Layout] = {layout.name: layout for layout in map(read_layout, sorted(BUILTIN_DIR.glob("*.yaml")))}
     beside: dict[str, Path] = {}
+    from .sources import refuse_link_out
+
     for folder in extra_dirs:
         for path in sorted(Path(folder).glob("*.layout.yaml")):
+            refuse_link_out(path, folder)  # a layout linked in from elsewhere is refused, naming it
             layout = replace(read_layout(path), beside_data=True)
             if layout.name in beside:
                 raise _fail(path.name, f"layout name '{layout.name}' is also used by {beside[layout.name]}; "

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import layouts as layouts_mod
 from . import decisions, versions, words
-from .errors import Finding, Location, ReportlibError, UnknownCouncil, ValidationFailed
+from .errors import Finding, InputError, Location, ReportlibError, UnknownCouncil, ValidationFailed
 from .papers import Paper, PaperReader
 from .rows import SheetReader
 from .sources import discover, open_source
@@ -109,7 +109,11 @@ def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
 
 def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
     """Like ``load_plans`` but never raises for bad input: problems are in ``.findings``."""
-    files = [f for f in discover(paths_or_dir) if f.name != decisions.FILE_NAME]
+    try:
+        files = [f for f in discover(paths_or_dir) if f.name != decisions.FILE_NAME]
+        decided = decisions.files_for(files)
+    except InputError as exc:  # a file linked in from outside its data folder
+        return _assemble([], [], [Finding("error", "linked_from_outside", exc.message, exc.location)], [])
     findings: list[Finding] = []
     if not files:
         findings.append(Finding("error", "no_files", f"no .xlsx, .csv, .docx or .pdf files found in {paths_or_dir}"))
@@ -133,7 +137,6 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
         findings += file_findings
         sources += file_sheets
     plans = _assemble(actions, updates, findings, sources)
-    decided = decisions.files_for(files)
     for path in decided:  # analysts' decisions beside the data (reportlib.decisions)
         data = path.read_bytes()
         plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)

@@ -475,18 +475,40 @@ def shown_name(name: str) -> str:
 
 
 def discover(paths_or_dir) -> list[Path]:
-    """The files to read: every file named, and the xlsx/csv/docx/pdf files inside each folder named."""
+    """The files to read: every file named, and the xlsx/csv/docx/pdf files inside each folder named.
+
+    A file in a folder named that is a symbolic link leading out of that folder is refused
+    (``InputError`` naming it, see ``refuse_link_out``); a link to another file in the same
+    folder is read."""
     if isinstance(paths_or_dir, (str, Path)):
         paths_or_dir = [paths_or_dir]
     files: list[Path] = []
     for item in paths_or_dir:
         item = Path(item)
         if item.is_dir():
-            files += sorted(p for p in item.iterdir()
-                            if p.suffix.lower() in READABLE + PAPERS and not p.name.startswith(("~$", ".")))
+            found = sorted(p for p in item.iterdir()
+                           if p.suffix.lower() in READABLE + PAPERS and not p.name.startswith(("~$", ".")))
+            for path in found:
+                refuse_link_out(path, item)
+            files += found
         else:
             files.append(item)
     return files
+
+
+def refuse_link_out(path: Path, folder: Path) -> None:
+    """Raise ``InputError`` naming ``path`` if it is a symbolic link whose target lies outside
+    ``folder``, its data folder. Such a file would be read from elsewhere (with the layouts and
+    decisions beside its target, not beside the link), and a report made from it could not be
+    verified from the project."""
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    target, home = path.resolve(), Path(folder).resolve()
+    if target == home or home in target.parents:
+        return
+    raise InputError(f"{path} is a symbolic link to {target}, outside its data folder {folder}; a link in a data "
+                     f"folder is never followed out of it: put the file itself in {folder}", Location(file=path.name))
 
 
 def column_letter(index: int) -> str:

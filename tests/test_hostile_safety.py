@@ -22,7 +22,7 @@ import reportlib
 from conftest import (SAMPLE_AS_OF, SAMPLE_PACK, SAMPLE_STEM, SAMPLE_WORKBOOK, build_notebook, build_sample_repo,
                       write_pack)
 from reportlib import decisions, determinism, tables
-from reportlib.errors import InputError, RenderError, ReportlibError
+from reportlib.errors import InputError, RenderError, ReportlibError, ValidationFailed
 from reportlib.htmlreport import write_index
 from reportlib.layouts import available
 from reportlib.packs import load_pack
@@ -236,7 +236,7 @@ def test_an_over_long_decisions_field_is_an_error_naming_file_row_column_and_the
     assert "131,072" in error.message and "200,000" in error.message
     errors = reportlib.inspect_plans(folder).errors
     assert any(str(e.location) == "decisions.csv, row 3, column reason" for e in errors), errors
-    with pytest.raises(reportlib.ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         reportlib.load_plans(folder)
     assert "decisions.csv" in str(caught.value) and "row 3" in str(caught.value)
     assert path.read_bytes() == before

@@ -4,10 +4,12 @@
 through ``_repr_html_``. Every cell is HTML-escaped; columns named in ``rich`` hold
 free text with a little markup (South Derbyshire's "Management response" has
 ``<ul><li>`` lists and links), which keeps a small allow-list of tags so lists read
-as lists; any other markup (``<script>``, ``<img>``, comments) is shown as the literal
-text it is, never deleted with its contents, and the loader lists each such cell as a
-finding. No inline script or style is ever produced. For readers of a printed or
-forwarded report, ``show_link_targets=True`` writes each link's address beside its text.
+as lists; any other markup (``<script>``, ``<img>``, comments, and a link whose target is
+not an absolute http(s) or mailto address: ``javascript:``, ``file:``, ``data:``, ``//host``,
+``\\\\server\\share``, a relative path) is shown as the literal text it is, never deleted
+with its contents, and the loader lists each such cell as a finding. No inline script or
+style is ever produced. For readers of a printed or forwarded report,
+``show_link_targets=True`` writes each link's address beside its text.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Iterable, Mapping
 
 import nh3
@@ -36,6 +39,9 @@ _ALLOWED_TAG = re.compile(r"<(?=/?(?:%s)(?:[\s/>]|$))" % "|".join(sorted(RICH_TA
 # what an HTML parser would read as the start of markup: a tag, end tag, comment, CDATA or processing instruction
 _MARKUP_START = re.compile(r"<(/?[A-Za-z][A-Za-z0-9:-]*|!|\?)")
 _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
+# an <a> start tag (attribute values may hold ">") or an </a> end tag, as a browser would read them
+_ANCHOR = re.compile(r"""<(/?)a(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_URL_BLANKS = "".join(map(chr, range(33)))  # what a browser strips from either end of an address
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,8 @@ def _plain(value) -> str:
 
 
 def markup_outside_allow_list(text: str) -> list[str]:
-    """The markup in ``text`` that rich columns show as literal text: ``["<script", "</script", "<!"]``."""
+    """The markup in ``text`` that rich columns show as literal text: ``["<script", "</script", "<!"]``,
+    and each link whose target is not an absolute http(s) or mailto address (``<a href="javascript:…"``)."""
     if "<" not in text:
         return []
     found = []
@@ -165,7 +172,53 @@ def markup_outside_allow_list(text: str) -> list[str]:
         name = match.group(1).lstrip("/").lower()
         if name not in RICH_TAGS:
             found.append("<" + match.group(1))
+        elif name == "a" and not match.group(1).startswith("/"):
+            anchor = _ANCHOR.match(text, match.start())
+            href = _href(anchor.group(0)) if anchor else None
+            if href is not None and not _allowed_target(href):
+                found.append(f'<a href="{href[:80]}"')
     return found
+
+
+class _Attributes(HTMLParser):
+    def __init__(self, tag: str):
+        super().__init__(convert_charrefs=True)
+        self.attributes: list[tuple[str, str | None]] = []
+        self.feed(tag)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.attributes = self.attributes or attrs
+
+
+def _href(start_tag: str) -> str | None:
+    """The ``href`` of an ``<a …>`` start tag as a browser reads it (entities decoded), or None."""
+    return next(((value or "") for name, value in _Attributes(start_tag).attributes if name == "href"), None)
+
+
+def _allowed_target(href: str) -> bool:
+    """Whether a link to ``href`` is kept as a link: an absolute http(s) or mailto address."""
+    return bool(_ABSOLUTE_LINK.match(href.strip(_URL_BLANKS)))
+
+
+def _escape_unsafe_links(text: str) -> str:
+    """``<a href="javascript:…">label</a>`` (any target but an absolute http(s) or mailto address)
+    becomes ``&lt;a href="javascript:…">label&lt;/a>``: shown as the text it is, as other markup
+    outside the allow-list is, rather than its target deleted in silence."""
+    if "<" not in text:
+        return text
+    out, pos, open_links = [], 0, []
+    for match in _ANCHOR.finditer(text):
+        if match.group(1):  # </a>: escaped when the link it closes was
+            escape = open_links.pop() if open_links else False
+        else:
+            href = _href(match.group(0))
+            escape = href is not None and not _allowed_target(href)
+            open_links.append(escape)
+        if escape:
+            out.append(text[pos:match.start()] + "&lt;")
+            pos = match.start() + 1
+    return "".join(out) + text[pos:]
 
 
 def _escape_unlisted_markup(text: str) -> str:
@@ -186,7 +239,7 @@ def _rich(value, show_link_targets: bool = False) -> str:
     if not _BLOCK_MARKUP.search(text):
         text = text.replace("\r\n", "\n").replace("\n", "<br>")
     cleaned = nh3.clean(
-        _escape_unlisted_markup(text),
+        _escape_unlisted_markup(_escape_unsafe_links(text)),
         tags=RICH_TAGS,
         attributes=RICH_ATTRIBUTES,
         url_schemes=RICH_URL_SCHEMES,

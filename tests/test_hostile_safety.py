@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -336,6 +337,10 @@ def test_a_report_copied_under_another_folder_name_verifies_and_claims_no_signat
     from reportlib.cli import main
     from reportlib.render import render_packs
 
+    scratch = tmp_path / "tmp"  # verify renders again in a temporary folder: this test's own
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
     root = tmp_path / "repo"
     build_sample_repo(root)
     pack_file = write_pack(root, formats=["html"])  # the PDF is left out: only the folder's name is under test

@@ -38,7 +38,7 @@ def main() -> None:
         run = subprocess.run([str(BIN / "reportlib"), "verify", str(folder)], cwd=ROOT, capture_output=True,
                              text=True)
         verifies.append(time.perf_counter() - start)
-        if run.returncode != 0 or run.stdout.splitlines()[-1] != "verified":
+        if run.returncode != 0 or not run.stdout.splitlines()[-1].startswith("verified: "):
             sys.exit(f"verify did not pass:\n{run.stdout}{run.stderr}")
         shutil.rmtree(reports.parent, ignore_errors=True)
     render, verify = statistics.median(renders), statistics.median(verifies)

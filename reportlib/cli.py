@@ -191,7 +191,8 @@ def _verify(args) -> int:
         print(one_line(difference))
     print(one_line(f"compared: {result.summary()}"))
     if result.ok:
-        print("verified")
+        print("verified: this report is what these inputs and this code give; it is not signed, and says "
+              "nothing of who approved it")
         return EXIT_OK
     inputs = sum(d.kind == "input" for d in result.differences)
     outputs = len(result.differences) - inputs

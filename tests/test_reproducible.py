@@ -123,7 +123,7 @@ def test_verify_passes_on_an_untouched_report_and_writes_nothing(rendered_sample
     run = cli("verify", f"reports/{SAMPLE_PACK}/{SAMPLE_AS_OF}", cwd=root)
     assert run.returncode == 0, run.stdout + run.stderr
     out = run.stdout.splitlines()
-    assert out[-1] == "verified"
+    assert out[-1].startswith("verified: ") and "not signed" in out[-1]
     assert re.fullmatch(r"compared: 3 input\(s\) re-hashed \(params/sample-pack\.yaml, data/plan\.xlsx, "
                         r"notebooks/sample_report\.ipynb\); 5 published file\(s\) compared byte for byte with "
                         r"a new render \(manifest\.json apart from generated_at and rendered_by\)", out[-2])

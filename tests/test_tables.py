@@ -42,10 +42,11 @@ def test_rich_columns_keep_lists_and_safe_links_only():
     assert '<a href="https://example.org/plan" rel="noopener noreferrer">the plan</a>' in cell
     assert '<a href="mailto:audit@example.org" rel="noopener noreferrer">mail</a>' in cell
     assert "<strong>Done</strong> <em>now</em>" in cell
-    for banned in ("javascript:", "<script", "<img", "onclick", "target=", "style=", "<iframe"):
+    for banned in ('<a href="javascript:', "<script", "<img", "onclick", "target=", "style=", "<iframe"):
         assert banned not in cell
     # markup outside the allow-list is shown as the literal text it is, never deleted with its contents
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in cell and '&lt;img src="x" onerror="alert(3)"&gt;' in cell
+    assert '&lt;a href="javascript:alert(1)"&gt;this&lt;/a&gt;' in cell  # a link to a script, likewise
     assert '&lt;iframe src="https://evil.example"&gt;&lt;/iframe&gt;' in cell
 
 

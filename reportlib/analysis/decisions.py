@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib.analysis.status import STATUSES
-from reportlib.core.files import write_atomically
+from reportlib.core.files import refuse_link_out, write_atomically
+from reportlib.core.formula import neutralise
 from reportlib.errors import Finding, InputError, Location
 from reportlib.model.vocab import DECISIONS_FILE
 
@@ -33,7 +34,6 @@ FILE_NAME = DECISIONS_FILE
 COLUMNS = ("action_id", "snapshot", "status", "reviewer", "date", "reason", "text_hash")
 DECIDED = tuple(s for s in STATUSES if s != "needs_review")
 MAX_BYTES = 4 * 1024 * 1024
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_hash(text) -> str:
@@ -59,8 +59,11 @@ class Decision:
 
 
 def files_for(data_files) -> list[Path]:
-    """The decisions files beside the data files being read (one per folder, where present)."""
+    """The decisions files beside the data files being read (one per folder, where present).
+    ``InputError`` naming it for one that is a symbolic link out of its folder."""
     folders = sorted({Path(f).parent for f in data_files})
+    for folder in folders:
+        refuse_link_out(folder / FILE_NAME, folder)
     return [folder / FILE_NAME for folder in folders if (folder / FILE_NAME).is_file()]
 
 
@@ -78,7 +81,10 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
     except UnicodeDecodeError as exc:
         return [], [Finding("error", "decisions_file", f"the decisions file is not UTF-8 text (byte {exc.start}); "
                             "save it as CSV UTF-8", where())]
-    rows = list(csv.reader(io.StringIO(text)))
+    rows, problem = _records(text)
+    if problem:
+        row, column, message = problem
+        return [], [Finding("error", "decisions_file", message, where(row, column))]
     if not rows:
         return [], []
     header = [h.strip().lower() for h in rows[0]]
@@ -102,6 +108,64 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
         decisions.append(Decision(number, value["action_id"], value["snapshot"], value["status"], value["reviewer"],
                                   dt.date.fromisoformat(value["date"]), value["reason"], value["text_hash"]))
     return decisions, findings
+
+
+def _records(text: str) -> tuple[list[list[str]], tuple[int, str | None, str] | None]:
+    """The CSV records in ``text``, whatever its line endings (``\\n``, ``\\r\\n``, or ``\\r`` alone as
+    Excel's "CSV (Macintosh)" writes them); or, for text that cannot be read, ``(row, column, message)``."""
+    lines = io.StringIO(text, newline="").readlines()  # newline="": split at CR, LF and CRLF
+    reader = csv.reader(lines)
+    rows: list[list[str]] = []
+    start = 0  # the line the next record begins on
+    try:
+        for cells in reader:
+            rows.append(cells)
+            start = reader.line_num
+    except csv.Error as exc:
+        row = len(rows) + 1
+        limit = csv.field_size_limit()
+        field, length = _long_field("".join(lines[start:]), limit)
+        if field is None:
+            return rows, (row, None, f"row {row} cannot be read as CSV ({exc}); save the file as CSV UTF-8")
+        header = [h.strip().lower() for h in rows[0]] if rows else []
+        column = header[field] if field < len(header) else f"field {field + 1}"
+        return rows, (row, column, f"the field holds {length:,} characters, more than the {limit:,} a field of a "
+                                   "decisions file may hold; a reason is a sentence or two")
+    return rows, None
+
+
+def _long_field(record: str, limit: int) -> tuple[int | None, int]:
+    """(index, length) of the first field of the CSV record at the start of ``record`` that holds
+    more than ``limit`` characters, or ``(None, 0)``. Reads as ``csv``'s default dialect does."""
+    field = length = 0
+    quoted, at_start, over = False, True, None
+    i = 0
+    while i < len(record):
+        ch = record[i]
+        if quoted:
+            if ch == '"' and record[i + 1:i + 2] == '"':
+                length += 1
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                length += 1
+        elif ch == '"' and at_start:
+            quoted = True
+        elif ch in ",\r\n":
+            if over is not None or ch != ",":
+                break
+            field, length = field + 1, 0
+            at_start = True
+            i += 1
+            continue
+        else:
+            length += 1
+        at_start = False
+        if length > limit and over is None:
+            over = field
+        i += 1
+    return (over, length) if over is not None else (None, 0)
 
 
 def _problem(value: dict) -> tuple[str, str] | None:
@@ -214,18 +278,29 @@ def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: 
         if problems:
             raise InputError(f"{problems[0].message}; correct the decisions file before adding to it",
                              problems[0].location)
+    ending = _line_ending(existing)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=ending)
     if not existing.strip():
         writer.writerow(COLUMNS)
-    elif not existing.endswith(b"\n"):
-        buffer.write("\n")
+    elif not existing.endswith((b"\n", b"\r")):
+        buffer.write(ending)
     writer.writerow([decision.action_id, decision.snapshot, decision.status, decision.reviewer,
                      decision.date.isoformat(), decision.reason, decision.text_hash])
     write_atomically(path, existing + buffer.getvalue().encode("utf-8"), durable=True)
     return decision
 
 
+def _line_ending(data: bytes) -> str:
+    """The line ending a decisions file already uses (``\\n`` for a new one), so a row added keeps it."""
+    at = min((i for i in (data.find(b"\r"), data.find(b"\n")) if i >= 0), default=-1)
+    if at < 0:
+        return "\n"
+    return "\r\n" if data[at:at + 2] == b"\r\n" else chr(data[at])
+
+
 def _as_text(value: str) -> str:
-    """Text a spreadsheet opening decisions.csv keeps as text: a leading = + - @ gets an apostrophe."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    """Text a spreadsheet opening decisions.csv keeps as text: the exports' formula guard
+    (``core.formula.neutralise``: a leading = + - @, also when written fullwidth or behind invisible
+    characters, gets an apostrophe; ``read`` takes one off again)."""
+    return neutralise(value)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from reportlib.analysis import decisions, words
 from reportlib.analysis.status import classify
-from reportlib.errors import Finding, ValidationFailed
+from reportlib.errors import Finding, InputError, ValidationFailed
 from reportlib.ingest.load import MAX_ROWS, plan_input, read_plans
 from reportlib.model.plans import INPUT_COLUMNS, UPDATE_COLUMNS, Plans
 
@@ -35,11 +35,15 @@ def load_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
 def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -> Plans:
     """Like ``load_plans`` but never raises for bad input: problems are in ``.findings``."""
     plans, files, layout_inputs = read_plans(paths_or_dir, layouts, max_rows=max_rows)
+    try:
+        decided = decisions.files_for(files)
+    except InputError as exc:  # a decisions file linked in from outside its data folder
+        plans.findings = [*plans.findings, Finding("error", "linked_from_outside", exc.message, exc.location)]
+        decided = []
     updates, found = words.apply(classify(plans.updates))
     plans.updates = updates[UPDATE_COLUMNS]
     plans.findings = plans.findings + found
     inputs = plans.inputs.to_dict("records")
-    decided = decisions.files_for(files)
     for path in decided:  # analysts' decisions beside the data (reportlib.analysis.decisions)
         data = path.read_bytes()
         plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)

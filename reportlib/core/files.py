@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from reportlib.errors import InputError, Location
+
 _UMASK_LOCK = threading.Lock()
 
 
@@ -46,6 +48,8 @@ def write_atomically(path: str | Path, content: bytes | str | Callable[[Path], N
         tmp = Path(name)
     else:
         tmp = Path(temp)
+        tmp.unlink(missing_ok=True)  # a link planted there is removed, never written through
+        tmp.open("xb").close()  # "x": created here, or the write fails
     try:
         if callable(content):
             content(tmp)
@@ -73,3 +77,18 @@ def sha256_file(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def refuse_link_out(path: str | Path, folder: str | Path) -> None:
+    """Raise ``InputError`` naming ``path`` if it is a symbolic link whose target lies outside
+    ``folder``, its data folder. Such a file would be read from elsewhere (with the layouts and
+    decisions beside its target, not beside the link), and a report made from it could not be
+    verified from the project. A link to another file in the same folder is fine."""
+    path = Path(path)
+    if not path.is_symlink():
+        return
+    target, home = path.resolve(), Path(folder).resolve()
+    if target == home or home in target.parents:
+        return
+    raise InputError(f"{path} is a symbolic link to {target}, outside its data folder {folder}; a link in a data "
+                     f"folder is never followed out of it: put the file itself in {folder}", Location(file=path.name))

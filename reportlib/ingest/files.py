@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from reportlib.core.files import refuse_link_out
 from reportlib.errors import InputError, Location
 from reportlib.ingest import papers
 from reportlib.ingest.sources import MAX_ROWS, Source, read_spreadsheet, shown_name
@@ -34,15 +35,22 @@ def open_source(path, *, max_rows: int = MAX_ROWS) -> Source:
 
 
 def discover(paths_or_dir) -> list[Path]:
-    """The files to read: every file named, and the xlsx/csv/docx/pdf files inside each folder named."""
+    """The files to read: every file named, and the xlsx/csv/docx/pdf files inside each folder named.
+
+    A file in a folder named that is a symbolic link leading out of that folder is refused
+    (``InputError`` naming it, see ``core.files.refuse_link_out``); a link to another file in
+    the same folder is read."""
     if isinstance(paths_or_dir, (str, Path)):
         paths_or_dir = [paths_or_dir]
     files: list[Path] = []
     for item in paths_or_dir:
         item = Path(item)
         if item.is_dir():
-            files += sorted(p for p in item.iterdir()
-                            if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(("~$", ".")))
+            found = sorted(p for p in item.iterdir()
+                           if p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(("~$", ".")))
+            for path in found:
+                refuse_link_out(path, item)
+            files += found
         else:
             files.append(item)
     return files

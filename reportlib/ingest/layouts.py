@@ -18,6 +18,7 @@ import re2
 import yaml
 
 from reportlib.core import safeyaml
+from reportlib.core.files import refuse_link_out
 from reportlib.errors import LayoutError, Location
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "layouts"
@@ -347,6 +348,7 @@ def available(extra_dirs=()) -> dict[str, Layout]:
     beside: dict[str, Path] = {}
     for folder in extra_dirs:
         for path in sorted(Path(folder).glob("*.layout.yaml")):
+            refuse_link_out(path, folder)  # a layout linked in from elsewhere is refused, naming it
             layout = replace(read_layout(path), beside_data=True)
             if layout.name in beside:
                 raise _fail(path.name, f"layout name '{layout.name}' is also used by {beside[layout.name]}; "

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from reportlib.errors import Finding, Location, ReportlibError
+from reportlib.errors import Finding, InputError, Location, ReportlibError
 from reportlib.ingest import layouts as layouts_mod
 from reportlib.ingest import versions
 from reportlib.ingest.files import discover, open_source
@@ -40,7 +40,11 @@ def read_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
     ``layouts``: None to detect each sheet's layout from its headers, or a layout (name,
     path to a YAML file, or Layout) — or a list of them — to choose among only those.
     """
-    files = [f for f in discover(paths_or_dir) if f.name != DECISIONS_FILE]
+    try:
+        files = [f for f in discover(paths_or_dir) if f.name != DECISIONS_FILE]
+    except InputError as exc:  # a file linked in from outside its data folder
+        return Reading(_assemble([], [], [Finding("error", "linked_from_outside", exc.message, exc.location)], []),
+                       [], [])
     findings: list[Finding] = []
     if not files:
         findings.append(Finding("error", "no_files", f"no .xlsx, .csv, .docx or .pdf files found in {paths_or_dir}"))

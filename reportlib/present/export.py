@@ -19,31 +19,14 @@ leaves a half-written table behind.
 """
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from reportlib.core.files import write_atomically
+from reportlib.core.formula import neutralise
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_LIMIT = 32_767
-
-
-def _as_read(value: str) -> str:
-    """The start of ``value`` as a spreadsheet program may read it: NFKC, no invisible characters."""
-    head = value[:64]  # enough to see past any run of invisible characters
-    head = "".join(ch for ch in unicodedata.normalize("NFKC", head) if unicodedata.category(ch) != "Cf")
-    return head.lstrip(" \u00a0\u3000\n")
-
-
-def neutralise(value):
-    """ "=HYPERLINK(...)" -> "'=HYPERLINK(...)", "＝1" and "\u200b=1" likewise, "'=1" -> "''=1";
-    anything else unchanged."""
-    if isinstance(value, str) and value and (value.startswith(_TRIGGERS + ("'",))
-                                             or _as_read(value).startswith(_TRIGGERS + ("'",))):
-        return "'" + value
-    return value
 
 
 def fit_cell(value, where: str):

@@ -4,10 +4,12 @@
 through ``_repr_html_``. Every cell is HTML-escaped; columns named in ``rich`` hold
 free text with a little markup (South Derbyshire's "Management response" has
 ``<ul><li>`` lists and links), which keeps a small allow-list of tags so lists read
-as lists; any other markup (``<script>``, ``<img>``, comments) is shown as the literal
-text it is, never deleted with its contents, and the loader lists each such cell as a
-finding. No inline script or style is ever produced. For readers of a printed or
-forwarded report, ``show_link_targets=True`` writes each link's address beside its text.
+as lists; any other markup (``<script>``, ``<img>``, comments, and a link whose target is
+not an absolute http(s) or mailto address: ``javascript:``, ``file:``, ``data:``, ``//host``,
+``\\\\server\\share``, a relative path) is shown as the literal text it is, never deleted
+with its contents, and the loader lists each such cell as a finding. No inline script or
+style is ever produced. For readers of a printed or forwarded report,
+``show_link_targets=True`` writes each link's address beside its text.
 """
 from __future__ import annotations
 
@@ -21,13 +23,20 @@ import nh3
 import pandas as pd
 
 from reportlib.errors import TableError
-from reportlib.model.markup import RICH_ATTRIBUTES, RICH_TAGS, RICH_URL_SCHEMES
+from reportlib.model.markup import (
+    ABSOLUTE_LINK,
+    ANCHOR,
+    RICH_ATTRIBUTES,
+    RICH_TAGS,
+    RICH_URL_SCHEMES,
+    allowed_link_target,
+    link_target,
+)
 
 NA_TEXT = "–"
 _FIGURE_CLASS = ' class="rl-num"'
 
 _BLOCK_MARKUP = re.compile(r"<\s*/?\s*(ul|ol|li|p|br)\b", re.IGNORECASE)
-_ABSOLUTE_LINK = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 # "<" opening a tag of the allow-list; any other "<" is text and is escaped before cleaning
 _ALLOWED_TAG = re.compile(r"<(?=/?(?:{})(?:[\s/>]|$))".format("|".join(sorted(RICH_TAGS, key=len, reverse=True))),
                           re.IGNORECASE)
@@ -152,6 +161,26 @@ def _plain(value) -> str:
     return "<br>".join(html.escape(line) for line in str(value).splitlines()) or ""
 
 
+def _escape_unsafe_links(text: str) -> str:
+    """``<a href="javascript:…">label</a>`` (any target but an absolute http(s) or mailto address)
+    becomes ``&lt;a href="javascript:…">label&lt;/a>``: shown as the text it is, as other markup
+    outside the allow-list is, rather than its target deleted in silence."""
+    if "<" not in text:
+        return text
+    out, pos, open_links = [], 0, []
+    for match in ANCHOR.finditer(text):
+        if match.group(1):  # </a>: escaped when the link it closes was
+            escape = open_links.pop() if open_links else False
+        else:
+            href = link_target(match.group(0))
+            escape = href is not None and not allowed_link_target(href)
+            open_links.append(escape)
+        if escape:
+            out.append(text[pos:match.start()] + "&lt;")
+            pos = match.start() + 1
+    return "".join(out) + text[pos:]
+
+
 def _escape_unlisted_markup(text: str) -> str:
     """Every "<" that does not open an allow-listed tag becomes "&lt;", so the cleaner keeps it as text."""
     if "<" not in text:
@@ -170,7 +199,7 @@ def _rich(value, show_link_targets: bool = False) -> str:
     if not _BLOCK_MARKUP.search(text):
         text = text.replace("\r\n", "\n").replace("\n", "<br>")
     cleaned = nh3.clean(
-        _escape_unlisted_markup(text),
+        _escape_unlisted_markup(_escape_unsafe_links(text)),
         tags=RICH_TAGS,
         attributes=RICH_ATTRIBUTES,
         url_schemes=RICH_URL_SCHEMES,
@@ -196,6 +225,6 @@ def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
     """Keep a link only when it is an absolute http(s) or mailto URL. A relative, protocol-relative
     ("//host/x") or UNC-style ("\\\\host\\share") link would resolve against wherever the report is
     opened: to another host, or from a file:// page to a network share (SMB on Windows)."""
-    if tag == "a" and attribute == "href" and not _ABSOLUTE_LINK.match(value.strip()):
+    if tag == "a" and attribute == "href" and not ABSOLUTE_LINK.match(value.strip()):
         return None
     return value

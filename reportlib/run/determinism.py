@@ -124,14 +124,18 @@ def without_generated_time(manifest: bytes) -> bytes:
 def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, float], total: float) -> Path | None:
     """Record how long each output of the pack's last render took, in ``reports/_timings/<pack>.json``.
 
-    Written through a temporary file and renamed, so a reader never sees half a file. Only
+    Written through a temporary file and renamed, so a reader never sees half a file; a
+    symbolic link planted at ``_timings`` is removed as a link, never written through. Only
     a hint for ordering packs: if it cannot be written (a full disk), the report that was
     just published stands, and None is returned.
     """
+    from reportlib.run.publish import remove_planted_links
+
     path = Path(reports_dir) / TIMINGS_DIR / f"{pack}.json"
     record = {"pack": pack, "as_of": as_of.isoformat(), "seconds": round(total, 3),
               "outputs": {name: round(value, 3) for name, value in seconds.items()}}
     try:
+        remove_planted_links(reports_dir, TIMINGS_DIR)  # a link there is removed, never written through
         return write_atomically(path, json.dumps(record, indent=2) + "\n")
     except OSError:
         return None
@@ -139,8 +143,11 @@ def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, 
 
 def last_timings(reports_dir: Path, pack: str) -> float | None:
     """Seconds the pack's last render took (the sum of its outputs), or None if unknown."""
+    folder = Path(reports_dir) / TIMINGS_DIR
+    if folder.is_symlink() or (folder / f"{pack}.json").is_symlink():  # not reportlib's: not read
+        return None
     try:
-        record = json.loads((Path(reports_dir) / TIMINGS_DIR / f"{pack}.json").read_text(encoding="utf-8"))
+        record = json.loads((folder / f"{pack}.json").read_text(encoding="utf-8"))
         return float(sum(record["outputs"].values()))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

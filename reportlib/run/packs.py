@@ -389,6 +389,7 @@ def _data_files(value: list, ctx: _Context, name: str) -> list:
     """Each entry: a plan file, or a folder of them (with its layouts and decisions.csv), relative
     to the project folder or to the data root (``data_root`` / $REPORTLIB_DATA_ROOT); an absolute
     path only under the data root."""
+    from reportlib.errors import InputError
     from reportlib.ingest.files import discover
     from reportlib.model.vocab import DECISIONS_FILE as DECISIONS
 
@@ -416,7 +417,10 @@ def _data_files(value: list, ctx: _Context, name: str) -> list:
             raise ctx.fail(where, f"{v!r} leads outside {places} (after '..' and links are followed); a pack may "
                                   f"only read data from there (set data_root for data kept elsewhere)")
         if found.is_dir():
-            inside = [f.resolve() for f in discover(found) if f.name != DECISIONS]
+            try:
+                inside = [f.resolve() for f in discover(found) if f.name != DECISIONS]
+            except InputError as exc:  # a file linked in from outside the folder
+                raise ctx.fail(where, exc.message) from None
             if not inside:
                 raise ctx.fail(where, f"the folder {v!r} holds no .xlsx or .csv plan files")
             files += inside

@@ -17,12 +17,20 @@
   process is gone (``ParentGone``): an orphan never publishes on its own.
 - ``share_like_umask``: published folders and files get the modes the umask gives (a render's
   temporary folder and files are created private, 0700/0600).
+- ``remove_planted_links``: a symbolic link where reportlib keeps its own things in ``reports/``
+  (the lock file, ``.tmp-``/``.old-`` folders, ``_failed/<pack>/<as_of>``, ``_timings``) is
+  removed as a link, with a warning naming it; what it points at is never read, written or
+  deleted. These places are reportlib's own scratch, emptied and made again on every run, so a
+  link there is never a user's choice, and refusing to render would only stop every scheduled run
+  until someone removed it by hand. (``<pack>`` itself may be a link, to publish on another
+  disk; a link at ``<pack>/<as_of>``, a published report's place, is refused, see ``publish``.)
 """
 from __future__ import annotations
 
 import ctypes
 import errno
 import fcntl
+import logging
 import os
 import re
 import shutil
@@ -39,6 +47,7 @@ from pathlib import Path
 from reportlib.core.files import current_umask
 from reportlib.errors import RenderError
 
+log = logging.getLogger(__name__)
 #: ``.tmp-<pack>-<pid>-<random>`` (a render's work folder) and ``.old-…`` (a report set
 #: aside for a moment where no atomic exchange exists); ``.index-<pid>.html`` (index being written).
 _LEFTOVER = re.compile(r"^\.(?P<kind>tmp|old)-(?P<pack>.+)-(?P<pid>\d+)-[a-z0-9_]{8}$")
@@ -99,7 +108,7 @@ def pack_lock(reports_dir: Path, pack: str, wait: float = 0.0):
     path = reports_dir.resolve() / f".{pack}.lock"
     give_up = time.monotonic() + wait
     while True:
-        handle = open(path, "a+", encoding="utf-8")
+        handle = _open_lock(path)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -139,6 +148,20 @@ def pack_lock(reports_dir: Path, pack: str, wait: float = 0.0):
         handle.close()
 
 
+def _open_lock(path: Path):
+    """``path`` opened as ``open(path, "a+")`` would, but never through a symbolic link: a link
+    planted there is removed (as a link) and the lock file made in its place."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP or not path.is_symlink():
+            raise
+        _remove_link(path)
+        fd = os.open(path, flags, 0o666)
+    return os.fdopen(fd, "a+", encoding="utf-8")
+
+
 def _same_file(handle, path: Path) -> bool:
     """Whether ``path`` still names the file open as ``handle``."""
     try:
@@ -169,6 +192,10 @@ def clean_stale(reports_dir: Path, locked_pack: str) -> list[str]:
             continue
         pid, pack = int(match["pid"]), match.groupdict().get("pack")
         if _running(pid) and pack != locked_pack:
+            continue
+        if path.is_symlink():  # not a killed run's: never followed, nor put in place as a report
+            _remove_link(path)
+            removed.append(path.name)
             continue
         if match.groupdict().get("kind") == "old" and _put_back(path, reports_dir):
             continue
@@ -351,10 +378,49 @@ def check_writable(reports_dir: Path) -> None:
                           "nothing was rendered") from exc
 
 
+def remove_planted_links(reports_dir: Path, *names: str) -> list[Path]:
+    """Remove each symbolic link at ``reports_dir/names[0]``, then ``…/names[0]/names[1]`` and so
+    on down: reportlib's own places in ``reports/``. A link is removed as a link (``unlink``), so
+    what it points at is never touched; each is logged as a warning naming it. Returns the links removed."""
+    removed = []
+    path = Path(reports_dir)
+    for name in names:
+        path = path / name
+        if path.is_symlink():
+            _remove_link(path)
+            removed.append(path)
+        elif not path.is_dir():
+            break  # nothing further down
+    return removed
+
+
+def _remove_link(path: Path) -> None:
+    try:
+        target = f" (to {os.readlink(path)})"
+    except OSError:
+        target = ""
+    path.unlink()
+    log.warning("removed the symbolic link %s%s: reportlib keeps its own files there and never follows a link "
+                "out of the reports folder; what it pointed to was not touched", path, target)
+
+
+def _failed_places(failed: Path) -> tuple[Path, tuple[str, ...]]:
+    """``reports/_failed/<pack>/<as_of>`` as (``reports``, (``_failed``, ``<pack>``, ``<as_of>``))."""
+    return failed.parents[2], failed.parts[-3:]
+
+
 def keep_failed(tmp: Path, failed: Path, exc: Exception) -> str | None:
-    """Replace ``failed`` with the executed notebooks in ``tmp`` and the error, for inspection."""
+    """Replace ``failed`` with the executed notebooks in ``tmp`` and the error, for inspection.
+
+    ``failed`` is ``reports/_failed/<pack>/<as_of>``: a symbolic link at any of its last three
+    parts is removed as a link first, so nothing is deleted or written where it points."""
     notebooks = sorted(tmp.glob("*.ipynb"))
     if not notebooks:
+        return None
+    reports_dir, names = _failed_places(failed)
+    try:
+        remove_planted_links(reports_dir, *names)
+    except OSError:  # a link that cannot be removed is not gone through: keep nothing
         return None
     shutil.rmtree(failed, ignore_errors=True)
     try:
@@ -369,7 +435,15 @@ def keep_failed(tmp: Path, failed: Path, exc: Exception) -> str | None:
 
 
 def remove_stale_failure(failed: Path) -> None:
-    """A good render makes an old failure of the same pack and date moot: remove it."""
+    """A good render makes an old failure of the same pack and date moot: remove it (a symbolic
+    link on the way is removed as a link, never followed: see ``keep_failed``)."""
+    reports_dir, names = _failed_places(failed)
+    try:
+        remove_planted_links(reports_dir, *names)
+    except OSError as exc:  # a link that cannot be removed is not gone through: leave it all
+        log.warning("could not remove the symbolic link in %s (%s); nothing under it was removed",
+                    failed, exc.strerror or exc)
+        return
     shutil.rmtree(failed, ignore_errors=True)
     for folder in (failed.parent, failed.parent.parent):  # _failed/<pack>, then _failed
         try:

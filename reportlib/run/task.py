@@ -279,8 +279,8 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
 
     final = pack.output_dir(reports_dir) / executed.name
     nb.metadata[METADATA_KEY] = provenance_metadata(provenance)  # `nbconvert --to reportlib-html` of this copy
-    nb.metadata.setdefault("papermill", {}).update(
-        input_path=pack.relative(spec.notebook), output_path=f"{reports_dir.name}/{final.relative_to(reports_dir)}")
+    nb.metadata.setdefault("papermill", {}).update(  # output_path: relative to the report's own folder, which
+        input_path=pack.relative(spec.notebook), output_path=final.name)  # verifies wherever it is copied to
     executed.write_text(scrub_paths(nbformat.writes(nb), replacements), encoding="utf-8")
     return timings
 

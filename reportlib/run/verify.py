@@ -13,14 +13,25 @@ Three checks, in order, each naming what differs:
    an input has changed, rendering again could only show that every output differs, so
    it is not done.
 
+Before any of them, the manifest's record of its making is checked to be what a render
+writes: ``generated_at`` a UTC time, ``rendered_by`` an engine, a scheduler's and a worker's
+address. Those two fields are left out of the comparison, so anything else written there
+(a name, "signed off by …") is refused, naming the field. A verified report came from these
+inputs and this code; nothing in it is signed, and verifying says nothing of who approved it.
+
+The report folder may be anywhere, under any name: the manifest's paths are relative to the
+project, and the published files name none of the folders they sit in.
+
 Nothing is written into ``reports/``. The result is a ``Verification``; the CLI prints it.
 """
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from reportlib.core.files import sha256_file
@@ -28,6 +39,10 @@ from reportlib.errors import ReportlibError
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 
 MANIFEST = "manifest.json"
+#: ``generated_at`` as a render writes it (UTC, to the second).
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+#: A Dask address (``tcp://10.0.0.2:8786``) or ``<host>:pid<pid>``: no spaces, nothing but these.
+_ADDRESS = re.compile(r"[A-Za-z0-9._~%+@:/\[\]-]{1,255}")
 
 
 class VerifyError(ReportlibError):
@@ -106,7 +121,45 @@ def _read_manifest(folder: Path) -> dict:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise VerifyError(f"{path} cannot be read as a reportlib manifest ({type(exc).__name__}: {exc}); "
                           "the report cannot be verified") from None
+    _check_record_of_making(manifest, path)
     return manifest
+
+
+def _check_record_of_making(manifest: dict, path: Path) -> None:
+    """Refuse a ``generated_at`` or ``rendered_by`` that is not what a render writes: the comparison
+    leaves them out, so they must hold a time and an engine's addresses, not anyone's words."""
+    from reportlib.run.render import ENGINES
+
+    when = manifest.get(GENERATED_FIELD)
+    if not (isinstance(when, str) and _TIMESTAMP.fullmatch(when) and _is_time(when)):
+        raise VerifyError(_not_written_by_render(path, GENERATED_FIELD, when, "a UTC time, YYYY-MM-DDTHH:MM:SSZ"))
+    by = manifest.get(RENDERED_BY_FIELD)
+    expected = (f"{{engine, scheduler, worker}}: engine one of {', '.join(ENGINES)}, scheduler null or a Dask "
+                "scheduler's address, worker a Dask worker's address or <host>:pid<pid>")
+    if not (isinstance(by, dict) and set(by) == {"engine", "scheduler", "worker"} and by["engine"] in ENGINES
+            and (by["scheduler"] is None if by["engine"] == "process" else _is_address(by["scheduler"]))
+            and _is_address(by["worker"])):
+        raise VerifyError(_not_written_by_render(path, RENDERED_BY_FIELD, by, expected))
+
+
+def _is_time(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return True
+
+
+def _is_address(value) -> bool:
+    return isinstance(value, str) and bool(_ADDRESS.fullmatch(value))
+
+
+def _not_written_by_render(path: Path, name: str, value, expected: str) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    shown = shown if len(shown) <= 120 else shown[:120] + "…"
+    return (f"{path}: its '{name}' is {shown}, which no render writes (expected {expected}); the manifest records "
+            "when and where a report was rendered, never who approved it, and the comparison leaves this field "
+            "out, so the report cannot be verified")
 
 
 def _project_root(folder: Path, manifest: dict, root) -> Path:
@@ -163,7 +216,7 @@ def _compare_with_new_render(folder: Path, manifest: dict, root: Path, result: V
 
     reports_dir = folder.resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="reportlib-verify-") as scratch:
-        # the same folder name as the published one: the executed notebook records its output path
+        # the same folder name as the published one, though no published file should name it
         again_reports = Path(scratch) / reports_dir.name
         again_reports.mkdir()
         [rendered] = render_packs([root / manifest["pack_file"]["path"]], reports_dir=again_reports,

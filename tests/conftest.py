@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from browser import browser  # noqa: F401  (the Chromium fixture, for every test that asks for it)
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 SAMPLE_WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "wdc_use_of_resources_action_plan.xlsx"
@@ -163,3 +164,18 @@ def rendered_packs(tmp_path_factory) -> RenderedPacks:
     start = time.perf_counter()
     results = render_packs(sorted((REPO / "params").glob("*.yaml")), reports_dir=reports, jobs=2, show_progress=False)
     return RenderedPacks(reports, results, time.perf_counter() - start)
+
+
+#: Single cases that take tens of seconds (workbooks of 100,000 rows and more, a long PDF) in
+#: files that are otherwise quick: left out of the quick check (``pytest -m "not slow"``).
+SLOW_CASES = {
+    "test_bad_input_gets_one_clear_paragraph_and_nothing_is_written[too_many_rows]",
+    "test_refused_with_a_clear_message_and_nothing_written[200000_rows]",
+    "test_wide_long_table_wraps_and_repeats_its_header_in_the_pdf",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.name in SLOW_CASES:
+            item.add_marker(pytest.mark.slow)

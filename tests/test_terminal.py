@@ -20,10 +20,13 @@ import logging, sys
 import weasyprint.pdf.fonts
 weasyprint.pdf.fonts.harfbuzz_subset = None   # as on a machine without HarfBuzz-subset
 from reportlib.present.pdf import html_to_pdf
+
 html_to_pdf("<p>Progress against the action plan: 12 actions, 3 overdue</p>", sys.argv[1], running_header="x")
 logging.getLogger("matplotlib.font_manager").warning("Matplotlib is building the font cache; this may take a moment.")
 logging.getLogger("reportlib.run.render").info("a line of reportlib's own")
 """
+
+pytestmark = pytest.mark.slow  # starts the command in child processes
 AS_THE_CLI_DOES = "from reportlib.cli import configure_logging; configure_logging()"
 AS_IT_WAS = "logging.basicConfig(level=logging.INFO, format='%(name)s: %(message)s', stream=sys.stderr)"
 

@@ -19,7 +19,9 @@ from reportlib.ingest.layouts import read_layout
 from reportlib.present import report
 from reportlib.run.packs import load_pack
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
+REPO = Path(__file__).resolve().parents[2]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from reportlib.analysis.status import STATUSES, RuleTableError, classify, load_rules, load_stated_map
 
-LABELLED = Path(__file__).parent / "data" / "labelled_updates.csv"
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled_updates.csv"
 # Dates of the snapshots in the labelled file. SDDC's plan has no progress columns:
 # its "Implementation details" are labelled as one update, written around January
 # 2010 (the text still speaks of January 2010 as to come).

@@ -19,7 +19,9 @@ import yaml
 from reportlib.run import task
 from reportlib.run.render import render_packs
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
+REPO = Path(__file__).resolve().parents[2]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"
 SDDC = "data/sddc_use_of_resources_action_plan_2010.xlsx"
 

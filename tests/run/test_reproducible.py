@@ -23,6 +23,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from reportlib.run.determinism import GENERATED_FIELD, INJECTED_CELL_ID, settle_notebook, without_generated_time
 
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
 BAD_PACK = "bad-council"
 
 

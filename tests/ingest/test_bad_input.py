@@ -18,7 +18,7 @@ from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, item, write_xlsx
 
 from reportlib.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 H = TRACKER_HEADER
 
 

@@ -19,7 +19,7 @@ from conftest import SAMPLE_AS_OF, SAMPLE_CELLS, SAMPLE_PACK, SAMPLE_STEM, build
 from reportlib.run.determinism import HASH_SEED, without_generated_time
 from reportlib.run.forkkernel import kernel_arguments, supported
 
-pytestmark = pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only")
+pytestmark = [pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only"), pytest.mark.slow]
 
 # Writes what only the kernel's process can tell to $PROBE_FILE, leaving the report's outputs alone.
 PROBE = ("code", "import json, logging, os, sys\n"

@@ -6,12 +6,15 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from reportlib.cli import main
 from reportlib.present.htmlreport import external_loads
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
+REPO = Path(__file__).resolve().parents[2]
 PACKS = sorted(p.stem for p in (REPO / "params").glob("*.yaml"))
 
 

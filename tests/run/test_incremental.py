@@ -15,6 +15,8 @@ from reportlib.cli import main
 from reportlib.run import fingerprint as fp
 from reportlib.run import manifest
 
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
 PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
                             "pack_title = ''\naudience = ''\nsnapshot = ''")
 

@@ -26,7 +26,9 @@ from reportlib.ingest.layouts import parse_layout
 from reportlib.present import charts, report
 from reportlib.run.packs import load_pack
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
+REPO = Path(__file__).resolve().parents[2]
 WDC = "data/wdc_use_of_resources_action_plan.xlsx"
 SDDC = "data/sddc_use_of_resources_action_plan_2010.xlsx"
 

@@ -3,10 +3,10 @@ own status words, analysts' decisions and extensions (built in code, three quart
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from quarters import BASE, LAYOUT, q1, q2, q3, quarter_row, write_quarter
 from workbooks import write_xlsx
 
 import reportlib
@@ -15,82 +15,6 @@ from reportlib.cli import main
 from reportlib.errors import ValidationFailed
 from reportlib.present import report
 from reportlib.present.packtables import report_frames
-
-LAYOUT = r"""
-name: tbc-quarterly
-council: Testborough Council
-council_code: TBC
-assessment: "2010"
-reference_date: 2010-04-01
-columns:
-  ref: "Ref"
-  recommendation: Recommendation
-  action: Agreed action
-  owner: Lead officer
-  target: Original target date
-  revised_target: Revised target date
-required: [ref, recommendation, action]
-snapshots:
-  - {column_pattern: 'Progress at (?P<date>.+)', status: Status}
-status_words:
-  Behind schedule: {status: in_progress, flag: behind}
-  Superseded: no_action
-  Done: complete
-  On track: in_progress
-sections:
-  theme: '^\s*theme\s*[1-3]\b'
-skip_sheets: [Notes]
-"""
-TITLE = [["Testborough Council"], ["Use of Resources action plan: position at the quarter end"], [None]]
-BASE = ["Ref ", "Recommendation", "Agreed action", "Lead officer", "Original target date", "Revised target date"]
-NOTES = {"Notes": [["Notes"], ["Status words are agreed with internal audit."]]}
-
-
-def _row(ref, *, action=None, owner="Head of Finance", target=None, revised=None, progress=(), status=None):
-    return [ref, f"Recommendation {ref}.", action or f"Agreed action {ref}.", owner, target, revised,
-            *progress, status]
-
-
-def _quarter(folder: Path, name: str, progress_headers: list, rows: list) -> Path:
-    header = BASE + progress_headers + ["Status"]
-    sheet = TITLE + [header, ["Theme 1 - Managing finances"]] + rows
-    return write_xlsx(folder / name, {"Plan": sheet, **NOTES})
-
-
-def _q1(folder):
-    return _quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
-        _row(1, target=dt.datetime(2010, 9, 30), progress=["Budget timetable agreed by CMT."], status="On track"),
-        _row(2, target="Q2 2010/11", progress=["Procurement strategy drafted."], status="Behind schedule"),
-        _row(3, target="March 2011", progress=["Not started yet."], status=None),
-        _row(4, target="end of financial year", progress=["Under consideration."], status="On track"),
-    ])
-
-
-def _q2(folder, *, june_of_1="Budget timetable agreed by CMT."):
-    """A new column each quarter: June is carried, September added; 2 is extended, 4 dropped, 5 added."""
-    return _quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"], [
-        _row(1, target=dt.datetime(2010, 9, 30), progress=[june_of_1, "Budget timetable published and completed."],
-             status="Done"),
-        _row(2, target="Q2 2010/11", revised=dt.datetime(2010, 12, 31),
-             progress=["Procurement strategy drafted.", "Consultation slipped; strategy to Executive in December."],
-             status="Behind schedule"),
-        _row(3, target="March 2011", progress=["Not started yet.", "Scoping meeting held with service heads."],
-             status="On track"),
-        _row(5, target=dt.datetime(2011, 3, 31), progress=[None, "New action: agreed at Audit Committee."],
-             status="On track"),
-    ])
-
-
-def _q3(folder, *, text_of_3="Draft asset plan with Executive for approval."):
-    """One column overwritten: the progress column now reads December."""
-    return _quarter(folder, "q3.xlsx", ["Progress at 31 Dec 2010"], [
-        _row(1, target=dt.datetime(2010, 9, 30), progress=["Complete."], status="Done"),
-        _row(2, target="Q2 2010/11", revised=dt.datetime(2011, 3, 31), action="Agreed action 2, now jointly with HR.",
-             progress=["Consultation closed; report delayed to March."], status="Behind schedule"),
-        _row(3, target="March 2011", progress=[text_of_3], status="Wobbly"),
-        _row(5, target=dt.datetime(2011, 3, 31), progress=["Superseded by the shared service review."],
-             status="Superseded"),
-    ])
 
 
 @pytest.fixture
@@ -106,19 +30,19 @@ def _messages(plans, code=None):
 
 
 def test_one_layout_reads_each_quarter_and_dates_come_from_the_header(folder):
-    _q1(folder)
+    q1(folder)
     plans = reportlib.load_plans(folder)
     assert list(plans.updates["snapshot"].unique()) == ["June 2010"]
     assert plans.updates["snapshot_date"].iloc[0] == pd.Timestamp("2010-06-30")
     assert plans.actions["action_id"].tolist() == ["TBC-2010-001", "TBC-2010-002", "TBC-2010-003", "TBC-2010-004"]
-    _q2(folder)
-    _q3(folder)
+    q2(folder)
+    q3(folder)
     plans = reportlib.load_plans(folder)
     assert sorted(plans.updates["snapshot"].unique()) == ["December 2010", "June 2010", "September 2010"]
 
 
 def test_versions_give_one_history_one_update_per_snapshot(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     plans = reportlib.load_plans(folder)
     assert not plans.actions["action_id"].duplicated().any()
     assert not plans.updates.duplicated(["action_id", "snapshot"]).any()
@@ -131,7 +55,7 @@ def test_versions_give_one_history_one_update_per_snapshot(folder):
 
 
 def test_wording_and_targets_come_from_the_newest_version_and_each_change_is_a_finding(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     plans = reportlib.load_plans(folder)
     two = plans.actions.set_index("action_id").loc["TBC-2010-002"]
     assert two["action"] == "Agreed action 2, now jointly with HR."
@@ -146,7 +70,7 @@ def test_wording_and_targets_come_from_the_newest_version_and_each_change_is_a_f
 
 
 def test_added_and_dropped_actions_are_reported_and_a_dropped_one_is_kept(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     plans = reportlib.load_plans(folder)
     actions = plans.actions.set_index("action_id")
     assert actions.loc["TBC-2010-004", "not_in_plan_since"] == "September 2010"
@@ -161,22 +85,22 @@ def test_added_and_dropped_actions_are_reported_and_a_dropped_one_is_kept(folder
 
 
 def test_changes_since_the_last_snapshot_work_across_versions(folder):
-    _q1(folder), _q2(folder)
+    q1(folder), q2(folder)
     plans = reportlib.load_plans(folder)
     changes = compare.since_last(plans, "2010-09-30")
     assert changes.attrs["previous"] == pd.Timestamp("2010-06-30")
     assert set(changes.loc[changes["change"] == "newly_complete", "action_id"]) == {"TBC-2010-001"}
     assert set(changes.loc[changes["change"] == "new_in_plan", "action_id"]) == {"TBC-2010-005"}
     assert set(changes.loc[changes["change"] == "left_plan", "action_id"]) == {"TBC-2010-004"}
-    _q3(folder)
+    q3(folder)
     plans = reportlib.load_plans(folder)
     changes = compare.since_last(plans, "2010-12-31")
     assert changes.attrs["previous"] == pd.Timestamp("2010-09-30")
 
 
 def test_the_same_snapshot_told_two_ways_is_an_error_naming_both_files(folder, tmp_path, capsys):
-    _q1(folder)
-    _q2(folder, june_of_1="Budget timetable NOT agreed.")
+    q1(folder)
+    q2(folder, june_of_1="Budget timetable NOT agreed.")
     sources = {p: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(ValidationFailed) as failed:
         reportlib.load_plans(folder)
@@ -190,7 +114,7 @@ def test_the_same_snapshot_told_two_ways_is_an_error_naming_both_files(folder, t
 
 
 def test_a_header_whose_date_cannot_be_read_is_an_error_naming_the_cell(folder):
-    _quarter(folder, "q.xlsx", ["Progress at end of quarter"], [_row(1, progress=["Started."])])
+    write_quarter(folder, "q.xlsx", ["Progress at end of quarter"], [quarter_row(1, progress=["Started."])])
     plans = reportlib.inspect_plans(folder)
     [error] = plans.errors
     assert error.code == "snapshot_date"
@@ -205,7 +129,7 @@ def test_a_snapshot_may_take_its_date_from_the_title(folder):
     layout = layout.replace("reference_date:", "title_pattern: 'position at (?P<date>\\d+ \\w+ \\d{4})'\nreference_date:")
     (folder / "tbc.layout.yaml").write_text(layout)
     sheet = [["Testborough Council"], ["Action plan: position at 30 September 2010"], [None],
-             BASE + ["Progress", "Status"], _row(1, progress=["Started."], status="On track")]
+             BASE + ["Progress", "Status"], quarter_row(1, progress=["Started."], status="On track")]
     write_xlsx(folder / "q.xlsx", {"Plan": sheet})
     plans = reportlib.load_plans(folder)
     assert plans.updates["snapshot_date"].tolist() == [pd.Timestamp("2010-09-30")]
@@ -216,7 +140,7 @@ def test_a_snapshot_may_take_its_date_from_the_title(folder):
 
 
 def test_the_councils_own_words_map_flag_and_show_beside_the_status(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     plans = reportlib.inspect_plans(folder)
     p = reportlib.progress(plans, "2010-12-31")
     acts = p.actions.set_index("action_id")
@@ -239,7 +163,7 @@ def test_the_councils_own_words_map_flag_and_show_beside_the_status(folder):
 
 
 def test_extensions_against_the_original_target(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     p = reportlib.progress(reportlib.inspect_plans(folder), "2010-12-31")
     two = p.actions.set_index("action_id").loc["TBC-2010-002"]
     assert two["days_extended"] == (pd.Timestamp("2011-03-31") - pd.Timestamp("2010-09-30")).days
@@ -252,8 +176,8 @@ def test_extensions_against_the_original_target(folder):
 
 
 def test_decisions_settle_a_status_and_stop_applying_when_the_text_changes(folder, capsys):
-    _q1(folder), _q2(folder)
-    _q3(folder, text_of_3="Asset plan with Executive; see separate report.")
+    q1(folder), q2(folder)
+    q3(folder, text_of_3="Asset plan with Executive; see separate report.")
     plans = reportlib.inspect_plans(folder)
     queue = decisions.queue(plans)
     assert ("TBC-2010-003", "December 2010") in set(zip(queue["action_id"], queue["snapshot"]))
@@ -270,7 +194,7 @@ def test_decisions_settle_a_status_and_stop_applying_when_the_text_changes(folde
     reportlib.load_plans(folder)
     assert (folder / "decisions.csv").read_bytes() == before
     # next quarter's file rewrites that update: the decision stops applying, with a finding
-    _q3(folder, text_of_3="Asset plan approved by Executive in January.")
+    q3(folder, text_of_3="Asset plan approved by Executive in January.")
     plans = reportlib.inspect_plans(folder)
     row = plans.updates.set_index(["action_id", "snapshot"]).loc[("TBC-2010-003", "December 2010")]
     assert (row["status"], row["status_source"]) == ("needs_review", "decision outdated")
@@ -288,7 +212,7 @@ def test_decisions_settle_a_status_and_stop_applying_when_the_text_changes(folde
 ])
 def test_a_bad_decision_is_one_error_naming_the_file_and_row_and_nothing_is_written(folder, tmp_path, capsys,
                                                                                      row, column, expected):
-    _q1(folder)
+    q1(folder)
     (folder / "decisions.csv").write_text(",".join(decisions.COLUMNS) + "\n" + row + "\n")
     sources = {p: p.read_bytes() for p in folder.iterdir()}
     out = tmp_path / "out"
@@ -304,7 +228,7 @@ def test_a_bad_decision_is_one_error_naming_the_file_and_row_and_nothing_is_writ
 
 
 def test_a_report_dated_between_versions_shows_the_plan_as_it_stood_then(folder):
-    _q1(folder), _q2(folder), _q3(folder)
+    q1(folder), q2(folder), q3(folder)
     september = reportlib.plans_for_report([folder], as_of="2010-09-30")
     two = september.actions.set_index("action_id").loc["TBC-2010-002"]
     assert two["action"] == "Agreed action 2."  # December's rewording is not shown in September
@@ -321,9 +245,9 @@ def test_a_report_dated_between_versions_shows_the_plan_as_it_stood_then(folder)
 def test_a_version_adding_no_snapshot_is_an_error_not_a_silent_reordering(folder):
     """A new quarter's progress header the layout does not match ("Progress as at ...") leaves that
     file with no newer snapshot: said plainly, instead of reading the history backwards."""
-    _q1(folder), _q2(folder)
-    _quarter(folder, "q3.xlsx", ["Progress at 30 Sep 2010", "Progress as at 31 Dec 2010"], [
-        _row(1, target=dt.datetime(2010, 9, 30), progress=["Budget timetable published and completed.", "Complete."])])
+    q1(folder), q2(folder)
+    write_quarter(folder, "q3.xlsx", ["Progress at 30 Sep 2010", "Progress as at 31 Dec 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 9, 30), progress=["Budget timetable published and completed.", "Complete."])])
     plans = reportlib.inspect_plans(folder)
     [error] = [f for f in plans.errors if f.code == "versions_same_snapshot"]
     assert "q2.xlsx and q3.xlsx are versions of one plan" in error.message
@@ -331,15 +255,15 @@ def test_a_version_adding_no_snapshot_is_an_error_not_a_silent_reordering(folder
 
 
 def test_header_dates_that_do_not_exist_or_are_several_are_refused(folder):
-    _quarter(folder, "q.xlsx", ["Progress at 31 Feb 2011", "Progress at 31 Dec 2010 and 31 Mar 2011",
-                                "Progress at 2010-06-30"], [_row(1, progress=["a", "b", "c"])])
+    write_quarter(folder, "q.xlsx", ["Progress at 31 Feb 2011", "Progress at 31 Dec 2010 and 31 Mar 2011",
+                                "Progress at 2010-06-30"], [quarter_row(1, progress=["a", "b", "c"])])
     plans = reportlib.inspect_plans(folder)
     assert sorted(e.location.column for e in plans.errors) == ["G", "H"]
     assert all(e.code == "snapshot_date" for e in plans.errors)
 
 
 def test_decided_status_shows_who_decided_in_the_report_and_names_are_kept_as_text(folder):
-    _q1(folder)
+    q1(folder)
     plans = reportlib.inspect_plans(folder)
     decisions.record(folder, plans, "TBC-2010-003", "June 2010", "planned", "=cmd|' /C calc'!A0", "@SUM(1)")
     line = (folder / "decisions.csv").read_text().splitlines()[1]
@@ -350,9 +274,9 @@ def test_decided_status_shows_who_decided_in_the_report_and_names_are_kept_as_te
 
 
 def test_a_council_word_turning_to_behind_schedule_is_a_change_since_last_time(folder):
-    _q1(folder)
-    _quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"], [
-        _row(1, target=dt.datetime(2011, 3, 31), progress=["Budget timetable agreed by CMT.", "Consultation slipped."],
+    q1(folder)
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"], [
+        quarter_row(1, target=dt.datetime(2011, 3, 31), progress=["Budget timetable agreed by CMT.", "Consultation slipped."],
              status="Behind schedule")])
     changes = compare.since_last(reportlib.inspect_plans(folder), "2010-09-30")
     worse = changes[changes["change"] == "rated_worse"].set_index("action_id")

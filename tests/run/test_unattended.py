@@ -31,7 +31,7 @@ from reportlib.errors import RenderError
 from reportlib.run import publish
 from reportlib.run.render import render_packs
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, flock and renameat2 as on Linux")
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="signals, flock and renameat2 as on Linux"), pytest.mark.slow]
 
 PACK = "unattended"
 PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"

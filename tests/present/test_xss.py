@@ -15,14 +15,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from browser import CHROMIUM
 from conftest import REPO, write_pack
 from pypdf import PdfReader
-from test_offline_html import CHROMIUM, browser  # noqa: F401  (its module-scoped Chromium fixture)
 from workbooks import TRACKER_HEADER, TRACKER_LAYOUT, write_xlsx
 
 from reportlib.analysis.plans import load_plans
 from reportlib.cli import main
 from reportlib.present.htmlreport import CSP, external_loads, pack_links
+
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
 
 JS = "document.title='PWNED'"
 OUT = "http://attacker.example"  # .example never resolves

@@ -14,7 +14,7 @@ import pytest
 from reportlib.analysis.status import STATUSES
 from reportlib.analysis.status_check import LabelledFileError, measure, read_labelled
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 FRESH = DATA / "labelled_fresh.csv"
 OWN = DATA / "labelled_updates.csv"
 OWN_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",

@@ -28,7 +28,7 @@ from reportlib.model.plans import Plans
 from reportlib.present import tables
 from reportlib.present.export import EXCEL_CELL_LIMIT, neutralise, write_tables
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _codes(plans, code):

@@ -18,11 +18,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from test_offline_html import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
+from browser import CHROMIUM
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"), pytest.mark.slow]
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 WIDE, NARROW = 1400, 390
 
 

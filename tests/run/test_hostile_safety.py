@@ -27,7 +27,7 @@ from conftest import (
     build_sample_repo,
     write_pack,
 )
-from test_versions import LAYOUT, _q1, _quarter, _row
+from quarters import LAYOUT, q1, quarter_row, write_quarter
 
 import reportlib
 from reportlib.analysis import decisions
@@ -41,6 +41,8 @@ from reportlib.run.index import write_index
 from reportlib.run.packs import load_pack
 from reportlib.run.staging import staged_publish
 from reportlib.run.verify import VerifyError, verify_report
+
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
 
 PACK, AS_OF = "wdc-executive", "2010-07-31"
 
@@ -208,7 +210,7 @@ def folder(tmp_path) -> Path:
     folder = tmp_path / "plans"
     folder.mkdir()
     (folder / "tbc.layout.yaml").write_text(LAYOUT)
-    _q1(folder)
+    q1(folder)
     return folder
 
 
@@ -301,8 +303,8 @@ def test_safe_links_and_anchors_without_a_target_give_no_finding():
 
 def test_each_cell_with_an_unsafe_link_is_a_finding_naming_it(folder):
     progress = [f'See <a href="{href}">the plan</a>' for href in UNSAFE_TARGETS]
-    _quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"],
-             [_row(i + 1, progress=[p], status="On track") for i, p in enumerate(progress)])
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"],
+             [quarter_row(i + 1, progress=[p], status="On track") for i, p in enumerate(progress)])
     plans = reportlib.inspect_plans(folder)
     markup = [f for f in plans.findings if f.code == "markup"]
     assert len(markup) == len(UNSAFE_TARGETS), markup

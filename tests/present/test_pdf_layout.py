@@ -13,6 +13,8 @@ import pytest
 from reportlib.present import report, tables
 from reportlib.present.pdf import layout
 
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
 HEADINGS = ("h1", "h2", "h3", "h4", "caption")
 
 

@@ -26,7 +26,7 @@ from reportlib.cli import main
 from reportlib.run import manifest
 from reportlib.run.render import render_packs
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups and mount namespaces as on Linux")
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="process groups and mount namespaces as on Linux"), pytest.mark.slow]
 distributed = pytest.importorskip("distributed")
 
 DASK = str(Path(sys.executable).parent / "dask")

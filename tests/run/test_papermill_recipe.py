@@ -24,7 +24,9 @@ from reportlib.core.paths import resolve_data_path
 from reportlib.present.exporters import ReportHTMLExporter, ReportPDFExporter
 from reportlib.present.htmlreport import external_loads
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

@@ -13,7 +13,7 @@ from reportlib.analysis.plans import inspect_plans
 from reportlib.errors import ValidationFailed
 from reportlib.model.plans import ACTION_COLUMNS, UPDATE_COLUMNS
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_skipped_sheets_and_layout_named_explicitly(tmp_path):
 def test_csv_files_load_like_workbooks(tmp_path):
     folder = tmp_path / "plans"
     folder.mkdir()
-    (folder / "tracker.layout.yaml").write_text((Path(__file__).parent / "workbooks.py").read_text()
+    (folder / "tracker.layout.yaml").write_text((Path(__file__).resolve().parents[1] / "workbooks.py").read_text()
                                                 .split('TRACKER_LAYOUT = """')[1].split('"""')[0].replace("\\\\", "\\"))
     (folder / "tracker.csv").write_text(",".join(TRACKER_HEADER) + "\n" + "1,KLOE 2.1,Find,Act - PM,,Low,March 2010,,,,\n")
     plans = load_plans(folder)

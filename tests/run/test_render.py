@@ -20,6 +20,8 @@ from reportlib.present.htmlreport import external_loads
 from reportlib.run.render import render_packs
 from reportlib.run.task import PackResult
 
+pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
+
 RUNNING_HEADER = "Warwick District Council · Audit Committee · as of 31 July 2010"
 
 

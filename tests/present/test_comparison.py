@@ -17,7 +17,7 @@ from reportlib.analysis import compare
 from reportlib.present import comparison
 from reportlib.present.packtables import COMPARISON_SHEETS, report_frames
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 AS_OF = pd.Timestamp("2010-07-31")
 KLOES = ["1.1", "1.2", "2.1", "2.4", "3.3"]
 A4_INCHES = 9.0  # the tallest a chart may be on an A4 page with its caption

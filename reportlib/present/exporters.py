@@ -98,7 +98,7 @@ class ReportPDFExporter(Exporter):
         html, resources = html_exporter.from_notebook_node(nb, resources, **kw)
         provenance = resources[METADATA_KEY]
         resources["output_extension"] = ".pdf"
-        return pdf_bytes(html, running_header=provenance.running_header), resources
+        return pdf_bytes(html, running_header=provenance.running_header, dated=provenance.as_of), resources
 
 
 # --- provenance of a notebook converted on its own ------------------------------------

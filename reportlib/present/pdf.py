@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import html as html_module
 import logging
+import os
 import re
 import unicodedata
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
+from reportlib.core.stamps import document_time
 from reportlib.errors import RenderError
 from reportlib.present.pdfcolumns import fix_column_widths
 
@@ -68,8 +71,11 @@ MAX_TEXT_BOX = 200
 TRUNCATION_NOTE = "\u2026 (full text in the HTML report and tables.xlsx)"
 
 
-def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str) -> Path:
+def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str, dated: date | None = None) -> Path:
     """Write ``html`` (a self-contained report) as an A4 PDF at ``pdf_path``.
+
+    ``dated``: the date the document carries (the report's as-of date). The fonts embedded in
+    the PDF are stamped with it rather than the clock, so the same inputs give the same bytes.
 
     A table cell longer than ``MAX_CELL_CHARS`` characters is shown up to there, then
     ``TRUNCATION_NOTE`` (the HTML report and tables.xlsx keep the full text); see
@@ -77,7 +83,7 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str) -> Path
     text in the page header, never CSS.
     """
     pdf_path = Path(pdf_path)
-    with _quiet_weasyprint():
+    with _quiet_weasyprint(), _stamped(dated):
         try:
             layout(html, running_header=running_header).write_pdf(pdf_path)
         except Exception as exc:  # WeasyPrint raises many kinds; say which file
@@ -85,9 +91,9 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str) -> Path
     return pdf_path
 
 
-def pdf_bytes(html: str, *, running_header: str) -> bytes:
-    """``html`` as A4 PDF bytes, laid out as ``html_to_pdf`` lays it out (for nbconvert's exporter)."""
-    with _quiet_weasyprint():
+def pdf_bytes(html: str, *, running_header: str, dated: date | None = None) -> bytes:
+    """``html`` as A4 PDF bytes, laid out and dated as ``html_to_pdf`` does (for nbconvert's exporter)."""
+    with _quiet_weasyprint(), _stamped(dated):
         try:
             return layout(html, running_header=running_header).write_pdf()
         except Exception as exc:  # WeasyPrint raises many kinds
@@ -461,3 +467,21 @@ def _quiet_weasyprint():
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+@contextmanager
+def _stamped(dated: date | None):
+    """While a PDF is written: its subset fonts are stamped with ``dated`` (fontTools reads the time
+    it writes into each font from ``SOURCE_DATE_EPOCH``, else from the clock)."""
+    if dated is None:
+        yield
+        return
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(document_time(dated).timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before

@@ -273,7 +273,7 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
         timings[f"{spec.stem}.html"] = time.monotonic() - start
     if "pdf" in pack.formats:
         start = time.monotonic()
-        run_bounded(html_to_pdf, html, tmp / f"{spec.stem}.pdf", running_header=provenance.running_header,
+        run_bounded(html_to_pdf, html, tmp / f"{spec.stem}.pdf", running_header=provenance.running_header, dated=pack.as_of,
                     **budget.stage("pdf", f"writing {spec.stem}.pdf"))
         timings[f"{spec.stem}.pdf"] = time.monotonic() - start
 

@@ -30,9 +30,9 @@ from reportlib.core import safeyaml
 from reportlib.core.files import sha256_file
 from reportlib.core.version import version
 from reportlib.run import manifest as manifests
+from reportlib.run.packpaths import data_candidates, data_root
 
 # As in reportlib.run.packs (not imported here: it imports papermill, and a no-op run need not).
-DATA_ROOT_VARIABLE = "REPORTLIB_DATA_ROOT"
 MAX_PACK_BYTES = 64 * 1024
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -159,24 +159,19 @@ def _files_named(raw: dict, root: Path) -> tuple[list[Path], list[Path]]:
     from reportlib.ingest.files import discover
     from reportlib.model.vocab import DECISIONS_FILE as DECISIONS
 
-    data_root = raw.get("data_root") or os.environ.get(DATA_ROOT_VARIABLE)
-    if data_root and not Path(data_root).is_absolute():
-        data_root = str(root / data_root)
+    found_root = data_root(raw, root)
     data = []
     for value in raw["data"]:
-        found = _data_path(value, root, data_root)
+        found = _data_path(value, root, found_root)
         data += [f.resolve() for f in discover(found) if f.name != DECISIONS] if found.is_dir() else [found]
     notebooks = [(root / nb["notebook"]).resolve() for nb in raw["notebooks"]]
     return data, notebooks
 
 
-def _data_path(value: str, root: Path, data_root) -> Path:
-    path = Path(value)
-    if path.is_absolute():
-        if not data_root:
-            raise ValueError("absolute data path without a data root")
-        return path.resolve()
-    candidates = [(root / path).resolve()] + ([(Path(data_root) / path).resolve()] if data_root else [])
+def _data_path(value: str, root: Path, found_root) -> Path:
+    candidates = data_candidates(value, root, found_root)
+    if not candidates:
+        raise ValueError("absolute data path without a data root")
     return next((c for c in candidates if c.exists()), candidates[0])
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import difflib
 import logging
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,13 +24,13 @@ import yaml
 from reportlib.core import safeyaml
 from reportlib.errors import PackError
 from reportlib.ingest.sources import UNSHOWABLE
+from reportlib.run.packpaths import DATA_ROOT_VARIABLE, data_candidates, data_root
 
 #: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
 INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot")
 #: A notebook in a pack must declare this one: the run snapshot its data comes from.
 SNAPSHOT_PARAMETER = "snapshot"
 #: Data may also live under this folder (besides the project root), when it is set.
-DATA_ROOT_VARIABLE = "REPORTLIB_DATA_ROOT"
 NOTEBOOKS_DIR = "notebooks"
 MAX_PACK_BYTES = 64 * 1024
 
@@ -146,13 +145,8 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
     path = Path(path).resolve()
     root = Path(root).resolve() if root is not None else path.parent.parent
     raw = _read_yaml(path)
-    if isinstance(raw, dict) and isinstance(raw.get("data_root"), str):
-        data_root = raw["data_root"]  # checked with the rest below; needed first to place the data
-    else:
-        data_root = os.environ.get(DATA_ROOT_VARIABLE) or None
-    if data_root and not Path(data_root).is_absolute():  # a relative data root is the project's
-        data_root = str(root / data_root)
-    values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root, data_root), "")
+    # the data root is checked with the rest below; it is needed first to place the data
+    values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root, data_root(raw, root)), "")
     notebooks = []
     for i, nb in enumerate(values["notebooks"]):
         notebook = (root / nb["notebook"]).resolve()
@@ -401,13 +395,10 @@ def _data_files(value: list, ctx: _Context, name: str) -> list:
         where = f"{name}[{i}]"
         if not isinstance(v, str) or not v.strip():
             raise ctx.fail(where, "empty data path")
-        if Path(v).is_absolute():
-            if data_root is None:
-                raise ctx.fail(where, f"{v!r} is absolute: give data relative to the project folder, or set "
-                                      f"data_root (or ${DATA_ROOT_VARIABLE}) to the folder holding it")
-            candidates = [Path(v).resolve()]
-        else:
-            candidates = [(ctx.root / v).resolve()] + ([(data_root / v).resolve()] if data_root else [])
+        candidates = data_candidates(v, ctx.root, ctx.data_root)
+        if not candidates:
+            raise ctx.fail(where, f"{v!r} is absolute: give data relative to the project folder, or set "
+                                  f"data_root (or ${DATA_ROOT_VARIABLE}) to the folder holding it")
         found = next((c for c in candidates if c.exists()), None)
         if found is None:
             looked = " or ".join(str(c) for c in candidates)

@@ -13,7 +13,7 @@ from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
 import reportlib
 from reportlib.cli import main
 from reportlib.run import fingerprint as fp
-from reportlib.run import manifest
+from reportlib.run import manifest, packpaths
 
 pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
 
@@ -136,7 +136,7 @@ def test_a_manifest_from_before_fingerprints_or_unreadable_means_render_again(re
 def test_the_fingerprint_reads_pack_files_as_the_pack_checks_do():
     from reportlib.run import packs
 
-    assert (fp.DATA_ROOT_VARIABLE, fp.MAX_PACK_BYTES) == (packs.DATA_ROOT_VARIABLE, packs.MAX_PACK_BYTES)
+    assert (packpaths.DATA_ROOT_VARIABLE, fp.MAX_PACK_BYTES) == (packs.DATA_ROOT_VARIABLE, packs.MAX_PACK_BYTES)
 
 
 def test_a_copy_of_the_project_has_the_same_fingerprint(repo, tmp_path):

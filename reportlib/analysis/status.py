@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from reportlib.core import safeyaml
 from reportlib.errors import Location, ReportlibError
 from reportlib.ingest.dates import parse_target
 
@@ -271,7 +272,7 @@ def load_stated_map(path=None) -> dict[str, str]:
 
 def _read_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safeyaml.load(path.read_bytes(), source=path.name)
     except OSError as exc:
         raise RuleTableError(path, None, f"cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

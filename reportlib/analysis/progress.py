@@ -218,12 +218,15 @@ def rag(frame: pd.DataFrame, rule=DEFAULT_RAG_RULE) -> pd.Series:
 def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE) -> Progress:
     """Each action's status, timeliness and RAG at ``as_of`` (a date or "2010-07-31")."""
     as_of = _as_timestamp(as_of)
-    in_plan = plans.actions
+    in_plan, updates = plans.actions, plans.updates
     if "in_plan_from" in in_plan:  # versions of a plan: the plan as it stood at as_of (reportlib.ingest.versions)
-        from reportlib.ingest.versions import as_of as plan_as_of
+        from reportlib.ingest import versions
 
-        in_plan = plan_as_of(in_plan, getattr(plans, "action_versions", None), as_of)
-    dated = history(plans.updates, in_plan, as_of)
+        held = getattr(plans, "action_versions", None)
+        in_plan = versions.as_of(in_plan, held, as_of)
+        updates = versions.updates_as_of(updates, getattr(plans, "update_versions", None),
+                                         versions.later_files(held, as_of))
+    dated = history(updates, in_plan, as_of)
     dated = _in_plan_history(dated[dated["action_id"].isin(in_plan["action_id"])], in_plan)
     latest = _latest(dated)
     actions = in_plan.merge(latest, left_on="action_id", right_index=True, how="left")

@@ -40,11 +40,14 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
 
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     """Actions that changed between two dates: newly complete, newly overdue, gone backwards,
-    or with no update at the latest snapshot. One row per action and change."""
-    then = progress(plans, before, **progress_options).actions.set_index("action_id")
-    now = progress(plans, after, **progress_options).actions.set_index("action_id")
+    or with no update at the latest snapshot; new in the plan, or left it (versions of a plan).
+    One row per action and change; an action that has left the plan has no other change."""
+    then = _everyone(progress(plans, before, **progress_options))
+    now = _everyone(progress(plans, after, **progress_options))
     was_in_plan = now.index.isin(then.index)
+    in_plan_now = now["_in_plan"].to_numpy()
     then = then.reindex(now.index)
+    left_before = then["_in_plan"].eq(False).to_numpy()
     was = then["status"].fillna("no_update")
     rank_then, rank_now = was.map(_RANK), now["status"].map(_RANK)
     reported_now = now["latest_snapshot"].notna() & (now["latest_snapshot"] != then["latest_snapshot"])
@@ -57,9 +60,11 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
         # e.g. the council's own word now says "Behind schedule": Green to Amber (not already said above)
         "rated_worse": (now["rag"].map(_RAG_RANK) > then["rag"].map(_RAG_RANK)) & ~newly_overdue & ~backwards,
         "new_in_plan": pd.Series(~was_in_plan, index=now.index),
-        "left_plan": _column(now, "not_in_plan_since").notna() & _column(then, "not_in_plan_since").isna(),
         "no_update_this_time": reported_now & ~now["updated_latest"].astype(bool) & ~now["status"].isin(["complete", "no_action"]),
     }
+    flags = {change: mask.fillna(False).astype(bool) & in_plan_now for change, mask in flags.items()}
+    flags["left_plan"] = pd.Series(~in_plan_now & ~left_before, index=now.index)
+    flags = {change: flags[change] for change in CHANGES}
     rows = []
     for change, mask in flags.items():
         picked = now[mask.fillna(False)]
@@ -76,8 +81,12 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
                            ignore_index=True)
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+def _everyone(p) -> pd.DataFrame:
+    """A progress's actions in the plan and those that left it, by id, ``_in_plan`` saying which."""
+    frames = [p.actions.assign(_in_plan=True)]
+    if len(p.left):
+        frames.append(p.left.assign(_in_plan=False))
+    return pd.concat(frames, ignore_index=True).set_index("action_id")
 
 
 def compare_councils(actions: pd.DataFrame) -> pd.DataFrame:

@@ -13,8 +13,14 @@ there is one (the original is kept beside it):
 Extensions: ``original_target_date`` is the first target the plan ever set (its
 "Original" column, or the oldest version's target). ``days_extended`` is how far the
 target judged against lies beyond it, and ``days_overdue_original`` how late an open
-action is against it. An action added in a later version of the plan is left out
-before that version's date; one dropped from the plan keeps ``not_in_plan_since``.
+action is against it.
+
+Membership (versions of a plan, ``reportlib.ingest.versions``): an action added in a later
+version is in the plan from that version's date, one missing from a later version has left
+it from that version's date. ``Progress.actions`` holds the actions in the plan at as_of,
+and only they are counted; ``Progress.left`` those that had left by then, each with its
+status when it left (not judged for timeliness or RAG). Each snapshot of ``standing``
+counts the plan as it stood at that snapshot.
 
 RAG comes from one ordered rule table (``DEFAULT_RAG_RULE``): the first row whose
 conditions all hold gives the rating. A committee changes it by passing its own table
@@ -22,7 +28,7 @@ conditions all hold gives the rating. A committee changes it by passing its own 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -56,11 +62,14 @@ class Progress:
     audience: str = "internal"
     due_soon_days: int = 30
     rag_rule: tuple = DEFAULT_RAG_RULE
+    #: Actions that had left the plan by as_of (versions of a plan), with their status when they left.
+    left: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def standing(self) -> pd.DataFrame:
-        """Each action's status as it stood at each snapshot (see ``standing``)."""
-        return standing(self.history, self.actions["action_id"])
+        """Each action's status as it stood at each snapshot, counting the plan of that snapshot (see ``standing``)."""
+        everyone = pd.concat([self.actions, self.left], ignore_index=True) if len(self.left) else self.actions
+        return standing(self.history, everyone["action_id"], membership=everyone)
 
     def summary(self, by="kloe") -> pd.DataFrame:
         return summarise(self.actions, by)
@@ -103,13 +112,15 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def standing(dated: pd.DataFrame, action_ids=None) -> pd.DataFrame:
+def standing(dated: pd.DataFrame, action_ids=None, *, membership: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each action's status as it stood at each snapshot up to the as-of date.
 
     The status is that of the action's latest update on or before the snapshot that
     says something (as in ``progress``). Every action in ``action_ids`` (default: those
     with updates) counts at every snapshot, as ``no_update`` until it has one, so the
-    last snapshot agrees with the headline figures.
+    last snapshot agrees with the headline figures. With ``membership`` (actions with
+    ``in_plan_from`` and ``not_in_plan_since_date``), an action counts only at the
+    snapshots when it was in the plan.
     """
     columns = ["snapshot", "snapshot_date", "action_id", "status"]
     if dated.empty:
@@ -119,10 +130,38 @@ def standing(dated: pd.DataFrame, action_ids=None) -> pd.DataFrame:
     for snap, when in order.itertuples(index=False):
         status = _latest(dated[dated["snapshot_date"] <= when])["status"]
         if action_ids is not None:
-            status = status.reindex(pd.Index(action_ids, name="action_id")).fillna("no_update")
+            ids = pd.Index(action_ids, name="action_id")
+            if membership is not None:
+                ids = ids[ids.isin(_members_at(membership, when))]
+            status = status.reindex(ids).fillna("no_update")
         frames.append(pd.DataFrame({"snapshot": snap, "snapshot_date": when, "action_id": status.index,
                                     "status": status.values}))
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _members_at(actions: pd.DataFrame, when) -> set:
+    """The ids of ``actions`` in the plan at ``when``: added on or before it, not yet left."""
+    joined = _date_column(actions, "in_plan_from")
+    gone = _date_column(actions, "not_in_plan_since_date")
+    inside = (joined.isna() | (joined <= when)) & (gone.isna() | (gone > when))
+    return set(actions.loc[inside, "action_id"])
+
+
+def _date_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.to_datetime(frame[name])
+
+
+def _in_plan_history(dated: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    """``dated`` less updates of an action dated before it joined the plan or after it left."""
+    if dated.empty:
+        return dated
+    by_id = actions.drop_duplicates("action_id").set_index("action_id")  # an id twice is an error found on reading
+    joined = pd.to_datetime(dated["action_id"].map(_date_column(by_id, "in_plan_from")))
+    gone = pd.to_datetime(dated["action_id"].map(_date_column(by_id, "not_in_plan_since_date")))
+    keep = (joined.isna() | (dated["snapshot_date"] >= joined)) & (gone.isna() | (dated["snapshot_date"] < gone))
+    return dated[keep.to_numpy()]
 
 
 def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
@@ -179,23 +218,30 @@ def rag(frame: pd.DataFrame, rule=DEFAULT_RAG_RULE) -> pd.Series:
 def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE) -> Progress:
     """Each action's status, timeliness and RAG at ``as_of`` (a date or "2010-07-31")."""
     as_of = _as_timestamp(as_of)
-    in_plan = plans.actions
+    in_plan, updates = plans.actions, plans.updates
     if "in_plan_from" in in_plan:  # versions of a plan: the plan as it stood at as_of (reportlib.ingest.versions)
-        from reportlib.ingest.versions import as_of as plan_as_of
+        from reportlib.ingest import versions
 
-        in_plan = plan_as_of(in_plan, getattr(plans, "action_versions", None), as_of)
-    dated = history(plans.updates, in_plan, as_of)
-    dated = dated[dated["action_id"].isin(in_plan["action_id"])]
+        held = getattr(plans, "action_versions", None)
+        in_plan = versions.as_of(in_plan, held, as_of)
+        updates = versions.updates_as_of(updates, getattr(plans, "update_versions", None),
+                                         versions.later_files(held, as_of))
+    dated = history(updates, in_plan, as_of)
+    dated = _in_plan_history(dated[dated["action_id"].isin(in_plan["action_id"])], in_plan)
     latest = _latest(dated)
     actions = in_plan.merge(latest, left_on="action_id", right_index=True, how="left")
     actions["status"] = actions["status"].fillna("no_update")
     actions["updated_latest"] = actions["updated_latest"].astype("boolean").fillna(False)
     actions = _timeliness(actions, as_of, due_soon_days)
     actions["rag"] = rag(actions, rag_rule)
-    actions = actions.reset_index(drop=True)
-    actions.attrs["as_of"] = as_of  # charts name the date in titles and alt text
+    gone = actions["action_id"].isin(set(in_plan["action_id"]) - _members_at(in_plan, as_of))
+    left = actions[gone].reset_index(drop=True)
+    for column in ("timeliness", "days_overdue", "days_overdue_original", "rag"):  # not judged: not in the plan
+        left[column] = pd.Series(pd.NA, index=left.index, dtype=actions[column].dtype)
+    actions = actions[~gone].reset_index(drop=True)
+    actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
-                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule))
+                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left)
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:

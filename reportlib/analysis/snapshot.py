@@ -2,7 +2,8 @@
 
 ``cut`` applies a report's as-of date and audience to loaded plans, in one place:
 
-* updates dated after ``as_of`` are left out (a March pack never holds July's updates);
+* updates dated after ``as_of`` are left out (a March pack never holds July's updates), and
+  of versions of a plan only those dated on or before it are seen (``versions.plans_as_of``);
 * for an ``external`` audience, the text of every column a council's layout marks
   internal is withheld: emptied in the tables, and any finding that quotes it is
   reworded. ``Plans.withheld`` names those columns so reports can say so.
@@ -39,13 +40,12 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
     """``plans`` as a report for ``audience`` at ``as_of`` may show them (a new Plans)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
-    updates, actions = plans.updates, plans.actions
     if as_of is not None:
-        updates = updates[updates["snapshot_date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
-        if "in_plan_from" in actions:  # the plan as it stood then (versions of a plan: reportlib.ingest.versions)
-            actions = versions.as_of(actions, plans.action_versions, as_of)
-            updates = updates[updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
-    plans = replace(plans, actions=actions, updates=updates, audience=audience, action_versions=pd.DataFrame())
+        plans = replace(plans, updates=plans.updates[plans.updates["snapshot_date"] <= pd.Timestamp(as_of)])
+        # the plan as known then: versions dated later give no wording, update, finding or sheet read
+        plans = versions.plans_as_of(plans, as_of)
+    plans = replace(plans, updates=plans.updates.reset_index(drop=True), audience=audience,
+                    action_versions=pd.DataFrame(), update_versions=pd.DataFrame())
     if audience == "external":
         plans = _withhold(plans, plans.internal_columns)
     return plans

@@ -102,16 +102,16 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     updates_df["source_row"] = updates_df["source_row"].astype("Int64")
     duplicates = _duplicate_ids(actions_df)
     findings = findings + duplicates
-    held = pd.DataFrame()
+    held, held_updates = pd.DataFrame(), pd.DataFrame()
     if not duplicates:  # files holding the same plan are its versions: one history (see reportlib.ingest.versions)
-        actions_df, updates_df, found, held = versions.merge(actions_df, updates_df)
+        actions_df, updates_df, found, held, held_updates = versions.merge(actions_df, updates_df)
         findings = findings + found
     actions_df = actions_df.reindex(columns=ACTION_COLUMNS)
     for col in ("original_target_date", "in_plan_from", "not_in_plan_since_date"):
         actions_df[col] = pd.to_datetime(actions_df[col])
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns", "note"])
-    return Plans(actions_df, updates_df, findings, sources_df, action_versions=held)
+    return Plans(actions_df, updates_df, findings, sources_df, action_versions=held, update_versions=held_updates)
 
 
 def _duplicate_ids(actions: pd.DataFrame) -> list[Finding]:

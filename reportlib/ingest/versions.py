@@ -14,35 +14,48 @@ update per snapshot:
 * one snapshot written in two files must say the same thing: different text (or stated
   status) is an error naming both files and cells. Where they agree, the newest file's
   copy is kept.
+
+A report at a date sees the plan as it was known then (``plans_as_of``): a version counts
+from its date (the newest snapshot it holds; a plan's oldest version counts from the
+start), and nothing of a version dated later reaches the report: not its wording, owners
+or targets, not its findings or sheets read, not an update only it holds, and an update's
+provenance names the newest version holding it by then.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
 from reportlib.errors import Finding, Location
+from reportlib.model.plans import Plans
 
 #: Action columns compared between versions, and how a finding names them.
 COMPARED = {"recommendation": "recommendation", "action": "action", "owner": "owner", "priority": "priority",
             "kloe": "KLOE", "target_date": "target", "revised_target_date": "revised target"}
 ADDED_COLUMNS = ("original_target_date", "in_plan_from", "not_in_plan_since", "not_in_plan_since_date")
+#: Where an update was read: replaced by the copy of the version current at a report's date.
+PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
 
 
 def merge(actions: pd.DataFrame, updates: pd.DataFrame):
-    """``(actions, updates, findings, held)``: one history from every version in ``actions`` and
-    ``updates`` (see the module doc). ``held`` has every version's row of each action that
-    more than one file holds, dated by ``version_date``, so that ``as_of`` can show the plan
-    as it stood at a report's date."""
+    """``(actions, updates, findings, held, held_updates)``: one history from every version in
+    ``actions`` and ``updates`` (see the module doc). ``held`` has every version's row of each
+    action that more than one file holds, ``held_updates`` every version's copy of their
+    updates, both dated by ``version_date``, so that ``plans_as_of`` can show the plan as it
+    stood at a report's date."""
     actions = actions.assign(original_target_date=actions["target_date"], in_plan_from=pd.NaT,
                              not_in_plan_since=None, not_in_plan_since_date=pd.NaT)
     held = pd.DataFrame(columns=[*actions.columns, "version_date"])
+    held_updates = pd.DataFrame(columns=[*updates.columns, "version_date"])
     if actions.empty:
-        return actions, updates, [], held
+        return actions, updates, [], held, held_updates
     files_per_plan = actions.groupby(["council_code", "assessment"], dropna=False)["source_file"].nunique()
     several = files_per_plan[files_per_plan > 1].index
     if len(several) == 0:
-        return actions, updates, [], held
+        return actions, updates, [], held, held_updates
     findings: list[Finding] = []
-    kept_actions, kept_updates, all_held = [], [], []
+    kept_actions, kept_updates, all_held, all_held_updates = [], [], [], []
     in_several = actions.set_index(["council_code", "assessment"]).index.isin(several)
     kept_actions.append(actions[~in_several])
     single_ids = set(actions.loc[~in_several, "action_id"])
@@ -53,16 +66,75 @@ def merge(actions: pd.DataFrame, updates: pd.DataFrame):
         kept_actions.append(merged_actions)
         kept_updates.append(merged_updates)
         all_held.append(plan_held)
+        all_held_updates.append(plan_updates.assign(
+            version_date=plan_updates["source_file"].map(plan_held.drop_duplicates("source_file")
+                                                         .set_index("source_file")["version_date"])))
         findings += found
     out_actions = pd.concat(kept_actions, ignore_index=True)
     out_updates = pd.concat(kept_updates, ignore_index=True)
-    return out_actions, out_updates, findings, pd.concat(all_held, ignore_index=True)
+    return (out_actions, out_updates, findings, pd.concat(all_held, ignore_index=True),
+            pd.concat(all_held_updates, ignore_index=True))
+
+
+def plans_as_of(plans: Plans, when) -> Plans:
+    """``plans`` as known at ``when`` (see the module doc): the actions as the plan stood then
+    (``as_of``), each update from a version current then (``updates_as_of``), and no finding
+    or sheet read of a version dated later. Updates dated after ``when`` are not cut here."""
+    if "in_plan_from" not in plans.actions:  # not read by reportlib.ingest.load: no versions to tell apart
+        return plans
+    later = later_files(plans.action_versions, when)
+    actions = as_of(plans.actions, plans.action_versions, when)
+    updates = updates_as_of(plans.updates, plans.update_versions, later)
+    updates = updates[updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
+    findings = [f for f in plans.findings if f.location.file not in later]
+    sources = plans.sources
+    if "file" in sources:
+        sources = sources[~sources["file"].isin(later)].reset_index(drop=True)
+    return replace(plans, actions=actions, updates=updates, findings=findings, sources=sources)
+
+
+def later_files(held: pd.DataFrame, when) -> set[str]:
+    """The files that are versions dated after ``when`` (a plan's oldest version is never later:
+    a report dated before it shows the plan as first written)."""
+    if held is None or held.empty:
+        return set()
+    files = held.drop_duplicates("source_file").sort_values("version_date", na_position="first", kind="stable")
+    oldest = set(files.groupby(["council_code", "assessment"], dropna=False)["source_file"].first())
+    after = files["version_date"].notna() & (files["version_date"] > pd.Timestamp(when))
+    return set(files.loc[after, "source_file"]) - oldest
+
+
+def updates_as_of(updates: pd.DataFrame, held_updates: pd.DataFrame, later: set[str]) -> pd.DataFrame:
+    """Each update as the versions not in ``later`` (``later_files``) hold it: its provenance that
+    of the newest such copy (one holding the text, where any does). An update whose text only a
+    later version holds (written into an older column afterwards) is left out."""
+    if held_updates is None or held_updates.empty or updates.empty:
+        return updates
+    visible = held_updates[~held_updates["source_file"].isin(later)]
+    said = visible["text"].fillna("").astype(str).str.strip().ne("")
+    ranked = visible.assign(_said=said).sort_values(["_said", "version_date"], kind="stable")
+    copies = ranked.groupby(["action_id", "snapshot_date"]).tail(1).set_index(["action_id", "snapshot_date"])
+    keys = pd.MultiIndex.from_frame(updates[["action_id", "snapshot_date"]])
+    held_keys = set(zip(held_updates["action_id"], held_updates["snapshot_date"]))
+    versioned = pd.Series([key in held_keys for key in keys], index=updates.index)
+    found = keys.isin(copies.index)
+    has_text = updates["text"].fillna("").astype(str).str.strip().ne("")
+    copy_said = pd.Series(copies["_said"].reindex(keys).fillna(False).to_numpy(dtype=bool), index=updates.index)
+    keep = ~versioned | (found & (copy_said | ~has_text))
+    out = updates[keep.to_numpy()].copy()
+    rows = versioned[keep].to_numpy()
+    picked = copies.reindex(keys[keep.to_numpy()][rows])
+    for column in PROVENANCE:
+        if column in out and column in picked:
+            out.loc[out.index[rows], column] = picked[column].to_numpy()
+    return out.reset_index(drop=True)
 
 
 def as_of(actions: pd.DataFrame, held: pd.DataFrame, when) -> pd.DataFrame:
     """The actions as the plan stood at ``when``: each action's wording, owner and targets from
-    the newest version dated on or before it; actions not yet in the plan left out, and
-    ``not_in_plan_since`` only where that had happened by then."""
+    the newest version dated on or before it (the oldest holding it, when ``when`` comes before
+    every version); actions not yet in the plan left out, and ``not_in_plan_since`` only where
+    that had happened by then."""
     when = pd.Timestamp(when)
     out = actions[actions["in_plan_from"].isna() | (actions["in_plan_from"] <= when)].copy()
     gone_later = out["not_in_plan_since_date"] > when
@@ -70,9 +142,11 @@ def as_of(actions: pd.DataFrame, held: pd.DataFrame, when) -> pd.DataFrame:
     out.loc[gone_later, "not_in_plan_since_date"] = pd.NaT
     if held is None or held.empty:
         return out.reset_index(drop=True)
-    dated = held[held["version_date"].isna() | (held["version_date"] <= when)]
-    then = dated.sort_values("version_date", na_position="first", kind="stable").groupby("action_id").tail(1)
-    then = then.set_index("action_id")
+    ordered = held.sort_values("version_date", na_position="first", kind="stable")
+    dated = ordered[ordered["version_date"].isna() | (ordered["version_date"] <= when)]
+    then = dated.groupby("action_id").tail(1)
+    first = ordered.groupby("action_id").head(1)
+    then = pd.concat([then, first[~first["action_id"].isin(then["action_id"])]]).set_index("action_id")
     fields = [c for c in then.columns if c not in (*ADDED_COLUMNS, "version_date")]
     rows = out["action_id"].isin(then.index)
     for column in fields:
@@ -118,8 +192,12 @@ def _merge_plan(plan: pd.DataFrame, updates: pd.DataFrame):
             gone = versions[last + 1]
             newest["not_in_plan_since"] = gone.snapshot or gone.file
             newest["not_in_plan_since_date"] = gone.date
-            findings.append(_note("version_dropped", f"{action_id} is not in {gone}; it is kept and shown as not in "
-                                  f"the plan since {gone.snapshot or gone.file}", held.iloc[-1]))
+            # found in the version without it, so a report dated before that version does not show it
+            where = plan[plan["source_file"] == gone.file].iloc[0]
+            findings.append(Finding("info", "version_dropped", f"{action_id} is not in {gone}; it is kept and shown "
+                                    f"as not in the plan since {gone.snapshot or gone.file} (it was last in "
+                                    f"{held.iloc[-1]['source_file']} row {held.iloc[-1]['source_rows']})",
+                                    Location(gone.file, where["source_sheet"], None, None)))
         rows.append(newest)
     merged = pd.DataFrame(rows, columns=plan.columns).reset_index(drop=True)
     kept, found = _one_update_per_snapshot(updates, order)

@@ -38,6 +38,8 @@ class Plans:
     audience: str = "internal"
     #: Every version's row of actions held in several files (``reportlib.ingest.versions``).
     action_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Every version's copy of the updates of those actions (``reportlib.ingest.versions``).
+    update_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def errors(self) -> list[Finding]:

@@ -67,9 +67,12 @@ FINDING_SHEET = {"severity": "Severity", "code": "Code", "message": "Finding", "
 def report_frames(plans, as_of, *, due_soon_days: int = 30) -> dict[str, pd.DataFrame]:
     """The sheets of ``tables.xlsx`` as frames with word headers (plans already cut)."""
     p = progress(plans, as_of, due_soon_days=due_soon_days)
-    actions = p.actions.assign(status_word=p.actions["status"].map(STATUS_WORDS),
-                               timeliness_word=p.actions["timeliness"].map(TIMELINESS_WORDS))
-    actions = actions.sort_values(["council_code", "assessment", "action_id"], kind="stable")
+    # actions that left the plan (versions of a plan) are listed after those in it, with the date they left
+    listed = pd.concat([p.actions, p.left], ignore_index=True) if len(p.left) else p.actions
+    actions = listed.assign(status_word=listed["status"].map(STATUS_WORDS),
+                            timeliness_word=listed["timeliness"].map(TIMELINESS_WORDS),
+                            _left=listed["action_id"].isin(p.left.get("action_id", ())))
+    actions = actions.sort_values(["_left", "council_code", "assessment", "action_id"], kind="stable")
     updates = plans.updates.assign(status_word=plans.updates["status"].map(STATUS_WORDS))
     updates = updates.sort_values(["action_id", "snapshot_date"], kind="stable")
     frames = {}

@@ -78,8 +78,17 @@ def text(markdown_like: str) -> SafeTable:
     return SafeTable(f"<p>{html.escape(markdown_like)}</p>")
 
 
+def _left(progress, council_code: str | None = None) -> pd.DataFrame:
+    """The actions that had left the plan by the as-of date (``Progress.left``; none for a plan of one version)."""
+    gone = getattr(progress, "left", None)
+    if gone is None or gone.empty:
+        return pd.DataFrame(columns=["action_id", "status"])
+    return gone if council_code is None else gone[gone["council_code"] == council_code]
+
+
 def headline(progress, council_code: str | None = None) -> SafeTable:
-    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review."""
+    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review;
+    then how many actions have left the plan (versions of a plan), which no figure above counts."""
     acts = progress.actions if council_code is None else progress.actions[progress.actions["council_code"] == council_code]
     n = len(acts)
     count = lambda col, val: int((acts[col] == val).sum())  # noqa: E731
@@ -100,6 +109,11 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
          if "days_overdue_original" in acts else len(late)),
         ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
     ], columns=["Measure", "Figure"])
+    gone = _left(progress, council_code)
+    if len(gone):  # versions of a plan: actions that left it are listed apart, counted in no figure above
+        done = int((gone["status"] == "complete").sum())
+        figure = f"{len(gone)} ({done} complete when {'it' if len(gone) == 1 else 'they'} left)" if done else len(gone)
+        rows.loc[len(rows)] = ("Left the plan (not counted above)", figure)
     return table(rows, figures=["Figure"], caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
 
 
@@ -180,16 +194,34 @@ def action_table(progress) -> SafeTable:
                "action": "Action", "details": "Implementation details", "owner": "Owner", "target_text": "Target",
                "revised_target_date": "Revised target", "status_word": "Status", "timeliness_word": "Timeliness",
                "rag": "RAG", "status_text": "Latest update"}
-    if "not_in_plan_since" in frame and frame["not_in_plan_since"].notna().any():
-        columns["not_in_plan_since"] = "Not in the plan since"
     for optional in ("priority", "details", "owner", "revised_target_date", "status_text"):
         if frame[optional].isna().all():
             columns.pop(optional)
     columns = _with_word(shown(columns, progress.withheld), frame)
     rich = [c for c in columns if c in FREE_TEXT]
-    return table(frame, columns, rich=rich,
-                 caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True,
-                 show_link_targets=progress.audience == "external")
+    shown_table = table(frame, columns, rich=rich,
+                        caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True,
+                        show_link_targets=progress.audience == "external")
+    gone = _left(progress)
+    if gone.empty:
+        return shown_table
+    return SafeTable(shown_table.html + left_table(progress).html)
+
+
+def left_table(progress) -> SafeTable:
+    """Actions that left the plan by the as-of date (missing from a later version), with their status when they left."""
+    gone = _left(progress)
+    if gone.empty:
+        return text("No action has left the plan.")
+    frame = _readable(gone).sort_values(["council_code", "action_id"], na_position="last")
+    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+                     "not_in_plan_since": "Not in the plan since", "status_word": "Status when it left",
+                     "status_text": "Last update"}, progress.withheld)
+    columns = _with_word(columns, frame)
+    noun = "action that has" if len(frame) == 1 else "actions that have"
+    return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT],
+                 caption=f"{len(frame)} {noun} left the plan, as of {progress.as_of:%d %b %Y} (counted in no "
+                 "figure of this report)", wide=True, show_link_targets=progress.audience == "external")
 
 
 def findings_table(plans) -> SafeTable:

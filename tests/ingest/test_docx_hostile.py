@@ -323,7 +323,7 @@ def test_an_embedded_document_is_named_as_not_read(tmp_path):
     assert all("embedded document" in f.message and "not read" in f.message for f in skipped)
     assert "after table 1" in skipped[1].message
     assert "afchunk1.htm" in skipped[0].message
-    shown = reportlib.report.parts_table(plans).html  # the data-quality report lists what was not read
+    shown = reportlib.present.report.parts_table(plans).html  # the data-quality report lists what was not read
     assert shown.count("embedded document") == 2
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from reportlib.errors import Finding, UnknownCouncil
 
 ACTION_COLUMNS = [
-    "council", "council_code", "assessment", "action_id", "theme", "kloe", "kloe_name",
+    "council", "council_code", "assessment", "group", "action_id", "theme", "kloe", "kloe_name",
     "recommendation", "action", "owner", "priority", "target_text", "target_date",
     "target_recurring", "revised_target_date", "original_target_date", "details", "linked_action_id",
     "in_plan_from", "not_in_plan_since", "not_in_plan_since_date",
@@ -20,6 +20,8 @@ UPDATE_COLUMNS = [
     "source_file", "source_sheet", "source_row", "source_column",
 ]
 INPUT_COLUMNS = ["file", "path", "sha256", "bytes"]
+#: What a plan's groups are called when its layouts do not agree (or say nothing).
+DEFAULT_GROUP_LABEL = "Group"
 
 
 @dataclass
@@ -56,6 +58,20 @@ class Plans:
         """Columns a council's layout marks internal: left out of reports for external readers."""
         names = {n for cell in self.sources.get("internal_columns", []) for n in str(cell).split(",") if n}
         return tuple(sorted(names))
+
+    @property
+    def group_label(self) -> str:
+        """What the plans' groups are called ("Audit report", "KLOE"...): the label of the layouts
+        that read the sheets these actions come from, when they agree; "Group" otherwise."""
+        sources = self.sources
+        if "group_label" not in sources or sources.empty:
+            return DEFAULT_GROUP_LABEL
+        if {"file", "sheet"} <= set(sources) and {"source_file", "source_sheet"} <= set(self.actions):
+            read = set(zip(self.actions["source_file"], self.actions["source_sheet"]))
+            mine = sources[[(f, s) in read for f, s in zip(sources["file"], sources["sheet"])]]
+            sources = mine if not mine.empty else sources
+        labels = {str(v) for v in sources["group_label"] if isinstance(v, str) and v.strip()}
+        return labels.pop() if len(labels) == 1 else DEFAULT_GROUP_LABEL
 
     def councils(self) -> dict[str, str]:
         """Council code -> council name, for every council in the plans."""

@@ -101,7 +101,9 @@ def test_section_rows_are_the_groups_by_their_text(tmp_path):
 
 
 def test_a_group_column_gives_each_action_its_group(tmp_path):
-    folder = tracker(tmp_path, "  group: Audit report\ngroup_label: Audit report\n", by_column=True)
+    folder = tracker(tmp_path, "group_label: Audit report\n", by_column=True)
+    layout = folder / "ia.layout.yaml"
+    layout.write_text(layout.read_text().replace("  target: Target date\n", "  target: Target date\n  group: Audit report\n"))
     plans = load_plans(folder)
     assert dict(zip(plans.actions["action_id"], plans.actions["group"])) == expected_groups()
     assert_no_kloes(plans)
@@ -146,6 +148,7 @@ def test_the_shipped_plans_are_grouped_by_kloe():
 
 
 def test_plans_whose_layouts_disagree_on_the_label_say_group(tmp_path):
+    (tmp_path / "uor").mkdir()
     uor = load_plans(tracker_folder(tmp_path / "uor", [item("1", KLOE="2.1")]))
     grouped = load_plans(tracker(tmp_path, "sections:\n  group: '\\S'\ngroup_label: Audit report\n"))
     grouped.actions["council_code"] = "IAC"

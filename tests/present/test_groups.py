@@ -134,3 +134,18 @@ def test_notebooks_say_kloe_and_use_of_resources_only_through_the_plan(name):
     assert "KLOE" not in written and "Use of Resources" not in written
     code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
     assert "def " not in code and not any(cell.get("outputs") for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+
+def test_the_pack_workbook_heads_the_group_column_with_the_plans_label():
+    from reportlib.model.plans import ACTION_COLUMNS, UPDATE_COLUMNS, Plans
+    from reportlib.present.packtables import report_frames
+
+    actions = tracker_actions(GROUPS).reindex(columns=ACTION_COLUMNS)
+    for column in ("in_plan_from", "not_in_plan_since_date"):
+        actions[column] = pd.to_datetime(actions[column])
+    sources = pd.DataFrame({"file": [None], "sheet": [None], "group_label": ["Audit report"]})
+    updates = pd.DataFrame(columns=UPDATE_COLUMNS).astype({"snapshot_date": "datetime64[ns]"})
+    plans = Plans(actions, updates, sources=sources)
+    sheet = report_frames(plans, AS_OF)["Actions"]
+    assert "Audit report" in sheet.columns and not [c for c in sheet.columns if "KLOE" in c or c == "Theme"]
+    assert list(sheet["Audit report"][:2]) == ["Payroll 2023/24", "Payroll 2023/24"]

@@ -5,6 +5,7 @@ import pandas as pd
 
 from reportlib.analysis.progress import progress, summarise
 from reportlib.model.kloe import label as kloe_label
+from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_order, kloe_grouped, no_group
 
 # How far along each status is; "gone backwards" means a lower rank than last time.
 _RANK = {"planned": 1, "in_progress": 2, "complete": 3}
@@ -34,7 +35,8 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
         found = changes(plans, before, as_of, **progress_options)
     # what the report says of an empty list depends on whether there was anything to compare with
     found.attrs.update(previous=before, as_of=pd.Timestamp(as_of), withheld=tuple(getattr(plans, "withheld", ())),
-                       audience=getattr(plans, "audience", "internal"))
+                       audience=getattr(plans, "audience", "internal"),
+                       group_label=getattr(plans, "group_label", DEFAULT_GROUP_LABEL))
     return found
 
 
@@ -70,7 +72,8 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
         picked = now[mask.fillna(False)]
         rows.append(pd.DataFrame({
             "action_id": picked.index, "change": change,
-            "council_code": picked["council_code"].values, "kloe": picked["kloe"].values,
+            "council_code": picked["council_code"].values, "group": _column(picked, "group").values,
+            "kloe": picked["kloe"].values,
             "owner": picked["owner"].values, "action": picked["action"].values,
             "status_before": was[mask.fillna(False)].values, "status_now": picked["status"].values,
             "days_overdue": picked["days_overdue"].values, "latest_text": picked["status_text"].values,
@@ -79,6 +82,10 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     return out.sort_values(["change", "action_id"], key=lambda s: s.map(CHANGES.index) if s.name == "change" else s,
                            ignore_index=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
 def _everyone(p) -> pd.DataFrame:
@@ -104,27 +111,44 @@ def compare_councils(actions: pd.DataFrame) -> pd.DataFrame:
                   "overdue", "high_priority", "pct_high"]]
 
 
-def compare_assessments(actions: pd.DataFrame, council_code: str) -> dict[str, pd.DataFrame]:
-    """One council's assessment years: actions per KLOE per year, KLOEs recurring in every
-    year, and actions carried forward (an earlier item with a linked later action)."""
+def compare_assessments(actions: pd.DataFrame, council_code: str, *, label: str | None = None) -> dict[str, pd.DataFrame]:
+    """One council's assessment years: actions per group per year, groups recurring in every
+    year, and actions carried forward (an earlier item with a linked later action).
+
+    Groups are the plan's own (its ``group`` column: audit reports, KLOEs...), headed ``label``
+    (``Progress.group_label``); actions without a ``group`` column are grouped by KLOE.
+    ``per_group`` is also given as ``per_kloe``, its name before plans had groups of their own.
+    """
     mine = actions[actions["council_code"] == council_code]
-    per_kloe = pd.crosstab(mine["kloe"].fillna("(none)"), mine["assessment"])
-    per_kloe.index = [kloe_label(k if k != "(none)" else None) for k in per_kloe.index]
-    per_kloe.columns = [str(c) for c in per_kloe.columns]
-    years = list(per_kloe.columns)
-    recurring = per_kloe[(per_kloe > 0).all(axis=1)] if len(years) > 1 else per_kloe.iloc[0:0]
+    if not kloe_grouped(actions):
+        label = label or DEFAULT_GROUP_LABEL
+        per_group = pd.crosstab(mine["group"].astype(object).where(mine["group"].notna(), "(none)"),
+                                mine["assessment"])
+        order = group_order(dict.fromkeys(mine["group"].dropna()))
+        per_group = per_group.reindex([g for g in order if g in per_group.index]
+                                      + [g for g in per_group.index if g not in order])
+        per_group.index = [no_group(label) if g == "(none)" else g for g in per_group.index]
+    else:
+        label = "KLOE"
+        per_group = pd.crosstab(mine["kloe"].fillna("(none)"), mine["assessment"])
+        per_group.index = [kloe_label(k if k != "(none)" else None) for k in per_group.index]
+    per_group.columns = [str(c) for c in per_group.columns]
+    years = list(per_group.columns)
+    recurring = per_group[(per_group > 0).all(axis=1)] if len(years) > 1 else per_group.iloc[0:0]
     linked = mine[mine["linked_action_id"].notna()]
     earlier = linked[linked["assessment"] == min(years)] if years else linked
     later = mine.set_index("action_id")
     carried = pd.DataFrame({
         "action_id": earlier["action_id"].values,
+        "group": _column(earlier, "group").values,
         "kloe": earlier["kloe"].values,
         "earlier_action": earlier["action"].values,
         "earlier_status": earlier["status"].values if "status" in earlier else None,
         "later_action_id": earlier["linked_action_id"].values,
         "later_action": later.reindex(earlier["linked_action_id"])["action"].values,
     })
-    return {"per_kloe": per_kloe.rename_axis("KLOE").reset_index(), "recurring": recurring.rename_axis("KLOE").reset_index(),
+    per_group = per_group.rename_axis(label).reset_index()
+    return {"per_group": per_group, "per_kloe": per_group, "recurring": recurring.rename_axis(label).reset_index(),
             "carried_forward": carried}
 
 

@@ -64,6 +64,8 @@ class Progress:
     rag_rule: tuple = DEFAULT_RAG_RULE
     #: Actions that had left the plan by as_of (versions of a plan), with their status when they left.
     left: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: What the plan's groups are called ("Audit report", "KLOE"...): ``Plans.group_label``.
+    group_label: str = "Group"
 
     @property
     def standing(self) -> pd.DataFrame:
@@ -241,14 +243,15 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions = actions[~gone].reset_index(drop=True)
     actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
-                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left)
+                    getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
+                    getattr(plans, "group_label", "Group"))
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     """Counts per group: actions, each status, overdue, due soon, % complete, share of High priority.
 
-    ``by`` is a column or list of columns (council_code, assessment, theme, kloe, owner,
-    priority...). % complete is empty for a group with no updates at all, so a council
+    ``by`` is a column or list of columns (council_code, assessment, group, theme, kloe,
+    owner, priority...); ``group`` is the plan's own grouping (audit report, KLOE...). % complete is empty for a group with no updates at all, so a council
     that has not reported yet reads "no updates", not 0%.
     """
     keys = [by] if isinstance(by, str) else list(by)

@@ -22,7 +22,7 @@ from reportlib.core.files import refuse_link_out
 from reportlib.errors import LayoutError, Location
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "layouts"
-CANONICAL = ("ref", "recommendation", "action", "owner", "priority", "kloe", "target",
+CANONICAL = ("ref", "recommendation", "action", "owner", "priority", "kloe", "group", "target",
              "revised_target", "details")
 #: Keys people put under ``columns`` that belong elsewhere: key -> where it goes.
 _MISPLACED_COLUMNS = {
@@ -35,7 +35,13 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns", "status_words", "table_heading"}
+             "internal_columns", "status_words", "table_heading", "group_label"}
+#: Section rows a layout may name: the Use of Resources framework's theme and KLOE headings, or the
+#: plan's own grouping (audit reports, themes, service areas), read as written and never as a KLOE.
+SECTION_KEYS = ("theme", "kloe", "group")
+#: What a plan's groups are called when its layout does not say: "KLOE" for a plan that names
+#: Use of Resources KLOEs (and has no grouping of its own), "Group" otherwise.
+KLOE_GROUP_LABEL, DEFAULT_GROUP_LABEL = "KLOE", "Group"
 #: Statuses a council's own status word may mean (``needs_review`` is for words nobody mapped).
 WORD_STATUSES = ("complete", "in_progress", "planned", "no_action", "no_update")
 #: Flags a status word may carry: ``behind`` keeps an action from ever being rated Green.
@@ -114,10 +120,24 @@ class Layout:
     status_words: dict[str, StatusWord] = field(default_factory=dict)
     #: Committee papers: read only the tables under a heading (or title) matching this pattern.
     table_heading: re.Pattern | None = None
+    #: What the plan's groups are called in reports ("Audit report", "Theme", "KLOE"...).
+    group_label: str = DEFAULT_GROUP_LABEL
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
     #: (path, SHA-256, bytes) of the file this layout was parsed from (None when built from a mapping).
     read_from: tuple[str, str, int] | None = None
+
+    @property
+    def declares_kloes(self) -> bool:
+        """True for a Use of Resources plan: a KLOE column, ``kloe_in``, or theme/KLOE section rows.
+        Only such a plan's text is ever resolved to KLOEs."""
+        return "kloe" in self.columns or bool(self.kloe_in) or bool({"theme", "kloe"} & set(self.sections))
+
+    @property
+    def own_groups(self) -> bool:
+        """True when the plan names its own groups (a ``group`` column or ``group`` section rows);
+        otherwise a Use of Resources plan's groups are its KLOEs."""
+        return "group" in self.columns or "group" in self.sections
 
     def headers(self) -> dict[str, tuple[str, ...]]:
         """Every header this layout reads, keyed by the name the loader uses for it."""
@@ -231,7 +251,15 @@ def parse_layout(data: dict, source: str) -> Layout:
     if any(c not in columns for c in continuation):
         raise _fail(source, "'continuation.blank' must list canonical names under 'columns'")
 
-    return Layout(
+    sections = data.get("sections") or {}
+    if not isinstance(sections, dict):
+        raise _fail(source, "'sections' must map " + ", ".join(SECTION_KEYS) + " to patterns")
+    unknown_sections = sorted(set(sections) - set(SECTION_KEYS))
+    if unknown_sections:
+        raise _fail(source, f"'sections' has unknown key '{unknown_sections[0]}' (known: {', '.join(SECTION_KEYS)}: "
+                            "'group' for the plan's own headings, 'theme' and 'kloe' for Use of Resources ones)")
+    sections = {k: _regex(v, source, f"sections.{k}") for k, v in sections.items()}
+    layout = Layout(
         name=str(data["name"]),
         source=source,
         columns=columns,
@@ -241,7 +269,7 @@ def parse_layout(data: dict, source: str) -> Layout:
         assessment=str(data["assessment"]) if data.get("assessment") is not None else None,
         reference_date=_date(data["reference_date"], source, "reference_date") if data.get("reference_date") else None,
         snapshots=tuple(snapshots),
-        sections={k: _regex(v, source, f"sections.{k}") for k, v in (data.get("sections") or {}).items()},
+        sections=sections,
         split=split,
         continuation=continuation,
         owner_suffix=tuple(data.get("owner_suffix") or ()),
@@ -254,6 +282,17 @@ def parse_layout(data: dict, source: str) -> Layout:
         status_words=_status_words(data.get("status_words"), source),
         table_heading=_regex(data["table_heading"], source, "table_heading") if data.get("table_heading") else None,
     )
+    return replace(layout, group_label=_group_label(data, layout, source))
+
+
+def _group_label(data: dict, layout: Layout, source: str) -> str:
+    if "group_label" not in data:
+        return KLOE_GROUP_LABEL if layout.declares_kloes and not layout.own_groups else DEFAULT_GROUP_LABEL
+    value = data["group_label"]
+    if not isinstance(value, str) or not value.strip() or len(value) > 60:
+        raise _fail(source, "'group_label' must be a short text naming the plan's groups, e.g. 'Audit report', "
+                            f"'Theme' or 'Service area', not {value!r}")
+    return " ".join(value.split())
 
 
 def _snapshot(snap, i: int, source: str, title_pattern) -> Snapshot:

@@ -227,7 +227,8 @@ class SheetReader:
         self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
                             "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
                             "layout_file": f"{layout.source} ({'beside the data' if layout.beside_data else 'built in'})",
-                            "internal_columns": ",".join(layout.internal_columns)})
+                            "internal_columns": ",".join(layout.internal_columns),
+                            "group_label": layout.group_label})
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment
@@ -275,8 +276,18 @@ class SheetReader:
 
     def _section(self, state, number, text) -> bool:
         patterns = state.layout.sections
-        if not any(p.search(text) for p in patterns.values()):
+        hits = {key for key, pattern in patterns.items() if pattern.search(text)}
+        if not hits:
             return False
+        if "group" in hits:  # the plan's own heading (an audit report, a theme): read as written
+            found = patterns["group"].search(text)
+            named = found.groupdict().get("group") if "group" in patterns["group"].groupindex else None
+            state.group = " ".join((named if named is not None else text).split()) or None
+        if hits - {"group"}:  # a Use of Resources theme or KLOE heading
+            self._uor_section(state, number, text, patterns)
+        return True
+
+    def _uor_section(self, state, number, text, patterns):
         theme = kloe_mod.theme_of(text)
         found = kloe_mod.resolve(text)
         self._kloe_words_differ(state.sheet, number, "A", text)
@@ -289,7 +300,6 @@ class SheetReader:
                        "the actions below it have no KLOE", state.sheet, number, "A")
         if theme and not found:
             state.theme, state.kloe = theme, None
-        return True
 
     def _continue(self, state, number, row):
         target = state.last
@@ -326,7 +336,7 @@ class SheetReader:
         action = {"council": state.council, "council_code": state.code, "assessment": assessment,
                   "theme": state.kloe.theme if state.kloe else state.theme,
                   "kloe": state.kloe.code if state.kloe else None,
-                  "kloe_name": state.kloe.name if state.kloe else None,
+                  "kloe_name": state.kloe.name if state.kloe else None, "group": state.group,
                   "recommendation": None, "action": None, "owner": None, "priority": None,
                   "target_text": None, "target_date": None, "target_recurring": False,
                   "revised_target_date": None, "details": None, "linked_action_id": None,
@@ -343,6 +353,8 @@ class SheetReader:
                                   ref=self._cell(row, state, "ref"))
         if "kloe" in state.positions or layout.kloe_in:
             self._kloe_of_item(state, number, action, get("kloe"))
+        if get("group"):
+            action["group"] = " ".join(get("group").split())
         for key in layout.owner_suffix:
             if not action["owner"] and action.get(key):
                 action[key], action["owner"] = split_owner(action[key])
@@ -364,6 +376,9 @@ class SheetReader:
         if split.owner_suffix:
             text, owner = split_owner(text)
         action = self._new_action(state, number, split.assessment, action=text, owner=owner)
+        group = _text(self._cell(row, state, "group"))
+        if group:  # the row's group is the linked action's too
+            action["group"] = " ".join(group.split())
         wanted = [s for s in state.layout.snapshots if s.snapshot in split.snapshots]
         self._updates(state, number, row, action, wanted)
         return action
@@ -501,7 +516,10 @@ class SheetReader:
     # -- ids ------------------------------------------------------------------------------------
     def _give_ids(self, state):
         counters: dict[str, int] = {}
+        kloe_groups = state.layout.declares_kloes and not state.layout.own_groups
         for action in state.actions:
+            if kloe_groups:  # a Use of Resources plan is grouped by its KLOEs, as its reports show them
+                action["group"] = kloe_mod.label(action["kloe"]) if action.get("kloe") else None
             counters[action["assessment"]] = counters.get(action["assessment"], 0) + 1
             ref = _text(action.pop("ref", None))
             position = counters[action["assessment"]]
@@ -557,6 +575,7 @@ class _SheetState:
         self.council, self.code, self.assessment = council, code, assessment
         self.theme: int | None = None
         self.kloe: kloe_mod.Kloe | None = None
+        self.group: str | None = None  # the plan's own heading above (``sections: {group: ...}``)
         self.actions: list[dict] = []
         self.last: dict | None = None
         self.last_updates: list[dict] = []

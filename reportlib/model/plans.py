@@ -2,6 +2,7 @@
 what was found on the way. Every stage after reading works on these."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pandas as pd
 from reportlib.errors import Finding, UnknownCouncil
 
 ACTION_COLUMNS = [
-    "council", "council_code", "assessment", "action_id", "theme", "kloe", "kloe_name",
+    "council", "council_code", "assessment", "group", "action_id", "theme", "kloe", "kloe_name",
     "recommendation", "action", "owner", "priority", "target_text", "target_date",
     "target_recurring", "revised_target_date", "original_target_date", "details", "linked_action_id",
     "in_plan_from", "not_in_plan_since", "not_in_plan_since_date",
@@ -20,6 +21,43 @@ UPDATE_COLUMNS = [
     "source_file", "source_sheet", "source_row", "source_column",
 ]
 INPUT_COLUMNS = ["file", "path", "sha256", "bytes"]
+#: What a plan's groups are called when its layouts do not agree (or say nothing).
+DEFAULT_GROUP_LABEL = "Group"
+
+
+def group_noun(label: str = DEFAULT_GROUP_LABEL, *, plural: bool = False, capital: bool = False) -> str:
+    """A group label as a word in a sentence: "Audit report" -> "audit report" ("audit reports",
+    "Audit reports"); an initialism such as "KLOE" is kept as written ("KLOEs")."""
+    label = " ".join(str(label or DEFAULT_GROUP_LABEL).split())
+    acronym = len(label) > 1 and label.split(" ")[0].isupper()
+    word = label if acronym or capital else label[:1].lower() + label[1:]
+    if capital:
+        word = word[:1].upper() + word[1:]
+    return word + ("s" if plural and not word.endswith("s") else "")
+
+
+def kloe_grouped(actions: pd.DataFrame) -> bool:
+    """True for actions whose groups are to be read from their KLOEs: tables made before plans had
+    groups of their own (no ``group`` column, or an empty one beside KLOEs)."""
+    if "group" not in actions:
+        return True
+    return bool(actions["group"].isna().all() and "kloe" in actions and actions["kloe"].notna().any())
+
+
+def group_order(groups) -> list[str]:
+    """Groups in the order given (the plan's); when every group is numbered ("2.1 Commissioning
+    and procurement", "3 Finance"), by their numbers."""
+    groups = list(groups)
+    numbers = [re.match(r"\s*(\d+(?:\.\d+)*)\b", str(g)) for g in groups]
+    if groups and all(numbers):
+        keys = [tuple(int(part) for part in m.group(1).split(".")) for m in numbers]
+        return [g for _, _, g in sorted(zip(keys, range(len(groups)), groups))]
+    return groups
+
+
+def no_group(label: str = DEFAULT_GROUP_LABEL) -> str:
+    """What an action outside every group is shown under: "No audit report", "No KLOE"."""
+    return f"No {group_noun(label)}"
 
 
 @dataclass
@@ -58,6 +96,20 @@ class Plans:
         """Columns a council's layout marks internal: left out of reports for external readers."""
         names = {n for cell in self.sources.get("internal_columns", []) for n in str(cell).split(",") if n}
         return tuple(sorted(names))
+
+    @property
+    def group_label(self) -> str:
+        """What the plans' groups are called ("Audit report", "KLOE"...): the label of the layouts
+        that read the sheets these actions come from, when they agree; "Group" otherwise."""
+        sources = self.sources
+        if "group_label" not in sources or sources.empty:
+            return DEFAULT_GROUP_LABEL
+        if {"file", "sheet"} <= set(sources) and {"source_file", "source_sheet"} <= set(self.actions):
+            read = set(zip(self.actions["source_file"], self.actions["source_sheet"]))
+            mine = sources[[(f, s) in read for f, s in zip(sources["file"], sources["sheet"])]]
+            sources = mine if not mine.empty else sources
+        labels = {str(v) for v in sources["group_label"] if isinstance(v, str) and v.strip()}
+        return labels.pop() if len(labels) == 1 else DEFAULT_GROUP_LABEL
 
     def councils(self) -> dict[str, str]:
         """Council code -> council name, for every council in the plans."""

@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportlib.errors import ReportlibError
+from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, no_group
 from reportlib.present.chartkit import (
     HEATMAP_VALUES,
     INK,
@@ -74,6 +75,7 @@ HEATMAP_MAX_HEIGHT = 9.0
 __all__ = [
     "Chart",
     "progress_by_kloe",
+    "progress_by_group",
     "status_by_snapshot",
     "council_kloe_heatmap",
     "overdue_by_owner",
@@ -122,6 +124,52 @@ def progress_by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     )
     if NO_KLOE in totals.index and top != NO_KLOE:
         alt += f" {counted(totals[NO_KLOE], 'action')} {has_or_have(totals[NO_KLOE])} no KLOE."
+    return Chart(fig, title, alt, data)
+
+
+@house_style
+def progress_by_group(actions: pd.DataFrame, *, label: str = DEFAULT_GROUP_LABEL, as_of=None,
+                      title: str | None = None) -> Chart:
+    """Stacked horizontal bars: one bar per group of the plan (its ``group`` column: audit
+    report, theme, KLOE...), one segment per status; ``label`` is what the plan calls its
+    groups (``Progress.group_label``), and the chart uses no other word for them.
+
+    Groups keep the plan's order (numbered ones, such as KLOEs, by number); actions in no
+    group come last, as "No <label>".
+    """
+    as_of = as_of_date(as_of, actions)
+    noun = group_noun(label)
+    title = title or dated_title(f"Action status by {noun}", as_of)
+    columns = ["group", "status", "status_label", "actions"]
+    frame = usable_frame(actions, ["group", "status"], "progress_by_group", "actions")
+    if frame is None:
+        return nothing_to_show(title, "there are no actions", columns)
+
+    missing = no_group(label)
+    groups = frame["group"].astype("string").str.strip().replace("", pd.NA)
+    tidy = pd.DataFrame({"group": groups.fillna(missing), "status": filled_codes(frame["status"], "not_stated")})
+    order = group_order([g for g in dict.fromkeys(groups.dropna())]) + ([missing] if groups.isna().any() else [])
+    statuses = ordered_values(tidy["status"], STATUS_STYLE)
+    matrix = count_matrix(tidy, "group", "status", order, statuses)
+    data = long_form(matrix, "group", "status", pd.DataFrame({"group": order}))
+    data["status_label"] = data["status"].map(status_label)
+    data = data[columns]
+
+    fig = new_figure(1.5 + 0.45 * len(matrix))
+    ax = fig.add_subplot()
+    figure_title(fig, title)
+    ax.set_xlabel("Number of actions")
+    ax.set_ylabel(group_noun(label, capital=True))
+    stacked_bars(fig, ax, matrix, horizontal=True, tick_labels=[wrapped(k, 30) for k in matrix.index])
+
+    totals = matrix.sum(axis=1)
+    top = totals.idxmax()
+    alt = (
+        f"Stacked bars of {counted(totals.sum(), 'action')} by {noun}{as_of_phrase(as_of)}: "
+        f"{top} has the most ({totals[top]}: {breakdown(matrix.loc[top])}). Overall: {breakdown(matrix.sum(axis=0))}."
+    )
+    if missing in totals.index and top != missing:
+        alt += f" {counted(totals[missing], 'action')} {has_or_have(totals[missing])} no {noun}."
     return Chart(fig, title, alt, data)
 
 

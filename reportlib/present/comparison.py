@@ -164,6 +164,22 @@ def ranked(council_table: pd.DataFrame, value: str = "pct_complete", *, as_of=No
     return Chart(fig, title, alt, data)
 
 
+def _without_kloes(actions: pd.DataFrame) -> bool:
+    """True for actions of plans that are not Use of Resources plans: no action has a KLOE."""
+    return actions is not None and not actions.empty and ("kloe" not in actions or actions["kloe"].isna().all())
+
+
+def group_heading(progress) -> SafeTable:
+    """The heading of the by-KLOE section: "By KLOE" for Use of Resources plans. Plans grouped their
+    own way (audit reports, themes) have no groups in common, so they are not compared group by
+    group, and the section says so in their words."""
+    if not _without_kloes(progress.actions):
+        return report.heading("KLOE", "By {group}")
+    return report.heading(progress, "By {group}", "Each council's plan has its own {groups}, so councils are not "
+                                                  "compared {group} by {group}: each council's progress report "
+                                                  "shows its progress by {group}.")
+
+
 @house_style
 def by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = None) -> Chart:
     """Small multiples, one panel per KLOE, of the councils' % complete in it.
@@ -173,6 +189,8 @@ def by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = None) -> C
     none); with more, each panel is a histogram of how many councils fall in each 10%
     band, with the median marked.
     """
+    if _without_kloes(actions):  # not Use of Resources plans: see ``group_heading``
+        return SafeTable("")
     as_of = as_of_date(as_of, actions)
     title = title or dated_title("% of actions complete by KLOE", as_of)
     columns = ["kloe", "kloe_label", "council_code", "actions", "complete", "pct_complete"]
@@ -363,6 +381,8 @@ def top_and_bottom(council_table: pd.DataFrame, n: int = TOP_N) -> SafeTable:
 
 def heatmap(actions: pd.DataFrame, *, as_of=None, value: str = "pct_complete"):
     """The heat map of council by KLOE up to ``HEATMAP_LIMIT`` councils; above, a sentence saying why not."""
+    if _without_kloes(actions):  # not Use of Resources plans: see ``group_heading``
+        return SafeTable("")
     count = actions["council_code"].nunique() if len(actions) else 0
     if count <= HEATMAP_LIMIT:
         return charts.council_kloe_heatmap(actions, value, as_of=as_of)
@@ -373,6 +393,8 @@ def heatmap(actions: pd.DataFrame, *, as_of=None, value: str = "pct_complete"):
 
 def kloe_table(actions: pd.DataFrame) -> SafeTable:
     """Councils by KLOE as a table while there are few councils; above ``FEW``, where the table is."""
+    if _without_kloes(actions):  # not Use of Resources plans: see ``group_heading``
+        return SafeTable("")
     count = actions["council_code"].nunique() if len(actions) else 0
     if count <= FEW:
         return report.comparison_table(compare.compare_councils(actions))

@@ -22,6 +22,7 @@ from reportlib.analysis.compare import council_kloe_table, council_table
 from reportlib.analysis.progress import progress
 from reportlib.core.files import write_atomically
 from reportlib.core.stamps import document_time
+from reportlib.model.plans import group_noun, kloe_grouped
 from reportlib.present.export import fitted
 from reportlib.present.report import STATUS_WORDS, TIMELINESS_WORDS, shown
 
@@ -76,16 +77,34 @@ def report_frames(plans, as_of, *, due_soon_days: int = 30) -> dict[str, pd.Data
     updates = plans.updates.assign(status_word=plans.updates["status"].map(STATUS_WORDS))
     updates = updates.sort_values(["action_id", "snapshot_date"], kind="stable")
     frames = {}
+    no_kloes = actions["kloe"].isna().all()
     if p.actions["council_code"].nunique() > 1:  # several councils: the comparison, one row per council first
         frames[COMPARISON_SHEETS[0]] = _shown(council_table(p.actions), COUNCIL_SHEET, ())
-        by_kloe = council_kloe_table(p.actions).replace({"kloe": {"(none)": None}})
-        frames[COMPARISON_SHEETS[1]] = _shown(by_kloe, COUNCIL_KLOE_SHEET, ())
+        if not no_kloes:
+            by_kloe = council_kloe_table(p.actions).replace({"kloe": {"(none)": None}})
+            frames[COMPARISON_SHEETS[1]] = _shown(by_kloe, COUNCIL_KLOE_SHEET, ())
     frames.update({
-        "Actions": _shown(actions, ACTION_SHEET, plans.withheld),
+        "Actions": _shown(actions, _action_sheet(actions, p.group_label, no_kloes), plans.withheld),
         "Updates": _shown(updates, UPDATE_SHEET, plans.withheld),
         "Findings": _shown(plans.findings_frame(), FINDING_SHEET, plans.withheld),
     })
     return frames
+
+
+def _action_sheet(actions: pd.DataFrame, label: str, no_kloes: bool) -> dict[str, str]:
+    """The Actions sheet's columns: a plan grouped its own way (audit reports...) has its group
+    column, headed with its label, in place of the KLOE columns it does not have; a Use of
+    Resources plan keeps its KLOE columns (its groups are its KLOEs)."""
+    if kloe_grouped(actions) or (label == "KLOE" and not no_kloes):
+        return ACTION_SHEET
+    columns = {}
+    for key, heading in ACTION_SHEET.items():
+        if no_kloes and key in ("theme", "kloe", "kloe_name"):
+            continue
+        columns[key] = heading
+        if key == "assessment":
+            columns["group"] = group_noun(label, capital=True)
+    return columns
 
 
 def _shown(frame: pd.DataFrame, columns: dict[str, str], withheld) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import nh3
 import pandas as pd
 
 from reportlib.model.kloe import label as kloe_label
+from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.present.tables import SafeTable, table
 
 # `table` is imported above so notebooks need only `report` (report.table(...)).
@@ -51,9 +52,21 @@ def _with_word(columns: dict, frame: pd.DataFrame, after: str = "status_word") -
     return out
 
 
-def _readable(actions: pd.DataFrame) -> pd.DataFrame:
+def _group_heading(progress) -> tuple[str, str]:
+    """The plan's group label, and the heading of its group column ("Audit report", "KLOE")."""
+    label = getattr(progress, "group_label", DEFAULT_GROUP_LABEL)
+    if kloe_grouped(progress.actions):  # actions read before plans had groups: their KLOEs
+        label = "KLOE"
+    return label, group_noun(label, capital=True)
+
+
+def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.DataFrame:
     out = actions.copy()
     out["kloe_label"] = out["kloe"].map(lambda k: kloe_label(k if isinstance(k, str) else None))
+    if not kloe_grouped(out):  # the plan's own grouping: audit report, theme, KLOE...
+        out["group_shown"] = out["group"].astype(object).where(out["group"].notna(), no_group(label))
+    else:
+        out["group_shown"] = out["kloe_label"]
     out["status_word"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
     if "status_source" in out:  # an analyst's decision says so beside the status it settled
         reviewed = out["status_source"].astype("string").str.startswith("reviewed by").fillna(False)
@@ -123,17 +136,58 @@ _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible of
              "needs_review": "Needs review", "overdue": "Overdue", "pct_complete": "% complete"}
 
 
-def summary_table(summary: pd.DataFrame, by, caption: str) -> SafeTable:
-    """A ``Progress.summary`` frame with readable headings; ``by`` is the column (or list) it was grouped by."""
+def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAULT_GROUP_LABEL) -> SafeTable:
+    """A ``Progress.summary`` frame with readable headings; ``by`` is the column (or list) it was grouped by.
+
+    ``label`` names the plan's groups (``Progress.group_label``) when ``by`` includes "group".
+    """
     keys = [by] if isinstance(by, str) else list(by)
     frame = summary.copy()
     if "kloe" in keys:
         frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
+    if "group" in keys:
+        frame["group"] = frame["group"].replace("(none)", no_group(label))
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
     columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
                       "overdue", "pct_complete"]
-    return table(frame, {c: _HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption,
+    headings = {**_HEADINGS, "group": group_noun(label, capital=True)}
+    return table(frame, {c: headings.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption,
                  figures=["pct_complete"])
+
+
+def group_summary(progress) -> SafeTable:
+    """Actions by the plan's own groups (audit report, theme, KLOE...), headed with its label."""
+    label, _ = _group_heading(progress)
+    if kloe_grouped(progress.actions):
+        return summary_table(progress.summary("kloe"), "kloe", f"Actions by {group_noun(label)}", label=label)
+    summary = progress.summary("group")  # in the plan's order (numbered groups by number), none last
+    order = group_order(dict.fromkeys(progress.actions["group"].dropna())) + ["(none)"]
+    summary = summary.set_index("group").reindex([g for g in order if g in set(summary["group"])]).reset_index()
+    return summary_table(summary, "group", f"Actions by {group_noun(label)}", label=label)
+
+
+def heading(progress, template: str, intro: str | None = None) -> SafeTable:
+    """A section heading (and an optional paragraph) in the plan's words: ``{group}``,
+    ``{groups}``, ``{Group}`` and ``{Groups}`` in ``template`` and ``intro`` become what the plan
+    calls its groups ("By {group}" -> "By audit report"; "{Groups} that recur" -> "KLOEs that recur")."""
+    label = progress if isinstance(progress, str) else _group_heading(progress)[0]
+    words = {"group": group_noun(label), "groups": group_noun(label, plural=True),
+             "Group": group_noun(label, capital=True), "Groups": group_noun(label, plural=True, capital=True)}
+    text_ = template.format(**words)
+    anchor = "-".join(text_.split())
+    out = f'<h2 id="{html.escape(anchor, quote=True)}">{html.escape(text_)}</h2>'
+    if intro:
+        out += f"<p>{html.escape(intro.format(**words))}</p>"
+    return SafeTable(out)
+
+
+def group_heading(progress) -> SafeTable:
+    """The heading of the progress-by-group section: "Progress by audit report", or for a
+    Use of Resources plan "Progress by KLOE" with what a KLOE is."""
+    label, _ = _group_heading(progress)
+    intro = ("Each bar is one key line of enquiry (KLOE) of the Use of Resources framework." if label == "KLOE"
+             else "Each bar is one {group} of the plan.")
+    return heading(label, "Progress by {group}", intro)
 
 
 def comparison_table(comparison: pd.DataFrame) -> SafeTable:
@@ -145,13 +199,27 @@ def comparison_table(comparison: pd.DataFrame) -> SafeTable:
                          "pct_high": "Share High"}, caption="Councils by KLOE", figures=["complete_text", "pct_high"])
 
 
+def years_table(progress, years: dict) -> SafeTable:
+    """Actions per group in each assessment year (``compare.compare_assessments``), in the plan's words."""
+    label, _ = _group_heading(progress)
+    return table(years["per_group"], caption=f"Actions per {group_noun(label)} by assessment")
+
+
+def recurring_table(progress, years: dict) -> SafeTable:
+    """The groups with actions in every assessment year, in the plan's words."""
+    label, _ = _group_heading(progress)
+    return table(years["recurring"], caption=f"{group_noun(label, plural=True, capital=True)} with actions in every "
+                                             "assessment year")
+
+
 def overdue_table(progress) -> SafeTable:
     """Overdue actions, longest overdue first, with their original and revised targets."""
-    late = _readable(progress.overdue())
+    label, group_column = _group_heading(progress)
+    late = _readable(progress.overdue(), label)
     if late.empty:
         return text("No action is overdue at this date.")
     late["action"] = late["action"].map(excerpt)
-    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+    columns = shown({"action_id": "ID", "group_shown": group_column, "action": "Action", "owner": "Owner",
                      "target_text": "Target as written", "target_date": "Target date",
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
                      "status_word": "Status", "rag": "RAG"}, progress.withheld)
@@ -175,7 +243,12 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
     frame["action"] = frame["action"].map(excerpt)
     frame["status_before"] = frame["status_before"].map(STATUS_WORDS)
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
-    columns = shown({"change": "Change", "action_id": "ID", "kloe": "KLOE", "owner": "Owner",
+    group = {"kloe": "KLOE"}
+    if "group" in frame and not kloe_grouped(frame):  # the plan's own grouping, named as the plan names it
+        label = changes.attrs.get("group_label", DEFAULT_GROUP_LABEL)
+        frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), no_group(label))
+        group = {"group": group_noun(label, capital=True)}
+    columns = shown({"change": "Change", "action_id": "ID", **group, "owner": "Owner",
                      "action": "Action", "status_before": "Before", "status_now": "Now",
                      "rag_before": "RAG before", "rag_now": "RAG now",
                      "days_overdue": "Days overdue", "latest_text": "Latest update"}, changes.attrs.get("withheld", ()))
@@ -189,8 +262,9 @@ def action_table(progress) -> SafeTable:
 
     Columns withheld from the audience (those a council marks internal) are left out.
     """
-    frame = _readable(progress.actions).sort_values(["council_code", "kloe", "action_id"], na_position="last")
-    columns = {"action_id": "ID", "kloe_label": "KLOE", "priority": "Priority", "recommendation": "Recommendation",
+    label, group_column = _group_heading(progress)
+    frame = _readable(progress.actions, label).sort_values(["council_code", "kloe", "action_id"], na_position="last")
+    columns = {"action_id": "ID", "group_shown": group_column, "priority": "Priority", "recommendation": "Recommendation",
                "action": "Action", "details": "Implementation details", "owner": "Owner", "target_text": "Target",
                "revised_target_date": "Revised target", "status_word": "Status", "timeliness_word": "Timeliness",
                "rag": "RAG", "status_text": "Latest update"}
@@ -245,12 +319,13 @@ def extensions_table(progress) -> SafeTable:
     """Actions whose target was moved beyond the first one set: original, revised, days extended, status."""
     if "days_extended" not in progress.actions:
         return text("No action's target was extended.")
-    frame = _readable(progress.actions[progress.actions["days_extended"].notna()])
+    label, group_column = _group_heading(progress)
+    frame = _readable(progress.actions[progress.actions["days_extended"].notna()], label)
     if frame.empty:
         return text("No action's target was extended: every target judged against is the first one set.")
     frame = frame.sort_values(["days_extended", "action_id"], ascending=[False, True])
     frame["action"] = frame["action"].map(excerpt)
-    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+    columns = shown({"action_id": "ID", "group_shown": group_column, "action": "Action", "owner": "Owner",
                      "original_target_date": "Original target", "effective_target_date": "Revised target",
                      "days_extended": "Days extended", "days_overdue_original": "Days late against the original",
                      "status_word": "Status", "timeliness_word": "Timeliness"}, progress.withheld)
@@ -282,10 +357,15 @@ def review_table(plans) -> SafeTable:
 
 def carried_forward_table(progress, years: dict) -> SafeTable:
     """Items of the earlier assessment carried forward as a linked later action (``compare.compare_assessments``)."""
-    columns = shown({"action_id": "ID", "kloe": "KLOE", "earlier_action": "Earlier action",
+    frame = years["carried_forward"]
+    group = {"kloe": "KLOE"}
+    if "group" in frame and not kloe_grouped(frame):
+        label, group_column = _group_heading(progress)
+        frame = frame.assign(group=frame["group"].astype(object).where(frame["group"].notna(), no_group(label)))
+        group = {"group": group_column}
+    columns = shown({"action_id": "ID", **group, "earlier_action": "Earlier action",
                      "earlier_status": "Earlier status", "later_action_id": "Later ID",
                      "later_action": "Later action"}, progress.withheld)
-    frame = years["carried_forward"]
     if frame.empty:
         return text("No item of the earlier assessment was carried forward as a later action.")
     return table(frame, columns, rich=[c for c in ("earlier_action", "later_action") if c in columns],

@@ -265,7 +265,7 @@ def test_no_internal_value_reaches_an_external_output(tmp_path):
 
 @pytest.mark.slow
 def test_no_internal_value_reaches_an_external_output_many_cases(tmp_path):
-    _property(tmp_path, 300, seed=1)
+    _property(tmp_path, 200, seed=1)
 
 
 def test_the_property_check_finds_a_leak_when_there_is_one(tmp_path):

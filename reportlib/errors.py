@@ -4,7 +4,7 @@ Library code raises these; only ``reportlib.cli`` turns them into messages and e
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,19 @@ class ValidationFailed(ReportlibError):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in the input: ``severity`` is "error" or "warning"."""
+    """One problem found in the input: ``severity`` is "error" or "warning".
+
+    ``quotes`` names the canonical columns (``recommendation``, ``owner``..., ``updates`` for the
+    update text) whose cell text the message quotes, and ``unquoted`` is the message without that
+    text: what a reader outside the council is told when a quoted column is internal
+    (``reportlib.analysis.audience``). Neither takes part in comparing findings."""
 
     severity: str
     code: str
     message: str
     location: Location = Location()
+    quotes: tuple[str, ...] = field(default=(), compare=False)
+    unquoted: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = str(self.location)

@@ -2,16 +2,23 @@
 
 ``decisions.csv`` in the data folder holds one decision per row:
 
-    action_id,snapshot,status,reviewer,date,reason,text_hash
-    WDC-2009-017,July 2010,complete,A. Analyst,2010-08-02,Confirmed with the Head of Finance,3f1c...
+    action_id,snapshot,status,reviewer,date,reason,text_hash,action_hash,stated_status
+    WDC-2009-017,July 2010,complete,A. Analyst,2010-08-02,Confirmed with the Head of Finance,3f1c...,9a0b...,Done
 
 A decision settles the status of one update (an action at one snapshot): one left
-*needs review*, or one whose rule the analyst overrules. It is tied to the update's
-text by ``text_hash``: when the text changes, the decision stops applying and the
-update goes back to review, with a finding. An applied decision's ``status_source``
-reads "reviewed by A. Analyst on 02 Aug 2010". A later row for the same update
-replaces an earlier one, so the file is also the history of decisions. Loading and
-rendering only read the file; ``record`` (``reportlib review``) adds rows to it.
+*needs review*, or one whose rule the analyst overrules. It is tied to what it was made
+on: the update's text (``text_hash``), the action's identity (``action_hash``: its
+recommendation and action text, so an id a re-sent file gives to a different action does
+not inherit it) and the council's own status word then (``stated_status``). When any of
+them changes, the decision stops applying and the update goes back to review, with a
+finding saying which. Rows written before the last two columns existed are still read and
+applied by id and text, with one warning per file naming them (record them again to tie
+them to their action). An applied decision's ``status_source`` reads "reviewed by A.
+Analyst on 02 Aug 2010". A later row for the same update replaces an earlier one in the
+same file, so the file is also the history of decisions; two files that settle one update
+differently are a finding naming both rows, and the update goes back to review. Loading
+and rendering only read the files; ``record`` (``reportlib review``) adds rows, under a
+lock (``decisions.csv.lock`` beside the file), and reads the file back before saying so.
 """
 from __future__ import annotations
 
@@ -19,8 +26,15 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:  # an advisory lock on POSIX systems; elsewhere reviews are not serialised
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 import pandas as pd
 
@@ -31,7 +45,11 @@ from reportlib.errors import Finding, InputError, Location
 from reportlib.model.vocab import DECISIONS_FILE
 
 FILE_NAME = DECISIONS_FILE
-COLUMNS = ("action_id", "snapshot", "status", "reviewer", "date", "reason", "text_hash")
+COLUMNS = ("action_id", "snapshot", "status", "reviewer", "date", "reason", "text_hash", "action_hash",
+           "stated_status")
+#: The columns a decisions file must have (files written before the identity columns lack the rest).
+REQUIRED = COLUMNS[:7]
+LOCK_NAME = FILE_NAME + ".lock"
 DECIDED = tuple(s for s in STATUSES if s != "needs_review")
 MAX_BYTES = 4 * 1024 * 1024
 
@@ -40,6 +58,15 @@ def text_hash(text) -> str:
     """The hash a decision is tied to: the update text with its spacing evened out."""
     plain = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else " ".join(str(text).split())
     return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
+
+
+def action_hash(recommendation, action) -> str:
+    """The hash of an action's identity beside its id: its recommendation and action text, spacing evened out."""
+    return text_hash(f"{_plain(recommendation)}\x1f{_plain(action)}")
+
+
+def _plain(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else " ".join(str(value).split())
 
 
 @dataclass(frozen=True)
@@ -52,6 +79,12 @@ class Decision:
     date: dt.date
     reason: str
     text_hash: str
+    #: The action's identity when decided; "" for a row written before decisions kept it.
+    action_hash: str = ""
+    #: The council's own status word when decided ("" for none); None for a row that does not say.
+    stated_status: str | None = None
+    #: The file it was read from, as messages name it.
+    file: str = FILE_NAME
 
     @property
     def source(self) -> str:
@@ -88,7 +121,7 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
     if not rows:
         return [], []
     header = [h.strip().lower() for h in rows[0]]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         return [], [Finding("error", "decisions_file", f"the header row has no column '{missing[0]}'; a decisions "
                             f"file has the columns {', '.join(COLUMNS)}", where(1))]
@@ -97,7 +130,7 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
         if not any(c.strip() for c in cells):
             continue
         value = {name: (cells[header.index(name)].strip() if header.index(name) < len(cells) else "")
-                 for name in COLUMNS}
+                 for name in COLUMNS if name in header}
         for name in ("reason", "reviewer"):  # the apostrophe that kept a spreadsheet from reading a formula
             value[name] = value[name][1:] if value[name].startswith("'") else value[name]
         problem = _problem(value)
@@ -105,9 +138,16 @@ def read(path: Path, data: bytes | None = None) -> tuple[list[Decision], list[Fi
             column, message = problem
             findings.append(Finding("error", "bad_decision", message, where(number, column)))
             continue
+        identity = value.get("action_hash", "")
         decisions.append(Decision(number, value["action_id"], value["snapshot"], value["status"], value["reviewer"],
-                                  dt.date.fromisoformat(value["date"]), value["reason"], value["text_hash"]))
+                                  dt.date.fromisoformat(value["date"]), value["reason"], value["text_hash"],
+                                  identity, value.get("stated_status") if identity else None, _label(path)))
     return decisions, findings
+
+
+def _label(path: Path) -> str:
+    """How messages name a decisions file: with its folder, as several folders may each have one."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
 def _records(text: str) -> tuple[list[list[str]], tuple[int, str | None, str] | None]:
@@ -189,32 +229,53 @@ def _problem(value: dict) -> tuple[str, str] | None:
 
 
 def apply(updates: pd.DataFrame, actions: pd.DataFrame, path: Path, data: bytes | None = None):
-    """``(updates with the decisions in path applied, findings)``. An unknown action or snapshot
-    is an error; a decision whose update text has changed since is a warning, and the update
-    goes back to review."""
-    decisions, findings = read(path, data)
-    if not decisions:
-        return updates, findings
+    """``apply_all`` for one decisions file."""
+    return apply_all(updates, actions, [(Path(path), data)])
+
+
+def apply_all(updates: pd.DataFrame, actions: pd.DataFrame, files):
+    """``(updates with the decisions in files applied, findings)``; ``files`` holds ``(path, data)``
+    pairs (``data`` None: read the file). An unknown action or snapshot is an error; a decision whose
+    update text, action or council's status word has changed since is a warning, and the update goes
+    back to review; so does an update that two files settle differently."""
     out = updates.copy()
+    findings: list[Finding] = []
     known_ids = set(actions["action_id"])
-    latest: dict[tuple[str, str], Decision] = {}
-    for decision in decisions:
-        where = Location(path.name, None, decision.row, "action_id")
-        if decision.action_id not in known_ids:
-            findings.append(Finding("error", "bad_decision", f"action {decision.action_id} is not in the plans read "
-                                    "with this decisions file", where))
-            continue
-        rows = out.index[(out["action_id"] == decision.action_id) & (out["snapshot"] == decision.snapshot)]
-        if len(rows) == 0:
-            held = ", ".join(out.loc[out["action_id"] == decision.action_id, "snapshot"].astype(str)) or "none"
-            findings.append(Finding("error", "bad_decision", f"action {decision.action_id} has no update for snapshot "
-                                    f"'{decision.snapshot}' (its snapshots: {held})",
-                                    Location(path.name, None, decision.row, "snapshot")))
-            continue
-        latest[(decision.action_id, decision.snapshot)] = decision
-    for (action_id, snapshot), decision in latest.items():
+    chosen: dict[tuple[str, str], list[Decision]] = {}  # the latest decision of each file, per update
+    for path, data in files:
+        path = Path(path)
+        decisions, found = read(path, data)
+        findings += found
+        latest: dict[tuple[str, str], Decision] = {}
+        for decision in decisions:
+            if decision.action_id not in known_ids:
+                findings.append(Finding("error", "bad_decision", f"action {decision.action_id} is not in the plans "
+                                        "read with this decisions file", Location(path.name, None, decision.row,
+                                                                                  "action_id")))
+                continue
+            if not ((out["action_id"] == decision.action_id) & (out["snapshot"] == decision.snapshot)).any():
+                held = ", ".join(out.loc[out["action_id"] == decision.action_id, "snapshot"].astype(str)) or "none"
+                findings.append(Finding("error", "bad_decision", f"action {decision.action_id} has no update for "
+                                        f"snapshot '{decision.snapshot}' (its snapshots: {held})",
+                                        Location(path.name, None, decision.row, "snapshot")))
+                continue
+            latest[(decision.action_id, decision.snapshot)] = decision
+        for key, decision in latest.items():
+            chosen.setdefault(key, []).append(decision)
+        unkeyed = [d.row for d in latest.values() if not d.action_hash]
+        if unkeyed:
+            findings.append(_without_identity(path, unkeyed))
+    identities = actions.drop_duplicates("action_id").set_index("action_id")
+    for (action_id, snapshot), made in chosen.items():
         index = out.index[(out["action_id"] == action_id) & (out["snapshot"] == snapshot)][0]
-        if text_hash(out.at[index, "text"]) == decision.text_hash:
+        if len({d.status for d in made}) > 1:
+            out.at[index, "status"] = "needs_review"
+            out.at[index, "status_source"] = "decisions disagree"
+            findings.append(_disagree(action_id, snapshot, made, _where(out, index)))
+            continue
+        decision = made[-1]
+        why = _changed_since(decision, out.loc[index], identities.loc[action_id])
+        if why is None:
             out.at[index, "status"] = decision.status
             out.at[index, "status_source"] = decision.source
             continue
@@ -223,12 +284,50 @@ def apply(updates: pd.DataFrame, actions: pd.DataFrame, path: Path, data: bytes 
         findings.append(Finding(
             "warning", "decision_outdated",
             f"the decision on {action_id} ({snapshot}) by {decision.reviewer} on {decision.date:%d %b %Y} "
-            f"({path.name} row {decision.row}) no longer applies: the update text has changed since it was made, so "
-            "the update is back in the review queue", Location(out.at[index, "source_file"],
-                                                                out.at[index, "source_sheet"],
-                                                                _int(out.at[index, "source_row"]),
-                                                                out.at[index, "source_column"])))
+            f"({decision.file} row {decision.row}) no longer applies: {why} since it was made, so the update is "
+            "back in the review queue", _where(out, index)))
     return out, findings
+
+
+def _changed_since(decision: Decision, update: pd.Series, action: pd.Series) -> str | None:
+    """What changed since the decision was made, or None when it still applies."""
+    if text_hash(update["text"]) != decision.text_hash:
+        return "the update text has changed"
+    if decision.action_hash and action_hash(action.get("recommendation"), action.get("action")) != decision.action_hash:
+        return ("the action's recommendation or action text has changed (a file sent again may have given its id "
+                "to a different action)")
+    if decision.stated_status is not None:
+        now = _plain(update.get("stated_status"))
+        if now != decision.stated_status:
+            return (f"the council's own status word has changed from {_word(decision.stated_status)} to "
+                    f"{_word(now)}")
+    return None
+
+
+def _word(word: str) -> str:
+    return f"'{word}'" if word else "(none)"
+
+
+def _where(out: pd.DataFrame, index) -> Location:
+    return Location(out.at[index, "source_file"], out.at[index, "source_sheet"], _int(out.at[index, "source_row"]),
+                    out.at[index, "source_column"])
+
+
+def _disagree(action_id: str, snapshot: str, made: list[Decision], where: Location) -> Finding:
+    said = "; ".join(f"{d.file} row {d.row} says {d.status} ({d.reviewer}, {d.date:%d %b %Y})" for d in made)
+    return Finding("warning", "decisions_disagree",
+                   f"the decisions files disagree on {action_id} ({snapshot}): {said}. Neither is applied and the "
+                   "update is back in the review queue: keep one decision and remove the other", where)
+
+
+def _without_identity(path: Path, rows: list[int]) -> Finding:
+    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return Finding("warning", "decision_without_identity",
+                   f"{len(rows)} decision(s) (row {listed}) were recorded before decisions kept the action's identity "
+                   "(action_hash, stated_status): they are applied by action id and update text alone, so a file "
+                   "that gives an id to a different action with the same update text would inherit them. Record "
+                   "them again with 'reportlib review' to tie them to their action",
+                   Location(path.name, None, rows[0], "action_hash"))
 
 
 def _int(value):
@@ -250,14 +349,17 @@ def queue(plans) -> pd.DataFrame:
 def _why(source: str) -> str:
     return {"unmatched": "no rule reads the text", "stated": "the stated word is not mapped",
             "reference": "a reference that cannot be followed",
-            "decision outdated": "the text changed since the last decision"}.get(source, str(source))
+            "decision outdated": "the text changed since the last decision (or the action, or the council's word)",
+            "decisions disagree": "two decisions files settle it differently"}.get(source, str(source))
 
 
 def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: str, reason: str,
            today: dt.date | None = None) -> Decision:
-    """Add a decision to ``folder/decisions.csv`` (created with its header when new), tied to
-    the update's current text. Checked first: the update must exist and the status be one a
-    decision can settle on. The file is replaced in one step, never left half-written."""
+    """Add a decision to ``folder/decisions.csv`` (created with its header when new), tied to the
+    update's current text, the action's identity and the council's status word. Checked first: the
+    update must exist and the status be one a decision can settle on. Written under a lock on
+    ``decisions.csv.lock``, so reviews at the same time each keep their row; the file is replaced in
+    one step, never left half-written, and read back before the decision is returned."""
     path = Path(folder) / FILE_NAME
     found = plans.updates[(plans.updates["action_id"] == action_id) & (plans.updates["snapshot"] == snapshot)]
     if found.empty:
@@ -270,25 +372,68 @@ def record(folder, plans, action_id: str, snapshot: str, status: str, reviewer: 
     if not reviewer.strip():
         raise InputError("a decision needs the reviewer's name", Location(file=path.name))
     reviewer, reason = _as_text(" ".join(reviewer.split())), _as_text(" ".join(reason.split()))
+    action = plans.actions[plans.actions["action_id"] == action_id]
+    identity = action_hash(*(action[c].iloc[0] if len(action) else None for c in ("recommendation", "action")))
     decision = Decision(0, action_id, snapshot, status, reviewer, today or dt.date.today(), reason,
-                        text_hash(found["text"].iloc[0]))
-    existing = path.read_bytes() if path.exists() else b""
-    if existing:  # refuse to add to a file that cannot be read back
-        problems = read(path, existing)[1]
-        if problems:
-            raise InputError(f"{problems[0].message}; correct the decisions file before adding to it",
-                             problems[0].location)
-    ending = _line_ending(existing)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=ending)
-    if not existing.strip():
-        writer.writerow(COLUMNS)
-    elif not existing.endswith((b"\n", b"\r")):
-        buffer.write(ending)
-    writer.writerow([decision.action_id, decision.snapshot, decision.status, decision.reviewer,
-                     decision.date.isoformat(), decision.reason, decision.text_hash])
-    write_atomically(path, existing + buffer.getvalue().encode("utf-8"), durable=True)
+                        text_hash(found["text"].iloc[0]), identity, _plain(found["stated_status"].iloc[0]))
+    values = {"action_id": decision.action_id, "snapshot": decision.snapshot, "status": decision.status,
+              "reviewer": decision.reviewer, "date": decision.date.isoformat(), "reason": decision.reason,
+              "text_hash": decision.text_hash, "action_hash": decision.action_hash,
+              "stated_status": decision.stated_status}
+    with _locked(path.with_name(LOCK_NAME)):
+        existing = path.read_bytes() if path.exists() else b""
+        if existing:  # refuse to add to a file that cannot be read back
+            problems = read(path, existing)[1]
+            if problems:
+                raise InputError(f"{problems[0].message}; correct the decisions file before adding to it",
+                                 problems[0].location)
+        write_atomically(path, _appended(existing, values), durable=True)
+        kept = read(path)[0] if path.exists() else []
+    if not kept or (kept[-1].action_id, kept[-1].snapshot, kept[-1].status, kept[-1].action_hash) != \
+            (action_id, snapshot, status, identity):
+        raise InputError(f"the decision on {action_id} ({snapshot}) was not found in {FILE_NAME} when it was read "
+                         "back after writing: it was not recorded; check the file and record it again",
+                         Location(file=path.name))
     return decision
+
+
+@contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path`` (created when missing; a symbolic link there is refused)."""
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise InputError(f"the lock file beside the decisions file cannot be opened ({exc.strerror}); it must be "
+                         "a plain file in the data folder", Location(file=path.name)) from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
+def _appended(existing: bytes, values: dict) -> bytes:
+    """``existing`` with a row of ``values`` added in the order of its header; a header written before
+    the identity columns existed gets them added at its end (its older rows are read as before)."""
+    ending = _line_ending(existing)
+    if not existing.strip():
+        header, start = list(COLUMNS), existing + (",".join(COLUMNS) + ending).encode("utf-8")
+    else:
+        rows, _ = _records(existing.decode("utf-8-sig"))
+        header = [h.strip().lower() for h in rows[0]]
+        missing = [c for c in COLUMNS if c not in header]
+        start = existing
+        if missing:
+            ends = [i for i in (existing.find(b"\r"), existing.find(b"\n")) if i >= 0]
+            cut = min(ends) if ends else len(existing)
+            start = existing[:cut] + ("," + ",".join(missing)).encode("utf-8") + existing[cut:]
+            header += missing
+        if not start.endswith((b"\n", b"\r")):
+            start += ending.encode("utf-8")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=ending).writerow([values.get(name, "") for name in header])
+    return start + buffer.getvalue().encode("utf-8")
 
 
 def _line_ending(data: bytes) -> str:

@@ -44,11 +44,11 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
     plans.updates = updates[UPDATE_COLUMNS]
     plans.findings = plans.findings + found
     inputs = plans.inputs.to_dict("records")
-    for path in decided:  # analysts' decisions beside the data (reportlib.analysis.decisions)
-        data = path.read_bytes()
-        plans.updates, found = decisions.apply(plans.updates, plans.actions, path, data)
+    read = [(path, path.read_bytes()) for path in decided]
+    if read:  # analysts' decisions beside the data, all files together (reportlib.analysis.decisions)
+        plans.updates, found = decisions.apply_all(plans.updates, plans.actions, read)
         plans.findings += found
-        inputs.append(plan_input(path, hashlib.sha256(data).hexdigest(), len(data)))
+    inputs += [plan_input(path, hashlib.sha256(data).hexdigest(), len(data)) for path, data in read]
     if decided:  # a settled update no longer "goes to review": drop that warning
         plans.findings = _settled_words_dropped(plans)
     plans.inputs = pd.DataFrame(inputs + layout_inputs, columns=INPUT_COLUMNS)

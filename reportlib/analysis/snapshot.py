@@ -5,8 +5,9 @@
 * updates dated after ``as_of`` are left out (a March pack never holds July's updates), and
   of versions of a plan only those dated on or before it are seen (``versions.plans_as_of``);
 * for an ``external`` audience, the text of every column a council's layout marks
-  internal is withheld: emptied in the tables, and any finding that quotes it is
-  reworded. ``Plans.withheld`` names those columns so reports can say so.
+  internal is withheld: emptied in the tables, and any finding that quotes it, in any
+  version, is told without it (``reportlib.analysis.audience``). ``Plans.withheld``
+  names those columns so reports can say so.
 
 ``write`` saves cut plans as Parquet files in a folder (``read`` loads them back), so
 the batch runner reads and hashes each input once and every notebook, download and
@@ -22,16 +23,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportlib.analysis import audience as audience_filter
 from reportlib.analysis.plans import inspect_plans, load_plans
 from reportlib.core.paths import resolve_data_paths
-from reportlib.errors import Finding, InputError, Location
+from reportlib.errors import Finding, InputError, Location, ValidationFailed
 from reportlib.ingest import versions
 from reportlib.model.plans import INPUT_COLUMNS, Plans
 
 AUDIENCES = ("internal", "external")
 #: A layout's internal_columns names canonical action columns; "updates" stands for the update text.
-UPDATE_TEXT = "updates"
-WITHHELD = "[withheld: internal to the council]"
+UPDATE_TEXT = audience_filter.UPDATE_TEXT
+WITHHELD = audience_filter.WITHHELD
 _FILES = ("actions", "updates", "findings", "sources", "inputs")
 _META = "snapshot.json"
 
@@ -40,6 +42,7 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
     """``plans`` as a report for ``audience`` at ``as_of`` may show them (a new Plans)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    whole = plans  # every version and every update: all the text the internal cells ever held
     if as_of is not None:
         plans = replace(plans, updates=plans.updates[plans.updates["snapshot_date"] <= pd.Timestamp(as_of)])
         # the plan as known then: versions dated later give no wording, update, finding or sheet read
@@ -47,32 +50,8 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
     plans = replace(plans, updates=plans.updates.reset_index(drop=True), audience=audience,
                     action_versions=pd.DataFrame(), update_versions=pd.DataFrame())
     if audience == "external":
-        plans = _withhold(plans, plans.internal_columns)
+        plans = audience_filter.withhold(plans, whole)
     return plans
-
-
-def _withhold(plans: Plans, names: tuple[str, ...]) -> Plans:
-    if not names:
-        return plans
-    actions, updates = plans.actions.copy(), plans.updates.copy()
-    secrets: set[str] = set()
-    for name in names:
-        frame, column = (updates, "text") if name == UPDATE_TEXT else (actions, name)
-        if column not in frame:
-            continue
-        secrets |= {v for v in frame[column].dropna().astype(str) if len(v.strip()) >= 4}
-        frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
-    findings = [_reworded(f, secrets) for f in plans.findings]
-    return replace(plans, actions=actions, updates=updates, findings=findings,
-                   withheld=tuple(sorted(set(plans.withheld) | set(names))))
-
-
-def _reworded(finding: Finding, secrets: set[str]) -> Finding:
-    message = finding.message
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret in message:
-            message = message.replace(secret, WITHHELD)
-    return finding if message == finding.message else replace(finding, message=message)
 
 
 def write(plans: Plans, folder, **meta) -> Path:
@@ -127,5 +106,10 @@ def plans_for_report(data_paths, snapshot: str = "", *, as_of=None, audience: st
     if snapshot:
         return read(snapshot)
     data_paths = resolve_data_paths(data_paths)
-    plans = load_plans(data_paths) if strict else inspect_plans(data_paths)
-    return cut(plans, as_of, audience)
+    if audience != "external":
+        plans = load_plans(data_paths) if strict else inspect_plans(data_paths)
+        return cut(plans, as_of, audience)
+    plans = cut(inspect_plans(data_paths), as_of, audience)
+    if strict and plans.errors:  # the errors an external report would quote, told as its reader may see them
+        raise ValidationFailed(plans.findings)
+    return plans

@@ -228,7 +228,8 @@ class SheetReader:
                             "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
                             "layout_file": f"{layout.source} ({'beside the data' if layout.beside_data else 'built in'})",
                             "internal_columns": ",".join(layout.internal_columns),
-                            "group_label": layout.group_label})
+                            "group_label": layout.group_label,
+                            "internal_cells": _internal_cells(layout, positions)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment
@@ -565,6 +566,14 @@ def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:
     if not ref.isascii():
         return suffix, "holds characters other than A-Z, 0-9 and '.', which are left out of the id"
     return suffix, None
+
+
+def _internal_cells(layout: Layout, positions: dict) -> str:
+    """The letters of the sheet's columns whose cells the layout marks internal ("D,F,G"): a finding
+    located in one of them is about internal text, whatever it quotes (``reportlib.analysis.audience``)."""
+    names = set(layout.internal_columns)
+    return ",".join(sorted({column_letter(col) for key, col in positions.items()
+                            if ("updates" if key.startswith("update:") else key) in names}))
 
 
 class _SheetState:

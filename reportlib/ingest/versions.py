@@ -244,15 +244,22 @@ def _changes(action_id: str, before: pd.Series, after: pd.Series, version: _Vers
     for column, name in COMPARED.items():
         if column in before and not _same(before[column], after[column]):
             verb = "revised" if column.endswith("_date") else "changed"
+            quoted = () if column in _NOT_TEXT else (column,)  # the cell text quoted, for the audience filter
             found.append(_note("version_change", f"{action_id}: {name} {verb} from {_shown(before[column], column)} "
-                               f"to {_shown(after[column], column)} in {version}", after))
+                               f"to {_shown(after[column], column)} in {version}", after, quotes=quoted,
+                               unquoted=f"{action_id}: {name} {verb} in {version} (withheld: internal)"))
     return found
 
 
-def _note(code: str, message: str, row: pd.Series) -> Finding:
+#: Compared columns that hold no council text (an audience never withholds them).
+_NOT_TEXT = ("kloe", "target_date", "revised_target_date")
+
+
+def _note(code: str, message: str, row: pd.Series, **quoting) -> Finding:
     first_row = str(row.get("source_rows") or "").split("-")[0]
     return Finding("info", code, message, Location(row["source_file"], row["source_sheet"],
-                                                    int(first_row) if first_row.isdigit() else None, None))
+                                                    int(first_row) if first_row.isdigit() else None, None),
+                   **quoting)
 
 
 def _one_update_per_snapshot(updates: pd.DataFrame, order: dict[str, int]):
@@ -303,7 +310,10 @@ def _disagree(first: pd.Series, other: pd.Series, column: str) -> Finding:
         f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first)} has the "
         f"{what} {_shown(first[column], 'text')}, but {_cell(other)} has {_shown(other[column], 'text')}. One "
         "snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
-        Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"]))
+        Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"]),
+        quotes=("updates",) if column == "text" else (),
+        unquoted=f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first)} "
+                 f"and {_cell(other)} hold different {what}s (withheld: internal)")
 
 
 def _int(value):

@@ -166,7 +166,7 @@ class SheetReader:
         return dated, HeaderMatch(match.index, again.positions, again.missing, again.doubled)
 
     def _read_sheet(self, sheet, rows, layout: Layout, match: HeaderMatch):
-        if any(snap.date is None for snap in layout.snapshots):
+        if any(snap.date is None or snap.status_pattern is not None for snap in layout.snapshots):
             dated = self._dated(sheet, rows, layout, match)
             if dated is None:
                 return
@@ -271,7 +271,21 @@ class SheetReader:
                                                                   for k in layout.continuation):
             self._continue(state, number, row)
             return
+        if len(filled) == 1 and next(i for i, c in enumerate(cells) if c) <= state.first_column:
+            self._not_an_action(state, number, filled[0])
+            return
         self._item(state, number, row)
+
+    def _not_an_action(self, state, number, text):
+        """A row with text in its first cell only (or in one cell merged across) that no section
+        pattern names: a note, a key or a heading, never guessed into an action."""
+        words = " ".join(text.split())
+        shown = words if len(words) <= 60 else words[:60].rsplit(" ", 1)[0] + " …"
+        self._find("warning", "not_an_action",
+                   f"row {number} holds text in its first cell only ('{shown}'): read as a note, key or heading, "
+                   "not as an action. If it heads the actions below it, name it under the layout's 'sections'; "
+                   "if it is an action, fill in its other columns", state.sheet, number,
+                   column_letter(state.first_column))
 
     def _section(self, state, number, text) -> bool:
         patterns = state.layout.sections
@@ -562,3 +576,4 @@ class _SheetState:
         self.last_updates: list[dict] = []
         self.dated: list[tuple] = []  # (date, row, column key, text, action, field) for each target read
         self.noted: set[tuple] = set()  # prose targets already warned about
+        self.first_column = min(positions.values(), default=0)  # the table's first column

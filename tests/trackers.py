@@ -72,12 +72,13 @@ def recommendations(quarter: str = "Q3") -> list[dict]:
     return out
 
 
-def plan(quarter: str = "Q3") -> tuple[Plan, dict[tuple[int, int], int]]:
+def plan(quarter: str = "Q3", *, merged: bool = True) -> tuple[Plan, dict[tuple[int, int], int]]:
     """The quarter's plan as rows (audit headings and footnotes among them), and the cells merged
-    down: ``{(row, column): rows spanned}``; a merged cell's text is in its top row only."""
+    down: ``{(row, column): rows spanned}``; a merged cell's text is in its top row only.
+    ``merged=False``: the owner written in each row instead (as an unruled PDF can only show it)."""
     header = BASE + (Q3_COLUMNS if quarter == "Q3" else Q4_COLUMNS)
     rows: list[list[str]] = []
-    merged: dict[tuple[int, int], int] = {}
+    spans: dict[tuple[int, int], int] = {}
     audit = None
     owner_col = header.index("Responsible officer")
     for item in recommendations(quarter):
@@ -85,14 +86,14 @@ def plan(quarter: str = "Q3") -> tuple[Plan, dict[tuple[int, int], int]]:
             audit = item["audit"]
             rows.append([audit] + [""] * (len(header) - 1))
         row = [item.get(h, "") for h in header]
-        if item["Ref"] == MERGED_REF:
-            merged[(len(rows), owner_col)] = 2
-        if item["Ref"] == str(int(MERGED_REF) + 1):
+        if item["Ref"] == MERGED_REF and merged:
+            spans[(len(rows), owner_col)] = 2
+        if item["Ref"] == str(int(MERGED_REF) + 1) and merged:
             row[owner_col] = ""
         rows.append(row)
     rows += [[note] + [""] * (len(header) - 1) for note in FOOTNOTES]
     return Plan(TITLE + [f"Position at {'30 September' if quarter == 'Q3' else '31 December'} 2024"], header,
-                rows), merged
+                rows), spans
 
 
 def write_workbook(path: Path, quarter: str = "Q3") -> Path:

@@ -145,11 +145,14 @@ def _join(paper: Paper) -> None:
         name = first.label
         rows: list[list] = [[line] for line in first.above]
         origins: list[tuple[str, int | None]] = [(first.label, None)] * len(first.above)
+        covered: set[tuple[int, int]] = set()
         for part in group:
+            covered.update((len(rows) + r, c) for r, c in part.merged_down)
             rows += part.rows
             origins += [(part.label, r) for r in range(1, len(part.rows) + 1)]
         # cleaned as a sheet's rows are: control characters, over-long cells, markup noted, row and text limits
         paper.sheets[name] = collect_rows(paper, name, rows)
+        paper.merged_down[name] = covered
         paper.origins[name] = origins
         paper.headings[name] = "\n".join(([first.heading] if first.heading else []) + first.above)
         paper.groups[name] = group
@@ -212,6 +215,7 @@ class PaperReader:
             sub.long_cells = [m for m in paper.long_cells if m[0] == name]
             sub.more_noted = {k: v for k, v in paper.more_noted.items() if k[1] == name}
             sub.cut = {k: v for k, v in paper.cut.items() if k == name}
+            sub.merged_down = {name: paper.merged_down.get(name, set())}
             if not layouts:
                 unmatched.append(name)
                 continue

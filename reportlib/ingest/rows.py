@@ -216,6 +216,9 @@ class SheetReader:
                        sheet, header_index + 2 + self.max_rows)
             return
         state = _SheetState(sheet, layout, positions, headers, council, code, assessment)
+        state.rows, state.header_index = rows, header_index
+        for r, c in self.source.merged_down.get(sheet, ()):
+            state.covered.setdefault(r, []).append(c)
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
@@ -274,7 +277,27 @@ class SheetReader:
         if len(filled) == 1 and next(i for i, c in enumerate(cells) if c) <= state.first_column:
             self._not_an_action(state, number, filled[0])
             return
-        self._item(state, number, row)
+        self._item(state, number, self._merged(state, number, row))
+
+    @staticmethod
+    def _merged(state, number, row) -> list:
+        """The row with each cell a cell above is merged down over given that cell's value (a
+        "Responsible officer" merged over two recommendations is the owner of both)."""
+        columns = state.covered.get(number - 1)
+        if not columns:
+            return row
+        row = list(row)
+        for col in columns:
+            top = number - 1
+            while top in state.covered and col in state.covered[top]:
+                top -= 1
+            if top <= state.header_index:
+                continue  # a heading cell merged down into the data: not a value
+            above = state.rows[top]
+            if col < len(above) and not _text(row[col] if col < len(row) else ""):
+                row.extend([""] * (col + 1 - len(row)))
+                row[col] = above[col]
+        return row
 
     def _not_an_action(self, state, number, text):
         """A row with text in its first cell only (or in one cell merged across) that no section
@@ -577,3 +600,6 @@ class _SheetState:
         self.dated: list[tuple] = []  # (date, row, column key, text, action, field) for each target read
         self.noted: set[tuple] = set()  # prose targets already warned about
         self.first_column = min(positions.values(), default=0)  # the table's first column
+        self.rows: list[list] = []
+        self.header_index = 0
+        self.covered: dict[int, list[int]] = {}  # row index -> columns merged down over from above

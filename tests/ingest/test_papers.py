@@ -189,8 +189,8 @@ def test_word_lists_links_paragraphs_and_merged_cells(tmp_path):
     updates = got.updates.set_index(["action_id", "snapshot"])
     assert updates.at[("TDC-2010-001", "March 2010"), "text"] == "Done in two stages.\n<ol><li>First</li><li>Second</li></ol>"
     assert updates.at[("TDC-2010-001", "July 2010"), "text"] == '<a href="https://example.org/budget">budget page</a>'
-    # a cell merged down holds its text in its top row only, as a merged spreadsheet cell does
-    assert got.actions["recommendation"].iloc[1] == "Train members." and pd.isna(got.actions["recommendation"].iloc[2])
+    # a cell merged down stands for every row it spans: one recommendation for two actions
+    assert got.actions["recommendation"].iloc[1] == "Train members." == got.actions["recommendation"].iloc[2]
     assert got.actions["source_rows"].tolist() == ["2", "3", "4"]
 
 
@@ -441,9 +441,12 @@ def modern_tracker(tmp_path_factory):
             trackers.write_workbook(folder / kind / "q3.xlsx")
         elif kind == "docx":
             to_docx(folder / kind / "q3.docx", [plan], merged_down=merged)
-        else:
+        elif kind == "pdf":
             to_pdf(folder / kind / "q3.pdf", [plan], merged_down=merged, rows_break=True,
-                   ruled=kind == "pdf", running="Appendix A – Internal Audit tracker")
+                   running="Appendix A – Internal Audit tracker")
+        else:  # an unruled table cannot show a cell merged down: the owner is written in each row
+            to_pdf(folder / kind / "q3.pdf", [trackers.plan("Q3", merged=False)[0]], rows_break=True, ruled=False,
+                   running="Appendix A – Internal Audit tracker")
         made[kind] = reportlib.load_plans(folder / kind)
     return made
 

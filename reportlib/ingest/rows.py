@@ -217,6 +217,7 @@ class SheetReader:
             return
         state = _SheetState(sheet, layout, positions, headers, council, code, assessment)
         state.rows, state.header_index = rows, header_index
+        state.rests = self.source.rests.get(sheet, set())
         for r, c in self.source.merged_down.get(sheet, ()):
             state.covered.setdefault(r, []).append(c)
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
@@ -267,6 +268,9 @@ class SheetReader:
         same = sum(1 for col, name in header_cells.items() if col < len(row) and normalise_header(row[col]) == name)
         if same >= max(2, len(header_cells) // 2):
             return
+        if number - 1 in state.rests and self._rest_of_last(state, row):
+            self._continue(state, number, row)  # the rest of the row cut by a page break
+            return
         if len(filled) == 1 and self._section(state, number, filled[0]):
             return
         layout = state.layout
@@ -278,6 +282,15 @@ class SheetReader:
             self._not_an_action(state, number, filled[0])
             return
         self._item(state, number, self._merged(state, number, row))
+
+    def _rest_of_last(self, state, row) -> bool:
+        """Whether a row first on a PDF page after a break is the rest of the last action's row:
+        its item number blank, or the last action's own. Without an item number column that
+        cannot be told, and the row is read as the layout reads any row (and flagged)."""
+        if state.last is None or "ref" not in state.positions:
+            return False
+        ref = _text(self._cell(row, state, "ref"))
+        return not ref or ref == _text(state.last.get("ref"))
 
     @staticmethod
     def _merged(state, number, row) -> list:
@@ -603,3 +616,4 @@ class _SheetState:
         self.rows: list[list] = []
         self.header_index = 0
         self.covered: dict[int, list[int]] = {}  # row index -> columns merged down over from above
+        self.rests: set[int] = set()  # rows that may be the rest of the row above, cut by a page break

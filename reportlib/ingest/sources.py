@@ -85,6 +85,8 @@ class Source:
     #: sheet -> the cells (row, column; 0-based in ``sheets``) a cell above is merged down over: each
     #: takes the value of the top cell of its merge, as the cell stands for every row it spans.
     merged_down: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    #: sheet -> rows (0-based) that may be the rest of the row above, cut by a PDF page break
+    rests: dict[str, set[int]] = field(default_factory=dict)
     max_rows: int = MAX_ROWS
     size: int = 0  # bytes read, hashed and parsed (the file is read once)
 

@@ -93,12 +93,14 @@ def _header_row(row) -> None:
 
 
 def to_docx(path: Path, plans: list[Plan], *, split_every: int | None = None, word_lists: bool = True,
-            before: list[str] = (), two_level_heading: int | None = None, other_table: bool = False) -> Path:
+            before: list[str] = (), two_level_heading: int | None = None, other_table: bool = False,
+            merged_down: dict[tuple[int, int], int] | None = None) -> Path:
     """The plans as a Word appendix: title paragraphs, then a table with a repeated header row,
     its Theme/KLOE heading rows merged across. ``split_every`` cuts a plan's table into several
     tables (each with the header row again) every so many rows. ``two_level_heading``: the
     header drawn on two rows, the first N columns merged down and the rest under one merged
-    "Progress" cell. ``other_table``: a table of figures before the plan."""
+    "Progress" cell. ``other_table``: a table of figures before the plan. ``merged_down``: cells merged
+    down, ``{(row in plan.rows, column): rows spanned}`` (Word's vMerge), their text in the top one."""
     import docx
 
     document = docx.Document()
@@ -118,6 +120,7 @@ def to_docx(path: Path, plans: list[Plan], *, split_every: int | None = None, wo
         if split_every:
             chunks = [plan.rows[i:i + split_every] for i in range(0, len(plan.rows), split_every)]
         for n, chunk in enumerate(chunks):
+            start = n * split_every if split_every else 0
             if n:
                 document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
             heading_rows = 2 if two_level_heading else 1
@@ -145,6 +148,11 @@ def to_docx(path: Path, plans: list[Plan], *, split_every: int | None = None, wo
                     continue
                 for c, value in enumerate(row):
                     _fill_cell(table.cell(r, c), value, word_lists=word_lists)
+            for (at, c), span in (merged_down or {}).items():
+                if start <= at < start + len(chunk):
+                    top = heading_rows + at - start
+                    text = table.cell(top, c).text
+                    table.cell(top, c).merge(table.cell(top + span - 1, c)).text = text
         document.add_paragraph("")
     document.save(path)
     return path
@@ -174,10 +182,11 @@ def _cell_html(text: str, rich: bool) -> str:
 
 def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = True, rich: bool = True,
               running: str = "", rows_break: bool = False, cover: str = "",
-              two_level_heading: int | None = None) -> str:
+              two_level_heading: int | None = None, merged_down: dict[tuple[int, int], int] | None = None) -> str:
     """``rows_break``: a row may run over a page break (Word's "allow row to break across pages").
     ``two_level_heading``: the header on two rows, the first N cells merged down, the rest under
-    one "Progress" cell merged across."""
+    one "Progress" cell merged across. ``merged_down``: cells merged down (``rowspan``),
+    ``{(row in plan.rows, column): rows spanned}``."""
     rules = "border: 0.6pt solid #000;" if ruled else "border: none;"
     css = _CSS % {"rules": rules, "running": running, "row_break": "auto" if rows_break else "avoid"}
     parts = [f"<html><head><meta charset='utf-8'><style>{css}</style>"
@@ -197,12 +206,16 @@ def plan_html(plans: list[Plan], *, ruled: bool = True, repeat_header: bool = Tr
                     + "".join(f"<th>{html.escape(h)}</th>" for h in plan.header[k:]))
         parts.append("<table>" + (f"<thead><tr>{head}</tr></thead>" if repeat_header else f"<tr>{head}</tr>"))
         parts.append("<tbody>" if repeat_header else "")
-        for row in plan.rows:
+        covered = {(r + k, c) for (r, c), span in (merged_down or {}).items() for k in range(1, span)}
+        for r, row in enumerate(plan.rows):
             filled = [v for v in row if v.strip()]
             if len(filled) == 1 and row[0].strip():
                 parts.append(f"<tr><td class='heading' colspan='{len(plan.header)}'>{html.escape(row[0])}</td></tr>")
             else:
-                parts.append("<tr>" + "".join(f"<td>{_cell_html(v, rich)}</td>" for v in row) + "</tr>")
+                spans = merged_down or {}
+                parts.append("<tr>" + "".join(
+                    (f"<td rowspan='{spans[(r, c)]}'>" if (r, c) in spans else "<td>") + f"{_cell_html(v, rich)}</td>"
+                    for c, v in enumerate(row) if (r, c) not in covered) + "</tr>")
         parts.append("</tbody></table>" if repeat_header else "</table>")
         parts.append("<div style='break-after: page'></div>")
     parts.append("</body></html>")

@@ -515,6 +515,7 @@ class _Reader:
         merged_down: list[list[bool]] = []
         header_marked: list[bool] = []
         spans_across = False
+        covered: set[tuple[int, int]] = set()  # cells a cell one column wide is merged down over
         self.label = label
         for r, tr in enumerate(self._rows(tbl, top=True)):
             self.row, self.column = r + 1, None
@@ -537,6 +538,8 @@ class _Reader:
                 spans_across = spans_across or span > 1
                 row.append(text)
                 down.append(continued)
+                if continued and span == 1:
+                    covered.add((r, len(row) - 1))
                 row.extend([""] * (span - 1))
                 down.extend([continued] * (span - 1))
             self.budget.take(label, r + 1, len(row), sum(len(v) for v in row))
@@ -551,7 +554,7 @@ class _Reader:
         for row in rows:
             while row and row[-1] == "":
                 row.pop()
-        return Part(label, rows, above=above, heading=heading, width=width)
+        return Part(label, rows, above=above, heading=heading, width=width, merged_down=covered)
 
     @staticmethod
     def _fill_heading(rows, merged_down, header_marked, spans_across):

@@ -67,13 +67,16 @@ def normalise_header(text) -> str:
 class Snapshot:
     """One dated progress column. ``date`` None: read from the title rows (``title_pattern``'s
     ``date`` group). ``column_pattern``: a pattern over headers whose ``date`` group dates each
-    matching column; such an entry stands for every column it matches (see ``snapdates``)."""
+    matching column; such an entry stands for every column it matches (see ``snapdates``).
+    ``status_pattern``: the stated-status column found by a pattern over headers ("Status at
+    30/09/24"); with a ``date`` group each status column pairs with the progress column of its date."""
 
     snapshot: str | None
     date: dt.date | None
     column: str | None = None  # header of the update text
     status: str | None = None  # header of a stated-status column
     column_pattern: object = None  # compiled RE2 pattern with a (?P<date>...) group
+    status_pattern: object = None  # compiled RE2 pattern over status headers, (?P<date>...) optional
 
 
 @dataclass(frozen=True)
@@ -299,11 +302,13 @@ def _snapshot(snap, i: int, source: str, title_pattern) -> Snapshot:
     """One entry under ``snapshots``: a fixed header with its date (given, or read from the
     title rows), or a ``column_pattern`` whose ``date`` group dates each header it matches."""
     where = f"snapshots[{i}]"
-    keys = {"snapshot", "date", "column", "status", "column_pattern"}
+    keys = {"snapshot", "date", "column", "status", "column_pattern", "status_pattern"}
     if not isinstance(snap, dict) or not set(snap) <= keys:
         extra = sorted(set(snap) - keys)[0] if isinstance(snap, dict) else None
         raise _fail(source, f"'{where}' " + (f"has unknown key '{extra}'; " if extra else "") +
-                    "an entry has 'snapshot', 'date', 'column' and 'status', or 'column_pattern' and 'status'")
+                    "an entry has 'snapshot', 'date', 'column' and 'status', or 'column_pattern' and 'status' "
+                    "(or 'status_pattern' in place of 'status')")
+    status_pattern = _status_pattern(snap, where, source)
     if snap.get("column_pattern") is not None:
         if snap.get("column") or snap.get("snapshot") or snap.get("date"):
             raise _fail(source, f"'{where}' has a 'column_pattern': its snapshot and date are read from each "
@@ -312,16 +317,31 @@ def _snapshot(snap, i: int, source: str, title_pattern) -> Snapshot:
         if "date" not in pattern.groupindex:
             raise _fail(source, f"'{where}.column_pattern' must capture the date as (?P<date>...), e.g. "
                                 "'Progress at (?P<date>.+)'")
-        return Snapshot(None, None, None, snap.get("status"), pattern)
+        return Snapshot(None, None, None, snap.get("status"), pattern, status_pattern)
     if "snapshot" not in snap:
         raise _fail(source, f"'{where}' needs 'snapshot' (its name), or a 'column_pattern'")
-    if not snap.get("column") and not snap.get("status"):
+    if not snap.get("column") and not snap.get("status") and status_pattern is None:
         raise _fail(source, f"'{where}' needs a 'column' (update text) or a 'status' header")
     if snap.get("date") is None and (title_pattern is None or "date" not in title_pattern.groupindex):
         raise _fail(source, f"'{where}' needs a 'date', or a title_pattern capturing (?P<date>...) so the date "
                             "is read from the title rows above the header")
     date = _date(snap["date"], source, f"{where}.date") if snap.get("date") is not None else None
-    return Snapshot(str(snap["snapshot"]), date, snap.get("column"), snap.get("status"))
+    return Snapshot(str(snap["snapshot"]), date, snap.get("column"), snap.get("status"), None, status_pattern)
+
+
+def _status_pattern(snap: dict, where: str, source: str):
+    """The entry's ``status_pattern``, compiled: a pattern over headers finding its stated-status
+    column ("Status at 30/09/24"); its only group, if any, is the date ``(?P<date>...)``."""
+    if snap.get("status_pattern") is None:
+        return None
+    if snap.get("status"):
+        raise _fail(source, f"'{where}' has both 'status' and 'status_pattern': name the stated-status column "
+                            "by its header or by a pattern, not both")
+    pattern = _regex(snap["status_pattern"], source, f"{where}.status_pattern")
+    if set(pattern.groupindex) - {"date"}:
+        raise _fail(source, f"'{where}.status_pattern' may capture only the date its header gives, as "
+                            "(?P<date>...), e.g. 'Status at (?P<date>.+)'; or no group, e.g. 'Status at'")
+    return pattern
 
 
 def word_key(word) -> str:

@@ -145,11 +145,22 @@ def _join(paper: Paper) -> None:
         name = first.label
         rows: list[list] = [[line] for line in first.above]
         origins: list[tuple[str, int | None]] = [(first.label, None)] * len(first.above)
-        for part in group:
+        covered: set[tuple[int, int]] = set()
+        rests: set[int] = set()
+        heads = {_key(row) for row in first.rows[:5]} - {()}
+        for before, part in zip([None] + group, group):
+            if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
+                rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
+                             and any(str(v).strip() for v in row)), None)
+                if rest is not None:  # the first row after the break may be the rest of the row cut by it
+                    rests.add(len(rows) + rest)
+            covered.update((len(rows) + r, c) for r, c in part.merged_down)
             rows += part.rows
             origins += [(part.label, r) for r in range(1, len(part.rows) + 1)]
         # cleaned as a sheet's rows are: control characters, over-long cells, markup noted, row and text limits
         paper.sheets[name] = collect_rows(paper, name, rows)
+        paper.merged_down[name] = covered
+        paper.rests[name] = rests
         paper.origins[name] = origins
         paper.headings[name] = "\n".join(([first.heading] if first.heading else []) + first.above)
         paper.groups[name] = group
@@ -212,6 +223,8 @@ class PaperReader:
             sub.long_cells = [m for m in paper.long_cells if m[0] == name]
             sub.more_noted = {k: v for k, v in paper.more_noted.items() if k[1] == name}
             sub.cut = {k: v for k, v in paper.cut.items() if k == name}
+            sub.merged_down = {name: paper.merged_down.get(name, set())}
+            sub.rests = {name: paper.rests.get(name, set())}
             if not layouts:
                 unmatched.append(name)
                 continue
@@ -323,8 +336,10 @@ class PaperReader:
 
     def _split_rows(self, name, joined_rows, sheets):
         """A row cut by a page break (its last row drawn with no bottom rule), or a first row on
-        a new page or table with its first cell blank, may be one row of the plan in two parts:
-        say so, never join them by guess (a layout with continuation rows joins them itself)."""
+        a new page or table with its first cell blank, may be one row of the plan in two parts.
+        The row reader joins the part on the new page to its row when the item number tells
+        (blank, or the same number: ``Source.rests``), and a layout with continuation rows joins
+        them itself; any other such row is flagged here, never joined by guess."""
         if not sheets:
             return
         group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]

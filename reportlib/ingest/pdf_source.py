@@ -153,18 +153,22 @@ def _inside(word, bbox) -> bool:
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
-def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set]:
-    """Rows of a table found from its drawn lines: (rows, unplaced, ids of words used)."""
+def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[list[list], list, set, set]:
+    """Rows of a table found from its drawn lines: (rows, tops, ids of words used, the cells a cell
+    above is merged down over)."""
     used: set[int] = set()
     rows: list[list] = []
     spans: list[list[bool]] = []  # True where a cell of the row above is merged down over this one
     tops: list[float] = []
+    unfound = _cells_merged_down(table)
     for r, row in enumerate(table.rows):
         out, down = [], []
         for c, bbox in enumerate(row.cells):
+            if bbox is None and (r, c) in unfound:
+                bbox = unfound[(r, c)]
             if bbox is None:
                 out.append("")
-                down.append(bool(rows) and c < len(out) and _covered_from_above(table, row, c))
+                down.append(bool(rows) and c < len(out) and ((r, c) in unfound or _covered_from_above(table, row, c)))
                 continue
             inside = [w for w in words if id(w) not in used and _inside(w, bbox)]
             used.update(id(w) for w in inside)
@@ -175,7 +179,42 @@ def _ruled(table, words: list[dict], label: str, budget: ReadBudget) -> tuple[li
         spans.append(down)
         tops.append(row.bbox[1])
     _fill_heading(rows, spans)
-    return rows, tops, used
+    return rows, tops, used, {(r, c) for r, down in enumerate(spans) for c, covered in enumerate(down) if covered}
+
+
+def _cells_merged_down(table) -> dict[tuple[int, int], object]:
+    """Cells merged down over rows that the ruling does not show as cells of their own (no rule
+    closes them in the rows they start in): ``{(row, column): bbox}`` for the row each starts in,
+    and ``{(row, column): None}`` for the rows below that it covers. A place with no cell that a
+    cell to its left runs across (a heading merged across) is not one."""
+    edges = sorted({round(c[0], 1) for c in table.cells}) + [round(table.bbox[2], 1)]
+    found: dict[tuple[int, int], object] = {}
+    rows = table.rows
+    for c in range(len(edges) - 1):
+        r = 0
+        while r < len(rows):
+            if not _missing(table, rows[r], c, edges):
+                r += 1
+                continue
+            end = r
+            while end + 1 < len(rows) and _missing(table, rows[end + 1], c, edges):
+                end += 1
+            # one cell over rows r..end (one row: a cell not closed below, merged down over the row
+            # that runs on over the page break)
+            found[(r, c)] = (edges[c], rows[r].bbox[1], edges[c + 1], rows[end].bbox[3])
+            found.update({(k, c): None for k in range(r + 1, end + 1)})
+            r = end + 1
+    return found
+
+
+def _missing(table, row, column: int, edges) -> bool:
+    """Whether the row has no cell at ``column``, no cell of the row runs across it and no cell
+    found above reaches down over it."""
+    if column >= len(row.cells) or row.cells[column] is not None:
+        return False
+    x = edges[column] + 1
+    return not any(cell is not None and cell[0] < x < cell[2] for cell in row.cells) \
+        and not _covered_from_above(table, row, column)
 
 
 def _covered_from_above(table, row, column: int) -> bool:
@@ -230,6 +269,7 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
         if len(segments) >= 3:
             header_at, starts = i, [seg[0]["x0"] for seg in segments]
             break
+    found_at = header_at  # the line read as a header row (three cells or more), if any
     if previous and (starts is None or not _aligned(lines, previous, gutter)):
         header_at, starts = None, list(previous)
         first = next((i for i, line in enumerate(lines) if _aligned([line], previous, gutter)
@@ -239,6 +279,7 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
         header_at = first
     if starts is None:
         return None
+    headed = found_at is not None and header_at == found_at  # the table's first line is its header row
     table_lines = lines[header_at:]
     right = max(w["x1"] for line in table_lines for w in line)
     # A row starts after a gap wider than the line spacing, on a line with text in two or more
@@ -256,8 +297,11 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
     for line in table_lines:
         gap = line[0]["top"] - blocks[-1][-1][0]["bottom"] if blocks else 0
         used_columns = columns_of(line)
-        if blocks and (gap <= 0.6 * height or (len(used_columns) == 1 and 0 not in used_columns
-                                               and used_columns <= block_columns and gap < row_gap)):
+        # The header row takes only its own wrapped lines: a paragraph after it is the first row's (the
+        # rest of a row cut by the page break, under the header repeated on the next page).
+        goes_on = len(used_columns) == 1 and 0 not in used_columns and used_columns <= block_columns \
+            and gap < row_gap and not (headed and len(blocks) == 1)
+        if blocks and (gap <= 0.6 * height or goes_on):
             blocks[-1].append(line)
             block_columns |= used_columns
         else:
@@ -375,10 +419,10 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
                 if _inside(word, (link["x0"], link["top"], link["x1"], link["bottom"])):
                     word["href"] = uri
     tables = [t for t in page.find_tables(_RULED) if len(t.rows) >= 1 and len({c[0] for c in t.cells}) >= 2]
-    found = []  # (label, rows, tops, used, edges, bbox, cut_row, ruled)
+    found = []  # (label, rows, tops, used, edges, bbox, cut_row, ruled, cells merged down over)
     for index, table in enumerate(sorted(tables, key=lambda t: t.bbox[1])):
         label = f"page {number}" if index == 0 else f"page {number}, table {index + 1}"
-        rows, tops, used = _ruled(table, words, label, budget)
+        rows, tops, used, covered = _ruled(table, words, label, budget)
         edges = tuple(sorted({round(c[0], 1) for c in table.cells}))
         tail = _unclosed_row(page, table, words, used, edges)
         cut_row = None
@@ -387,7 +431,9 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             rows.append(_by_columns(tail, list(edges), table.bbox[2]))
             tops.append(min(w["top"] for w in tail))
             cut_row = len(rows)
-        found.append((label, rows, tops, used, edges, table.bbox, cut_row, True))
+            last = len(table.rows) - 1  # a cell of the last row not closed below goes on down over this one
+            covered |= {(cut_row - 1, c) for r, c in _cells_merged_down(table) if r == last}
+        found.append((label, rows, tops, used, edges, table.bbox, cut_row, True, covered))
     if not tables:
         body = [w for w in words if w["top"] > 0]
         unruled = _unruled(body, f"page {number}", budget, previous)
@@ -395,10 +441,10 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             rows, tops, used, edges, top = unruled
             bbox = (min(w["x0"] for w in words if id(w) in used), top,
                     max(w["x1"] for w in words if id(w) in used), max(w["bottom"] for w in words if id(w) in used))
-            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False))
+            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False, set()))
     parts = []
     floor = 0.0
-    for label, rows, tops, used, edges, bbox, cut_row, ruled in found:
+    for label, rows, tops, used, edges, bbox, cut_row, ruled, covered in found:
         above_words = [w for w in words if floor <= w["top"] and w["bottom"] <= bbox[1] + 1 and id(w) not in used]
         above = [" ".join(w["text"] for w in line) for line in _lines(above_words)]
         unplaced = []
@@ -412,7 +458,8 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             while row and row[-1] == "":
                 row.pop()
         parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
-                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled))
+                          page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
+                          merged_down=covered))
         floor = bbox[3]
     return parts
 

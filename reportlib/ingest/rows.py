@@ -166,7 +166,7 @@ class SheetReader:
         return dated, HeaderMatch(match.index, again.positions, again.missing, again.doubled)
 
     def _read_sheet(self, sheet, rows, layout: Layout, match: HeaderMatch):
-        if any(snap.date is None for snap in layout.snapshots):
+        if any(snap.date is None or snap.status_pattern is not None for snap in layout.snapshots):
             dated = self._dated(sheet, rows, layout, match)
             if dated is None:
                 return
@@ -216,6 +216,10 @@ class SheetReader:
                        sheet, header_index + 2 + self.max_rows)
             return
         state = _SheetState(sheet, layout, positions, headers, council, code, assessment)
+        state.rows, state.header_index = rows, header_index
+        state.rests = self.source.rests.get(sheet, set())
+        for r, c in self.source.merged_down.get(sheet, ()):
+            state.covered.setdefault(r, []).append(c)
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
@@ -266,6 +270,9 @@ class SheetReader:
         same = sum(1 for col, name in header_cells.items() if col < len(row) and normalise_header(row[col]) == name)
         if same >= max(2, len(header_cells) // 2):
             return
+        if number - 1 in state.rests and self._rest_of_last(state, row):
+            self._continue(state, number, row)  # the rest of the row cut by a page break
+            return
         if len(filled) == 1 and self._section(state, number, filled[0]):
             return
         layout = state.layout
@@ -273,7 +280,50 @@ class SheetReader:
                                                                   for k in layout.continuation):
             self._continue(state, number, row)
             return
-        self._item(state, number, row)
+        if len(filled) == 1 and next(i for i, c in enumerate(cells) if c) <= state.first_column:
+            self._not_an_action(state, number, filled[0])
+            return
+        self._item(state, number, self._merged(state, number, row))
+
+    def _rest_of_last(self, state, row) -> bool:
+        """Whether a row first on a PDF page after a break is the rest of the last action's row:
+        its item number blank, or the last action's own. Without an item number column that
+        cannot be told, and the row is read as the layout reads any row (and flagged)."""
+        if state.last is None or "ref" not in state.positions:
+            return False
+        ref = _text(self._cell(row, state, "ref"))
+        return not ref or ref == _text(state.last.get("ref"))
+
+    @staticmethod
+    def _merged(state, number, row) -> list:
+        """The row with each cell a cell above is merged down over given that cell's value (a
+        "Responsible officer" merged over two recommendations is the owner of both)."""
+        columns = state.covered.get(number - 1)
+        if not columns:
+            return row
+        row = list(row)
+        for col in columns:
+            top = number - 1
+            while top in state.covered and col in state.covered[top]:
+                top -= 1
+            if top <= state.header_index:
+                continue  # a heading cell merged down into the data: not a value
+            above = state.rows[top]
+            if col < len(above) and not _text(row[col] if col < len(row) else ""):
+                row.extend([""] * (col + 1 - len(row)))
+                row[col] = above[col]
+        return row
+
+    def _not_an_action(self, state, number, text):
+        """A row with text in its first cell only (or in one cell merged across) that no section
+        pattern names: a note, a key or a heading, never guessed into an action."""
+        words = " ".join(text.split())
+        shown = words if len(words) <= 60 else words[:60].rsplit(" ", 1)[0] + " …"
+        self._find("warning", "not_an_action",
+                   f"row {number} holds text in its first cell only ('{shown}'): read as a note, key or heading, "
+                   "not as an action. If it heads the actions below it, name it under the layout's 'sections'; "
+                   "if it is an action, fill in its other columns", state.sheet, number,
+                   column_letter(state.first_column))
 
     def _section(self, state, number, text) -> bool:
         patterns = state.layout.sections
@@ -590,3 +640,8 @@ class _SheetState:
         self.last_updates: list[dict] = []
         self.dated: list[tuple] = []  # (date, row, column key, text, action, field) for each target read
         self.noted: set[tuple] = set()  # prose targets already warned about
+        self.first_column = min(positions.values(), default=0)  # the table's first column
+        self.rows: list[list] = []
+        self.header_index = 0
+        self.covered: dict[int, list[int]] = {}  # row index -> columns merged down over from above
+        self.rests: set[int] = set()  # rows that may be the rest of the row above, cut by a page break

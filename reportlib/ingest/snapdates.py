@@ -33,13 +33,15 @@ def resolve(layout: Layout, header: list, above: list[list], header_index: int):
     dated: list[Snapshot] = []
     for snap in layout.snapshots:
         if snap.column_pattern is not None:
-            dated += _from_headers(snap, layout, header, header_index, problems)
+            made = _from_headers(snap, layout, header, header_index, problems)
         elif snap.date is None:
             when = _from_title(snap, layout, above, problems)
-            if when is not None:
-                dated.append(replace(snap, date=when))
+            made = [replace(snap, date=when)] if when is not None else []
         else:
-            dated.append(snap)
+            made = [snap]
+        if snap.status_pattern is not None and made:
+            made = _stated_columns(snap, made, layout, header, header_index, problems)
+        dated += made
     seen: dict[dt.date, Snapshot] = {}
     for snap in dated:
         if snap.date in seen:
@@ -96,6 +98,55 @@ def _from_headers(snap: Snapshot, layout: Layout, header: list, header_index: in
     if snap.status:  # one status column: it states the newest position
         found[-1] = replace(found[-1], status=snap.status)
     return found
+
+
+def _stated_columns(snap: Snapshot, made: list[Snapshot], layout: Layout, header: list, header_index: int,
+                    problems) -> list[Snapshot]:
+    """The snapshots ``made`` from one entry, each given the stated-status column its
+    ``status_pattern`` finds. With a ``date`` group, each status header pairs with the progress
+    column of the same date ("Status at 30/09/24" with "Progress at 30 Sep 2024"); a status
+    column dated where no progress column is becomes a snapshot of its own (a status, no text).
+    With no group, one status header states the newest position; several are a problem."""
+    pattern = snap.status_pattern
+    found = [(col, text, pattern.search(text)) for col, text in ((c, _text(v)) for c, v in enumerate(header))
+             if text and pattern.search(text)]
+    made = [replace(s, status_pattern=None) for s in made]
+    row = header_index + 1
+    if not found:
+        problems.append((row, None, f"no header in the header row matches the status pattern '{pattern.pattern}' "
+                                    f"(layout '{layout.name}'); expected a stated-status column headed e.g. "
+                                    "'Status at 30/09/24'"))
+        return made
+    if "date" not in pattern.groupindex:
+        if len(found) > 1:
+            listed = ", ".join(f"{column_letter(col)} ('{text}')" for col, text, _ in found[:6])
+            problems.append((row, column_letter(found[1][0]),
+                             f"{len(found)} headers match the status pattern '{pattern.pattern}': {listed}; with no "
+                             "(?P<date>...) group they cannot be paired with their progress columns. Capture the "
+                             "date, e.g. 'Status at (?P<date>.+)'"))
+            return made
+        newest = max(range(len(made)), key=lambda i: made[i].date)
+        made[newest] = replace(made[newest], status=found[0][1])
+        return made
+    by_date = {s.date: i for i, s in enumerate(made)}
+    for col, text, match in found:
+        written = (match.group("date") or "").strip()
+        read = snapshot_target(written, layout.reference_date)
+        if read.date is None:
+            why = read.problem if read.kind == "implausible" else "it does not read as a date (expected e.g. '30/09/24')"
+            problems.append((row, column_letter(col), f"the header '{text}' matches the status pattern "
+                                                      f"'{pattern.pattern}', but '{written}' is not read as its date: "
+                                                      f"{why}"))
+        elif read.date in by_date and made[by_date[read.date]].status is None:
+            made[by_date[read.date]] = replace(made[by_date[read.date]], status=text)
+        elif read.date in by_date:
+            problems.append((row, column_letter(col), f"the headers '{made[by_date[read.date]].status}' and '{text}' "
+                                                      f"both give the stated status at {read.date:%d %b %Y}; "
+                                                      "each date needs one status column"))
+        else:
+            by_date[read.date] = len(made)
+            made.append(Snapshot(snapshot_name(read.date), read.date, None, text))
+    return sorted(made, key=lambda s: s.date)
 
 
 def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> dt.date | None:

@@ -82,6 +82,11 @@ class Source:
     markup_cells: list[tuple[str, int, int, str]] = field(default_factory=list)  # sheet, row, col, first tag
     more_noted: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, sheet) -> cells not listed
     cut: dict[str, Cut] = field(default_factory=dict)  # sheet -> where reading stopped
+    #: sheet -> the cells (row, column; 0-based in ``sheets``) a cell above is merged down over: each
+    #: takes the value of the top cell of its merge, as the cell stands for every row it spans.
+    merged_down: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    #: sheet -> rows (0-based) that may be the rest of the row above, cut by a PDF page break
+    rests: dict[str, set[int]] = field(default_factory=dict)
     max_rows: int = MAX_ROWS
     size: int = 0  # bytes read, hashed and parsed (the file is read once)
 
@@ -380,6 +385,7 @@ def _read_xlsx(data: bytes, where: Location, source: Source) -> None:
                 sheet = book.get_sheet_by_name(name)
                 offset = sheet.start[1] if sheet.start else 0  # iter_rows starts at the first filled column
                 source.sheets[name] = collect_rows(source, name, sheet.iter_rows(), offset)
+                source.merged_down[name] = _merged_down(sheet)
             else:
                 source.sheets[name] = collect_rows(source, name, _openpyxl_rows(data, name))
             if scan is not None and scan.formulas:
@@ -390,6 +396,16 @@ def _read_xlsx(data: bytes, where: Location, source: Source) -> None:
             "Open it in Excel and save it again as .xlsx, or take it again from its source.",
             where,
         ) from None
+
+
+def _merged_down(sheet) -> set[tuple[int, int]]:
+    """The cells a merged range one column wide covers below its top cell (ranges wider than one
+    column are headings or notes, whose text stays in their top-left cell)."""
+    covered: set[tuple[int, int]] = set()
+    for (top, left), (bottom, right) in (sheet.merged_cell_ranges or [])[:10_000]:
+        if left == right and bottom > top:
+            covered.update((r, left) for r in range(top + 1, min(bottom, top + MAX_ROWS) + 1))
+    return covered
 
 
 def _fill_formulas(data: bytes, source: Source, name: str, part: str) -> None:

@@ -189,8 +189,8 @@ def test_word_lists_links_paragraphs_and_merged_cells(tmp_path):
     updates = got.updates.set_index(["action_id", "snapshot"])
     assert updates.at[("TDC-2010-001", "March 2010"), "text"] == "Done in two stages.\n<ol><li>First</li><li>Second</li></ol>"
     assert updates.at[("TDC-2010-001", "July 2010"), "text"] == '<a href="https://example.org/budget">budget page</a>'
-    # a cell merged down holds its text in its top row only, as a merged spreadsheet cell does
-    assert got.actions["recommendation"].iloc[1] == "Train members." and pd.isna(got.actions["recommendation"].iloc[2])
+    # a cell merged down stands for every row it spans: one recommendation for two actions
+    assert got.actions["recommendation"].iloc[1] == "Train members." == got.actions["recommendation"].iloc[2]
     assert got.actions["source_rows"].tolist() == ["2", "3", "4"]
 
 
@@ -413,3 +413,72 @@ def test_word_text_is_cleaned_and_markup_noted_as_in_a_spreadsheet(tmp_path):
     assert got.actions.iloc[0].recommendation == "Improve the thing."
     markup = [f for f in got.findings if f.code == "markup"]
     assert [(f.location.sheet, f.location.row) for f in markup] == [("table 1", 2)]
+
+
+# -- a modern audit tracker: the same tables from its workbook, its Word appendix and its PDF ----------------
+
+TRACKER_KEYS = ["action_id", "recommendation", "action", "owner", "priority", "target_text", "target_date"]
+TRACKER_UPDATE_KEYS = ["action_id", "snapshot", "snapshot_date", "text", "stated_status", "status"]
+
+
+def _tracker_tables(plans):
+    actions = plans.actions[TRACKER_KEYS].map(_plain).reset_index(drop=True)
+    updates = plans.updates[TRACKER_UPDATE_KEYS].map(_plain).reset_index(drop=True)
+    return actions, updates
+
+
+@pytest.fixture(scope="module")
+def modern_tracker(tmp_path_factory):
+    """The Q3 tracker as a workbook, a Word appendix and a PDF whose rows may run over a page break."""
+    import trackers
+
+    folder = tmp_path_factory.mktemp("tracker")
+    plan, merged = trackers.plan("Q3")
+    made = {}
+    for kind in ("xlsx", "docx", "pdf", "unruled.pdf"):
+        trackers.write_layout(folder / kind)
+        if kind == "xlsx":
+            trackers.write_workbook(folder / kind / "q3.xlsx")
+        elif kind == "docx":
+            to_docx(folder / kind / "q3.docx", [plan], merged_down=merged)
+        elif kind == "pdf":
+            to_pdf(folder / kind / "q3.pdf", [plan], merged_down=merged, rows_break=True,
+                   running="Appendix A – Internal Audit tracker")
+        else:  # an unruled table cannot show a cell merged down: the owner is written in each row
+            to_pdf(folder / kind / "q3.pdf", [trackers.plan("Q3", merged=False)[0]], rows_break=True, ruled=False,
+                   running="Appendix A – Internal Audit tracker")
+        made[kind] = reportlib.load_plans(folder / kind)
+    return made
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf", "unruled.pdf"])
+def test_a_tracker_gives_the_same_tables_from_word_pdf_and_workbook(modern_tracker, kind):
+    expected, got = _tracker_tables(modern_tracker["xlsx"]), _tracker_tables(modern_tracker[kind])
+    assert len(got[0]) == 26
+    pd.testing.assert_frame_equal(expected[0], got[0], check_dtype=False)
+    pd.testing.assert_frame_equal(expected[1], got[1], check_dtype=False)
+    # the owner merged down over recommendations 2 and 3 is each one's owner, with nothing left unplaced
+    owners = got[0].set_index("action_id")["owner"]
+    assert owners["TBC-2024/25-003"] == "Head of Finance"
+    assert not [f for f in modern_tracker[kind].findings if f.code == "not_placed"]
+    # headings and footnotes are named as rows that are not actions, as from the workbook
+    assert sum(f.code == "not_an_action" for f in modern_tracker[kind].findings) == 7
+
+
+def test_a_row_run_over_a_page_break_joins_its_own_recommendation_without_continuation_rows(tmp_path):
+    """A layout that says nothing of continuation rows: the rest of a row cut by a PDF page break
+    still belongs to the recommendation whose row it is, never to the one above it."""
+    import trackers
+
+    layout = trackers.LAYOUT.replace("continuation:\n  blank: [ref]\n", "")
+    plan, merged = trackers.plan("Q3")
+    word, pdf = tmp_path / "word", tmp_path / "pdf"
+    trackers.write_layout(word).write_text(layout)
+    trackers.write_layout(pdf).write_text(layout)
+    to_docx(word / "q3.docx", [plan], merged_down=merged)
+    to_pdf(pdf / "q3.pdf", [plan], merged_down=merged, rows_break=True)
+    expected, got = reportlib.load_plans(word), reportlib.inspect_plans(pdf)
+    assert len(got.actions) == 26 and not got.errors
+    assert any("-page" in str(r) for r in got.actions["source_rows"])  # some rows did run over a break
+    pd.testing.assert_frame_equal(_tracker_tables(expected)[0], _tracker_tables(got)[0], check_dtype=False)
+    assert not [f for f in got.findings if f.code == "row_split_at_break"]

@@ -57,6 +57,12 @@ def test_stated_status_wins_over_text():
     ("Delayed", "in_progress"), ("Superseded", "no_action"), ("Achieved", "complete"),
     ("Complete", "complete"), ("Completed.", "complete"), ("Done", "complete"),
     ("Not started", "planned"), ("No further update", "no_update"),
+    # open words are open (issue "Any council's tracker"): never closed as no_action
+    ("Not implemented", "planned"), ("No action taken to date", "planned"), ("Not yet due", "planned"),
+    ("Overdue", "in_progress"),
+    # closed without the action: declined, superseded, risk accepted, no longer required
+    ("Declined", "no_action"), ("Risk accepted", "no_action"), ("No longer required", "no_action"),
+    ("Closed without action", "no_action"),
 ])
 def test_stated_map(word, expected):
     out = classify(updates(("A1", "July 2010", "whatever the text says"), stated=[word]))

@@ -41,6 +41,8 @@ DEFAULT_STATED_MAP = RULES_DIR / "stated_status.yaml"
 
 REFERENCE_KINDS = ("row_above", "named_snapshot", "previous_snapshot", "unsupported")
 WHEN = ("future", "past")
+# What a contradiction cue says the text means, and the stated statuses it contradicts.
+CONTRADICTS = {"open": ("complete",), "complete": ("planned", "in_progress")}
 
 _MAX_REFERENCE_HOPS = 64  # longer chains are cycles: "As above" all the way up and round
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -159,13 +161,29 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words that contradict a stated status: ``says`` "open" (against a stated complete) or
+    "complete" (against a stated planned or in progress)."""
+
+    id: str
+    says: str
+    pattern: re.Pattern
+    why: str
+    finder: _Finder = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "finder", _Finder(self.pattern))
+
+
+@dataclass(frozen=True)
 class RuleTable:
-    """The parsed ``status_rules.yaml``: normalising substitutions, references, rules."""
+    """The parsed ``status_rules.yaml``: normalising substitutions, references, rules, contradiction cues."""
 
     normalise: tuple[tuple[re.Pattern, str], ...]
     references: tuple[Reference, ...]
     rules: tuple[Rule, ...]
     source: str = ""
+    contradictions: tuple[Cue, ...] = ()
     _substitutions: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -242,7 +260,19 @@ def load_rules(path=None) -> RuleTable:
         if when and "date" not in pattern.groupindex:
             raise RuleTableError(path, entry_id, "a rule with 'when' must capture (?P<date>...)")
         rules.append(Rule(entry_id, status, pattern, str(entry["why"]), when))
-    return RuleTable(tuple(normalise), tuple(references), tuple(rules), str(path))
+
+    cues = []
+    for entry in doc.get("contradictions") or []:
+        entry_id = _entry_id(path, entry)
+        if entry_id in seen:
+            raise RuleTableError(path, entry_id, "rule id used twice")
+        seen.add(entry_id)
+        if entry.get("says") not in CONTRADICTS:
+            raise RuleTableError(path, entry_id, f"says {entry.get('says')!r} is not one of {', '.join(CONTRADICTS)}")
+        if not entry.get("why"):
+            raise RuleTableError(path, entry_id, "needs a one-line 'why'")
+        cues.append(Cue(entry_id, entry["says"], compile_(entry_id, entry.get("pattern")), str(entry["why"])))
+    return RuleTable(tuple(normalise), tuple(references), tuple(rules), str(path), tuple(cues))
 
 
 def load_stated_map(path=None) -> dict[str, str]:
@@ -345,6 +375,38 @@ def classify(updates: pd.DataFrame, rules=None, stated_map=None) -> pd.DataFrame
     out["status"] = pd.Series(status, index=out.index)
     out["status_source"] = pd.Series(source, index=out.index)
     return out
+
+
+def contradictions(updates: pd.DataFrame, rules=None) -> list[tuple[Cue, str] | None]:
+    """For each update whose ``status`` was stated: the cue in its text that contradicts that
+    status, and the words it matched (None where nothing does, or the status was not stated).
+
+    Text that says the action is still open contradicts a stated ``complete`` ("Implemented"
+    beside "awaiting evidence"); text that says it is done contradicts a stated ``planned`` or
+    ``in_progress``, unless it also says something is still open ("Implemented for Adults, not
+    yet for Children's" agrees with "Partially implemented"). The stated status is not changed.
+    """
+    table = rules if isinstance(rules, RuleTable) else _cached(load_rules, rules)
+    found: list[tuple[Cue, str] | None] = [None] * len(updates)
+    if updates.empty or "status_source" not in updates or not table.contradictions:
+        return found
+    stated = (updates["status_source"] == "stated").to_numpy() & updates["status"].isin(
+        [s for said in CONTRADICTS.values() for s in said]).to_numpy()
+    rows = np.flatnonzero(stated)
+    if len(rows) == 0:
+        return found
+    texts = table.normalised_all(updates["text"].astype("string").fillna("").to_numpy(dtype=object)[rows])
+    statuses = updates["status"].to_numpy(dtype=object)[rows]
+    for i, text, status in zip(rows, texts, statuses):
+        said = {}
+        for cue in table.contradictions:
+            if cue.says not in said and (m := cue.finder.search(text)):
+                said[cue.says] = (cue, m.group(0))
+        if status in CONTRADICTS["open"] and "open" in said:
+            found[i] = said["open"]
+        elif status in CONTRADICTS["complete"] and "complete" in said and "open" not in said:
+            found[i] = said["complete"]
+    return found
 
 
 def _cached(loader, path):

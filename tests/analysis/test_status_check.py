@@ -93,3 +93,25 @@ def test_missing_date_names_the_row(tmp_path):
     with pytest.raises(LabelledFileError, match="not a date") as info:
         read_labelled(path)
     assert info.value.location.row == 2
+
+
+def test_confidently_wrong_counts_a_status_given_that_disagrees(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\n"
+                    "a,own,2010-07-31,Completed.,complete,\n"           # agreed
+                    "b,own,2010-07-31,Completed.,in_progress,\n"        # a status given, and wrong
+                    "c,own,2010-07-31,Karen to check?,planned,\n")      # left for review: not confidently wrong
+    m = measure(read_labelled(path))
+    assert (m.agreed, m.needs_review, m.wrong) == (1, 1, 1)
+    assert m.wrong_share == pytest.approx(1 / 3)
+    assert "confidently wrong 33.3% (1/3)" in m.summary()
+
+
+def test_rows_of_a_file_of_separate_updates_are_not_above_one_another(tmp_path):
+    # each row of an id-keyed set is an update of its own: "As above" has nothing above it
+    path = tmp_path / "l.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\n"
+                    "a,own,2010-07-31,Completed.,complete,\n"
+                    "b,own,2010-07-31,As above.,needs_review,\n")
+    m = measure(read_labelled(path))
+    assert m.agreed == 2

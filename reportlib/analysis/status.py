@@ -9,7 +9,8 @@ The decision for each update, in this order:
    ``needs_review``. status_source ``stated``.
 2. blank text is ``no_update``. status_source ``blank``.
 3. a reference ("As above", "As March 2010 update", "No change") takes the status of
-   the update it points to; one that cannot be followed is ``needs_review``.
+   the update it points to; one that cannot be followed is ``needs_review``, except
+   "No change" with no earlier update to carry, which says nothing new (``no_update``).
    status_source ``reference``.
 4. otherwise the first rule of ``rules/status_rules.yaml`` whose pattern is found in
    the normalised text decides; status_source is the rule's id. No rule: needs_review,
@@ -547,7 +548,10 @@ def _apply_references(out, rows, kinds, snapshots, status, source) -> None:
             break
         pointer[chained] = target[pointer[chained]]
     ok = (pointer >= 0) & ~is_ref[np.maximum(pointer, 0)]
-    status[rows] = np.where(ok, status[np.maximum(pointer, 0)], "needs_review")
+    # "No change" with no earlier update to carry says nothing new: no_update, like a blank cell
+    # (the action keeps its latest status that says something). Other dead ends go to review.
+    nothing_before = (kinds == "previous_snapshot") & (target[rows] < 0)
+    status[rows] = np.where(ok, status[np.maximum(pointer, 0)], np.where(nothing_before, "no_update", "needs_review"))
     source[rows] = "reference"
 
 

@@ -167,9 +167,9 @@ def test_no_change_keeps_the_previous_position():
         ("A1", "December 2009", "No action"),
         ("A1", "March 2010", "Proposed no action."),
         ("A1", "July 2010", "No change"),
-        ("A2", "December 2009", "No change"),  # nothing before it
+        ("A2", "December 2009", "No change"),  # nothing before it: says nothing new (was needs_review)
     ))
-    assert list(out["status"]) == ["no_action", "no_action", "no_action", "needs_review"]
+    assert list(out["status"]) == ["no_action", "no_action", "no_action", "no_update"]
     assert list(out["status_source"][2:]) == ["reference", "reference"]
 
 

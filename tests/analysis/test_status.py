@@ -499,6 +499,9 @@ def test_new_rules_leave_near_misses_alone(text, snapshot, not_rule, expected):
     "The new procedure will be implemented once the system upgrade is live.",
     "Due for completion in Q3 2025/26.",
     "Will not be implemented until the restructure is agreed.",
+    "The Council has not yet reviewed its approach to asset management.",
+    "Update chased 12/09/24.",
+    "Completed in part - the remaining elements will be addressed in the new policy.",
 ])
 def test_negation_unmet_requests_and_the_future_are_never_complete(text):
     status_, source = one(text, "July 2010")
@@ -518,6 +521,15 @@ def test_negation_unmet_requests_and_the_future_are_never_complete(text):
     ("2 of 3 elements implemented.", "in_progress"),
     ("Licences review is ~75% done.", "in_progress"),
     ("N/A", "no_update"),
+    ("Phase 1 implemented; phase 2 will follow.", "in_progress"),
+    ("This recommendation has been merged with recommendation 4.", "no_action"),
+    ("This action is no longer overdue as the revised date has been agreed.", "in_progress"),
+    ("Progress has been slower than planned owing to staff changes; a revised timetable has been agreed.", "in_progress"),
+    ("A new complaints system went live in April 2010 and is working well.", "complete"),
+    ("Service plans for 2010/11 now include a section on value for money.", "complete"),
+    ("Agreed.", "planned"),
+    ("The officer responsible has left; the action has been reassigned.", "needs_review"),
+    ("As per previous update.", "no_update"),
 ])
 def test_modern_tracker_wording(text, expected):
     assert one(text, "July 2010")[0] == expected

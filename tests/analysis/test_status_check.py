@@ -44,7 +44,8 @@ def test_rules_own_set_does_not_fall():
 @pytest.mark.parametrize("name, floor", [
     ("labelled_holdout.csv", 25),   # 25 of 25 after round 2 read its misses
     ("labelled_holdout2.csv", 31),  # 31 of 32 after round 3 read its misses
-    ("labelled_holdout3.csv", 21),  # 21 of 30 (70.0 %), measured once, never tuned on
+    ("labelled_holdout3.csv", 23),  # 21 of 30 (70.0 %) measured once; 23 after rules written for any tracker, misses never read
+    ("labelled_unseen.csv", 104),   # 104 of 130 (80.0 %), measured once, never tuned on (issue "Any council's tracker")
 ])
 def test_held_out_sets_do_not_fall(name, floor):
     m = measure(read_labelled(DATA / name))
@@ -52,15 +53,30 @@ def test_held_out_sets_do_not_fall(name, floor):
     assert m.agreed >= floor, m.misses.to_string()
 
 
+def test_tracker_set_floors():
+    # the set the tracker rules were tuned on: 77 of 80, and none given a wrong status with confidence
+    m = measure(read_labelled(DATA / "labelled_tracker_tune.csv"))
+    print("\n" + m.summary("tracker set"))
+    assert m.agreed >= 77, m.misses.to_string()
+    assert m.wrong == 0, m.misses.to_string()
+
+
 def test_labelled_sets_are_kept_apart():
     """The fresh and held-out sets share no text with the rules' own set, nor with each other."""
     own = set(pd.read_csv(OWN, keep_default_na=False, dtype=str)["text"].map(_plain))
     seen: set[str] = set()
-    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv"):
+    tracker: set[str] = set()
+    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv",
+                 "labelled_tracker_tune.csv", "labelled_unseen.csv"):
         texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
         assert not texts.duplicated().any(), name
-        assert not (set(texts) & own), name
-        assert not (set(texts) & seen), name
+        shared = (set(texts) & own) | (set(texts) & seen)
+        if name.startswith(("labelled_tracker", "labelled_unseen")):
+            # written by another person, who could not avoid the stock phrases ("As above.", "Complete.",
+            # "No change"): only those may recur, and the two tracker sets share nothing
+            shared = {text for text in shared if len(text.split()) > 3 or text in tracker}
+            tracker |= set(texts)
+        assert not shared, (name, shared)
         seen |= set(texts)
 
 

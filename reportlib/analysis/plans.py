@@ -60,5 +60,5 @@ def _settled_words_dropped(plans: Plans) -> list[Finding]:
     reviewed = updates[updates["status_source"].astype("string").str.startswith("reviewed by").fillna(False)]
     settled = {(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row))
                for u in reviewed.itertuples()}
-    return [f for f in plans.findings if not (f.code == "unknown_stated_status" and
+    return [f for f in plans.findings if not (f.code in ("unknown_stated_status", "stated_contradicted") and
                                               (f.location.file, f.location.sheet, f.location.row) in settled)]

@@ -9,7 +9,8 @@ The decision for each update, in this order:
    ``needs_review``. status_source ``stated``.
 2. blank text is ``no_update``. status_source ``blank``.
 3. a reference ("As above", "As March 2010 update", "No change") takes the status of
-   the update it points to; one that cannot be followed is ``needs_review``.
+   the update it points to; one that cannot be followed is ``needs_review``, except
+   "No change" with no earlier update to carry, which says nothing new (``no_update``).
    status_source ``reference``.
 4. otherwise the first rule of ``rules/status_rules.yaml`` whose pattern is found in
    the normalised text decides; status_source is the rule's id. No rule: needs_review,
@@ -42,6 +43,8 @@ DEFAULT_STATED_MAP = RULES_DIR / "stated_status.yaml"
 
 REFERENCE_KINDS = ("row_above", "named_snapshot", "previous_snapshot", "unsupported")
 WHEN = ("future", "past")
+# What a contradiction cue says the text means, and the stated statuses it contradicts.
+CONTRADICTS = {"open": ("complete",), "complete": ("planned", "in_progress")}
 
 _MAX_REFERENCE_HOPS = 64  # longer chains are cycles: "As above" all the way up and round
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -160,13 +163,29 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words that contradict a stated status: ``says`` "open" (against a stated complete) or
+    "complete" (against a stated planned or in progress)."""
+
+    id: str
+    says: str
+    pattern: re.Pattern
+    why: str
+    finder: _Finder = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "finder", _Finder(self.pattern))
+
+
+@dataclass(frozen=True)
 class RuleTable:
-    """The parsed ``status_rules.yaml``: normalising substitutions, references, rules."""
+    """The parsed ``status_rules.yaml``: normalising substitutions, references, rules, contradiction cues."""
 
     normalise: tuple[tuple[re.Pattern, str], ...]
     references: tuple[Reference, ...]
     rules: tuple[Rule, ...]
     source: str = ""
+    contradictions: tuple[Cue, ...] = ()
     _substitutions: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -243,7 +262,19 @@ def load_rules(path=None) -> RuleTable:
         if when and "date" not in pattern.groupindex:
             raise RuleTableError(path, entry_id, "a rule with 'when' must capture (?P<date>...)")
         rules.append(Rule(entry_id, status, pattern, str(entry["why"]), when))
-    return RuleTable(tuple(normalise), tuple(references), tuple(rules), str(path))
+
+    cues = []
+    for entry in doc.get("contradictions") or []:
+        entry_id = _entry_id(path, entry)
+        if entry_id in seen:
+            raise RuleTableError(path, entry_id, "rule id used twice")
+        seen.add(entry_id)
+        if entry.get("says") not in CONTRADICTS:
+            raise RuleTableError(path, entry_id, f"says {entry.get('says')!r} is not one of {', '.join(CONTRADICTS)}")
+        if not entry.get("why"):
+            raise RuleTableError(path, entry_id, "needs a one-line 'why'")
+        cues.append(Cue(entry_id, entry["says"], compile_(entry_id, entry.get("pattern")), str(entry["why"])))
+    return RuleTable(tuple(normalise), tuple(references), tuple(rules), str(path), tuple(cues))
 
 
 def load_stated_map(path=None) -> dict[str, str]:
@@ -346,6 +377,38 @@ def classify(updates: pd.DataFrame, rules=None, stated_map=None) -> pd.DataFrame
     out["status"] = pd.Series(status, index=out.index)
     out["status_source"] = pd.Series(source, index=out.index)
     return out
+
+
+def contradictions(updates: pd.DataFrame, rules=None) -> list[tuple[Cue, str] | None]:
+    """For each update whose ``status`` was stated: the cue in its text that contradicts that
+    status, and the words it matched (None where nothing does, or the status was not stated).
+
+    Text that says the action is still open contradicts a stated ``complete`` ("Implemented"
+    beside "awaiting evidence"); text that says it is done contradicts a stated ``planned`` or
+    ``in_progress``, unless it also says something is still open ("Implemented for Adults, not
+    yet for Children's" agrees with "Partially implemented"). The stated status is not changed.
+    """
+    table = rules if isinstance(rules, RuleTable) else _cached(load_rules, rules)
+    found: list[tuple[Cue, str] | None] = [None] * len(updates)
+    if updates.empty or "status_source" not in updates or not table.contradictions:
+        return found
+    stated = (updates["status_source"] == "stated").to_numpy() & updates["status"].isin(
+        [s for said in CONTRADICTS.values() for s in said]).to_numpy()
+    rows = np.flatnonzero(stated)
+    if len(rows) == 0:
+        return found
+    texts = table.normalised_all(updates["text"].astype("string").fillna("").to_numpy(dtype=object)[rows])
+    statuses = updates["status"].to_numpy(dtype=object)[rows]
+    for i, text, status in zip(rows, texts, statuses):
+        said = {}
+        for cue in table.contradictions:
+            if cue.says not in said and (m := cue.finder.search(text)):
+                said[cue.says] = (cue, m.group(0))
+        if status in CONTRADICTS["open"] and "open" in said:
+            found[i] = said["open"]
+        elif status in CONTRADICTS["complete"] and "complete" in said and "open" not in said:
+            found[i] = said["complete"]
+    return found
 
 
 def _cached(loader, path):
@@ -486,7 +549,10 @@ def _apply_references(out, rows, kinds, snapshots, status, source) -> None:
             break
         pointer[chained] = target[pointer[chained]]
     ok = (pointer >= 0) & ~is_ref[np.maximum(pointer, 0)]
-    status[rows] = np.where(ok, status[np.maximum(pointer, 0)], "needs_review")
+    # "No change" with no earlier update to carry says nothing new: no_update, like a blank cell
+    # (the action keeps its latest status that says something). Other dead ends go to review.
+    nothing_before = (kinds == "previous_snapshot") & (target[rows] < 0)
+    status[rows] = np.where(ok, status[np.maximum(pointer, 0)], np.where(nothing_before, "no_update", "needs_review"))
     source[rows] = "reference"
 
 

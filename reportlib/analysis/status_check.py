@@ -7,8 +7,10 @@
 A labelled file is a CSV with one update per row: ``text`` and the status a reader
 gave it (``status``, or ``expected_status`` in the older file), plus when it was
 written (``snapshot_date``, or a ``snapshot`` name and a ``snapshot_dates`` mapping).
-``id``/``action_ref`` and ``source``/``council_code`` are used when present, so that
-"As above" and "As March 2010 update" can be followed within the file.
+``action_ref`` and ``council_code`` (the older file, whose rows are a plan's rows in order)
+are used so that "As above" and "As March 2010 update" can be followed within the file. A
+file with an ``id`` column holds updates of separate actions, one a row: each row is its
+own sheet there, so "As above" has nothing above it.
 """
 from __future__ import annotations
 
@@ -48,10 +50,20 @@ class Measured:
     def review_share(self) -> float:
         return self.needs_review / self.total if self.total else 0.0
 
+    @property
+    def wrong(self) -> int:
+        """Confidently wrong: a status other than needs_review that disagrees with the label."""
+        return int((self.misses["got"] != "needs_review").sum())
+
+    @property
+    def wrong_share(self) -> float:
+        return self.wrong / self.total if self.total else 0.0
+
     def summary(self, name: str = "") -> str:
         head = f"{name}: " if name else ""
         return (f"{head}agreement {self.agreement:.1%} ({self.agreed}/{self.total}); "
-                f"left needs_review {self.review_share:.1%} ({self.needs_review}/{self.total})")
+                f"left needs_review {self.review_share:.1%} ({self.needs_review}/{self.total}); "
+                f"confidently wrong {self.wrong_share:.1%} ({self.wrong}/{self.total})")
 
 
 def read_labelled(path, snapshot_dates: dict[str, str] | None = None) -> pd.DataFrame:
@@ -91,7 +103,7 @@ def read_labelled(path, snapshot_dates: dict[str, str] | None = None) -> pd.Data
         "text": raw["text"],
         "stated_status": pd.Series(pd.NA, index=raw.index, dtype="string"),
         "source_file": source,
-        "source_sheet": "labelled",
+        "source_sheet": raw["id"] if "id" in raw.columns else "labelled",
         "source_row": pd.array(range(2, len(raw) + 2), dtype="Int64"),
         "source_column": snapshot,
         "label": raw[label_col],

@@ -5,15 +5,20 @@ A stated word (a spreadsheet's status column) is read through the sheet's layout
 by ``status.classify``). The word itself is always kept in ``stated_status``, so reports
 show it beside the computed status. A word flagged ``behind`` (by the layout, or by
 ``rules/stated_flags.yaml``) keeps the action from being rated Green. A word neither
-knows sends its update to review, with a warning naming the cell.
+knows sends its update to review, with a warning naming the cell. A word the update
+text contradicts ("Implemented" beside "awaiting evidence") keeps its meaning, but its
+``status_source`` becomes ``stated_contradicted`` (reports mark it, the review queue
+holds it) and a warning names the cell.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from reportlib.analysis.status import contradictions
 from reportlib.core import safeyaml
 from reportlib.errors import Finding, LayoutError, Location
 from reportlib.ingest.layouts import WORD_FLAGS, word_key
@@ -36,7 +41,7 @@ def shared_flags(path: Path = FLAGS_FILE) -> dict[str, str]:
 
 def apply(updates: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     """Updates with the layouts' word meanings applied over the shared list, ``stated_flag``
-    filled in, and a warning for each stated word nobody mapped."""
+    filled in, and a warning for each stated word nobody mapped or the update text contradicts."""
     out = updates.copy()
     by_layout = out["stated_as"].notna() if "stated_as" in out else pd.Series(False, index=out.index)
     if by_layout.any():
@@ -50,7 +55,19 @@ def apply(updates: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     out.loc[unflagged, "stated_flag"] = out.loc[unflagged, "stated_status"].map(lambda w: flags.get(word_key(w)))
     out["stated_flag"] = out["stated_flag"].astype(object).where(out["stated_flag"].notna(), None)
     unknown = out[stated & ~by_layout & (out["status_source"] == "stated") & (out["status"] == "needs_review")]
-    return out.drop(columns=["stated_as"], errors="ignore"), [_unknown(u) for u in unknown.itertuples()]
+    findings = [_unknown(u) for u in unknown.itertuples()]
+    against = contradictions(out)
+    for position, found in enumerate(against):
+        if found is not None:
+            findings.append(_contradicted(out.iloc[position], *found))
+    marked = np.array([found is not None for found in against], dtype=bool)
+    out.loc[marked, "status_source"] = "stated_contradicted"
+    return out.drop(columns=["stated_as"], errors="ignore"), findings
+
+
+def _where(u) -> Location:
+    return Location(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row),
+                    f"status for {u.snapshot}")
 
 
 def _unknown(u) -> Finding:
@@ -58,6 +75,14 @@ def _unknown(u) -> Finding:
                    f"the stated status '{u.stated_status}' (for {u.snapshot}) is a word neither the sheet's layout "
                    "(its status_words) nor the shared list (reportlib/rules/stated_status.yaml) knows, so the update "
                    "goes to review whatever its text says; add the word to the layout's status_words with the "
-                   "status it means, or correct the cell",
-                   Location(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row),
-                            f"status for {u.snapshot}"))
+                   "status it means, or correct the cell", _where(u))
+
+
+_SAYS = {"open": "is not done yet", "complete": "is done"}
+
+
+def _contradicted(u, cue, words: str) -> Finding:
+    return Finding("warning", "stated_contradicted",
+                   f"the stated status '{u.stated_status}' (for {u.snapshot}) means {str(u.status).replace('_', ' ')}, but the update text "
+                   f"says it {_SAYS[cue.says]} ('{words}', {cue.id}); the status stays as stated and the update is "
+                   "marked for review: correct the cell or the text, or settle it with 'reportlib review'", _where(u))

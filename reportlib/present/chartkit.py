@@ -89,7 +89,7 @@ STATUS_STYLE = {
     "complete": {"label": "Complete", "color": OKABE_ITO["bluish_green"], "hatch": ""},
     "in_progress": {"label": "In progress", "color": OKABE_ITO["sky_blue"], "hatch": "//"},
     "planned": {"label": "Planned", "color": OKABE_ITO["blue"], "hatch": ".."},
-    "no_action": {"label": "No action", "color": OKABE_ITO["reddish_purple"], "hatch": "\\\\"},
+    "no_action": {"label": "Closed without action", "color": OKABE_ITO["reddish_purple"], "hatch": "\\\\"},
     "no_update": {"label": "No update", "color": OKABE_ITO["grey"], "hatch": "--"},
     "needs_review": {"label": "Needs review", "color": OKABE_ITO["vermillion"], "hatch": "xx"},
 }

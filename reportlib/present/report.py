@@ -18,8 +18,11 @@ from reportlib.present.tables import SafeTable, table
 # `table` is imported above so notebooks need only `report` (report.table(...)).
 
 STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned": "Planned",
-                "no_action": "No action (declined/superseded)", "no_update": "No update",
+                "no_action": "Closed without action (declined, superseded or no longer required)",
+                "no_update": "No update",
                 "needs_review": "Needs review"}
+# After the status of an update whose stated status its own text contradicts (words.apply).
+CONTRADICTED = " (the council's word; the update text disagrees: to review)"
 TIMELINESS_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
 CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
                 "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",
@@ -71,6 +74,8 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
     if "status_source" in out:  # an analyst's decision says so beside the status it settled
         reviewed = out["status_source"].astype("string").str.startswith("reviewed by").fillna(False)
         out.loc[reviewed, "status_word"] = out.loc[reviewed, "status_word"] + " (" + out.loc[reviewed, "status_source"] + ")"
+        disputed = (out["status_source"] == "stated_contradicted").fillna(False)
+        out.loc[disputed, "status_word"] = out.loc[disputed, "status_word"] + CONTRADICTED
     if "timeliness" in out:
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
     return out
@@ -113,7 +118,7 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Complete", f"{count('status', 'complete')} ({pct})"),
         ("In progress", count("status", "in_progress")),
         ("Planned (a date given, no progress reported)", count("status", "planned")),
-        ("No action (declined or superseded)", count("status", "no_action")),
+        ("Closed without action (declined, superseded or no longer required)", count("status", "no_action")),
         ("No update yet", count("status", "no_update")),
         ("Needs review (update text not understood)", count("status", "needs_review")),
         ("Overdue (not complete, target passed)", len(late)),
@@ -132,7 +137,8 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
              "assessment": "Assessment", "theme": "Theme", "actions": "Actions", "complete": "Complete",
-             "in_progress": "In progress", "planned": "Planned", "no_action": "No action", "no_update": "No update",
+             "in_progress": "In progress", "planned": "Planned",
+             "no_action": "Closed without action", "no_update": "No update",
              "needs_review": "Needs review", "overdue": "Overdue", "pct_complete": "% complete"}
 
 
@@ -397,8 +403,11 @@ def how_to_read(progress) -> SafeTable:
     rag = "; ".join(_rag_row(label, conditions) for label, conditions in progress.rag_rule)
     paragraphs = [
         "Status comes from each progress update: Complete, In progress, Planned (a date or intention given, no "
-        "progress yet), No action (declined or superseded), No update (left blank) and Needs review (text that "
-        "no rule understood, or a stated status the map does not know; it is shown as written, never guessed). "
+        "progress yet), Closed without action (declined, superseded or no longer required; an action not yet "
+        "done is never counted here), No update (left blank) and Needs review (text that no rule understood, or "
+        "a stated status the map does not know; it is shown as written, never guessed). A council's own status "
+        "word decides where one is given; where the update text contradicts it, the status is marked 'the update "
+        "text disagrees: to review'. "
         "An action's status is its latest update on or before the as-of date that says something.",
         f"Timeliness is judged at the as-of date ({progress.as_of:%d %B %Y}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "

@@ -57,6 +57,12 @@ def test_stated_status_wins_over_text():
     ("Delayed", "in_progress"), ("Superseded", "no_action"), ("Achieved", "complete"),
     ("Complete", "complete"), ("Completed.", "complete"), ("Done", "complete"),
     ("Not started", "planned"), ("No further update", "no_update"),
+    # open words are open (issue "Any council's tracker"): never closed as no_action
+    ("Not implemented", "planned"), ("No action taken to date", "planned"), ("Not yet due", "planned"),
+    ("Overdue", "in_progress"),
+    # closed without the action: declined, superseded, risk accepted, no longer required
+    ("Declined", "no_action"), ("Risk accepted", "no_action"), ("No longer required", "no_action"),
+    ("Closed without action", "no_action"),
 ])
 def test_stated_map(word, expected):
     out = classify(updates(("A1", "July 2010", "whatever the text says"), stated=[word]))
@@ -161,9 +167,9 @@ def test_no_change_keeps_the_previous_position():
         ("A1", "December 2009", "No action"),
         ("A1", "March 2010", "Proposed no action."),
         ("A1", "July 2010", "No change"),
-        ("A2", "December 2009", "No change"),  # nothing before it
+        ("A2", "December 2009", "No change"),  # nothing before it: says nothing new (was needs_review)
     ))
-    assert list(out["status"]) == ["no_action", "no_action", "no_action", "needs_review"]
+    assert list(out["status"]) == ["no_action", "no_action", "no_action", "no_update"]
     assert list(out["status_source"][2:]) == ["reference", "reference"]
 
 
@@ -477,3 +483,60 @@ def test_new_rules(text, snapshot, status_, rule):
 def test_new_rules_leave_near_misses_alone(text, snapshot, not_rule, expected):
     status_, source = one(text, snapshot)
     assert source != not_rule and status_ == expected
+
+
+# ------------------------------------------------------------ any council's tracker (issue "Any council's tracker")
+# A trial with a modern internal-audit tracker read these as complete or closed with confidence.
+
+@pytest.mark.parametrize("text", [
+    "Not implemented. Service has not had capacity to progress this due to vacancies.",   # negation
+    "Not yet implemented.",
+    "The action has not been completed; the service hasn't had the resources.",
+    "Recommendation not actioned to date.",
+    "Update requested from service – not received.",                                     # unmet request
+    "Evidence requested from ICT, chased twice, no response received.",
+    "Will be completed by June 2025.",                                                    # future tense
+    "The new procedure will be implemented once the system upgrade is live.",
+    "Due for completion in Q3 2025/26.",
+    "Will not be implemented until the restructure is agreed.",
+    "The Council has not yet reviewed its approach to asset management.",
+    "Update chased 12/09/24.",
+    "Completed in part - the remaining elements will be addressed in the new policy.",
+])
+def test_negation_unmet_requests_and_the_future_are_never_complete(text):
+    status_, source = one(text, "July 2010")
+    assert status_ not in ("complete", "no_action"), source
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Implemented.", "complete"),
+    ("Implemented. No further action required.", "complete"),
+    ("Fully implemented. Audit follow-up testing in Jan 2025 confirmed the control is operating.", "complete"),
+    ("No action taken to date.", "planned"),
+    ("Not implemented. This will be picked up as part of the 2025/26 ICT work programme.", "planned"),
+    ("Not yet fully implemented; training for new approvers underway.", "in_progress"),
+    ("Risk accepted by management – the cost outweighs the benefit.", "no_action"),
+    ("Closed - management declined this recommendation.", "no_action"),
+    ("Not being pursued – the proposal was not supported by Members.", "no_action"),
+    ("2 of 3 elements implemented.", "in_progress"),
+    ("Licences review is ~75% done.", "in_progress"),
+    ("N/A", "no_update"),
+    ("Phase 1 implemented; phase 2 will follow.", "in_progress"),
+    ("This recommendation has been merged with recommendation 4.", "no_action"),
+    ("This action is no longer overdue as the revised date has been agreed.", "in_progress"),
+    ("Progress has been slower than planned owing to staff changes; a revised timetable has been agreed.", "in_progress"),
+    ("A new complaints system went live in April 2010 and is working well.", "complete"),
+    ("Service plans for 2010/11 now include a section on value for money.", "complete"),
+    ("Agreed.", "planned"),
+    ("The officer responsible has left; the action has been reassigned.", "needs_review"),
+    ("As per previous update.", "no_update"),
+])
+def test_modern_tracker_wording(text, expected):
+    assert one(text, "July 2010")[0] == expected
+
+
+def test_no_change_with_nothing_before_it_says_nothing_new():
+    # nothing to carry forward: the update says no more than a blank cell (was needs_review)
+    out = classify(updates(("A1", "July 2010", "No change since last report."), ("A2", "July 2010", "Position unchanged.")))
+    assert list(out["status"]) == ["no_update", "no_update"]
+    assert list(out["status_source"]) == ["reference", "reference"]

@@ -44,7 +44,8 @@ def test_rules_own_set_does_not_fall():
 @pytest.mark.parametrize("name, floor", [
     ("labelled_holdout.csv", 25),   # 25 of 25 after round 2 read its misses
     ("labelled_holdout2.csv", 31),  # 31 of 32 after round 3 read its misses
-    ("labelled_holdout3.csv", 21),  # 21 of 30 (70.0 %), measured once, never tuned on
+    ("labelled_holdout3.csv", 23),  # 21 of 30 (70.0 %) measured once; 23 after rules written for any tracker, misses never read
+    ("labelled_unseen.csv", 104),   # 104 of 130 (80.0 %), measured once, never tuned on (issue "Any council's tracker")
 ])
 def test_held_out_sets_do_not_fall(name, floor):
     m = measure(read_labelled(DATA / name))
@@ -52,15 +53,30 @@ def test_held_out_sets_do_not_fall(name, floor):
     assert m.agreed >= floor, m.misses.to_string()
 
 
+def test_tracker_set_floors():
+    # the set the tracker rules were tuned on: 77 of 80, and none given a wrong status with confidence
+    m = measure(read_labelled(DATA / "labelled_tracker_tune.csv"))
+    print("\n" + m.summary("tracker set"))
+    assert m.agreed >= 77, m.misses.to_string()
+    assert m.wrong == 0, m.misses.to_string()
+
+
 def test_labelled_sets_are_kept_apart():
     """The fresh and held-out sets share no text with the rules' own set, nor with each other."""
     own = set(pd.read_csv(OWN, keep_default_na=False, dtype=str)["text"].map(_plain))
     seen: set[str] = set()
-    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv"):
+    tracker: set[str] = set()
+    for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv",
+                 "labelled_tracker_tune.csv", "labelled_unseen.csv"):
         texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
         assert not texts.duplicated().any(), name
-        assert not (set(texts) & own), name
-        assert not (set(texts) & seen), name
+        shared = (set(texts) & own) | (set(texts) & seen)
+        if name.startswith(("labelled_tracker", "labelled_unseen")):
+            # written by another person, who could not avoid the stock phrases ("As above.", "Complete.",
+            # "No change"): only those may recur, and the two tracker sets share nothing
+            shared = {text for text in shared if len(text.split()) > 3 or text in tracker}
+            tracker |= set(texts)
+        assert not shared, (name, shared)
         seen |= set(texts)
 
 
@@ -93,3 +109,25 @@ def test_missing_date_names_the_row(tmp_path):
     with pytest.raises(LabelledFileError, match="not a date") as info:
         read_labelled(path)
     assert info.value.location.row == 2
+
+
+def test_confidently_wrong_counts_a_status_given_that_disagrees(tmp_path):
+    path = tmp_path / "l.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\n"
+                    "a,own,2010-07-31,Completed.,complete,\n"           # agreed
+                    "b,own,2010-07-31,Completed.,in_progress,\n"        # a status given, and wrong
+                    "c,own,2010-07-31,Karen to check?,planned,\n")      # left for review: not confidently wrong
+    m = measure(read_labelled(path))
+    assert (m.agreed, m.needs_review, m.wrong) == (1, 1, 1)
+    assert m.wrong_share == pytest.approx(1 / 3)
+    assert "confidently wrong 33.3% (1/3)" in m.summary()
+
+
+def test_rows_of_a_file_of_separate_updates_are_not_above_one_another(tmp_path):
+    # each row of an id-keyed set is an update of its own: "As above" has nothing above it
+    path = tmp_path / "l.csv"
+    path.write_text("id,source,snapshot_date,text,status,reason\n"
+                    "a,own,2010-07-31,Completed.,complete,\n"
+                    "b,own,2010-07-31,As above.,needs_review,\n")
+    m = measure(read_labelled(path))
+    assert m.agreed == 2

@@ -282,7 +282,7 @@ def _reconcile(plans, as_of):
     p = reportlib.progress(plans, as_of)
     figures = _figures(str(report.headline(p)))
     statuses = ["Complete", "In progress", "Planned (a date given, no progress reported)",
-                "No action (declined or superseded)", "No update yet", "Needs review (update text not understood)"]
+                "Closed without action (declined, superseded or no longer required)", "No update yet", "Needs review (update text not understood)"]
     assert sum(figures[s] for s in statuses) == figures["Actions in the plan"] == len(p.actions)
     kloe = p.summary("kloe")
     assert kloe["actions"].sum() == figures["Actions in the plan"]
@@ -290,7 +290,7 @@ def _reconcile(plans, as_of):
                              statuses):
         assert kloe[status].sum() == figures[label], status
     assert kloe["overdue"].sum() == figures["Overdue (not complete, target passed)"]
-    assert "No action" in str(report.summary_table(kloe, "kloe", "Actions by KLOE"))
+    assert "Closed without action" in str(report.summary_table(kloe, "kloe", "Actions by KLOE"))
     chart = charts.status_by_snapshot(p.standing)
     if len(p.history):
         last = chart.data[chart.data["snapshot"] == chart.data["snapshot"].iloc[-1]]
@@ -321,7 +321,7 @@ def test_every_status_is_counted_in_the_headline(tmp_path):
         "snapshots": [{"snapshot": "July 2010", "date": "2010-07-31", "column": "Progress"}]}))
     plans = reportlib.load_plans(tmp_path)
     figures = _reconcile(plans, "2010-07-31")
-    assert figures["Actions in the plan"] == 12 and figures["No action (declined or superseded)"] == 1
+    assert figures["Actions in the plan"] == 12 and figures["Closed without action (declined, superseded or no longer required)"] == 1
     assert figures["Complete"] == 3 and figures["No update yet"] == 1
 
 

@@ -65,10 +65,34 @@ class TerminalSafe:
         return getattr(self.raw, name)
 
 
+#: Seconds ``validate`` may spend loading, and the memory it may take (also set by these variables).
+VALIDATE_SECONDS, SECONDS_VARIABLE, MEMORY_VARIABLE = 600.0, "REPORTLIB_VALIDATE_SECONDS", "REPORTLIB_MEMORY_LIMIT"
+
+
+def _loading_limits(args) -> dict:
+    """``run_bounded`` keywords for validate's loading: --time-limit/--memory-limit, else the
+    environment, else 600 s and 2 GiB."""
+    from reportlib.core import limits
+
+    seconds = args.time_limit or limits.env_seconds(SECONDS_VARIABLE, VALIDATE_SECONDS)
+    memory = args.memory_limit
+    if memory is None and os.environ.get(MEMORY_VARIABLE, "").strip():
+        try:
+            memory = limits.parse_bytes(os.environ[MEMORY_VARIABLE])
+        except ValueError as exc:
+            raise ReportlibError(f"${MEMORY_VARIABLE}: {exc}") from None
+    return {"seconds": seconds, "memory": memory or limits.DEFAULT_MEMORY, "stage": "validate (loading the data)",
+            "advice": f"if the data is genuine, allow more with --time-limit SECONDS or --memory-limit SIZE "
+                      f"(or ${SECONDS_VARIABLE}, ${MEMORY_VARIABLE})"}
+
+
 def _validate(args) -> int:
     from reportlib.analysis.plans import inspect_plans
+    from reportlib.run.bounded import run_bounded
 
-    plans = inspect_plans(args.paths or ["data"], args.layout)
+    # loading runs in a process of its own, bounded in time and memory: a file built to take
+    # hours or gigabytes is stopped, and named, at the limit
+    plans = run_bounded(inspect_plans, args.paths or ["data"], args.layout, **_loading_limits(args))
     for sheet in plans.sources.itertuples():
         if isinstance(getattr(sheet, "note", None), str) and sheet.note:  # a page or table of a committee paper
             layout = f", read with layout '{sheet.layout}' from {sheet.layout_file}" if sheet.layout else ""
@@ -200,6 +224,27 @@ def _verify(args) -> int:
     return EXIT_FAILED
 
 
+def _seconds(text: str) -> float:
+    """argparse type for --time-limit: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _memory(text: str) -> int:
+    """argparse type for --memory-limit: '2GiB', '1500MiB', '1500' (MiB)."""
+    from reportlib.core.limits import parse_bytes
+
+    try:
+        return parse_bytes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _at_least_one(text: str) -> int:
     """argparse type for --jobs: a whole number of 1 or more."""
     try:
@@ -263,6 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check action-plan spreadsheets and list every finding")
     validate.add_argument("paths", nargs="*", help="files or folders (default: data/)")
     validate.add_argument("--layout", action="append", help="use this layout (name or YAML file) instead of detecting")
+    validate.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
+                          help=f"stop loading past this (default 600, or ${SECONDS_VARIABLE})")
+    validate.add_argument("--memory-limit", type=_memory, metavar="SIZE",
+                          help=f"memory loading may take, e.g. 4GiB (default 2GiB, or ${MEMORY_VARIABLE})")
     validate.set_defaults(run=_validate)
 
     export = sub.add_parser("export", help="write the canonical tables as actions.csv, updates.csv, plans.xlsx")

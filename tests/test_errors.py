@@ -25,7 +25,7 @@ from reportlib.errors import (
     UnknownCouncil,
     ValidationFailed,
 )
-from reportlib.run.bounded import StageTimeout
+from reportlib.run.bounded import StageMemory, StageTimeout
 from reportlib.run.cluster import ClusterError
 from reportlib.run.manifest import ManifestError
 from reportlib.run.publish import ParentGone
@@ -51,6 +51,10 @@ ERRORS = {
     "NotebookFailed timeout": NotebookFailed("notebooks/a.ipynb", "CellTimeout", "timed out after 2 s", cell=4,
                                              cell_line="while True: …"),
     "StageTimeout": StageTimeout("writing a.pdf (pdf stage)", 2, pack="wdc", output="a.pdf"),
+    "StageTimeout while reading": StageTimeout("validate (loading the data)", 600, reading="cells.docx",
+                                               advice="allow more with --time-limit SECONDS"),
+    "StageMemory": StageMemory("loading the data (load stage)", 2 * 2**30, reading="plan.xlsx", pack="wdc",
+                               advice="allow more with the pack's stage_memory.load (MiB)"),
     "ParentGone": ParentGone(123, 1),
     "ManifestError": ManifestError("reports/wdc/2010-07-31/manifest.json", "Expecting value"),
     "ClusterError": ClusterError("tcp://127.0.0.1:8786", "cannot reach the Dask scheduler at tcp://127.0.0.1:8786"),

@@ -48,6 +48,7 @@ import html
 import io
 import zipfile
 
+from reportlib.core import limits
 from reportlib.errors import Finding, InputError, Location
 from reportlib.ingest.parts import Part, ReadBudget
 from reportlib.ingest.sources import column_letter
@@ -619,6 +620,8 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | No
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a damaged package
+        if limits.out_of_memory(exc):  # past the memory limit (core.limits): said as such by papers
+            raise MemoryError from exc
         raise InputError(f"this Word document cannot be read: it looks damaged or truncated "
                          f"({type(exc).__name__}: {exc}). Open it in Word and save it again as .docx.", where) from None
     reader = _Reader(document, budget, where)

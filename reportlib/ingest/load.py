@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from reportlib.core import limits
 from reportlib.errors import Finding, InputError, Location, ReportlibError
 from reportlib.ingest import layouts as layouts_mod
 from reportlib.ingest import versions
@@ -54,6 +55,7 @@ def read_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
         return Reading(_assemble([], [], [Finding("error", "unknown_layout", exc.message, exc.location)], []), [], [])
     actions, updates, sources, inputs = [], [], [], []
     for path in files:
+        limits.reading(path.name)  # named if the stage reading it is stopped (core.limits)
         try:
             source = open_source(path, max_rows=max_rows)
         except ReportlibError as exc:
@@ -67,6 +69,7 @@ def read_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS) -
         updates += file_updates
         findings += file_findings
         sources += file_sheets
+    limits.reading("")
     plans = _assemble(actions, updates, findings, sources)
     plans.inputs = pd.DataFrame(inputs, columns=plans.inputs.columns)
     # layouts beside the data decide what was read: inputs too (hashed as they were parsed)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from reportlib.core import limits
 from reportlib.errors import Finding, InputError, Location
 from reportlib.ingest.layouts import normalise_header
 from reportlib.ingest.parts import Part, ReadBudget
@@ -105,7 +106,13 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
         from reportlib.ingest.docx_source import read_docx
 
         paper.kind = "docx"
-        paper.parts = read_docx(data, where, budget, paper.notes)
+        try:
+            paper.parts = read_docx(data, where, budget, paper.notes)
+        except MemoryError:
+            raise InputError(limits.memory_message("reading this Word document") + ". A committee paper needs a "
+                             "few megabytes: this one unpacks to far more (a style, list or text part of huge "
+                             "repeated XML). Open it in Word and save it again as .docx, or ask for the PDF that "
+                             "was published.", where) from None
     paper.budget_cut = budget.cut
     _join(paper)
     return paper

@@ -21,7 +21,9 @@ that page.
 
 A PDF with no text layer (a scan) is refused ("no text to read: this PDF is an image"), as
 is one that needs a password. Reading is bounded: at most ``MAX_PAGES`` pages, and
-``CHARS_PER_PAGE`` characters on one page, within the document's cell and text budget.
+``CHARS_PER_PAGE`` characters on one page, within the document's cell and text budget,
+and ``PAGE_SECONDS`` a page (``$REPORTLIB_PAGE_SECONDS``): a page past it, or past the
+memory reading may take (``core.limits``), refuses the paper naming the page.
 """
 from __future__ import annotations
 
@@ -30,11 +32,15 @@ import io
 import re
 import statistics
 
+from reportlib.core import limits
 from reportlib.errors import InputError, Location
 from reportlib.ingest.parts import Part, ReadBudget
 
 MAX_PAGES = 400
 CHARS_PER_PAGE = 200_000
+#: Seconds one page may take to read (a page of a plan: a tenth of a second); $REPORTLIB_PAGE_SECONDS sets another.
+PAGE_SECONDS = 5.0
+PAGE_SECONDS_VARIABLE = "REPORTLIB_PAGE_SECONDS"
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 2,
           "intersection_tolerance": 3}
 
@@ -56,6 +62,10 @@ def _open(data: bytes, where: Location):
                              "a copy without a password (or the Word original).", where) from None
         raise InputError(f"this PDF cannot be read: it looks damaged or truncated ({type(cause).__name__}). "
                          "Take it again from its source, or ask for the Word original.", where) from None
+
+
+def _on_page(where: Location, number: int) -> Location:
+    return Location(file=where.file, sheet=f"page {number}")
 
 
 def _lines(words: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
@@ -375,24 +385,39 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     any_text = False
     page_cut = None
     dense: list[int] = []
+    seconds = limits.env_seconds(PAGE_SECONDS_VARIABLE, PAGE_SECONDS)
     try:
         for number, page in enumerate(pdf.pages, start=1):
             if number > MAX_PAGES:
                 page_cut = MAX_PAGES
                 break
-            chars = page.chars
-            if not chars:
-                empty.append(number)
-                continue
-            any_text = True
-            if len(chars) > CHARS_PER_PAGE:  # far more than a page of a table: counted, not read
-                budget.take(f"page {number}", 1, 0, len(chars))
-                if budget.cut:
-                    break
-                dense.append(number)
-                continue
-            previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
-            found = _page_parts(page, number, budget, previous)
+            try:
+                with limits.time_limit(seconds):
+                    chars = page.chars
+                    if not chars:
+                        empty.append(number)
+                        continue
+                    any_text = True
+                    if len(chars) > CHARS_PER_PAGE:  # far more than a page of a table: counted, not read
+                        budget.take(f"page {number}", 1, 0, len(chars))
+                        if budget.cut:
+                            break
+                        dense.append(number)
+                        continue
+                    previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
+                    found = _page_parts(page, number, budget, previous)
+            except limits.TimeUp:
+                raise InputError(f"reading this page took longer than the {seconds:g} s a page may take, so the paper "
+                                 "was not read. A page of an action plan reads in well under a second; this one is "
+                                 "drawn in far more pieces than a table has. Ask for the Word original, or a PDF "
+                                 "saved from it; if the page is a genuine plan, allow more time a page with "
+                                 f"${PAGE_SECONDS_VARIABLE}.", _on_page(where, number)) from None
+            except Exception as exc:
+                if limits.out_of_memory(exc):
+                    raise InputError(limits.memory_message("reading this page") + ". A page of an action plan needs "
+                                     "a few megabytes; ask for the Word original, or a PDF saved from it.",
+                                     _on_page(where, number)) from None
+                raise
             if found:
                 parts += found
             else:

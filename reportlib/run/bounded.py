@@ -17,6 +17,10 @@ and kills it (with everything it started) when its time is up::
 - Past ``seconds``, the child's process group (the child and anything it started) gets
   SIGKILL and ``StageTimeout`` is raised. The child also dies if the parent does (Linux),
   so a killed render never leaves a stage running.
+- ``memory`` (bytes) bounds what the child may take beyond what it starts with
+  (``core.limits.limit_memory``). A reader past it raises a located error; anything else
+  past it is ``StageMemory``. ``advice`` says how to raise either limit, in their messages.
+- What the child is reading (``core.limits.reading``: "cells.docx") is named when it is stopped.
 """
 from __future__ import annotations
 
@@ -28,25 +32,40 @@ import signal
 import time
 import traceback
 
+from reportlib.core import limits
 from reportlib.errors import RenderError
 
-__all__ = ["Running", "StageTimeout", "run_bounded", "start_bounded"]
+__all__ = ["Running", "StageMemory", "StageTimeout", "run_bounded", "start_bounded"]
 
 #: After sending its result the child exits by itself; past this it is killed.
 _EXIT_GRACE = 2.0
 
 
 class StageTimeout(RenderError):
-    """A stage ran past its time limit and was stopped: ``stage`` says which, ``seconds`` the limit."""
+    """A stage ran past its time limit and was stopped: ``stage`` says which, ``seconds`` the limit,
+    ``reading`` what it was reading then (a file), ``advice`` how to allow more."""
 
-    def __init__(self, stage: str, seconds: float, *, pack: str | None = None, output: str | None = None):
+    def __init__(self, stage: str, seconds: float, *, pack: str | None = None, output: str | None = None,
+                 reading: str = "", advice: str = ""):
         self.stage = stage
         self.seconds = seconds
-        super().__init__(f"{stage} did not finish within {seconds:g} s and was stopped", pack=pack, output=output)
+        self.reading, self.advice = reading, advice
+        super().__init__(f"{stage} did not finish within {seconds:g} s and was stopped"
+                         + (f" while reading {reading}" if reading else "") + (f"; {advice}" if advice else ""),
+                         pack=pack, output=output)
 
 
+class StageMemory(RenderError):
+    """A stage needed more memory than its limit (``limit`` bytes) and was stopped."""
 
-def run_bounded(fn, /, *args, seconds: float, stage: str, **kwargs):
+    def __init__(self, stage: str, limit: int, *, reading: str = "", advice: str = "", pack: str | None = None):
+        self.stage, self.limit, self.reading, self.advice = stage, limit, reading, advice
+        super().__init__(f"{stage} needed more than its {limits.describe_bytes(limit)} of memory and was stopped"
+                         + (f" while reading {reading}" if reading else "") + (f"; {advice}" if advice else ""),
+                         pack=pack)
+
+
+def run_bounded(fn, /, *args, seconds: float, stage: str, memory: int | None = None, advice: str = "", **kwargs):
     """``fn(*args, **kwargs)`` in a child process; its result, or ``StageTimeout`` after ``seconds``.
 
     ``stage`` names the work in messages ("council_progress.pdf"). Raises what ``fn``
@@ -55,17 +74,22 @@ def run_bounded(fn, /, *args, seconds: float, stage: str, **kwargs):
     and ``RenderError`` if the child dies without an answer (killed, out of memory).
     Interrupting the parent (Ctrl-C, SIGTERM as ``publish.Interrupted``) kills the child too.
     """
-    return start_bounded(fn, *args, seconds=seconds, stage=stage, **kwargs).result()
+    return start_bounded(fn, *args, seconds=seconds, stage=stage, memory=memory, advice=advice, **kwargs).result()
 
 
-def start_bounded(fn, /, *args, seconds: float, stage: str, **kwargs) -> Running:
+def start_bounded(fn, /, *args, seconds: float, stage: str, memory: int | None = None, advice: str = "",
+                  **kwargs) -> Running:
     """Start ``fn(*args, **kwargs)`` in a child process and return at once; ``.result()`` waits
     for it as ``run_bounded`` does (the time limit counts from now), ``.cancel()`` stops it."""
     if not seconds > 0:
         raise ValueError(f"seconds must be positive, not {seconds!r}")
+    if memory is not None and not memory > 0:
+        raise ValueError(f"memory must be positive, not {memory!r}")
     context = _context()
     reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(writer, fn, args, kwargs, stage),
+    progress = context.Array("c", limits.PROGRESS_BYTES, lock=False)  # what the child reads, for messages
+    limit = (memory, advice) if memory else None
+    process = context.Process(target=_child, args=(writer, fn, args, kwargs, stage, limit, progress),
                               name=f"reportlib-{stage}", daemon=False)
     deadline = time.monotonic() + seconds
     # the child's garbage collector leaves what it inherits alone: no copy of the parent's
@@ -76,7 +100,9 @@ def start_bounded(fn, /, *args, seconds: float, stage: str, **kwargs) -> Running
     finally:
         gc.unfreeze()
     writer.close()
-    return Running(process, reader, _own_group(process.pid), deadline, seconds, stage)
+    running = Running(process, reader, _own_group(process.pid), deadline, seconds, stage)
+    running._limit, running._progress = limit, progress
+    return running
 
 
 class Running:
@@ -96,20 +122,26 @@ class Running:
             while True:  # a result, or the end of the pipe (the child died), or the deadline
                 remaining = self._deadline - time.monotonic()
                 if remaining <= 0:
-                    raise StageTimeout(self.stage, self._seconds)
+                    raise StageTimeout(self.stage, self._seconds, reading=self._reading(),
+                                       advice=self._limit[1] if self._limit else "")
                 if self._reader.poll(min(remaining, 3600.0)):
                     break
             try:
                 kind, value, child_traceback = self._reader.recv()
             except (EOFError, OSError):
                 self._process.join(1.0)
+                memory = f", perhaps past its {limits.describe_bytes(self._limit[0])} of memory" if self._limit else ""
+                reading = self._reading()
                 raise RenderError(f"{self.stage} stopped: its process ended without a result "
-                                  f"({_how_it_ended(self._process.exitcode)})") from None
+                                  f"({_how_it_ended(self._process.exitcode)}{memory})"
+                                  + (f" while reading {reading}" if reading else "")) from None
             answered = True
         finally:
             self._finish(grace=_EXIT_GRACE if answered else 0.0)
         if kind == "ok":
             return value
+        if isinstance(value, MemoryError) and self._limit:
+            value = StageMemory(self.stage, self._limit[0], reading=self._reading(), advice=self._limit[1])
         if child_traceback:
             value.add_note(f"(raised in the child process running {self.stage})\n{child_traceback.rstrip()}")
         raise value
@@ -118,6 +150,9 @@ class Running:
         """Stop the child (and its process group) now, if it is still running; reap it."""
         if not self._done:
             self._finish(grace=0.0)
+
+    def _reading(self) -> str:
+        return limits.progress_text(self._progress)
 
     def _finish(self, grace: float) -> None:
         self._done = True
@@ -130,8 +165,9 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _child(writer, fn, args, kwargs, stage) -> None:
-    """In the child: own process group, die with the parent, run ``fn``, send back the outcome."""
+def _child(writer, fn, args, kwargs, stage, limit, progress) -> None:
+    """In the child: own process group, die with the parent, its memory limited, run ``fn``, send
+    back the outcome."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's SIGTERM handler is not ours
     if hasattr(os, "setpgid"):
         try:
@@ -141,6 +177,9 @@ def _child(writer, fn, args, kwargs, stage) -> None:
     from reportlib.run.publish import die_with_parent
 
     die_with_parent(signal.SIGKILL)  # nothing to clean up here: the parent's run does that
+    limits.report_reading_to(progress)
+    if limit:
+        limits.limit_memory(*limit)
     child_traceback = ""
     try:
         payload = ("ok", fn(*args, **kwargs))

@@ -21,7 +21,7 @@ from typing import Any
 import papermill
 import yaml
 
-from reportlib.core import safeyaml
+from reportlib.core import limits, safeyaml
 from reportlib.errors import PackError
 from reportlib.ingest.sources import UNSHOWABLE
 from reportlib.run.packpaths import DATA_ROOT_VARIABLE, data_candidates, data_root
@@ -59,6 +59,7 @@ PACK_SCHEMA: dict[str, dict[str, Any]] = {
                 "check": "non_empty"},
     "timeout": {"type": int, "default": 600, "check": "positive"},
     "stage_timeouts": {"type": dict, "default": {}, "check": "stage_timeouts"},
+    "stage_memory": {"type": dict, "default": {}, "check": "stage_memory"},
     "audience": {"type": str, "default": "external", "choices": AUDIENCES},
     "allow_empty": {"type": bool, "default": False},
     "data_root": {"type": str, "default": None, "check": "data_root"},
@@ -102,6 +103,7 @@ class Pack:
     notebooks: tuple[NotebookSpec, ...]
     allow_empty: bool = False
     stage_timeouts: Mapping[str, int] = field(default_factory=dict)  # stage -> seconds, each time it runs
+    stage_memory: Mapping[str, int] = field(default_factory=dict)  # stage -> bytes (default core.limits.DEFAULT_MEMORY)
 
     def council_codes(self) -> tuple[str, ...] | None:
         """The council codes the pack's notebooks name; None when a notebook covers every council."""
@@ -166,6 +168,7 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
         data=tuple(values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
         timeout=values["timeout"], audience=values["audience"], notebooks=notebooks,
         allow_empty=values["allow_empty"], stage_timeouts=MappingProxyType(dict(values["stage_timeouts"])),
+        stage_memory=MappingProxyType(dict(values["stage_memory"])),
     )
 
 
@@ -373,6 +376,22 @@ def _stage_timeouts(value: dict, ctx: _Context, name: str) -> dict:
     return value
 
 
+def _stage_memory(value: dict, ctx: _Context, name: str) -> dict:
+    """stage -> MiB (a whole number) or a size ("4GiB", "1500MiB"); returned as bytes."""
+    out = {}
+    for stage, size in value.items():
+        if stage not in STAGES:
+            raise ctx.fail(f"{name}.{stage}", f"unknown stage (stages: {', '.join(STAGES)})")
+        try:
+            if isinstance(size, bool) or not isinstance(size, (int, str)):
+                raise ValueError
+            out[stage] = size * 2**20 if isinstance(size, int) and size > 0 else limits.parse_bytes(size)
+        except (ValueError, TypeError):
+            raise ctx.fail(f"{name}.{stage}", f"expected memory as a whole number of MiB or a size such as "
+                                              f"'4GiB', got {size!r}") from None
+    return out
+
+
 def _data_root(value: str, ctx: _Context, name: str) -> str:
     if not (ctx.root / value).is_dir():
         raise ctx.fail(name, f"{value!r} is not a folder")
@@ -438,5 +457,5 @@ def _parameters(value: dict, ctx: _Context, name: str) -> dict:
 _CHECKS = {
     "slug": _slug, "non_empty": _non_empty, "iso_date": _iso_date, "positive": _positive,
     "data_files": _data_files, "notebook_file": _notebook_file, "parameters": _parameters,
-    "data_root": _data_root, "stage_timeouts": _stage_timeouts,
+    "data_root": _data_root, "stage_timeouts": _stage_timeouts, "stage_memory": _stage_memory,
 }

@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from reportlib.core.files import sha256_file
+from reportlib.core.limits import DEFAULT_MEMORY
 from reportlib.core.version import version
 from reportlib.errors import RenderError
 from reportlib.ingest.sources import shown_name
@@ -200,7 +201,8 @@ def _build(pack: Pack, tmp: Path, reports_dir: Path, on_notebook, found, rendere
 
 class Budget:
     """The pack's time limit, shared by its stages: each stage may run for what is left of
-    ``timeout``, or for its own ``stage_timeouts`` limit if that is shorter."""
+    ``timeout``, or for its own ``stage_timeouts`` limit if that is shorter; and each may take
+    ``stage_memory`` (default ``core.limits.DEFAULT_MEMORY``) more memory than it starts with."""
 
     def __init__(self, pack: Pack):
         self.pack = pack
@@ -213,7 +215,10 @@ class Budget:
         name = f"{what} ({stage} stage)"
         if left <= 0:
             raise StageTimeout(name, self.pack.timeout, pack=self.pack.pack)
-        return {"seconds": min(left, own) if own else left, "stage": name}
+        return {"seconds": min(left, own) if own else left, "stage": name,
+                "memory": self.pack.stage_memory.get(stage, DEFAULT_MEMORY),
+                "advice": f"if the data is genuine, allow more with the pack's timeout, stage_timeouts.{stage} "
+                          f"(seconds) or stage_memory.{stage} (MiB)"}
 
 
 def _due_soon_days(pack: Pack) -> int:
@@ -244,7 +249,8 @@ def _render_notebook(pack: Pack, spec, tmp: Path, reports_dir: Path, prepared: P
                 cwd=tmp / WORK_DIR, cell_seconds=limits["seconds"], name=name, reports_dir=reports_dir,
                 environment=determinism.kernel_environment(pack.as_of),
                 limit_seconds=pack.timeout, pack=pack.pack,
-                seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"])
+                seconds=limits["seconds"] + EXECUTE_GRACE, stage=limits["stage"], memory=limits["memory"],
+                advice=limits["advice"])
     timings[executed.name] = time.monotonic() - start
     if timings[executed.name] > limits["seconds"]:  # within the grace, but past the limit: not published
         raise RenderError(f"{limits['stage']} took {timings[executed.name]:.1f} s, past its limit of "

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reportlib.errors import RenderError, ReportlibError
-from reportlib.run.bounded import StageTimeout, run_bounded
+from reportlib.run.bounded import StageMemory, StageTimeout, run_bounded
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and signals as on Unix")
 
@@ -142,3 +142,18 @@ def test_html_to_pdf_runs_bounded(tmp_path):
 def test_seconds_must_be_positive():
     with pytest.raises(ValueError):
         run_bounded(pow, 2, 2, seconds=0, stage="pow")
+
+
+def _hoard(megabytes: int) -> int:
+    chunks = [bytearray(2**20) for _ in range(megabytes)]
+    return len(chunks)
+
+
+def test_a_stage_past_its_memory_limit_is_stopped_and_says_so():
+    assert run_bounded(_hoard, 50, seconds=30, stage="hoarding", memory=300 * 2**20) == 50
+    with pytest.raises(StageMemory) as caught:
+        run_bounded(_hoard, 2000, seconds=30, stage="hoarding", memory=300 * 2**20, advice="allow more with X")
+    assert str(caught.value).startswith("hoarding needed more than its 300 MiB of memory and was stopped; "
+                                        "allow more with X")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is StageMemory and str(copy) == str(caught.value)

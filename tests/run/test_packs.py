@@ -45,6 +45,13 @@ def test_valid_pack_loads(repo):
     assert injected["as_of"] == "2010-07-31" and injected["pack_title"] == pack.title
 
 
+def test_stage_memory_is_read_in_mib_or_as_a_size(repo):
+    path = write_pack(repo)
+    raw = yaml.safe_load(path.read_text()) | {"stage_memory": {"load": 512, "pdf": "4GiB"}}
+    path.write_text(yaml.safe_dump(raw))
+    assert dict(load_pack(path).stage_memory) == {"load": 512 * 2**20, "pdf": 4 * 2**30}
+
+
 def test_pack_is_frozen(repo):
     pack = load_pack(write_pack(repo))
     with pytest.raises(AttributeError):
@@ -89,6 +96,9 @@ def test_schema_is_data():
     ({"notebooks": [{"notebook": "notebooks/missing.ipynb"}]}, "notebooks[0].notebook"),
     ({"notebooks": [{"notebook": "data/plan.xlsx"}]}, "notebooks[0].notebook"),
     ({"notebooks": []}, "notebooks"),
+    ({"stage_memory": {"render": 512}}, "stage_memory.render"),              # memory limits
+    ({"stage_memory": {"load": 0}}, "stage_memory.load"),
+    ({"stage_memory": {"load": "lots"}}, "stage_memory.load"),
     ({"as_of": "31/07/2010"}, "as_of"),                                       # not ISO dates
     ({"as_of": "2010-02-30"}, "as_of"),
     ({"as_of": "July 2010"}, "as_of"),

@@ -57,7 +57,7 @@ def test_tracker_draft_loads_every_recommendation_and_no_footnote(tmp_path, trac
     first = actions.iloc[0]
     assert (first.council, first.action, first.owner, first.priority) == (
         "Testshire District Council", "Agreed: response 1.", "Head of HR", "High")
-    assert str(first.target_date) == "2024-03-31" and str(first.revised_target_date) == "2024-12-31"
+    assert first.target_date == pd.Timestamp("2024-03-31") and first.revised_target_date == pd.Timestamp("2024-12-31")
     updates = plans.updates
     assert set(updates["snapshot"]) == {"September 2024"}
     assert list(updates["stated_status"].fillna("")) == [
@@ -76,7 +76,7 @@ def test_tracker_draft_names_each_column_and_the_header_it_matched(tmp_path, tra
     assert data["snapshots"] == [{"column_pattern": r"^\s*Progress\s+at\s+(?P<date>.+?)\s*$",
                                   "status": "Status at 30/09/24"}]
     assert data["skip_sheets"] == ["Summary"]
-    assert data["reference_date"].isoformat() == "2024-09-01"
+    assert str(data["reference_date"]) == "2024-09-01"
     lines = draft.text.splitlines()
     assert any(line.startswith("  target: ") and "column G" in line for line in lines)
     # what today's code cannot say yet is only suggested, commented out
@@ -158,8 +158,9 @@ def test_several_quarters_of_one_plan_give_one_layout(tmp_path):
 
 
 def test_a_file_with_no_plan_header_is_said_plainly(tmp_path):
-    from reportlib.errors import InputError
     from workbooks import write_xlsx
+
+    from reportlib.errors import InputError
 
     notes = write_xlsx(tmp_path / "notes.xlsx", {"Notes": [["Minutes of the meeting"], ["Apologies: none"]]})
     with pytest.raises(InputError, match="no header row"):

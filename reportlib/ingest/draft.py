@@ -695,9 +695,11 @@ def load_report(draft: Draft, plans: Plans) -> LoadReport:
     for file, sheet, row, text, code in draft.kloe_headings:
         given = actions[(actions["source_file"] == file) & (actions["kloe"] == code)]
         if len(given):
-            doubts.append(f"{file}, sheet '{sheet}', row {row}: the heading '{_short(text)}' gave {len(given)} "
-                          f"action(s) KLOE {code} ({', '.join(given['action_id'][:5])}) by its words; reports "
-                          "group them under that KLOE until sections can name audit reports")
+            shown = ", ".join(given["action_id"][:5]) + (" …" if len(given) > 5 else "")
+            doubts.append(f"{file}, sheet '{sheet}', row {row}: the heading '{_short(text)}' names KLOE {code} by "
+                          f"its words, and from there on {len(given)} action(s) carry it ({shown}), also below "
+                          "later headings that name no KLOE; reports group them under that KLOE until sections "
+                          "can name audit reports")
     return LoadReport(summary, doubts, len(plans.errors))
 
 

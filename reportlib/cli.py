@@ -168,6 +168,31 @@ def _review(args) -> int:
     return EXIT_FAILED if plans.errors else EXIT_OK
 
 
+def _layout_draft(args) -> int:
+    from reportlib.analysis.plans import inspect_plans
+    from reportlib.core.files import write_atomically
+    from reportlib.ingest.draft import draft_layout, load_report, with_load_report
+
+    out = Path(args.out) if args.out else Path(f"{Path(args.files[0]).stem}.layout.yaml")
+    if (out.exists() or out.is_symlink()) and not args.force:
+        print(one_line(f"error: {out} exists; nothing was written (pass --force to replace it)"), file=sys.stderr)
+        return EXIT_USAGE
+    draft = draft_layout(args.files)
+    for line in draft.found:
+        print(one_line(line))
+    write_atomically(out, draft.text)
+    report = load_report(draft, inspect_plans(draft.files, layouts=str(out)))
+    write_atomically(out, with_load_report(draft, report))
+    print(f"wrote {out}" if not draft.doubts else
+          f"wrote {out}: {len(draft.doubts)} thing(s) to check, each marked in the file:")
+    for doubt in draft.doubts:
+        print(one_line(f"  {doubt}"))
+    print(one_line(f"checked by loading the files with it: {report.summary}"))
+    for line in report.doubts:
+        print(one_line(f"  {line}"))
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
 def _render(args) -> int:
     packs = sorted(Path(args.params).glob("*.yaml")) if args.all else [Path(p) for p in args.packs]
     if not packs:
@@ -328,6 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--reviewer", help="who decided")
     review.add_argument("--reason", help="why, in a sentence")
     review.set_defaults(run=_review)
+
+    layout = sub.add_parser("layout", help="layout files: draft one from a council's own plan files")
+    layout_sub = layout.add_subparsers(dest="layout_command", required=True)
+    draft = layout_sub.add_parser("draft", help="write a commented layout that reads these files, checked by "
+                                                "loading them with it, and say what it is unsure of")
+    draft.add_argument("files", nargs="+", help="the plan's files (xlsx, csv, docx, pdf; several quarters together)")
+    draft.add_argument("-o", "--out", help="the layout file to write (default: FIRST_FILE_STEM.layout.yaml here)")
+    draft.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    draft.set_defaults(run=_layout_draft)
 
     render = sub.add_parser("render", help="render committee packs to HTML and PDF")
     render.add_argument("packs", nargs="*", help="pack files (params/*.yaml)")

@@ -126,3 +126,41 @@ def test_command_line_entry_point_exits_non_zero_without_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-m", "reportlib.cli", "validate", str(bad)], capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
     assert "plan.xlsx: this is not an xlsx workbook" in done.stdout
+
+
+# --- reportlib layout draft ------------------------------------------------------------------------
+
+def test_layout_draft_writes_a_layout_that_reads_the_plan_and_says_what_it_is_unsure_of(tmp_path, capsys):
+    from workbooks import audit_tracker
+
+    tracker = audit_tracker(tmp_path / "audit_tracker.xlsx")
+    out = tmp_path / "tdc.layout.yaml"
+    code, printed, _ = run(capsys, "layout", "draft", tracker, "-o", out)
+    assert code == 0
+    assert "header on row 3" in printed and "'Summary'" in printed
+    assert "row 10, column I" in printed and "Complete (verified)" in printed  # a doubt, cell by cell
+    assert "7 actions, 7 updates from 1 file(s); 0 errors" in printed
+    text = out.read_text(encoding="utf-8")
+    assert "# Checked by loading audit_tracker.xlsx with this draft: 7 actions" in text
+    # the written file is a layout `validate` reads the plan with
+    code, printed, _ = run(capsys, "validate", tracker, "--layout", out)
+    assert code == 0 and "7 actions" in printed
+
+
+def test_layout_draft_never_overwrites_without_force(tmp_path, capsys):
+    from workbooks import audit_tracker
+
+    tracker = audit_tracker(tmp_path / "audit_tracker.xlsx")
+    out = tmp_path / "mine.layout.yaml"
+    out.write_text("name: edited by hand\n")
+    code, printed, err = run(capsys, "layout", "draft", tracker, "-o", out)
+    assert code == 2 and "--force" in err and printed == ""
+    assert out.read_text() == "name: edited by hand\n"
+    assert run(capsys, "layout", "draft", tracker, "-o", out, "--force")[0] == 0
+    assert out.read_text(encoding="utf-8").startswith("# Layout drafted by `reportlib layout draft`")
+
+
+def test_layout_draft_of_a_file_with_no_plan_says_so(tmp_path, capsys):
+    notes = write_xlsx(tmp_path / "notes.xlsx", {"Notes": [["Minutes"], ["Apologies: none"]]})
+    code, _, err = run(capsys, "layout", "draft", notes, "-o", tmp_path / "x.yaml")
+    assert code == 1 and "no header row of an action plan" in err and not (tmp_path / "x.yaml").exists()

@@ -77,3 +77,45 @@ def item(ref, recommendation="Improve the thing.", action="Do the thing - HoF", 
     row.update({"Ref": ref, "Recommendation": recommendation, "Agreed action": action})
     row.update({k.replace("_", " "): v for k, v in cells.items()})
     return [row[h] for h in TRACKER_HEADER]
+
+
+AUDIT_HEADER = ["Rec No", "Audit", "Recommendation", "Priority", "Management Response", "Responsible Officer",
+                "Original Target Date", "Revised Target Date", "Status at 30/09/24", "Progress at 30/09/24"]
+PRIORITY_KEY = "Priority key: High – fundamental weakness; Medium – significant weakness; Low – good practice"
+
+
+def audit_tracker(path: Path) -> Path:
+    """A modern internal-audit recommendations tracker, as a new council keeps one: a title row,
+    audit-report headings merged across the sheet, a priority key below the plan and a Summary sheet."""
+    import datetime as dt
+
+    def rec(no, audit, priority, owner, target, revised, status, progress):
+        return [no, audit, f"Recommendation {no} of the {audit} audit.", priority, f"Agreed: response {no}.",
+                owner, target, revised, status, progress]
+
+    rows = [
+        ["Testshire District Council – Internal Audit recommendations tracker"],
+        [None],
+        AUDIT_HEADER,
+        ["Audit: Payroll 2023/24 (Reasonable assurance)"],
+        rec(1, "Payroll", "High", "Head of HR", dt.datetime(2024, 3, 31), dt.datetime(2024, 12, 31),
+            "Partially implemented", "Leavers checklist in use; starters next."),
+        rec(2, "Payroll", "Medium", "Payroll Manager", "31/03/24", None, "Implemented", "Done in June."),
+        ["Audit: Procurement cards 2023/24 (Limited assurance)"],
+        rec(3, "Procurement cards", "Low", "Finance Manager", "Q3 2024/25", None, "Not yet due", None),
+        rec(4, "Procurement cards", "High", "Head of Finance", "30/06/24", "31/12/24", "Overdue",
+            "Delayed by the finance system upgrade."),
+        rec(5, "Procurement cards", "Medium", "Head of Finance", "30/09/24", None, "Complete (verified)",
+            "Card limits reviewed and lowered."),
+        ["Audit: Car parking income 2024/25 (Substantial assurance)"],
+        rec(6, "Car parking income", "Low", "Car Parks Manager", "March 2025", None, "Not started", None),
+        rec(7, "Car parking income", "Medium", "Car Parks Manager", "31/12/24", None, "Superseded",
+            "Replaced by the new cashless contract."),
+        [None],
+        [PRIORITY_KEY],
+    ]
+    summary = [["Summary of open recommendations"], [None],
+               ["Audit", "High", "Medium", "Low", "Total"],
+               ["Payroll", 1, 1, 0, 2], ["Procurement cards", 1, 1, 1, 3], ["Car parking income", 0, 1, 1, 2]]
+    merges = {"Tracker": ["A4:J4", "A7:J7", "A11:J11", "A15:J15"]}
+    return write_xlsx(path, {"Tracker": rows, "Summary": summary}, merges)

@@ -599,7 +599,7 @@ class _Drafter:
         if kloes:
             lines.append(_line(f"  kloe: {_sq(KLOE_PATTERN)}", _rows_note(kloes)))
         if headings:
-            pattern, sure = _heading_pattern([t for _, _, t in headings])
+            pattern, sure = _heading_pattern(list(dict.fromkeys(t for _, _, t in headings)))
             lines.append(_line(f"  group: {_sq(pattern)}", _rows_note(headings) + ": each names the group of the "
                                "rows below it" + ("" if sure else "; check")))
             if not sure:

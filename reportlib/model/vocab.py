@@ -16,6 +16,31 @@ PLAN_SUFFIXES = SPREADSHEET_SUFFIXES + PAPER_SUFFIXES
 DECISIONS_FILE = "decisions.csv"
 
 
+#: The word a reader sees for each status, in the house order; "no_action" is closed without the
+#: action being done (declined, superseded or no longer required), never an open action.
+STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "planned": "Planned",
+                 "no_action": "Closed without action", "no_update": "No update", "needs_review": "Needs review"}
+#: The same statuses said in full, where a figure stands alone (the headline, how to read a report).
+STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
+                    "planned": "Planned (a date given, no progress reported)",
+                    "no_action": "Closed without action (declined, superseded or no longer required)",
+                    "no_update": "No update yet", "needs_review": "Needs review (update text not understood)"}
+TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
+CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
+                 "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",
+                 "new_in_plan": "New in the plan", "left_plan": "Left the plan",
+                 "no_update_this_time": "No update this time"}
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
 def long_date(day: dt.date) -> str:
-    """A date as a committee paper writes it: "2 August 2010"."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as a committee paper writes it, whatever the locale: "2 August 2010"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """The same where space is short (a table cell, a chart's axis): "2 Aug 2010"."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"

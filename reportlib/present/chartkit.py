@@ -30,6 +30,7 @@ from PIL import Image
 
 from reportlib.errors import ReportlibError
 from reportlib.model import kloe as _kloe
+from reportlib.model.vocab import STATUS_LABELS, TIMELINESS_LABELS, short_date
 
 # --- the house style ------------------------------------------------------------------
 
@@ -86,22 +87,22 @@ HOUSE_STYLE = {
 
 # Fixed order, label, colour and hatch per status (the status vocabulary of reportlib.analysis.status).
 STATUS_STYLE = {
-    "complete": {"label": "Complete", "color": OKABE_ITO["bluish_green"], "hatch": ""},
-    "in_progress": {"label": "In progress", "color": OKABE_ITO["sky_blue"], "hatch": "//"},
-    "planned": {"label": "Planned", "color": OKABE_ITO["blue"], "hatch": ".."},
-    "no_action": {"label": "Closed without action", "color": OKABE_ITO["reddish_purple"], "hatch": "\\\\"},
-    "no_update": {"label": "No update", "color": OKABE_ITO["grey"], "hatch": "--"},
-    "needs_review": {"label": "Needs review", "color": OKABE_ITO["vermillion"], "hatch": "xx"},
+    "complete": {"label": STATUS_LABELS["complete"], "color": OKABE_ITO["bluish_green"], "hatch": ""},
+    "in_progress": {"label": STATUS_LABELS["in_progress"], "color": OKABE_ITO["sky_blue"], "hatch": "//"},
+    "planned": {"label": STATUS_LABELS["planned"], "color": OKABE_ITO["blue"], "hatch": ".."},
+    "no_action": {"label": STATUS_LABELS["no_action"], "color": OKABE_ITO["reddish_purple"], "hatch": "\\\\"},
+    "no_update": {"label": STATUS_LABELS["no_update"], "color": OKABE_ITO["grey"], "hatch": "--"},
+    "needs_review": {"label": STATUS_LABELS["needs_review"], "color": OKABE_ITO["vermillion"], "hatch": "xx"},
 }
 _OTHER_STATUS = {"color": "#FFFFFF", "hatch": "oo"}  # any value outside the vocabulary
 
 # Fixed order, label, colour, marker and hatch per timeliness.
 TIMELINESS_STYLE = {
-    "overdue": {"label": "Overdue", "color": OKABE_ITO["vermillion"], "marker": "X", "hatch": "xx"},
-    "due_soon": {"label": "Due soon", "color": OKABE_ITO["orange"], "marker": "D", "hatch": ".."},
-    "on_time": {"label": "On time", "color": OKABE_ITO["blue"], "marker": "o", "hatch": ""},
+    "overdue": {"label": TIMELINESS_LABELS["overdue"], "color": OKABE_ITO["vermillion"], "marker": "X", "hatch": "xx"},
+    "due_soon": {"label": TIMELINESS_LABELS["due_soon"], "color": OKABE_ITO["orange"], "marker": "D", "hatch": ".."},
+    "on_time": {"label": TIMELINESS_LABELS["on_time"], "color": OKABE_ITO["blue"], "marker": "o", "hatch": ""},
     "complete": {"label": "Complete", "color": OKABE_ITO["bluish_green"], "marker": "s", "hatch": ""},
-    "no_target": {"label": "No target", "color": OKABE_ITO["grey"], "marker": "^", "hatch": "--"},
+    "no_target": {"label": TIMELINESS_LABELS["no_target"], "color": OKABE_ITO["grey"], "marker": "^", "hatch": "--"},
 }
 OTHER_TIMELINESS = {"color": OKABE_ITO["black"], "marker": "v", "hatch": "oo"}
 
@@ -526,11 +527,6 @@ def _human(code: str) -> str:
 
 
 # --- words ----------------------------------------------------------------------------
-
-
-def short_date(stamp) -> str:
-    """ "31 Jul 2010", whatever the locale."""
-    return f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
 
 
 def month_year(stamp) -> str:

@@ -29,6 +29,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportlib.analysis import compare
 from reportlib.errors import ReportlibError
+from reportlib.model.vocab import long_date
 from reportlib.present import charts, report
 from reportlib.present.chartkit import (
     INK,
@@ -333,7 +334,7 @@ def overview(council_table: pd.DataFrame, progress) -> SafeTable:
     q_late = compare.quartiles(council_table["pct_overdue"])
     silent = int(council_table["pct_complete"].isna().sum())
     words = (f"{counted(n, 'council')}, {int(council_table['actions'].sum()):,} actions, as of "
-             f"{progress.as_of:%d %B %Y}.".replace(" 0", " "))
+             f"{long_date(progress.as_of)}.")
     if n > 1:
         if int(council_table["pct_complete"].notna().sum()) >= 4:  # quartiles of fewer say little
             words += (f" Across the councils, the median council has {q_done[1]:.0f}% of its actions complete "

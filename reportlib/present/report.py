@@ -13,21 +13,23 @@ import pandas as pd
 
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
+from reportlib.model.vocab import (
+    CHANGE_LABELS,
+    STATUS_EXPLAINED,
+    STATUS_LABELS,
+    TIMELINESS_LABELS,
+    long_date,
+    short_date,
+)
 from reportlib.present.tables import SafeTable, table
 
 # `table` is imported above so notebooks need only `report` (report.table(...)).
 
-STATUS_WORDS = {"complete": "Complete", "in_progress": "In progress", "planned": "Planned",
-                "no_action": "Closed without action (declined, superseded or no longer required)",
-                "no_update": "No update",
-                "needs_review": "Needs review"}
+STATUS_WORDS = STATUS_LABELS  # the words of every status, timeliness and change: model.vocab
 # After the status of an update whose stated status its own text contradicts (words.apply).
 CONTRADICTED = " (the council's word; the update text disagrees: to review)"
-TIMELINESS_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
-CHANGE_WORDS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
-                "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",
-                "new_in_plan": "New in the plan", "left_plan": "Left the plan",
-                "no_update_this_time": "No update this time"}
+TIMELINESS_WORDS = TIMELINESS_LABELS
+CHANGE_WORDS = CHANGE_LABELS
 FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text", "earlier_action", "later_action")
 # A layout's internal_columns names canonical columns; "updates" stands for the update text.
 _ALIASES = {"updates": ("status_text", "latest_text", "text"), "action": ("earlier_action", "later_action")}
@@ -116,11 +118,8 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
     rows = pd.DataFrame([
         ("Actions in the plan", n),
         ("Complete", f"{count('status', 'complete')} ({pct})"),
-        ("In progress", count("status", "in_progress")),
-        ("Planned (a date given, no progress reported)", count("status", "planned")),
-        ("Closed without action (declined, superseded or no longer required)", count("status", "no_action")),
-        ("No update yet", count("status", "no_update")),
-        ("Needs review (update text not understood)", count("status", "needs_review")),
+        *((STATUS_EXPLAINED[s], count("status", s)) for s in ("in_progress", "planned", "no_action", "no_update",
+                                                                "needs_review")),
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
         ("Overdue against the original target", int(acts["days_overdue_original"].notna().sum())
@@ -132,14 +131,12 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         done = int((gone["status"] == "complete").sum())
         figure = f"{len(gone)} ({done} complete when {'it' if len(gone) == 1 else 'they'} left)" if done else len(gone)
         rows.loc[len(rows)] = ("Left the plan (not counted above)", figure)
-    return table(rows, figures=["Figure"], caption=f"Headline figures as of {progress.as_of:%d %B %Y}".replace(" 0", " "))
+    return table(rows, figures=["Figure"], caption=f"Headline figures as of {long_date(progress.as_of)}")
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
              "assessment": "Assessment", "theme": "Theme", "actions": "Actions", "complete": "Complete",
-             "in_progress": "In progress", "planned": "Planned",
-             "no_action": "Closed without action", "no_update": "No update",
-             "needs_review": "Needs review", "overdue": "Overdue", "pct_complete": "% complete"}
+             **STATUS_LABELS, "overdue": "Overdue", "pct_complete": "% complete"}
 
 
 def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAULT_GROUP_LABEL) -> SafeTable:
@@ -231,7 +228,7 @@ def overdue_table(progress) -> SafeTable:
                      "status_word": "Status", "rag": "RAG"}, progress.withheld)
     columns = _with_word(columns, late)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
-                 caption=f"{_count(len(late), 'overdue action')} as of {progress.as_of:%d %b %Y}", wide=True,
+                 caption=f"{_count(len(late), 'overdue action')} as of {short_date(progress.as_of)}", wide=True,
                  show_link_targets=progress.audience == "external")
 
 
@@ -240,10 +237,10 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
     previous, as_of = changes.attrs.get("previous"), changes.attrs.get("as_of")
     if changes.empty:
         if previous is None:
-            when = f" on or before {as_of:%d %B %Y}".replace(" 0", " ") if as_of is not None else ""
+            when = f" on or before {long_date(as_of)}" if as_of is not None else ""
             return text(f"There is no previous snapshot{when} to compare with: this is the plan's first "
                         "progress update, so nothing can have changed since the last one.")
-        return text(f"No changes since the previous snapshot ({previous:%d %B %Y}).".replace(" 0", " "))
+        return text(f"No changes since the previous snapshot ({long_date(previous)}).")
     frame = changes.copy()
     frame["change"] = frame["change"].map(CHANGE_WORDS)
     frame["action"] = frame["action"].map(excerpt)
@@ -280,7 +277,7 @@ def action_table(progress) -> SafeTable:
     columns = _with_word(shown(columns, progress.withheld), frame)
     rich = [c for c in columns if c in FREE_TEXT]
     shown_table = table(frame, columns, rich=rich,
-                        caption=f"All {_count(len(frame), 'action')} as of {progress.as_of:%d %b %Y}", wide=True,
+                        caption=f"All {_count(len(frame), 'action')} as of {short_date(progress.as_of)}", wide=True,
                         show_link_targets=progress.audience == "external")
     gone = _left(progress)
     if gone.empty:
@@ -300,7 +297,7 @@ def left_table(progress) -> SafeTable:
     columns = _with_word(columns, frame)
     noun = "action that has" if len(frame) == 1 else "actions that have"
     return table(frame, columns, rich=[c for c in columns if c in FREE_TEXT],
-                 caption=f"{len(frame)} {noun} left the plan, as of {progress.as_of:%d %b %Y} (counted in no "
+                 caption=f"{len(frame)} {noun} left the plan, as of {short_date(progress.as_of)} (counted in no "
                  "figure of this report)", wide=True, show_link_targets=progress.audience == "external")
 
 
@@ -337,7 +334,7 @@ def extensions_table(progress) -> SafeTable:
                      "status_word": "Status", "timeliness_word": "Timeliness"}, progress.withheld)
     columns = _with_word(columns, frame)
     return table(frame, columns, caption=f"{_count(len(frame), 'action')} with an extended target as of "
-                 f"{progress.as_of:%d %b %Y}", wide=True, show_link_targets=progress.audience == "external")
+                 f"{short_date(progress.as_of)}", wide=True, show_link_targets=progress.audience == "external")
 
 
 def review_table(plans) -> SafeTable:
@@ -409,7 +406,7 @@ def how_to_read(progress) -> SafeTable:
         "word decides where one is given; where the update text contradicts it, the status is marked 'the update "
         "text disagrees: to review'. "
         "An action's status is its latest update on or before the as-of date that says something.",
-        f"Timeliness is judged at the as-of date ({progress.as_of:%d %B %Y}) against the revised target where "
+        f"Timeliness is judged at the as-of date ({long_date(progress.as_of)}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "
         f"{progress.due_soon_days} days), On time, No target.".replace("(0", "("),
         f"RAG, the first that applies: {rag}. Ratings are written as words, never shown by colour alone.",

@@ -32,6 +32,7 @@ from reportlib.model.markup import (
     allowed_link_target,
     link_target,
 )
+from reportlib.model.vocab import short_date
 
 NA_TEXT = "–"
 _FIGURE_CLASS = ' class="rl-num"'
@@ -133,7 +134,7 @@ def _cell_class(value) -> str:
 
 def format_date(value) -> str:
     """``2010-03-31`` -> ``31 Mar 2010``."""
-    return f"{value.day} {value:%b %Y}"
+    return short_date(value)
 
 
 def _headings(df: pd.DataFrame, columns) -> dict:

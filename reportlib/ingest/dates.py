@@ -45,8 +45,8 @@ _PATTERNS = [
                        + r"(?:,?\s+|[-/])" + _YEAR.format(g="y"))),
     # 31/03/2010, 29/6/10, 30.06.24, 30-06-2024
     ("numeric", re.compile(r"\b(?P<d>[0-3]?\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)(?P<y>\d{2,})\b")),
-    # Q1 2010/11
-    ("quarter", re.compile(r"\bq(?P<q>[1-4])\s*(?P<y1>(?:19|20)\d{2})\s*/\s*(?P<y2>\d{2,4})\b")),
+    # Q1 2010/11, Q4 25/26
+    ("quarter", re.compile(r"\bq(?P<q>[1-4])\s*(?P<y1>(?:19|20)\d{2}|\d{2})\s*/\s*(?P<y2>\d{2,4})\b")),
     # Nov/Dec 2009, Jan-Mar 2010, February/March 2010
     ("pair", re.compile(_MONTH.format(g="m1") + r"\s*(?:/|-|–|&|\band\b|\bor\b|\bto\b)\s*" + _MONTH.format(g="m2") + r"\s+" + _YEAR.format(g="y"))),
     # March 2010, Feb '10, Mar-24, Mar 24
@@ -159,8 +159,8 @@ def _read(kind: str, m: re.Match, reference: dt.date | None) -> dt.date | None:
             if g["sep"] != "/" and len(g["y"]) == 2 and (len(g["d"]) < 2 or len(g["m"]) < 2):
                 return None  # "2.1.10" is a paragraph number far more often than 2 January 2010
             return dt.date(_year(g["y"]), int(g["m"]), int(g["d"]))
-        if kind == "quarter":
-            start = int(g["y1"])
+        if kind == "quarter":  # "Q4 2025/26", or with the years in two digits: "Q4 25/26"
+            start = _year(g["y1"])
             if _fy_end(start, g["y2"]) is None:
                 return None
             q = int(g["q"])

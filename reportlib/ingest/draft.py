@@ -64,7 +64,7 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
     ("recommendation", r"recommendations?|issues?|findings?|issueidentified|weakness(es)?identified"
                        r"|auditrecommendations?|observations?|areaforimprovement"),
     ("action", r"actions?|agreedactions?|management(responses?|actions?|comments?)|agreedmanagementactions?"
-               r"|actionagreed|proposedactions?|actionstobetaken|response"),
+               r"|actionagreed|proposedactions?|actionstobetaken|response|whatwewilldo|whatwillbedone|ourresponse"),
     ("owner", r"responsible(officer|officers|person|manager|owner)|lead|leadofficer|owner|actionowner"
               r"|officerresponsible|responsibility|accountableofficer"),
     ("priority", r"priority|priorityrating|riskrating|risk|rating|grade|risklevel|category"),
@@ -184,11 +184,25 @@ def _compact(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
-def _vocabulary_key(words: str) -> tuple[str | None, bool]:
+#: Words that may stand before a heading without changing what it holds ("Auditor's
+#: recommendation", "Council response"): a heading matched only without them is marked to check.
+_QUALIFIER = re.compile(r"^(?:auditors?|audit|the|our|external|internal|councils?|managements?|agreed|key|main)+")
+
+
+def _vocabulary_key(words: str, *, qualified: bool = True) -> tuple[str | None, bool]:
     compact = _compact(words)
     for key, pattern in _VOCAB:
         if pattern.fullmatch(compact):
             return key, compact in _LOOSE
+    if not qualified:
+        return None, False
+    # the same words with a note in brackets left out, or a qualifier before them: matched, to check
+    bare = _compact(re.sub(r"\([^)]*\)", " ", words))
+    for candidate in dict.fromkeys([bare, _QUALIFIER.sub("", bare), _QUALIFIER.sub("", compact)]):
+        if candidate and candidate != compact:
+            for key, pattern in _VOCAB:
+                if pattern.fullmatch(candidate):
+                    return key, True
     return None, False
 
 
@@ -207,7 +221,7 @@ def classify_header(text: str, index: int = 0) -> _Column:
     split = _SPLIT.search(text)
     if split:
         return _Column(index, text, "split", assessment=split.group(1))
-    key, loose = _vocabulary_key(text)
+    key, loose = _vocabulary_key(text, qualified=False)
     if key is not None:
         return _Column(index, text, key, loose=loose)
     for span in _DATE_SPAN.finditer(text):
@@ -218,7 +232,8 @@ def classify_header(text: str, index: int = 0) -> _Column:
         key, loose = _vocabulary_key(_strip_connectors(before + " " + after))
         if key in ("progress", "status"):
             return _Column(index, text, key, read.date, (before, after), loose)
-    return _Column(index, text, None)
+    key, loose = _vocabulary_key(text)  # a qualifier before the words, or a note in brackets after them
+    return _Column(index, text, key, loose=loose)
 
 
 def _header_row(rows: list[list]) -> tuple[int, list[_Column]] | None:
@@ -484,13 +499,13 @@ class _Drafter:
                 return names, lines, reference
             templates = list(dict.fromkeys(c.template for _, c in dated))
             for number, template in enumerate(templates):
-                pattern = _date_pattern(template)
+                pattern = date_pattern(template)
                 matched = [c for _, c in dated if c.template == template]
                 status_header = status_by_date = None
                 if number == len(templates) - 1:
                     if dated_status and not undated_status:
                         s, c = next((s, c) for s, c in status if c.date)
-                        status_by_date = _date_pattern(c.template)
+                        status_by_date = date_pattern(c.template)
                     else:
                         status_header = (undated_status or dated_status or [None])[0]
                 entry = (f"  - {{column_pattern: {_sq(pattern)}"
@@ -719,14 +734,18 @@ def _rows_note(rows) -> str:
     return f"row{'s' if len(numbers) > 1 else ''} {shown}: '{_short(rows[0][2], 40)}'"
 
 
-def _date_pattern(template: tuple[str, str]) -> str:
+def date_pattern(template: tuple[str, str]) -> str:
     """``^\\s*Progress\\s+at\\s+(?P<date>.+?)\\s*$`` for the header "Progress at 30/09/24"."""
     def words(text: str) -> str:
         return r"\s+".join(re.escape(w) for w in text.split())
     before, after = template
     head = words(before)
     tail = words(after)
-    return (r"^\s*" + (head + r"\s+" if head else "") + "(?P<date>.+?)" + (r"\s+" + tail if tail else "") + r"\s*$")
+    # after a word a space must come; after a bracket or dash none need: "Status (31 Dec 2025)"
+    gap_before = r"\s+" if before.strip()[-1:].isalnum() else r"\s*"
+    gap_after = r"\s+" if after.strip()[:1].isalnum() else r"\s*"
+    return (r"^\s*" + (head + gap_before if head else "") + "(?P<date>.+?)" + (gap_after + tail if tail else "")
+            + r"\s*$")
 
 
 def _heading_pattern(texts: list[str]) -> tuple[str, bool]:

@@ -290,8 +290,9 @@ def left_table(progress) -> SafeTable:
     gone = _left(progress)
     if gone.empty:
         return text("No action has left the plan.")
-    frame = _readable(gone).sort_values(["council_code", "action_id"], na_position="last")
-    columns = shown({"action_id": "ID", "kloe_label": "KLOE", "action": "Action", "owner": "Owner",
+    label, group_column = _group_heading(progress)
+    frame = _readable(gone, label).sort_values(["council_code", "action_id"], na_position="last")
+    columns = shown({"action_id": "ID", "group_shown": group_column, "action": "Action", "owner": "Owner",
                      "not_in_plan_since": "Not in the plan since", "status_word": "Status when it left",
                      "status_text": "Last update"}, progress.withheld)
     columns = _with_word(columns, frame)

@@ -31,8 +31,10 @@ def test_the_tracker_is_grouped_by_its_audit_reports_and_names_no_kloe():
         "Payroll 2023/24", "Cyber Security 2023/24", "Procurement Cards 2024/25", "Housing Rents 2023/24",
         "Risk Management 2024/25"]
     assert plans.actions["kloe"].isna().all()
-    shown = report.headline(reportlib.progress(plans, AS_OF)).html
-    assert "KLOE" not in shown and "Use of Resources" not in shown
+    p = reportlib.progress(plans, AS_OF)
+    for piece in (report.headline(p), report.action_table(p), report.left_table(p)):
+        assert "KLOE" not in piece.html and "Use of Resources" not in piece.html
+    assert "Audit report" in report.left_table(p).html
 
 
 def test_september_counts_the_plan_as_it_stood_then():

@@ -243,3 +243,13 @@ def test_a_far_off_year_in_the_prose_a_plan_dates_by_is_one_warning_and_no_date(
     [warning] = plans.findings
     assert (warning.code, warning.location.row, warning.location.column) == ("implausible_year", 4, "D ('Target date')")
     assert "March 2042" in warning.message
+
+
+@pytest.mark.parametrize("text, expected", [("Q4 25/26", dt.date(2026, 3, 31)), ("q2 24/25", dt.date(2024, 9, 30)),
+                                            ("Q3 2024/25", dt.date(2024, 12, 31))])
+def test_a_financial_year_quarter_reads_with_two_digit_years_too(text, expected):
+    assert parse_target(text).date == expected
+
+
+def test_a_quarter_whose_years_are_not_one_financial_year_is_not_a_date():
+    assert parse_target("Q4 25/27").date is None

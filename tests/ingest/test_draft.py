@@ -15,7 +15,7 @@ from workbooks import PRIORITY_KEY, audit_tracker
 
 from reportlib.analysis.plans import inspect_plans
 from reportlib.core import safeyaml
-from reportlib.ingest.draft import draft_layout, load_report
+from reportlib.ingest.draft import date_pattern, draft_layout, load_report
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 WDC = DATA / "wdc_use_of_resources_action_plan.xlsx"
@@ -167,3 +167,24 @@ def test_a_file_with_no_plan_header_is_said_plainly(tmp_path):
     notes = write_xlsx(tmp_path / "notes.xlsx", {"Notes": [["Minutes of the meeting"], ["Apologies: none"]]})
     with pytest.raises(InputError, match="no header row"):
         draft_layout([notes])
+
+
+def test_a_date_in_brackets_gives_a_pattern_that_matches_its_own_header():
+    import re
+
+    from reportlib.ingest.draft import classify_header
+
+    for header in ("Status (31 Dec 2025)", "Progress at 30/09/24", "Latest update – 31 Dec 2025"):
+        column = classify_header(header)
+        assert column.date is not None, header
+        assert re.match(date_pattern(column.template), header), header
+
+
+@pytest.mark.parametrize("header, key", [("Auditor's recommendation", "recommendation"),
+                                         ("Area for improvement (from Audit Commission report)", "recommendation"),
+                                         ("Council response", "action"), ("What we will do", "action")])
+def test_headings_with_a_qualifier_or_a_note_are_read_and_marked_to_check(header, key):
+    from reportlib.ingest.draft import classify_header
+
+    column = classify_header(header)
+    assert column.key == key

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 from reportlib.errors import Finding, Location
 from reportlib.ingest import snapdates
 from reportlib.ingest.dates import cell_text as _text
 from reportlib.ingest.dates import parse_target, target_in_prose, year_problem
-from reportlib.ingest.layouts import HeaderMatch, Layout, find_header, normalise_header, word_key
+from reportlib.ingest.layouts import BUILTIN_DIR, HeaderMatch, Layout, find_header, normalise_header, word_key
 from reportlib.ingest.sources import CELL_LIMIT, Source, column_letter
 from reportlib.model import kloe as kloe_mod
 
@@ -230,7 +231,7 @@ class SheetReader:
         self._give_ids(state)
         self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
                             "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
-                            "layout_file": f"{layout.source} ({'beside the data' if layout.beside_data else 'built in'})",
+                            "layout_file": f"{layout.source} ({_where_from(layout)})",
                             "internal_columns": ",".join(layout.internal_columns),
                             "group_label": layout.group_label,
                             "internal_cells": _internal_cells(layout, positions)})
@@ -580,6 +581,11 @@ class SheetReader:
                 self._find("warning", "unusual_item_number",
                            f"item number '{ref[:40]}' {note}: the action's id is {action['action_id']}",
                            state.sheet, action["_rows"][0], self._column(state, "ref"))
+            elif not ref and "ref" in state.positions:  # never numbered in silence: the id moves if rows do
+                self._find("warning", "no_item_number",
+                           f"the action has no item number, so it is numbered by its position on the sheet: its "
+                           f"id is {action['action_id']}, which changes if rows are added above it; give it a "
+                           "number of its own", state.sheet, action["_rows"][0], self._column(state, "ref"))
         for action in state.actions:
             link = action.pop("_link", None)
             if link is not None:
@@ -593,6 +599,13 @@ class SheetReader:
 
 
 _MAX_SUFFIX = 40
+
+
+def _where_from(layout: Layout) -> str:
+    """Where a layout was read from, as ``validate`` says it: beside the data, built in, or a file named."""
+    if layout.beside_data:
+        return "beside the data"
+    return "built in" if layout.read_from and BUILTIN_DIR in Path(layout.read_from[0]).resolve().parents else "the file given"
 
 
 def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:

@@ -118,10 +118,11 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
     rows = pd.DataFrame([
         ("Actions in the plan", n),
         ("Complete", f"{count('status', 'complete')} ({pct})"),
-        *((STATUS_EXPLAINED[s], count("status", s)) for s in ("in_progress", "planned", "no_action", "no_update",
-                                                                "needs_review")),
+        *((STATUS_EXPLAINED[s], count("status", s)) for s in ("in_progress", "planned", "no_action", "no_update")),
+        (STATUS_EXPLAINED["needs_review"], _review_figure(acts)),
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
+        (f"Due soon (target within {progress.due_soon_days} days)", count("timeliness", "due_soon")),
         ("Overdue against the original target", int(acts["days_overdue_original"].notna().sum())
          if "days_overdue_original" in acts else len(late)),
         ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
@@ -132,6 +133,17 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         figure = f"{len(gone)} ({done} complete when {'it' if len(gone) == 1 else 'they'} left)" if done else len(gone)
         rows.loc[len(rows)] = ("Left the plan (not counted above)", figure)
     return table(rows, figures=["Figure"], caption=f"Headline figures as of {long_date(progress.as_of)}")
+
+
+def _review_figure(acts: pd.DataFrame):
+    """Updates left for review, and those kept at the council's word that their own text contradicts
+    (counted under their stated status above, but in the review queue too)."""
+    waiting = int((acts["status"] == "needs_review").sum())
+    contradicted = int((acts["status_source"] == "stated_contradicted").sum()) if "status_source" in acts else 0
+    if not contradicted:
+        return waiting
+    return (f"{waiting} (and {contradicted} whose update text contradicts the council's word, counted above "
+            "under that word)")
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",

@@ -82,6 +82,9 @@ def test_a_stated_word_the_text_contradicts_is_kept_but_marked_for_review(folder
     assert all("contradict" in why for why in queue["why"])
     html = report.action_table(reportlib.progress(plans, "2010-06-30")).html
     assert html.count("the update text disagrees") == 2
+    # the headline's review figure says so too: a committee is not told nothing waits for review
+    headline = report.headline(reportlib.progress(plans, "2010-06-30")).html
+    assert "0 (and 2 whose update text contradicts the council" in headline
 
 
 def test_every_label_says_what_no_action_means(folder):

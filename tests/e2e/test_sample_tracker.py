@@ -35,6 +35,7 @@ def test_the_tracker_is_grouped_by_its_audit_reports_and_names_no_kloe():
     for piece in (report.headline(p), report.action_table(p), report.left_table(p)):
         assert "KLOE" not in piece.html and "Use of Resources" not in piece.html
     assert "Audit report" in report.left_table(p).html
+    assert "<td>Due soon (target within 30 days)</td><td class=\"rl-num\">1</td>" in report.headline(p).html
 
 
 def test_september_counts_the_plan_as_it_stood_then():

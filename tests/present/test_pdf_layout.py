@@ -109,6 +109,7 @@ def test_headline_figures_written_as_text_align_right_like_numbers(row, figure):
 def test_headline_table_marks_every_figure_right_aligned():
     class Progress:  # the shape report.headline reads
         as_of = pd.Timestamp("2010-07-31")
+        due_soon_days = 30
         actions = pd.DataFrame({"status": ["complete", "in_progress", "no_update", "in_progress"],
                                 "timeliness": ["complete", "overdue", "on_time", "overdue"],
                                 "days_overdue": [0, 183, 0, 12]})

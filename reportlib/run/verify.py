@@ -37,6 +37,7 @@ from pathlib import Path
 from reportlib.core.files import sha256_file
 from reportlib.errors import ReportlibError
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
+from reportlib.run.fingerprint import needed_files
 
 MANIFEST = "manifest.json"
 #: ``generated_at`` as a render writes it (UTC, to the second).
@@ -180,9 +181,14 @@ def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
     named = [(manifest["pack_file"]["path"], manifest["pack_file"]["sha256"])]
     named += [(i["path"], i["sha256"]) for i in manifest["inputs"]]
     named += [(n["notebook"], n["sha256"]) for n in manifest["notebooks"]]
+    # data kept under the pack's data root, outside the project, is recorded by its file name
+    elsewhere = {p.name: p for p in needed_files(root / manifest["pack_file"]["path"], root)
+                 if not p.is_relative_to(root)}
     for name, expected in named:
         result.inputs.append(name)
         path = root / name
+        if not path.is_file() and name in elsewhere:
+            path = elsewhere[name]
         if not path.is_file():
             result.differences.append(Difference("input", name, f"not found (looked for {path})"))
             continue

@@ -82,3 +82,11 @@ def q3(folder, *, text_of_3="Draft asset plan with Executive for approval."):
         quarter_row(5, target=dt.datetime(2011, 3, 31), progress=["Superseded by the shared service review."],
              status="Superseded"),
     ])
+
+
+def plan_folder(tmp_path: Path) -> Path:
+    """An empty data folder holding the Testborough layout, for quarters to be written into."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "tbc.layout.yaml").write_text(LAYOUT)
+    return folder

@@ -13,7 +13,7 @@ import threading
 import time
 
 import pytest
-from quarters import LAYOUT, q1, q2, q3, quarter_row, write_quarter
+from quarters import LAYOUT, plan_folder, q1, q2, q3, quarter_row, write_quarter
 
 import reportlib
 from reportlib.analysis import decisions
@@ -22,10 +22,7 @@ from reportlib.cli import main
 
 @pytest.fixture
 def folder(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    (folder / "tbc.layout.yaml").write_text(LAYOUT)
-    return folder
+    return plan_folder(tmp_path)
 
 
 def _update(plans, action_id, snapshot):

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from quarters import LAYOUT, q1, q2, q3, quarter_row, write_quarter
+from quarters import plan_folder, q1, q2, q3, quarter_row, write_quarter
 
 import reportlib
 from reportlib.analysis import compare
@@ -25,10 +25,7 @@ ONE, TWO, THREE, FOUR, FIVE = (f"TBC-2010-00{n}" for n in range(1, 6))
 
 @pytest.fixture
 def folder(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    (folder / "tbc.layout.yaml").write_text(LAYOUT)
-    return folder
+    return plan_folder(tmp_path)
 
 
 @pytest.fixture

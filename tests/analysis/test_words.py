@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from quarters import LAYOUT, quarter_row, write_quarter
+from quarters import plan_folder, quarter_row, write_quarter
 
 import reportlib
 from reportlib.analysis import decisions
@@ -18,10 +18,7 @@ PAST = dt.datetime(2010, 3, 31)  # every target below has passed by the June 201
 
 @pytest.fixture
 def folder(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    (folder / "tbc.layout.yaml").write_text(LAYOUT)
-    return folder
+    return plan_folder(tmp_path)
 
 
 def _quarter(folder, rows):

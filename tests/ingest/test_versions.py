@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from quarters import BASE, LAYOUT, q1, q2, q3, quarter_row, write_quarter
+from quarters import BASE, LAYOUT, plan_folder, q1, q2, q3, quarter_row, write_quarter
 from workbooks import write_xlsx
 
 import reportlib
@@ -19,10 +19,7 @@ from reportlib.present.packtables import report_frames
 
 @pytest.fixture
 def folder(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    (folder / "tbc.layout.yaml").write_text(LAYOUT)
-    return folder
+    return plan_folder(tmp_path)
 
 
 def _messages(plans, code=None):

@@ -27,7 +27,7 @@ from conftest import (
     build_sample_repo,
     write_pack,
 )
-from quarters import LAYOUT, q1, quarter_row, write_quarter
+from quarters import LAYOUT, plan_folder, q1, quarter_row, write_quarter
 
 import reportlib
 from reportlib.analysis import decisions
@@ -207,9 +207,7 @@ def test_a_layout_or_decisions_file_linked_from_outside_is_refused_naming_it(dat
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    (folder / "tbc.layout.yaml").write_text(LAYOUT)
+    folder = plan_folder(tmp_path)
     q1(folder)
     return folder
 

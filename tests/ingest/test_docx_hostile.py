@@ -5,6 +5,7 @@ text is never published."""
 from __future__ import annotations
 
 import html
+import re
 
 import docx
 import pytest
@@ -215,9 +216,38 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
     assert plans.actions["action"].iloc[0] == "Review the revised budget"
     assert updates(plans).at[("TDC-2010-001", "March 2010"), "text"] == "Moved here"
     notes = found(plans, "tracked_changes")
-    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("warning", "table 1", 2)]
-    # rows are counted as Word shows them with the changes accepted: the deleted row has no number
-    assert "accepted" in notes[0].message and "rows 2, 3 of table 1 and 1 deleted row" in notes[0].message
+    assert [(f.severity, f.location.sheet, f.location.row, f.location.column) for f in notes] == [
+        ("warning", "table 1", 2, "D"), ("warning", "table 1", 2, None)]
+    # rows are counted as Word shows them with the changes accepted; each cell changed is named
+    assert "accepted" in notes[0].message
+    assert "row 2 (columns D, I) and row 3 of table 1" in notes[0].message
+    # the deleted row has no number of its own: it is named by the row it followed and its first cells
+    assert "a row deleted with changes tracked, after row 2 of table 1," in notes[1].message
+    assert "'2 | Improve the thing. | Do the thing" in notes[1].message
+
+
+def test_a_deleted_row_alone_is_named_by_its_place(tmp_path):
+    """The trial's paper: one row deleted with changes tracked, nothing else changed; the warning
+    named no row."""
+    deleted_row = '<w:del w:id="2" w:author="Clerk" w:date="2010-06-01T00:00:00Z"/>'
+    paper(tmp_path, [row(1), row(2), row(3, props=deleted_row), row(4)])
+    plans = read(tmp_path)
+    assert plans.actions["action_id"].tolist() == ["TDC-2010-001", "TDC-2010-002", "TDC-2010-004"]
+    notes = found(plans, "tracked_changes")
+    assert [where(f) for f in notes] == [("table 1", 3, None)]
+    assert "after row 3 of table 1" in notes[0].message and "'3 | Improve the thing." in notes[0].message
+
+
+def test_a_note_row_is_named_by_the_row_its_location_gives(tmp_path):
+    """A heading stands above the table (read as a title row): the note's message once quoted
+    row 4 while its location said row 3."""
+    note = tr(tc("Key: H = high risk"), *(tc("") for _ in TRACKER_HEADER[1:]))
+    paper(tmp_path, [row(1), note, row(2)])
+    plans = read(tmp_path)
+    notes = found(plans, "not_an_action")
+    assert [where(f) for f in notes] == [("table 1", 3, "A")]
+    assert "Key: H = high risk" in notes[0].message
+    assert all(int(n) == 3 for n in re.findall(r"\brow (\d+)", notes[0].message))
 
 
 # -- nested tables ----------------------------------------------------------------------------------------

@@ -462,7 +462,17 @@ def test_a_tracker_gives_the_same_tables_from_word_pdf_and_workbook(modern_track
     assert owners["TBC-2024/25-003"] == "Head of Finance"
     assert not [f for f in modern_tracker[kind].findings if f.code == "not_placed"]
     # headings and footnotes are named as rows that are not actions, as from the workbook
-    assert sum(f.code == "not_an_action" for f in modern_tracker[kind].findings) == 7
+    notes = [f for f in modern_tracker[kind].findings if f.code == "not_an_action"]
+    assert len(notes) == 7
+    # a row number quoted in a note's message is the row its location names (it was one off in Word)
+    assert [f.location.row for f in notes] == [int(n) for f in notes for n in re.findall(r"\brow (\d+)", f.message)] \
+        or not any(re.search(r"\brow \d", f.message) for f in notes)
+
+
+def test_a_note_row_is_quoted_with_the_row_its_location_gives_in_the_workbook(modern_tracker):
+    notes = [f for f in modern_tracker["xlsx"].findings if f.code == "not_an_action"]
+    assert notes and all(not re.search(r"\brow \d", f.message) or f"row {f.location.row} " in f.message
+                         for f in notes)
 
 
 def test_a_row_run_over_a_page_break_joins_its_own_recommendation_without_continuation_rows(tmp_path):

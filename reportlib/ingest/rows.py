@@ -321,7 +321,7 @@ class SheetReader:
         words = " ".join(text.split())
         shown = words if len(words) <= 60 else words[:60].rsplit(" ", 1)[0] + " …"
         self._find("warning", "not_an_action",
-                   f"row {number} holds text in its first cell only ('{shown}'): read as a note, key or heading, "
+                   f"the row holds text in its first cell only ('{shown}'): read as a note, key or heading, "
                    "not as an action. If it heads the actions below it, name it under the layout's 'sections'; "
                    "if it is an action, fill in its other columns", state.sheet, number,
                    column_letter(state.first_column))

@@ -28,6 +28,9 @@ The paper is read as Word shows it, whole, or the reader says what it skipped:
   moved-out text, deleted rows and cells left out (a warning ``tracked_changes`` naming the
   table, each row and the columns whose text changed; and one for each deleted row, naming the
   row it followed and quoting its first cells).
+* A row that begins with skipped grid columns (``w:gridBefore``) is read as Word shows it, its
+  cells in the grid columns they sit in; ``papers`` names any row whose cells do not begin
+  where the header's cells begin (a warning ``row_misaligned``).
 * Hidden text (``w:vanish``, directly or by a style) is never read: Word neither shows
   nor prints it (a warning ``hidden_text`` names the rows, never the text).
 * What is not read is a ``not_read`` warning naming the table, row and column: an
@@ -542,6 +545,7 @@ class _Reader:
     # -- one table -----------------------------------------------------------------------------------
     def table(self, tbl, label: str, above: list[str], heading: str) -> Part:
         rows: list[list] = []
+        starts: list[tuple[int, ...]] = []
         merged_down: list[list[bool]] = []
         header_marked: list[bool] = []
         spans_across = False
@@ -557,8 +561,10 @@ class _Reader:
                                  and _attr(trpr.find(f"{_W}tblHeader"), "val") not in ("0", "false"))
             row: list = [""] * min(before, 64)
             down: list[bool] = [False] * len(row)
+            begins: list[int] = []
             for tc in self._cells(tr):
                 self.column = len(row)
+                begins.append(len(row))
                 tcpr = tc.find(f"{_W}tcPr")
                 span = int(_attr(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, "val") or 1)
                 span = max(1, min(span, 64))
@@ -574,6 +580,7 @@ class _Reader:
                 down.extend([continued] * (span - 1))
             self.budget.take(label, r + 1, len(row), sum(len(v) for v in row))
             rows.append(row)
+            starts.append(tuple(begins))
             merged_down.append(down)
             if self.budget.cut:
                 break
@@ -584,7 +591,7 @@ class _Reader:
         for row in rows:
             while row and row[-1] == "":
                 row.pop()
-        return Part(label, rows, above=above, heading=heading, width=width, merged_down=covered)
+        return Part(label, rows, above=above, heading=heading, width=width, merged_down=covered, cell_starts=starts)
 
     @staticmethod
     def _fill_heading(rows, merged_down, header_marked, spans_across):

@@ -314,3 +314,18 @@ def test_a_target_read_from_internal_prose_is_withheld_from_external_tables(tmp_
     assert outside.actions["target_text"].isna().all()
     for name, text in external_texts(outside, tmp_path).items():
         assert "November 2010" not in text, name
+
+
+def test_an_owner_split_off_an_internal_action_is_withheld(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    layout = LAYOUT.replace("  owner: Lead officer\n", "") + "owner_suffix: [action]\n"
+    (folder / "tbc.layout.yaml").write_text(layout + "internal_columns: [action]\n")
+    write_quarter(folder, "q1.xlsx", HEADERS[0], [
+        _row(1, "Recommendation one.", "Reconcile the ledger - Quennell Smyth", None, ["Started."])])
+    plans = reportlib.inspect_plans(folder)
+    assert plans.actions["owner"].iloc[0] == "Quennell Smyth"  # the check can fail
+    outside = cut(plans, AS_OF, "external")
+    assert outside.actions["owner"].isna().all()
+    for name, text in external_texts(outside, tmp_path).items():
+        assert "Quennell" not in text, name

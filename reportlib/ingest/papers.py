@@ -59,6 +59,8 @@ class Paper(Source):
     page_cut: int | None = None  # PDF: reading stopped after this page
     dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
     notes: list[Finding] = field(default_factory=list)  # Word: content not read, or left out (docx_source)
+    #: PDF: (part cut, its row cut, part holding the rest) for each row joined over a page break
+    joined: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def is_paper(path: Path, data: bytes) -> bool:
@@ -156,6 +158,15 @@ def _join(paper: Paper) -> None:
         rests: set[int] = set()
         heads = {_key(row) for row in first.rows[:5]} - {()}
         for before, part in zip([None] + group, group):
+            if before is not None and _joins(before, part, rows, origins):
+                # the rest of the row cut at the foot of the page before, above this page's first rule:
+                # one row of the plan, its cells read on from one page to the next
+                rows[-1] = _joined(rows[-1], part.rows[0])
+                covered.update((len(rows) + r - 1, c) for r, c in part.merged_down if r)
+                rows += part.rows[1:]
+                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
+                paper.joined.append((before.label, before.cut_row, part.label))
+                continue
             if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
                 rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
                              and any(str(v).strip() for v in row)), None)
@@ -171,6 +182,21 @@ def _join(paper: Paper) -> None:
         paper.origins[name] = origins
         paper.headings[name] = "\n".join(([first.heading] if first.heading else []) + first.above)
         paper.groups[name] = group
+
+
+def _joins(before: Part, part: Part, rows: list, origins: list) -> bool:
+    """Whether ``part`` opens with the rest of ``before``'s last row: that row has no bottom rule
+    and this page's first row no top rule, the column lines running on over the break."""
+    return bool(before.ruled and part.ruled and before.cut_row and part.opened and part.rows and rows
+                and origins[-1] == (before.label, before.cut_row))
+
+
+def _joined(cut: list, rest: list) -> list:
+    """A row cut by a page break, its cells read on into the rest's (as a cell's wrapped lines are)."""
+    width = max(len(cut), len(rest))
+    cells = [str(v) for v in cut] + [""] * (width - len(cut))
+    more = [str(v) for v in rest] + [""] * (width - len(rest))
+    return [f"{a} {b}" if a and b else a or b for a, b in zip(cells, more)]
 
 
 # -- reading the plans through the layouts ----------------------------------------------------------
@@ -398,7 +424,17 @@ class PaperReader:
             return
         group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]
         header = _key(rows[sheets[0]["header_row"] - 1])
+        labels = {part.label for part in group}
+        joined = {rest for _, _, rest in self.paper.joined}
+        for label, cut, rest in self.paper.joined:
+            if label in labels:
+                self._find("warning", "row_split_at_break",
+                           f"row {cut} of {label} runs on over the page break: its rest, at the top of {rest} (above "
+                           "the first rule there, with no header repeated), was joined to it and read as one row; "
+                           "check the row against the document", label, cut)
         for before, part in zip(group, group[1:]):
+            if part.label in joined:
+                continue
             index = next((i for i, (label, r) in enumerate(origins) if label == part.label and r is not None
                           and _key(rows[i]) != header and any(str(v).strip() for v in rows[i])), None)
             if index is None or index + 1 in joined_rows:

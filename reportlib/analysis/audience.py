@@ -1,7 +1,9 @@
 """What a reader outside the council may be told: one filter at the boundary.
 
 A council's layout marks some columns internal (``internal_columns``: recommendation, action,
-owner, priority, details, or ``updates`` for the update text). For an ``external`` audience,
+owner, priority, details, or ``updates`` for the update text); a column read out of an internal
+one is internal too (a target phrase taken from internal prose, ``target_text``; an owner split off
+an internal column: ``ingest.rows``). For an ``external`` audience,
 ``withhold`` is applied once, when the plans are cut for a report (``snapshot.cut``), and every
 output of the pack (reports, their PDF and .ipynb, tables.xlsx, manifest.json) is built from
 what it leaves:

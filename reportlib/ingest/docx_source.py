@@ -25,7 +25,12 @@ The paper is read as Word shows it, whole, or the reader says what it skipped:
   cross or box of Wingdings, Wingdings 2 or Symbol is read as ✓, ✗, ☑, ☒ or ☐ (a
   character of a Unicode font as itself).
 * Tracked changes are read as if accepted: insertions and moved-in text kept; deletions,
-  moved-out text, deleted rows and cells left out (a warning ``tracked_changes``).
+  moved-out text, deleted rows and cells left out (a warning ``tracked_changes`` naming the
+  table, each row and the columns whose text changed; and one for each deleted row, naming the
+  row it followed and quoting its first cells).
+* A row that begins with skipped grid columns (``w:gridBefore``) is read as Word shows it, its
+  cells in the grid columns they sit in; ``papers`` names any row whose cells do not begin
+  where the header's cells begin (a warning ``row_misaligned``).
 * Hidden text (``w:vanish``, directly or by a style) is never read: Word neither shows
   nor prints it (a warning ``hidden_text`` names the rows, never the text).
 * What is not read is a ``not_read`` warning naming the table, row and column: an
@@ -185,7 +190,8 @@ class _Reader:
         self.more_notes = 0
         self.hidden: dict[str | None, list[int]] = {}  # label -> rows holding hidden text
         self.tracked: dict[str | None, list[int]] = {}  # label -> rows holding tracked changes
-        self.deleted_rows: dict[str, int] = {}
+        self.tracked_columns: dict[tuple[str | None, int], list[int]] = {}  # (label, row) -> columns changed
+        self.deleted_rows: dict[str, list[tuple[int, str]]] = {}  # label -> (row it followed, its first cells)
         self.style_hidden: dict[str, bool | None] = {}
         styles = document.styles.element
         self.default_hidden = bool(_vanish(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")))
@@ -216,6 +222,10 @@ class _Reader:
         rows = marks.setdefault(self.label, [])
         if self.row is not None and (not rows or rows[-1] != self.row):
             rows.append(self.row)
+        if marks is self.tracked and self.row is not None and self.column is not None:
+            columns = self.tracked_columns.setdefault((self.label, self.row), [])
+            if self.column not in columns:
+                columns.append(self.column)
 
     def _unknown(self, element) -> None:
         """An element the reader does not read: a warning if it holds text (or holds it elsewhere)."""
@@ -249,15 +259,36 @@ class _Reader:
                                                                                    rows[0] if rows else None)))
         for label in dict.fromkeys([*self.tracked, *self.deleted_rows]):
             rows = self.tracked.get(label, [])
-            deleted = self.deleted_rows.get(label, 0)
-            places = [_rows_text(label, rows)] if rows or label is None else []
-            places += [f"{deleted} deleted row{'s' if deleted > 1 else ''}"] if deleted else []
-            out.append(Finding("warning", "tracked_changes",
-                               f"tracked changes in {' and '.join(places)} were read as "
-                               "if accepted: inserted and moved-in text kept, deleted and moved-out text left out. "
-                               "Check the changes were meant to be accepted",
-                               Location(self.where.file, label, rows[0] if rows else None)))
+            if rows or (label is None and label in self.tracked):
+                first = self.tracked_columns.get((label, rows[0]), []) if rows else []
+                out.append(Finding("warning", "tracked_changes",
+                                   f"tracked changes in {self._changed_cells(label, rows)} were read as if accepted: "
+                                   "inserted and moved-in text kept, deleted and moved-out text left out. "
+                                   "Check the changes were meant to be accepted",
+                                   Location(self.where.file, label, rows[0] if rows else None,
+                                            column_letter(first[0]) if first else None)))
+            for after, begins in self.deleted_rows.get(label, [])[:MAX_NOTES]:
+                place = f"after row {after} of {label}" if after else f"before row 1 of {label}"
+                out.append(Finding("warning", "tracked_changes",
+                                   f"a row deleted with changes tracked, {place}, was left out, as Word leaves it "
+                                   f"out when the changes are accepted{f' (it read {begins!r})' if begins else ''}. "
+                                   "Check the deletion was meant to be accepted",
+                                   Location(self.where.file, label, after or 1)))
         return out
+
+    def _changed_cells(self, label: str | None, rows: list[int]) -> str:
+        """"row 2 (columns D, I) and row 3 of table 1": each row with tracked changes, and the
+        columns changed in it where a cell's text was changed."""
+        if label is None or not rows:
+            return _rows_text(label, rows)
+        named = []
+        for row in rows[:12]:
+            columns = [column_letter(c) for c in self.tracked_columns.get((label, row), [])]
+            which = f" ({'column' if len(columns) == 1 else 'columns'} {', '.join(columns)})" if columns else ""
+            named.append(f"row {row}{which}")
+        more = f" and {len(rows) - 12} more rows" if len(rows) > 12 else ""
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        return f"{listed}{more} of {label}"
 
     # -- the children Word shows ------------------------------------------------------------------------
     def _branch(self, alternate):
@@ -487,7 +518,7 @@ class _Reader:
                 trpr = child.find(f"{_W}trPr")
                 if trpr is not None and trpr.find(f"{_W}del") is not None:
                     if top:
-                        self.deleted_rows[self.label] = self.deleted_rows.get(self.label, 0) + 1
+                        self.deleted_rows.setdefault(self.label, []).append((self.row or 0, _begins(child)))
                     else:
                         self._mark(self.tracked)
                     continue
@@ -503,6 +534,7 @@ class _Reader:
                 tcpr = child[0] if len(child) and child[0].tag == _TCPR else child.find(_TCPR)
                 changes = [] if tcpr is None else [c.tag for c in tcpr if c.tag in _CELL_CHANGES]
                 if changes:
+                    self.column = None  # a cell inserted, deleted or merged: the row is named, not a column
                     self._mark(self.tracked)
                     if f"{_W}cellDel" in changes:
                         continue
@@ -513,6 +545,7 @@ class _Reader:
     # -- one table -----------------------------------------------------------------------------------
     def table(self, tbl, label: str, above: list[str], heading: str) -> Part:
         rows: list[list] = []
+        starts: list[tuple[int, ...]] = []
         merged_down: list[list[bool]] = []
         header_marked: list[bool] = []
         spans_across = False
@@ -528,8 +561,10 @@ class _Reader:
                                  and _attr(trpr.find(f"{_W}tblHeader"), "val") not in ("0", "false"))
             row: list = [""] * min(before, 64)
             down: list[bool] = [False] * len(row)
+            begins: list[int] = []
             for tc in self._cells(tr):
                 self.column = len(row)
+                begins.append(len(row))
                 tcpr = tc.find(f"{_W}tcPr")
                 span = int(_attr(tcpr.find(f"{_W}gridSpan") if tcpr is not None else None, "val") or 1)
                 span = max(1, min(span, 64))
@@ -545,6 +580,7 @@ class _Reader:
                 down.extend([continued] * (span - 1))
             self.budget.take(label, r + 1, len(row), sum(len(v) for v in row))
             rows.append(row)
+            starts.append(tuple(begins))
             merged_down.append(down)
             if self.budget.cut:
                 break
@@ -555,7 +591,7 @@ class _Reader:
         for row in rows:
             while row and row[-1] == "":
                 row.pop()
-        return Part(label, rows, above=above, heading=heading, width=width, merged_down=covered)
+        return Part(label, rows, above=above, heading=heading, width=width, merged_down=covered, cell_starts=starts)
 
     @staticmethod
     def _fill_heading(rows, merged_down, header_marked, spans_across):
@@ -570,6 +606,18 @@ class _Reader:
             for c, down in enumerate(merged_down[r]):
                 if down and c < len(rows[r - 1]) and c < len(rows[r]) and not rows[r][c]:
                     rows[r][c] = rows[r - 1][c]
+
+
+def _begins(tr) -> str:
+    """The first cells' text of a row (deleted text included), to name a row that is not read."""
+    cells = []
+    for tc in tr.iter(_TC):
+        text = " ".join("".join(t.text or "" for t in tc.iter(f"{_W}t", f"{_W}delText")).split())
+        if text:
+            cells.append(text[:40])
+        if len(cells) == 3:
+            break
+    return " | ".join(cells)
 
 
 def _vanish(rpr) -> bool | None:

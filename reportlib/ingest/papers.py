@@ -59,6 +59,8 @@ class Paper(Source):
     page_cut: int | None = None  # PDF: reading stopped after this page
     dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
     notes: list[Finding] = field(default_factory=list)  # Word: content not read, or left out (docx_source)
+    #: PDF: (part cut, its row cut, part holding the rest) for each row joined over a page break
+    joined: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def is_paper(path: Path, data: bytes) -> bool:
@@ -156,6 +158,15 @@ def _join(paper: Paper) -> None:
         rests: set[int] = set()
         heads = {_key(row) for row in first.rows[:5]} - {()}
         for before, part in zip([None] + group, group):
+            if before is not None and _joins(before, part, rows, origins):
+                # the rest of the row cut at the foot of the page before, above this page's first rule:
+                # one row of the plan, its cells read on from one page to the next
+                rows[-1] = _joined(rows[-1], part.rows[0])
+                covered.update((len(rows) + r - 1, c) for r, c in part.merged_down if r)
+                rows += part.rows[1:]
+                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
+                paper.joined.append((before.label, before.cut_row, part.label))
+                continue
             if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
                 rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
                              and any(str(v).strip() for v in row)), None)
@@ -173,6 +184,21 @@ def _join(paper: Paper) -> None:
         paper.groups[name] = group
 
 
+def _joins(before: Part, part: Part, rows: list, origins: list) -> bool:
+    """Whether ``part`` opens with the rest of ``before``'s last row: that row has no bottom rule
+    and this page's first row no top rule, the column lines running on over the break."""
+    return bool(before.ruled and part.ruled and before.cut_row and part.opened and part.rows and rows
+                and origins[-1] == (before.label, before.cut_row))
+
+
+def _joined(cut: list, rest: list) -> list:
+    """A row cut by a page break, its cells read on into the rest's (as a cell's wrapped lines are)."""
+    width = max(len(cut), len(rest))
+    cells = [str(v) for v in cut] + [""] * (width - len(cut))
+    more = [str(v) for v in rest] + [""] * (width - len(rest))
+    return [f"{a} {b}" if a and b else a or b for a, b in zip(cells, more)]
+
+
 # -- reading the plans through the layouts ----------------------------------------------------------
 
 def _layouts_for(heading: str, candidates: list) -> list:
@@ -186,6 +212,52 @@ def _place(origins, row):
     if row is None or not 1 <= row <= len(origins):
         return None, row
     return origins[row - 1]
+
+
+def _misplaced(starts: tuple[int, ...], heads: tuple[int, ...], row: list, header: list):
+    """(column letter, message) when a Word row's cells do not line up with the header row's,
+    else None. ``starts``, ``heads``: the grid columns the row's and the header's cells begin at."""
+    from reportlib.ingest.sources import column_letter
+
+    if not starts or not heads:
+        return None
+
+    def text(values, col):
+        value = " ".join(str(values[col]).split()) if col < len(values) else ""
+        return value if len(value) <= 40 else value[:40] + "…"
+
+    def header_over(col):  # the header cell a grid column lies under, if any
+        begun = [h for h in heads if h <= col]
+        return text(header, max(begun)) if begun and col < (max(heads) + _span_after(heads, header)) else None
+
+    said = []
+    skipped = starts[0] - heads[0]
+    if skipped > 0 and text(row, starts[0]):
+        first = text(row, starts[0])
+        said.append(f"it begins {skipped} grid column{'s' if skipped > 1 else ''} to the right of the header (Word's "
+                    f"'skipped columns before the row', gridBefore), so its first cell '{first}' sits under "
+                    f"'{header_over(starts[0]) or ''}', not under '{text(header, heads[0])}'")
+    for col in starts:
+        value = text(row, col)
+        if col in heads or not value or (skipped > 0 and col == starts[0]):
+            continue
+        over = header_over(col)
+        said.append(f"its cell '{value}' (column {column_letter(col)}) "
+                    + (f"begins inside the header cell '{over}', where no header begins" if over
+                       else "sits under no header"))
+    if not said:
+        return None
+    column = column_letter(starts[0] if skipped > 0 else next(c for c in starts if c not in heads))
+    return column, ("the row's cells do not line up with the header's: " + "; ".join(said)
+                    + ". It was read as Word shows it, each cell under the header it sits beneath (a cell under no "
+                    "header, or inside one where no header begins, is not read). If the cells belong under other "
+                    "headers, make the row's cells match the header's in Word (Table Properties, or re-enter the "
+                    "row)")
+
+
+def _span_after(heads: tuple[int, ...], header: list) -> int:
+    """How many grid columns the header's last cell covers (its text and the blanks after it)."""
+    return max(1, len(header) - max(heads)) if header else 1
 
 
 def _first_cells(rows, limit: int = 3) -> str:
@@ -338,6 +410,7 @@ class PaperReader:
                 finding = replace(finding, location=replace(loc, sheet=label, row=row))
             self.findings.append(finding)
         self._split_rows(name, joined_rows, sheets)
+        self._misaligned(name, sheets)
         for sheet in sheets:
             read_parts[name] = sheet
 
@@ -351,7 +424,17 @@ class PaperReader:
             return
         group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]
         header = _key(rows[sheets[0]["header_row"] - 1])
+        labels = {part.label for part in group}
+        joined = {rest for _, _, rest in self.paper.joined}
+        for label, cut, rest in self.paper.joined:
+            if label in labels:
+                self._find("warning", "row_split_at_break",
+                           f"row {cut} of {label} runs on over the page break: its rest, at the top of {rest} (above "
+                           "the first rule there, with no header repeated), was joined to it and read as one row; "
+                           "check the row against the document", label, cut)
         for before, part in zip(group, group[1:]):
+            if part.label in joined:
+                continue
             index = next((i for i, (label, r) in enumerate(origins) if label == part.label and r is not None
                           and _key(rows[i]) != header and any(str(v).strip() for v in rows[i])), None)
             if index is None or index + 1 in joined_rows:
@@ -370,6 +453,44 @@ class PaperReader:
                            f"row of {before.label}, cut by the break. It was read as the layout reads such a row "
                            "(as its own row, unless the layout joins continuation rows); check it against the "
                            "document", label, r)
+
+    def _misaligned(self, name, sheets):
+        """Word: a row whose cells do not begin where the header row's cells begin (it starts with
+        skipped grid columns, ``w:gridBefore``, or a cell begins inside a header cell) is read as
+        Word shows it, each cell in the grid column it sits in, and named, so that no cell is put
+        under another header, or under none, in silence."""
+        if not sheets:
+            return
+        group, origins, rows = self.paper.groups[name], self.paper.origins[name], self.paper.sheets[name]
+        header_index = sheets[0]["header_row"] - 1
+        header_label, header_row = origins[header_index]
+        parts = {part.label: part for part in group}
+        if header_row is None or not parts[header_label].cell_starts:
+            return
+        header_cells = rows[header_index]
+        header = _key(header_cells)
+        reported = 0
+        for index in range(header_index + 1, len(rows)):
+            label, r = origins[index]
+            part = parts.get(label)
+            if r is None or part is None or r > len(part.cell_starts) or not any(str(v).strip() for v in rows[index]):
+                continue
+            if _key(rows[index]) == header:  # a header row repeated: its own cells are the header below it
+                continue
+            own = next((i for i in range(index, -1, -1) if _key(rows[i]) == header), header_index)
+            own_label, own_row = origins[own]
+            heads = parts[own_label].cell_starts[own_row - 1] if own_row else ()
+            problem = _misplaced(part.cell_starts[r - 1], heads, rows[index], rows[own])
+            if problem is None:
+                continue
+            reported += 1
+            if reported > 20:
+                continue
+            column, text = problem
+            self._find("warning", "row_misaligned", text, label, r, column)
+        if reported > 20:
+            self._find("warning", "row_misaligned", f"{reported - 20:,} more rows do not line up with the header",
+                       group[0].label)
 
     def _part_rows(self, read_parts: dict, unmatched: list):
         """One row per page or table for ``Plans.sources``: what was read from it."""

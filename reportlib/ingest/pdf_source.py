@@ -13,7 +13,10 @@ that page.
   (a paragraph of that cell). A line whose words run across a column's start (a Theme or
   KLOE heading) is one cell.
 * A ruled row running over the page break (no bottom rule, its column lines going on
-  down the page) is read, and marked (``Part.cut_row``) so that it is flagged.
+  down the page) is read, and marked (``Part.cut_row``) so that it is flagged. On a page with
+  no header repeated, its rest stands above the first rule there (no top rule, the column
+  lines coming down from the top of the page): it is read as that page's row 1 and marked
+  (``Part.opened``), and ``papers`` joins it to the row it is the rest of.
 * **Wrapped cells**: the lines of a cell are joined with a space when the line above was
   full (the next word would not have fitted), and with a line break when it was not.
 * Text in the table's area that falls in no cell is listed (``Part.unplaced``), never
@@ -376,6 +379,20 @@ def _unclosed_row(page, table, words, used, edges) -> list[dict]:
             and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
 
 
+def _unopened_row(page, table, words, used, edges) -> list[dict]:
+    """Words of a first row whose top rule is not drawn (the rest of a row cut by the page break,
+    on a page with no header repeated): above the table's first rule, between its column lines,
+    which run on up the page."""
+    top = table.bbox[1]
+    lines = [e for e in page.vertical_edges if e["bottom"] >= top - 2 and e["top"] < top - 4
+             and any(abs(e["x0"] - x) < 2 for x in edges + (table.bbox[2],))]
+    if len(lines) < 2:
+        return []
+    high = min(e["top"] for e in lines)
+    return [w for w in words if id(w) not in used and high <= (w["top"] + w["bottom"]) / 2 <= top
+            and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
+
+
 def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     """(parts, pages read, pages with no table, page where reading stopped or None, pages not read
     for holding more than ``CHARS_PER_PAGE`` characters)."""
@@ -458,7 +475,16 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             cut_row = len(rows)
             last = len(table.rows) - 1  # a cell of the last row not closed below goes on down over this one
             covered |= {(cut_row - 1, c) for r, c in _cells_merged_down(table) if r == last}
-        found.append((label, rows, tops, used, edges, table.bbox, cut_row, True, covered))
+        head = _unopened_row(page, table, words, used, edges) if index == 0 else []
+        bbox = table.bbox
+        if head:  # the rest of the row cut at the foot of the page before: row 1 of this page
+            used.update(id(w) for w in head)
+            rows.insert(0, _by_columns(head, list(edges), table.bbox[2]))
+            tops.insert(0, min(w["top"] for w in head))
+            covered = {(r + 1, c) for r, c in covered}
+            cut_row = cut_row + 1 if cut_row else None
+            bbox = (bbox[0], min(w["top"] for w in head), bbox[2], bbox[3])
+        found.append((label, rows, tops, used, edges, bbox, cut_row, True, covered, bool(head)))
     if not tables:
         body = [w for w in words if w["top"] > 0]
         unruled = _unruled(body, f"page {number}", budget, previous)
@@ -466,10 +492,10 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             rows, tops, used, edges, top = unruled
             bbox = (min(w["x0"] for w in words if id(w) in used), top,
                     max(w["x1"] for w in words if id(w) in used), max(w["bottom"] for w in words if id(w) in used))
-            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False, set()))
+            found.append((f"page {number}", rows, tops, used, edges, bbox, None, False, set(), False))
     parts = []
     floor = 0.0
-    for label, rows, tops, used, edges, bbox, cut_row, ruled, covered in found:
+    for label, rows, tops, used, edges, bbox, cut_row, ruled, covered, opened in found:
         above_words = [w for w in words if floor <= w["top"] and w["bottom"] <= bbox[1] + 1 and id(w) not in used]
         above = [" ".join(w["text"] for w in line) for line in _lines(above_words)]
         unplaced = []
@@ -484,7 +510,7 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
                 row.pop()
         parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
                           page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
-                          merged_down=covered))
+                          merged_down=covered, opened=opened))
         floor = bbox[3]
     return parts
 

@@ -232,7 +232,7 @@ class SheetReader:
         self.sheets.append({"file": self.source.name, "sha256": self.source.sha256, "sheet": sheet,
                             "layout": layout.name, "header_row": header_index + 1, "actions": len(state.actions),
                             "layout_file": f"{layout.source} ({_where_from(layout)})",
-                            "internal_columns": ",".join(layout.internal_columns),
+                            "internal_columns": ",".join(_internal_columns(layout, positions)),
                             "group_label": layout.group_label,
                             "internal_cells": _internal_cells(layout, positions)})
 
@@ -321,7 +321,7 @@ class SheetReader:
         words = " ".join(text.split())
         shown = words if len(words) <= 60 else words[:60].rsplit(" ", 1)[0] + " …"
         self._find("warning", "not_an_action",
-                   f"row {number} holds text in its first cell only ('{shown}'): read as a note, key or heading, "
+                   f"the row holds text in its first cell only ('{shown}'): read as a note, key or heading, "
                    "not as an action. If it heads the actions below it, name it under the layout's 'sections'; "
                    "if it is an action, fill in its other columns", state.sheet, number,
                    column_letter(state.first_column))
@@ -629,6 +629,19 @@ def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:
     if not ref.isascii():
         return suffix, "holds characters other than A-Z, 0-9 and '.', which are left out of the id"
     return suffix, None
+
+
+def _internal_columns(layout: Layout, positions: dict) -> tuple[str, ...]:
+    """The columns internal to the council on this sheet: those the layout marks, and those read out
+    of one of them. A target taken from internal prose (``target_in_prose``) is internal text as
+    written ("by the end of November 2010"), and so is an owner split off the end of an internal
+    column (``owner_suffix``): neither may reach an external reader (``reportlib.analysis.audience``)."""
+    names = list(layout.internal_columns)
+    if layout.target_in_prose in names and "target" not in positions:
+        names.append("target_text")
+    if "owner" not in names and any(key in names for key in layout.owner_suffix):
+        names.append("owner")
+    return tuple(names)
 
 
 def _internal_cells(layout: Layout, positions: dict) -> str:

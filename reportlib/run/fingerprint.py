@@ -106,6 +106,8 @@ def up_to_date(pack_path, reports_dir, root=None) -> manifests.Manifest | None:
     found = fingerprint(pack_path, root)
     if found is None:
         return None
+    if (Path(reports_dir) / found.pack).is_symlink():  # refused when rendered (publish.refuse_linked_pack)
+        return None
     folder = Path(reports_dir) / found.pack / found.as_of
     last = manifests.read_if_any(folder)
     if last is None or last.digest != found.digest or last.pack != found.pack:

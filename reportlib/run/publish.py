@@ -22,8 +22,11 @@
   removed as a link, with a warning naming it; what it points at is never read, written or
   deleted. These places are reportlib's own scratch, emptied and made again on every run, so a
   link there is never a user's choice, and refusing to render would only stop every scheduled run
-  until someone removed it by hand. (``<pack>`` itself may be a link, to publish on another
-  disk; a link at ``<pack>/<as_of>``, a published report's place, is refused, see ``publish``.)
+  until someone removed it by hand.
+- ``refuse_linked_pack``: a symbolic link at ``reports/<pack>`` or ``<pack>/<as_of>`` (a published
+  report's place, which a user may have made) is refused: the pack fails with an error naming the
+  link and its target, and nothing is written or deleted where it points. To publish on another
+  disk, ``reports/`` itself may be a link (or ``render --reports`` names another folder).
 """
 from __future__ import annotations
 
@@ -185,7 +188,8 @@ def clean_stale(reports_dir: Path, locked_pack: str) -> list[str]:
     """
     removed = []
     pack_dir = reports_dir / locked_pack  # a copy across filesystems is staged in here
-    staged = sorted(pack_dir.glob(".*")) if pack_dir.is_dir() and not pack_dir.name.startswith(".") else []
+    staged = sorted(pack_dir.glob(".*")) if pack_dir.is_dir() and not pack_dir.is_symlink() \
+        and not pack_dir.name.startswith(".") else []
     for path in sorted(reports_dir.glob(".*")) + staged:
         match = _LEFTOVER.match(path.name) or _INDEX_LEFTOVER.match(path.name)
         if not match:
@@ -215,17 +219,19 @@ def publish(tmp: Path, final: Path) -> None:
 
     - in a worker started with ``die_with_parent``, refuses (``ParentGone``) if the process
       that started the run has exited;
-    - refuses (``RenderError`` naming the path) if ``final`` is a symbolic link, or exists
-      and is not a folder: a link is never followed nor replaced;
+    - refuses (``RenderError`` naming the path) if ``final`` or its folder ``<pack>`` is a
+      symbolic link, or ``final`` exists and is not a folder: a link is never followed nor
+      replaced (``refuse_linked_pack``);
     - gives the folder and its files the modes the umask gives (``share_like_umask``).
 
-    ``<pack>`` on another filesystem than ``reports/`` (a link to another disk: rename
-    fails with EXDEV) is published by copying ``tmp`` into ``<pack>/.tmp-…`` on that
+    ``<pack>`` on another filesystem than ``reports/`` (a mount point: rename fails with
+    EXDEV) is published by copying ``tmp`` into ``<pack>/.tmp-…`` on that
     filesystem first, then swapping that in the same single step; if that fails too,
     the ``RenderError`` names both paths. Either way there is no moment without a
     complete report at ``final``.
     """
     check_parent_alive()
+    refuse_linked_pack(final.parent.parent, final.parent.name)
     _refuse_links(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     share_like_umask(tmp)
@@ -235,6 +241,25 @@ def publish(tmp: Path, final: Path) -> None:
         if exc.errno != errno.EXDEV:
             raise
         _publish_by_copy(tmp, final, exc)
+
+
+def refuse_linked_pack(reports_dir: Path, pack: str) -> None:
+    """Raise ``RenderError`` naming the link and its target if ``reports_dir/pack`` is a symbolic link.
+
+    Such a link once made a render publish a whole pack outside the project (and clear what looked
+    like a killed run's folders there). It is left as it is: the user made it and decides."""
+    link = Path(reports_dir) / pack
+    if not link.is_symlink():
+        return
+    try:
+        target = os.readlink(link)
+    except OSError as exc:
+        target = f"a target that cannot be read ({exc.strerror or exc})"
+    raise RenderError(
+        f"{link} is a symbolic link to {target}; reportlib never follows a link out of the reports folder, so "
+        f"pack {pack!r} was not rendered and nothing was published or deleted there. To keep reports on another "
+        f"disk, link the whole reports folder instead ({link.parent} itself may be a link), or render with "
+        f"--reports <folder>; then remove the link {link}", pack=pack)
 
 
 def _refuse_links(final: Path) -> None:

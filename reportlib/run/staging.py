@@ -5,7 +5,9 @@ into place and what happens on failure (built from ``reportlib.run.publish``)::
         ...  # write every output into ``folder``
     # here, and only here, the outputs are at reports/wdc-executive/2010-03-31/
 
-- On entry: takes ``reports/.<pack>.lock`` (a second render of the pack is refused),
+- On entry: refuses a symbolic link at ``reports/<pack>`` (``publish.refuse_linked_pack``: the
+  pack fails naming the link and its target, and nothing is written where it points), takes
+  ``reports/.<pack>.lock`` (a second render of the pack is refused),
   removes what killed runs left (logged), and creates ``reports/.tmp-<pack>-<pid>-<random>/``.
 - On a clean exit: swaps the folder into ``reports/<pack>/<as_of>/`` in one step
   (``publish.publish``) and removes an older failure of the same pack and date.
@@ -34,6 +36,7 @@ from reportlib.run.publish import (
     keep_failed,
     pack_lock,
     publish,
+    refuse_linked_pack,
     remove_stale_failure,
     temp_folder,
 )
@@ -51,7 +54,9 @@ def staged_publish(reports_dir, pack: str, as_of: str, lock_wait: float = 0.0) -
     reports_dir = Path(reports_dir)
     final = reports_dir / pack / as_of
     failed = reports_dir / FAILED_DIR / pack / as_of
+    refuse_linked_pack(reports_dir, pack)
     with pack_lock(reports_dir, pack, wait=lock_wait):
+        refuse_linked_pack(reports_dir, pack)  # again under the lock: made while another render held it
         for leftover in clean_stale(reports_dir, pack):
             log.info("removed %s, left in %s by a run that was killed", leftover, reports_dir)
         tmp = temp_folder(reports_dir, pack)

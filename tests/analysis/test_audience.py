@@ -293,3 +293,39 @@ def test_an_error_stopping_an_external_report_is_told_without_internal_text(tmp_
         plans_for_report([folder], as_of=AS_OF, audience="external")
     said = str(raised.value) + " ".join(f.message for f in raised.value.findings)
     assert "Vexworth" not in said and "q1.xlsx sheet 'Plan' row 6" in said and "withheld: internal" in said
+
+
+def test_a_target_read_from_internal_prose_is_withheld_from_external_tables(tmp_path):
+    """A layout with no target column reads the target from the agreed action's prose
+    (``target_in_prose``); the action is internal, so the date phrase taken from it is internal
+    too: it was published as "Target as written"."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    layout = LAYOUT.replace("  target: Original target date\n", "") + "target_in_prose: action\n"
+    (folder / "tbc.layout.yaml").write_text(layout + "internal_columns: [action]\n")
+    write_quarter(folder, "q1.xlsx", HEADERS[0], [
+        _row(1, "Recommendation one.", "Reconcile the ledger by the end of November 2010", "HoF", ["Started."])])
+    plans = reportlib.inspect_plans(folder)
+    phrase = plans.actions["target_text"].iloc[0]
+    assert phrase and "November 2010" in phrase
+    inside = external_texts(cut(plans, AS_OF, "internal"), tmp_path)
+    assert _found(phrase, inside["tables.xlsx"]) and _found(phrase, inside["actions"])  # the check can fail
+    outside = cut(plans, AS_OF, "external")
+    assert outside.actions["target_text"].isna().all()
+    for name, text in external_texts(outside, tmp_path).items():
+        assert "November 2010" not in text, name
+
+
+def test_an_owner_split_off_an_internal_action_is_withheld(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    layout = LAYOUT.replace("  owner: Lead officer\n", "") + "owner_suffix: [action]\n"
+    (folder / "tbc.layout.yaml").write_text(layout + "internal_columns: [action]\n")
+    write_quarter(folder, "q1.xlsx", HEADERS[0], [
+        _row(1, "Recommendation one.", "Reconcile the ledger - Quennell Smyth", None, ["Started."])])
+    plans = reportlib.inspect_plans(folder)
+    assert plans.actions["owner"].iloc[0] == "Quennell Smyth"  # the check can fail
+    outside = cut(plans, AS_OF, "external")
+    assert outside.actions["owner"].isna().all()
+    for name, text in external_texts(outside, tmp_path).items():
+        assert "Quennell" not in text, name

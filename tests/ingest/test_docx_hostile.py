@@ -5,6 +5,7 @@ text is never published."""
 from __future__ import annotations
 
 import html
+import re
 
 import docx
 import pytest
@@ -81,14 +82,14 @@ def row(ref, *, wrap: dict[str, str] | None = None, props: str = "", **cells) ->
     return tr(*out, props=props)
 
 
-def paper(folder, rows, *, before: str = "", after: str = "", prepare=None):
+def paper(folder, rows, *, before: str = "", after: str = "", prepare=None, header: str | None = None):
     """A Word paper: a heading, ``before`` (body XML), the tracker table holding ``rows``,
     then ``after``. ``prepare(document)`` runs first and returns a dict that ``rows``,
-    ``before`` and ``after`` may use as ``str.format`` fields."""
+    ``before`` and ``after`` may use as ``str.format`` fields. ``header``: the header row's XML."""
     document = docx.Document()
     document.add_heading("Testshire District Council – audit recommendations tracker", 1)
     fields = prepare(document) if prepare else {}
-    header = tr(*(tc(h) for h in TRACKER_HEADER))
+    header = header or tr(*(tc(h) for h in TRACKER_HEADER))
     table = tbl(header, *rows, cols=len(TRACKER_HEADER))
     body = document.element.body
     for xml in (before, table, after):
@@ -215,9 +216,38 @@ def test_tracked_changes_are_read_as_accepted(tmp_path):
     assert plans.actions["action"].iloc[0] == "Review the revised budget"
     assert updates(plans).at[("TDC-2010-001", "March 2010"), "text"] == "Moved here"
     notes = found(plans, "tracked_changes")
-    assert [(f.severity, f.location.sheet, f.location.row) for f in notes] == [("warning", "table 1", 2)]
-    # rows are counted as Word shows them with the changes accepted: the deleted row has no number
-    assert "accepted" in notes[0].message and "rows 2, 3 of table 1 and 1 deleted row" in notes[0].message
+    assert [(f.severity, f.location.sheet, f.location.row, f.location.column) for f in notes] == [
+        ("warning", "table 1", 2, "D"), ("warning", "table 1", 2, None)]
+    # rows are counted as Word shows them with the changes accepted; each cell changed is named
+    assert "accepted" in notes[0].message
+    assert "row 2 (columns D, I) and row 3 of table 1" in notes[0].message
+    # the deleted row has no number of its own: it is named by the row it followed and its first cells
+    assert "a row deleted with changes tracked, after row 2 of table 1," in notes[1].message
+    assert "'2 | Improve the thing. | Do the thing" in notes[1].message
+
+
+def test_a_deleted_row_alone_is_named_by_its_place(tmp_path):
+    """The trial's paper: one row deleted with changes tracked, nothing else changed; the warning
+    named no row."""
+    deleted_row = '<w:del w:id="2" w:author="Clerk" w:date="2010-06-01T00:00:00Z"/>'
+    paper(tmp_path, [row(1), row(2), row(3, props=deleted_row), row(4)])
+    plans = read(tmp_path)
+    assert plans.actions["action_id"].tolist() == ["TDC-2010-001", "TDC-2010-002", "TDC-2010-004"]
+    notes = found(plans, "tracked_changes")
+    assert [where(f) for f in notes] == [("table 1", 3, None)]
+    assert "after row 3 of table 1" in notes[0].message and "'3 | Improve the thing." in notes[0].message
+
+
+def test_a_note_row_is_named_by_the_row_its_location_gives(tmp_path):
+    """A heading stands above the table (read as a title row): the note's message once quoted
+    row 4 while its location said row 3."""
+    note = tr(tc("Key: H = high risk"), *(tc("") for _ in TRACKER_HEADER[1:]))
+    paper(tmp_path, [row(1), note, row(2)])
+    plans = read(tmp_path)
+    notes = found(plans, "not_an_action")
+    assert [where(f) for f in notes] == [("table 1", 3, "A")]
+    assert "Key: H = high risk" in notes[0].message
+    assert all(int(n) == 3 for n in re.findall(r"\brow (\d+)", notes[0].message))
 
 
 # -- nested tables ----------------------------------------------------------------------------------------
@@ -359,3 +389,43 @@ def test_a_style_name_with_quotes_is_read_not_a_crash(tmp_path):
     paper(tmp_path, [row(1, wrap={"Responsible Officer": owner}), row(2)])
     plans = read(tmp_path)
     assert plans.actions["owner"].tolist() == ["HoF", "HoF"] and plans.errors == []
+
+
+# -- rows that do not line up with the header ---------------------------------------------------------------
+
+def test_a_row_starting_with_skipped_grid_columns_is_read_as_word_shows_it_and_named(tmp_path):
+    """``w:gridBefore``: Word draws the row's cells one grid column to the right, so the Ref cell sits
+    under 'KLOE' and the last cell under no header. It is read as Word shows it, and a warning names
+    the row, so nothing is placed under another header in silence."""
+    shifted = row(2, props='<w:gridBefore w:val="1"/>', Recommendation="Shifted recommendation")
+    paper(tmp_path, [row(1), shifted, row(3)])
+    plans = read(tmp_path)
+    notes = found(plans, "row_misaligned")
+    assert [(f.severity, *where(f)) for f in notes] == [("warning", "table 1", 3, "B")]
+    message = notes[0].message
+    assert "1 grid column" in message and "'KLOE'" in message and "'Ref'" in message
+    assert "under no header" in message and "'On track'" in message  # the last cell, past the header
+    # as Word shows it: no Ref, so the layout reads the row as the rest of the row above it
+    assert plans.actions["action_id"].tolist() == ["TDC-2010-001", "TDC-2010-003"]
+
+
+def _spanned(text: str, span: int = 2) -> str:
+    return f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>{par(run(text))}</w:tc>'
+
+
+def test_a_cell_starting_inside_a_header_cell_is_named(tmp_path):
+    """The header's 'Recommendation' spans two grid columns; a row with two cells there has its
+    second cell under the right half of 'Recommendation', where no header begins: its text was
+    dropped in silence."""
+    header = [tc(h) for h in TRACKER_HEADER]
+    header[2] = _spanned("Recommendation")
+    aligned = [tc(v) for v in values(1)]
+    aligned[2] = _spanned("Improve the thing.")
+    split = [tc(v) for v in values(2)]
+    split[2:3] = [tc("Improve the thing."), tc("Part two of it")]
+    paper(tmp_path, [tr(*aligned), tr(*split)], header=tr(*header))
+    plans = read(tmp_path)
+    notes = found(plans, "row_misaligned")
+    assert [where(f) for f in notes] == [("table 1", 3, "D")]
+    assert "'Part two of it'" in notes[0].message and "'Recommendation'" in notes[0].message
+    assert plans.actions["recommendation"].tolist() == ["Improve the thing.", "Improve the thing."]

@@ -462,7 +462,17 @@ def test_a_tracker_gives_the_same_tables_from_word_pdf_and_workbook(modern_track
     assert owners["TBC-2024/25-003"] == "Head of Finance"
     assert not [f for f in modern_tracker[kind].findings if f.code == "not_placed"]
     # headings and footnotes are named as rows that are not actions, as from the workbook
-    assert sum(f.code == "not_an_action" for f in modern_tracker[kind].findings) == 7
+    notes = [f for f in modern_tracker[kind].findings if f.code == "not_an_action"]
+    assert len(notes) == 7
+    # a row number quoted in a note's message is the row its location names (it was one off in Word)
+    assert [f.location.row for f in notes] == [int(n) for f in notes for n in re.findall(r"\brow (\d+)", f.message)] \
+        or not any(re.search(r"\brow \d", f.message) for f in notes)
+
+
+def test_a_note_row_is_quoted_with_the_row_its_location_gives_in_the_workbook(modern_tracker):
+    notes = [f for f in modern_tracker["xlsx"].findings if f.code == "not_an_action"]
+    assert notes and all(not re.search(r"\brow \d", f.message) or f"row {f.location.row} " in f.message
+                         for f in notes)
 
 
 def test_a_row_run_over_a_page_break_joins_its_own_recommendation_without_continuation_rows(tmp_path):
@@ -482,3 +492,23 @@ def test_a_row_run_over_a_page_break_joins_its_own_recommendation_without_contin
     assert any("-page" in str(r) for r in got.actions["source_rows"])  # some rows did run over a break
     pd.testing.assert_frame_equal(_tracker_tables(expected)[0], _tracker_tables(got)[0], check_dtype=False)
     assert not [f for f in got.findings if f.code == "row_split_at_break"]
+
+
+def test_a_ruled_pdf_with_its_header_on_page_1_only_joins_rows_cut_by_the_page_break(tmp_path, seeds):
+    """No header on later pages, rows allowed to break: the rest of a cut row sits above the first
+    rule of the next page. It was taken for text above the table and lost, and the warning said the
+    two parts were read as two rows."""
+    path = to_pdf(tmp_path / "once.pdf", [seed_plan("wdc")], repeat_header=False, rows_break=True)
+    got = reportlib.inspect_plans(path)
+    words = lambda frame: {w for col in ("recommendation", "action", "owner") for v in frame[col].dropna()  # noqa: E731
+                           for w in re.findall(r"\w+", v)}
+    assert words(seeds["wdc"].actions) <= words(got.actions)  # no text lost
+    assert len(got.actions) == len(seeds["wdc"].actions)
+    joined = [f for f in got.findings if f.code == "row_split_at_break"]
+    assert joined and all("was joined to it" in f.message and "two rows" not in f.message for f in joined)
+    first = joined[0]
+    assert (first.location.sheet, first.location.row) == ("page 1", 8)
+    assert "row 8 of page 1" in first.message and "top of page 2" in first.message
+    # the joined row's cells are whole: the cut issue reads on into its rest on the next page
+    actions = got.actions["action"].dropna().map(lambda v: " ".join(v.split()))
+    assert actions.str.contains("clear explanation of the impact of Support Service costs", regex=False).any()

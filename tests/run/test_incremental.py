@@ -160,3 +160,23 @@ def test_two_pack_files_giving_one_pack_name_are_both_refused(repo, capsys):
     assert not (reports / "tiny").exists()
     twin.unlink()
     assert main(["render", str(pack), "--reports", str(reports)]) == 0
+
+
+def test_a_report_reached_through_a_link_at_the_pack_folder_is_never_up_to_date(repo):
+    """A link at ``reports/<pack>`` fails the render naming it (``publish.refuse_linked_pack``): a report
+    published through such a link before must not be kept as "up to date", which would hide that error."""
+    root, pack = repo
+    outside = root.parent / "outside"
+    out = outside / SAMPLE_AS_OF
+    out.mkdir(parents=True)
+    (out / "tiny.html").write_text("<p>a report</p>")
+    published = (out / "tiny.html").read_bytes()
+    listed = manifest.Output("tiny.html", "html", sha256=hashlib.sha256(published).hexdigest(), bytes=len(published))
+    manifest.Manifest(pack="tiny", as_of=SAMPLE_AS_OF, outputs=(listed,),
+                      fingerprint=fp.fingerprint(pack).as_dict()).write(out)
+    (root / "reports").mkdir()
+    (root / "reports" / "tiny").symlink_to(outside, target_is_directory=True)
+    assert fp.up_to_date(pack, root / "reports") is None
+    (root / "reports" / "tiny").unlink()
+    outside.rename(root / "reports" / "tiny")  # the same report in the pack folder itself: up to date
+    assert fp.up_to_date(pack, root / "reports") is not None

@@ -6,8 +6,10 @@ With real processes and real filesystems where the machine has them:
   survives (it ignores SIGTERM) is refused by ``publish``: nothing is published;
 - published folders and files get the modes the umask gives, not mkdtemp's 0700/0600;
 - a symbolic link at ``<pack>/<as_of>`` is refused, naming it, and nothing is left behind;
-- ``<pack>`` on another filesystem (``/dev/shm``, a tmpfs) is published by copying there,
-  and a failed copy names both paths;
+- a symbolic link at ``<pack>`` fails the pack, naming the link and its target, and nothing
+  outside is written or deleted; ``reports/`` itself may be a link (to another disk, ``/dev/shm``);
+- ``<pack>`` on another filesystem (a mount point: rename fails with EXDEV) is published by
+  copying there, and a failed copy names both paths;
 - ``.<pack>.lock`` is gone when the run ends.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pytest
 from reportlib.core.files import current_umask
 from reportlib.errors import RenderError
 from reportlib.run import publish
+from reportlib.run.staging import staged_publish
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="prctl, renameat2 and /proc as on Linux")
 
@@ -231,55 +234,109 @@ def other_filesystem(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_pack_folder_on_another_filesystem_is_published_by_copying_there(tmp_path):
+def contents(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (links not followed), hidden ones too, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_link_at_the_pack_folder_fails_the_pack_and_nothing_outside_is_touched(tmp_path, dangling):
+    """A render once published a whole pack into a folder outside the project through a link at
+    ``reports/<pack>`` (and, before the swap, removed what looked like a killed run's folder there)."""
+    outside = tmp_path / "outside"
+    if not dangling:
+        (outside / AS_OF).mkdir(parents=True)
+        (outside / AS_OF / "precious.txt").write_text("not reportlib's")
+        (outside / f".tmp-{PACK}-999999999-abcdefgh").mkdir()  # looks like a killed run's folder
+        (outside / f".tmp-{PACK}-999999999-abcdefgh" / "keep.txt").write_text("not reportlib's either")
+        before = contents(outside)
+    reports = tmp_path / "project" / "reports"
+    reports.mkdir(parents=True)
+    link = reports / PACK
+    link.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(RenderError) as caught:
+        with staged_publish(reports, PACK, AS_OF) as folder:
+            (folder / "council_progress.html").write_text("new report")
+    message = str(caught.value)
+    assert f"{link} is a symbolic link to {outside}" in message
+    assert "link the whole reports folder" in message and "--reports" in message
+    assert "nothing was published" in message and caught.value.pack == PACK
+    assert link.is_symlink() and os.readlink(link) == str(outside)  # left as the user made it
+    if not dangling:
+        assert contents(outside) == before
+    else:
+        assert not outside.exists()
+    assert [p.name for p in reports.iterdir()] == [PACK]  # no work folder, lock or _failed left behind
+    with pytest.raises(RenderError, match="is a symbolic link to"):  # publish itself refuses too
+        publish.publish(make_report(reports, "new"), link / AS_OF)
+
+
+def test_a_reports_folder_that_is_a_link_to_another_disk_is_published_there(tmp_path):
     other = other_filesystem(tmp_path)
     try:
-        reports = tmp_path / "reports"
-        reports.mkdir()
-        (reports / PACK).symlink_to(other)  # the pack's reports live on another disk
-        final = reports / PACK / AS_OF
-        with pytest.raises(OSError) as direct:  # the plain swap really would fail
-            os.rename(make_report(reports, "probe"), final)
-        assert direct.value.errno == errno.EXDEV
-        for leftover in reports.glob(".tmp-*"):
-            shutil.rmtree(leftover)
+        project = tmp_path / "project"
+        project.mkdir()
+        (project / "reports").symlink_to(other, target_is_directory=True)  # the whole reports/ on another disk
         for text in ("first", "second"):
-            tmp = make_report(reports, text)
-            publish.publish(tmp, final)
-            shutil.rmtree(tmp, ignore_errors=True)
-        assert (other / AS_OF / "council_progress.html").read_text() == "second"
-        assert sorted(p.name for p in other.iterdir()) == [AS_OF]  # no staging folder left there
-        assert stat.S_IMODE((other / AS_OF).stat().st_mode) == 0o777 & ~current_umask()
+            with staged_publish(project / "reports", PACK, AS_OF) as folder:
+                (folder / "council_progress.html").write_text(text)
+        assert (other / PACK / AS_OF / "council_progress.html").read_text() == "second"
+        assert sorted(p.name for p in other.iterdir()) == [PACK]  # no work folder or lock left there
+        assert stat.S_IMODE((other / PACK / AS_OF).stat().st_mode) == 0o777 & ~current_umask()
     finally:
         shutil.rmtree(other, ignore_errors=True)
+
+
+def cross_device_once(monkeypatch):
+    """``_swap`` fails once as a rename across filesystems does (a pack folder that is a mount point)."""
+    real, calls = publish._swap, []
+
+    def swap(tmp, final):
+        calls.append(tmp)
+        if len(calls) == 1:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(final))
+        return real(tmp, final)
+
+    monkeypatch.setattr(publish, "_swap", swap)
+    return calls
+
+
+def test_a_pack_folder_on_another_filesystem_is_published_by_copying_there(tmp_path, monkeypatch):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    final = reports / PACK / AS_OF
+    calls = cross_device_once(monkeypatch)
+    tmp = make_report(reports, "first")
+    publish.publish(tmp, final)
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert len(calls) == 2 and calls[1].parent == reports / PACK  # copied into the pack folder, then swapped
+    assert (final / "council_progress.html").read_text() == "first"
+    assert sorted(p.name for p in (reports / PACK).iterdir()) == [AS_OF]  # no staging folder left there
+    assert stat.S_IMODE(final.stat().st_mode) == 0o777 & ~current_umask()
 
 
 def test_a_failed_copy_to_another_filesystem_names_both_paths(tmp_path, monkeypatch):
-    other = other_filesystem(tmp_path)
-    try:
-        reports = tmp_path / "reports"
-        reports.mkdir()
-        (reports / PACK).symlink_to(other)
-        final = reports / PACK / AS_OF
-        tmp = make_report(reports, "first")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    final = reports / PACK / AS_OF
+    tmp = make_report(reports, "first")
+    publish.publish(tmp, final)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    def full_disk(source, target, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    cross_device_once(monkeypatch)
+    monkeypatch.setattr(publish.shutil, "copytree", full_disk)
+    tmp = make_report(reports, "second")
+    with pytest.raises(RenderError) as caught:
         publish.publish(tmp, final)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-        def full_disk(source, target, **kwargs):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
-
-        monkeypatch.setattr(publish.shutil, "copytree", full_disk)
-        tmp = make_report(reports, "second")
-        with pytest.raises(RenderError) as caught:
-            publish.publish(tmp, final)
-        message = str(caught.value)
-        assert str(tmp) in message and str(final) in message and "different filesystems" in message
-        assert "No space left on device" in message and "nothing was published" in message
-        assert caught.value.__cause__.errno == errno.ENOSPC  # so the runner can say "the disk is full"
-        assert (final / "council_progress.html").read_text() == "first"
-        assert sorted(p.name for p in other.iterdir()) == [AS_OF]
-    finally:
-        shutil.rmtree(other, ignore_errors=True)
+    message = str(caught.value)
+    assert str(tmp) in message and str(final) in message and "different filesystems" in message
+    assert "No space left on device" in message and "nothing was published" in message
+    assert caught.value.__cause__.errno == errno.ENOSPC  # so the runner can say "the disk is full"
+    assert (final / "council_progress.html").read_text() == "first"
+    assert sorted(p.name for p in (reports / PACK).iterdir()) == [AS_OF]
 
 
 def test_clean_stale_removes_a_copy_left_in_the_pack_folder(tmp_path):

@@ -7,6 +7,7 @@ or allow-list cleaned for the free-text columns that may hold lists and links).
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 import pandas as pd
@@ -133,6 +134,111 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         figure = f"{len(gone)} ({done} complete when {'it' if len(gone) == 1 else 'they'} left)" if done else len(gone)
         rows.loc[len(rows)] = ("Left the plan (not counted above)", figure)
     return table(rows, figures=["Figure"], caption=f"Headline figures as of {long_date(progress.as_of)}")
+
+
+def anchor(council_code, action_id) -> str:
+    """The id of an action's row in the action table ("action-wdc-wdc-2009-003"): what the summary links to."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{council_code}-{action_id}".lower()).strip("-")
+    return f"action-{slug}"
+
+
+def _with_row_ids(shown: SafeTable, ids) -> SafeTable:
+    """``shown`` (a table of one row per id, in order) with each body row carrying its id."""
+    head, _, body = shown.html.partition("<tbody>")
+    names = iter(ids)
+    body = re.sub(r"<tr>", lambda _: f'<tr id="{html.escape(next(names), quote=True)}">', body)
+    return SafeTable(f"{head}<tbody>{body}")
+
+
+def _change_words(figure, previous) -> str:
+    """"13 more than at 31 March 2010", "2 fewer ...", "no change since ..." (the summary's figures)."""
+    change = figure.change
+    if change == 0:
+        return f"no change since {long_date(previous)}"
+    return f"{abs(change)} {'more' if change > 0 else 'fewer'} than at {long_date(previous)}"
+
+
+def summary(plans, progress) -> SafeTable:
+    """What a committee reads first: the position in a few sentences and figures (actions, complete,
+    overdue, due soon, RAG), each with its change since the previous report, and the few actions that
+    need the committee's attention, each linked to its row in the action table (``action_table``)."""
+    from reportlib.analysis.summary import summarise
+
+    found = summarise(plans, progress)
+    figure, previous = found.figure, found.previous
+    n, done, late, soon = (figure(k).now for k in ("actions", "complete", "overdue", "due_soon"))
+    as_of = long_date(found.as_of)
+    if n == 0:
+        return text(f"As of {as_of}, the plan has no actions.")
+    longest = progress.actions["days_overdue"].max()
+    late_words = f"{late} overdue" + (f", {_change_words(figure('overdue'), previous)}" if previous is not None else "")
+    if late:
+        late_words += f" (the longest by {_count(int(longest), 'day')})"
+    sentences = [
+        f"As of {as_of}, {done} of the {n} actions are complete ({100 * done / n:.0f}%), with {late_words}.",
+        (f"{soon} {'is' if soon == 1 else 'are'}" if soon else "None is") + f" due in the next {found.due_soon_days} days.",
+    ]
+    if previous is None:
+        sentences.append("This is the plan's first progress update: there is no previous report to compare with.")
+    else:
+        kinds = found.changes
+        moved = [(kinds[k], words) for k, words in (("newly_complete", "became complete"), ("newly_overdue", "became overdue"),
+                                                    ("gone_backwards", "went backwards")) if kinds.get(k)]
+        moved = [f"{_count(k, 'action') if i == 0 else k} {words}" for i, (k, words) in enumerate(moved)]
+        sentences.append(f"Since the previous report ({long_date(previous)}): "
+                         + (_listed(moved) if moved else "no action became complete, overdue or went backwards") + ".")
+    parts = ['<div class="rl-summary">', f"<p>{html.escape(' '.join(sentences[:2]))}</p>",
+             f"<p>{html.escape(sentences[2])}</p>"]
+    parts.append(_figures_table(found))
+    parts.append(_attention_list(found))
+    parts.append("</div>")
+    return SafeTable("".join(parts))
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _figures_table(found) -> str:
+    """The figures across (measure by measure), now and, where there is a previous report, the change."""
+    heads = {"actions": "Actions", "complete": "Complete", "overdue": "Overdue",
+             "due_soon": f"Due soon (within {found.due_soon_days} days)"}
+    figures = list(found.figures)
+    labels = [heads.get(f.key, f"RAG {f.label}") for f in figures]
+    n = found.figure("actions").now
+    now = [f"{f.now} ({100 * f.now / n:.0f}%)" if f.key == "complete" and n else str(f.now) for f in figures]
+    rows = [(f"At {long_date(found.as_of)}", now)]
+    if found.previous is not None:
+        rows.append((f"Change since {long_date(found.previous)}",
+                     ["no change" if f.change == 0 else f"{abs(f.change)} {'more' if f.change > 0 else 'fewer'}"
+                      for f in figures]))
+    out = ['<table class="rl-table rl-summary-figures">',
+           f"<caption>The position at {html.escape(long_date(found.as_of))}"
+           + (f", and the change since {html.escape(long_date(found.previous))}" if found.previous is not None else "")
+           + "</caption>", '<thead><tr><td></td>']
+    out += [f'<th scope="col">{html.escape(label)}</th>' for label in labels]
+    out.append("</tr></thead><tbody>")
+    for head, cells in rows:
+        out.append(f'<tr><th scope="row">{html.escape(head)}</th>')
+        out += [f'<td class="rl-num">{html.escape(c)}</td>' for c in cells]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _attention_list(found) -> str:
+    listed = found.attention
+    if listed.empty:
+        return "<p>No action needs the committee's particular attention: none is overdue or has gone backwards.</p>"
+    items = []
+    for row in listed.itertuples(index=False):
+        what = excerpt(row.action, 16)
+        owner = f" (owner: {row.owner})" if isinstance(row.owner, str) and row.owner.strip() else ""
+        items.append(f'<li><a href="#{html.escape(anchor(row.council_code, row.action_id), quote=True)}">'
+                     f"{html.escape(str(row.action_id))}</a> {html.escape(str(what or ''))}{html.escape(owner)}: "
+                     f"<strong>{html.escape(row.reason)}</strong></li>")
+    return (f"<p><strong>For the committee's attention</strong> ({_count(len(listed), 'action')}; "
+            "each links to its row in the table of all actions):</p><ol>" + "".join(items) + "</ol>")
 
 
 def _review_figure(acts: pd.DataFrame):
@@ -291,6 +397,7 @@ def action_table(progress) -> SafeTable:
     shown_table = table(frame, columns, rich=rich,
                         caption=f"All {_count(len(frame), 'action')} as of {short_date(progress.as_of)}", wide=True,
                         show_link_targets=progress.audience == "external")
+    shown_table = _with_row_ids(shown_table, [anchor(c, a) for c, a in zip(frame["council_code"], frame["action_id"])])
     gone = _left(progress)
     if gone.empty:
         return shown_table

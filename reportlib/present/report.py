@@ -268,6 +268,8 @@ def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAU
         frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
     if "group" in keys:
         frame["group"] = frame["group"].replace("(none)", no_group(label))
+    if "priority" in keys:  # an action whose plan gives it no priority: not "(none)", nor counted as any
+        frame["priority"] = frame["priority"].replace("(none)", NOT_RECORDED)
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
     columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
                       "overdue", "pct_complete"]
@@ -311,13 +313,21 @@ def group_heading(progress) -> SafeTable:
     return heading(label, "Progress by {group}", intro)
 
 
-def comparison_table(comparison: pd.DataFrame) -> SafeTable:
-    """``compare.compare_councils`` with readable headings."""
+NOT_RECORDED = "not recorded"
+
+
+def comparison_table(comparison: pd.DataFrame, unrecorded=()) -> SafeTable:
+    """``compare.compare_councils`` with readable headings; ``unrecorded``: the councils whose plans
+    record no priority, whose count and share of High priority read "not recorded" (never 0 and 0%)."""
     frame = comparison.copy()
-    frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%")
+    frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%").astype(object)
+    frame["high_priority"] = frame["high_priority"].astype(object)
+    silent = frame["council_code"].isin(set(unrecorded))
+    frame.loc[silent, ["high_priority", "pct_high"]] = NOT_RECORDED
     return table(frame, {"council_code": "Council", "kloe_label": "KLOE", "actions": "Actions",
                          "complete_text": "Complete", "overdue": "Overdue", "high_priority": "High priority",
-                         "pct_high": "Share High"}, caption="Councils by KLOE", figures=["complete_text", "pct_high"])
+                         "pct_high": "Share High"}, caption="Councils by KLOE",
+                 figures=["complete_text", "high_priority", "pct_high"])
 
 
 def years_table(progress, years: dict) -> SafeTable:

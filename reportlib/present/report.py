@@ -431,12 +431,23 @@ def left_table(progress) -> SafeTable:
                  "figure of this report)", wide=True, show_link_targets=progress.audience == "external")
 
 
+#: A field name in a message (``target_date``), not in a file name (``plan_2010.xlsx``).
+_FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b(?!\.\w)")
+
+
+def in_words(message) -> str:
+    """A message with the field names it quotes written as words: "target_date left empty" ->
+    "target date left empty"."""
+    return message if not isinstance(message, str) else _FIELD_NAME.sub(lambda m: m.group(0).replace("_", " "), message)
+
+
 def findings_table(plans) -> SafeTable:
     """Every validation finding, errors first, with where it was found."""
     frame = plans.findings_frame()
     if frame.empty:
         return text("No findings: every sheet read cleanly.")
     frame = frame.sort_values(["severity", "file", "sheet", "row"], na_position="last")
+    frame["message"] = frame["message"].map(in_words)
     return table(frame, {"severity": "Severity", "file": "File", "sheet": "Sheet", "row": "Row",
                          "column": "Column", "message": "Finding"}, caption=f"{len(frame)} findings")
 
@@ -467,25 +478,63 @@ def extensions_table(progress) -> SafeTable:
                  f"{short_date(progress.as_of)}", wide=True, show_link_targets=progress.audience == "external")
 
 
-def review_table(plans) -> SafeTable:
-    """The open review queue: updates no rule understood, and why; shown to the reader, never guessed.
+#: Why a rule of ``rules/status_rules.yaml`` left an update for review, in a reader's words (by rule id).
+REVIEW_REASONS = {
+    "needs_review.query": "the update asks a question instead of giving the position",
+    "needs_review.owner_changed": "the update says who now owns the action, not where it stands",
+}
 
-    An analyst settles one with ``reportlib review`` (kept in ``decisions.csv`` beside the data).
+
+def _review_reason(why) -> str:
+    """``decisions.queue``'s "why" in words: a rule's id becomes what it means."""
+    if not isinstance(why, str):
+        return "not stated"
+    if why in REVIEW_REASONS:
+        return REVIEW_REASONS[why]
+    if _FIELD_NAME.fullmatch(why.split(".")[0]) or "." in why and " " not in why:  # another rule's id
+        return "a rule marked the update for a person to read"
+    return why
+
+
+def review_table(plans) -> SafeTable:
+    """Updates no rule understood, and why; shown to the reader as written, never guessed.
+
+    For an internal audience, the open review queue, cell by cell, and how an analyst settles one
+    (``reportlib review``, kept in ``decisions.csv`` beside the data). For an external audience, what
+    was found: how many updates, why, and for which council; no queue and no instructions.
     """
     from reportlib.analysis.decisions import queue
 
     frame = queue(plans)
     if frame.empty:
-        return text("The review queue is empty: every update was classified by a rule, a stated status or an "
-                    "analyst's decision.")
+        return text("Every progress update was read: by a rule, by the council's own status word or by an "
+                    "analyst's decision. None is left for a person to read.")
+    frame["why"] = frame["why"].map(_review_reason)
+    if plans.audience == "external":
+        return _review_found(frame)
     columns = shown({"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
                      "stated_status": "Council's word", "why": "Why it needs review",
                      "source_file": "File", "source_row": "Row", "source_column": "Column"}, plans.withheld)
     if frame["stated_status"].isna().all():
         columns.pop("stated_status")
-    return table(frame, columns, rich=[c for c in columns if c == "text"],
-                 caption=f"{len(frame)} updates that need a person to read them",
-                 show_link_targets=plans.audience == "external")
+    how = text("To settle one, an analyst runs reportlib review DATA --action ID --snapshot SNAPSHOT --status "
+               "STATUS --reviewer NAME --reason TEXT: the decision is kept in decisions.csv beside the data, and "
+               "the next report uses it.")
+    return SafeTable(table(frame, columns, rich=[c for c in columns if c == "text"],
+                           caption=f"{len(frame)} updates that need a person to read them").html + how.html)
+
+
+def _review_found(frame: pd.DataFrame) -> SafeTable:
+    """What the review queue found, for a reader outside the council: counts by council and reason."""
+    counts = (frame.assign(council=frame["council_code"].fillna("–"))
+              .groupby(["council", "why"]).size().rename("updates").reset_index()
+              .sort_values(["council", "updates"], ascending=[True, False]))
+    actions = frame["action_id"].nunique()
+    words = (f"{_count(len(frame), 'progress update')} (on {_count(actions, 'action')}) could not be read as a "
+             "status by the rules. Each is shown in the reports as the council wrote it, with the status "
+             "Needs review, and counted under no other status.")
+    return SafeTable(text(words).html + table(counts, {"council": "Council", "why": "Why", "updates": "Updates"},
+                                              caption="Updates that need a person to read them, by reason").html)
 
 
 def carried_forward_table(progress, years: dict) -> SafeTable:
@@ -496,6 +545,7 @@ def carried_forward_table(progress, years: dict) -> SafeTable:
         label, group_column = _group_heading(progress)
         frame = frame.assign(group=frame["group"].astype(object).where(frame["group"].notna(), no_group(label)))
         group = {"group": group_column}
+    frame = frame.assign(earlier_status=frame["earlier_status"].map(STATUS_WORDS).fillna(frame["earlier_status"]))
     columns = shown({"action_id": "ID", **group, "earlier_action": "Earlier action",
                      "earlier_status": "Earlier status", "later_action_id": "Later ID",
                      "later_action": "Later action"}, progress.withheld)

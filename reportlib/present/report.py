@@ -179,7 +179,9 @@ def summary(plans, progress) -> SafeTable:
         (f"{soon} {'is' if soon == 1 else 'are'}" if soon else "None is") + f" due in the next {found.due_soon_days} days.",
     ]
     if previous is None:
-        sentences.append("This is the plan's first progress update: there is no previous report to compare with.")
+        sentences.append("There is no previous report to compare with: " + (
+            "the plan has no progress update yet." if progress.history.empty else
+            "this is the plan's first progress update."))
     else:
         kinds = found.changes
         moved = [(kinds[k], words) for k, words in (("newly_complete", "became complete"), ("newly_overdue", "became overdue"),

@@ -95,3 +95,17 @@ def test_a_plan_with_one_progress_update_says_there_is_nothing_to_compare_with()
     text = _plain(report.summary(plans, p).html)
     assert "no previous report to compare with" in text
     assert "more than" not in text and "fewer than" not in text
+
+
+def test_the_progress_report_opens_with_the_summary_under_one_title():
+    import nbformat
+
+    from reportlib.present.htmlreport import notebook_title
+
+    nb = nbformat.read(REPO / "notebooks" / "council_progress.ipynb", as_version=4)
+    shown = [c for c in nb.cells if not {"parameters", "remove_cell"} & set(c.metadata.get("tags", []))
+             and not c.source.startswith(("import", "plans ="))]
+    assert shown[0].source.startswith("## Summary") and shown[1].source == "report.summary(plans, p)"
+    # no title of its own: a pack heads it with the pack's title alone, not with two near-identical ones
+    assert notebook_title(nb) is None
+    assert notebook_title(nbformat.read(REPO / "notebooks" / "compare_councils.ipynb", as_version=4)) is None

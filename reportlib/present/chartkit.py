@@ -130,6 +130,15 @@ class Chart:
     title: str
     alt_text: str
     data: pd.DataFrame
+    #: What the chart shows, in a sentence or two with its figures: the caption a reader sees
+    #: under it (the title is drawn in the chart itself). Default: the alt text.
+    finding: str = ""
+    #: Set for a chart with nothing to draw (``nothing_to_show``): a report shows ``finding``, no image.
+    empty: bool = False
+
+    def __post_init__(self):
+        if not self.finding:
+            self.finding = self.alt_text
 
     def __repr__(self) -> str:
         return f"Chart(title={self.title!r}, alt_text={self.alt_text!r})"
@@ -161,8 +170,8 @@ class Chart:
             self._shown = self.to_png()
         return self._shown
 
-    def _repr_png_(self) -> bytes:
-        return self._shown_png()
+    def _repr_png_(self) -> bytes | None:
+        return None if self.empty else self._shown_png()
 
     def to_svg(self, limit: int | None = None) -> bytes | None:
         """The figure as SVG bytes (text drawn as paths, so it looks the same without the font).
@@ -190,6 +199,8 @@ class Chart:
         return ("image/svg+xml", svg) if svg is not None and len(svg) < len(png) else ("image/png", png)
 
     def _repr_html_(self) -> str:
+        if self.empty:  # a sentence, never a picture of one
+            return f'<p class="rl-no-chart">{html.escape(self.finding)}</p>'
         mime, data = self.image_data()
         image = base64.b64encode(data).decode("ascii")
         width = round(self.figure.get_figwidth() * 96)  # CSS pixels: shown at its design size
@@ -198,7 +209,7 @@ class Chart:
             '<figure class="chart">'
             f'<img src="data:{mime};base64,{image}" alt="{html.escape(self.alt_text, quote=True)}"'
             f' width="{width}" height="{height}" style="max-width:100%;height:auto">'
-            f"<figcaption>{html.escape(self.title)}</figcaption>"
+            f"<figcaption>{html.escape(self.finding)}</figcaption>"
             "</figure>"
         )
 
@@ -271,13 +282,20 @@ def new_figure(height: float) -> Figure:
 
 
 def nothing_to_show(title: str, reason: str, columns) -> Chart:
+    """A chart with nothing to draw. A report shows the sentence ``finding`` ("No action is overdue
+    as of 31 Jul 2010, so there is no chart of overdue actions by owner.") and no image; the figure
+    (for ``save``) and ``alt_text`` still say "Nothing to show: <reason>."."""
     message = f"Nothing to show: {reason}."
     fig = new_figure(1.6)
     ax = fig.add_subplot()
     ax.set_axis_off()
     figure_title(fig, title)
     ax.text(0.5, 0.45, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color=MUTED)
-    return Chart(fig, title, message, pd.DataFrame(columns=list(columns)))
+    subject = title.split(", as of ")[0]
+    if not subject[1:2].isupper():  # "Overdue actions by owner" -> "overdue actions by owner"; "KLOE ..." kept
+        subject = subject[:1].lower() + subject[1:]
+    sentence = f"{reason[:1].upper()}{reason[1:]}, so there is no chart of {subject}."
+    return Chart(fig, title, message, pd.DataFrame(columns=list(columns)), finding=sentence, empty=True)
 
 
 def stacked_bars(fig, ax, matrix: pd.DataFrame, *, horizontal: bool, tick_labels) -> None:

@@ -122,9 +122,11 @@ def progress_by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = N
         f"Stacked bars of {counted(totals.sum(), 'action')} by KLOE{as_of_phrase(as_of)}: "
         f"{top} has the most ({totals[top]}: {breakdown(matrix.loc[top])}). Overall: {breakdown(overall)}."
     )
+    finding = _bars_finding(matrix, top)
     if NO_KLOE in totals.index and top != NO_KLOE:
         alt += f" {counted(totals[NO_KLOE], 'action')} {has_or_have(totals[NO_KLOE])} no KLOE."
-    return Chart(fig, title, alt, data)
+        finding += f" {counted(totals[NO_KLOE], 'action')} {has_or_have(totals[NO_KLOE])} no KLOE."
+    return Chart(fig, title, alt, data, finding)
 
 
 @house_style
@@ -168,9 +170,11 @@ def progress_by_group(actions: pd.DataFrame, *, label: str = DEFAULT_GROUP_LABEL
         f"Stacked bars of {counted(totals.sum(), 'action')} by {noun}{as_of_phrase(as_of)}: "
         f"{top} has the most ({totals[top]}: {breakdown(matrix.loc[top])}). Overall: {breakdown(matrix.sum(axis=0))}."
     )
+    finding = _bars_finding(matrix, top)
     if missing in totals.index and top != missing:
         alt += f" {counted(totals[missing], 'action')} {has_or_have(totals[missing])} no {noun}."
-    return Chart(fig, title, alt, data)
+        finding += f" {counted(totals[missing], 'action')} {has_or_have(totals[missing])} no {noun}."
+    return Chart(fig, title, alt, data, finding)
 
 
 @house_style
@@ -209,6 +213,7 @@ def status_by_snapshot(history: pd.DataFrame, *, title: str | None = None) -> Ch
     totals = matrix.sum(axis=1)
     if len(matrix) == 1:
         alt = f"One stacked bar of action status at {last}: {counted(totals[last], 'action')} ({breakdown(matrix.loc[last])})."
+        finding = f"At {last}, the only progress update so far: {breakdown(matrix.loc[last])}."
     else:
         done = matrix["complete"] if "complete" in matrix else pd.Series(0, index=matrix.index)
         alt = (
@@ -216,7 +221,9 @@ def status_by_snapshot(history: pd.DataFrame, *, title: str | None = None) -> Ch
             f"complete went from {done[first]} of {totals[first]} to {done[last]} of {totals[last]}; "
             f"at {last}: {breakdown(matrix.loc[last])}."
         )
-    return Chart(fig, title, alt, data)
+        finding = (f"Complete went from {done[first]} of {totals[first]} actions at {first} to {done[last]} of "
+                   f"{totals[last]} at {last}. At {last}: {breakdown(matrix.loc[last])}.")
+    return Chart(fig, title, alt, data, finding)
 
 
 @house_style
@@ -324,7 +331,8 @@ def council_kloe_heatmap(
         fit_cell_texts(fig, ax, n_cols)
 
     alt = _heatmap_alt(data, value, measure, councils, silent, kloes, as_of)
-    return Chart(fig, title, alt, data)
+    finding = alt.split(": ", 1)[1] if ": " in alt else alt  # the alt text less "Heat map of ... for ...:"
+    return Chart(fig, title, alt, data, finding[:1].upper() + finding[1:])
 
 
 @house_style
@@ -371,27 +379,31 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
         + (f"; {counted(len(data) - 4, 'more owner')} {'is' if len(data) == 5 else 'are'} shown" if len(data) > 4 else "")
         + "."
     )
+    finding = (f"{lead['owner']} holds the most overdue actions ({lead['overdue']} of "
+               f"{int(data['overdue'].sum())}{as_of_phrase(as_of)})" + (f", then {listed}" if listed else "") + ".")
     if NO_OWNER in set(data["owner"]) and lead["owner"] != NO_OWNER:
         unowned = int(data.loc[data["owner"] == NO_OWNER, "overdue"].iloc[0])
         alt += f" {counted(unowned, 'overdue action')} {has_or_have(unowned)} no owner named."
-    return Chart(fig, title, alt, data)
+        finding += f" {counted(unowned, 'overdue action')} {has_or_have(unowned)} no owner named."
+    return Chart(fig, title, alt, data, finding)
 
 
 @house_style
 def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: str | None = None) -> Chart:
     """Each action's effective target date on a time axis, against a line at ``as_of``.
 
-    ``y``: "kloe" (one row per KLOE, actions due the same day stacked) or "action" (one
-    row per action). Marker shape and colour both follow timeliness, with a legend.
+    ``y``: "kloe" (one row per KLOE, actions due the same day stacked), "council" (one row
+    per council, named: councils compared) or "action" (one row per action). Marker shape
+    and colour both follow timeliness, with a legend.
     """
-    if y not in ("kloe", "action"):
-        raise ReportlibError(f"targets_timeline: y must be 'kloe' or 'action', not {y!r}")
+    if y not in ("kloe", "council", "action"):
+        raise ReportlibError(f"targets_timeline: y must be 'kloe', 'council' or 'action', not {y!r}")
     as_of = as_of_date(as_of, None)
     if as_of is None:
         raise ReportlibError("targets_timeline: as_of is required (a date such as '2010-07-31')")
     title = title or dated_title("Target dates", as_of)
     columns = ["action_id", "kloe", "kloe_label", "effective_target_date", "timeliness", "row", "position"]
-    needed = ["timeliness"] + (["action_id"] if y == "action" else ["kloe"])
+    needed = ["timeliness"] + {"action": ["action_id"], "kloe": ["kloe"], "council": ["council_code"]}[y]
     frame = usable_frame(actions, needed, "targets_timeline", "actions",
                     one_of=("effective_target_date", "revised_target_date", "target_date"))
     if frame is None:
@@ -406,15 +418,21 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         "timeliness": filled_codes(frame["timeliness"], "unknown"),
     })
     tidy["kloe_label"] = kloe_labels(tidy["kloe"], frame.get("kloe_name"))
+    if y == "council":
+        named = frame["council"].fillna(frame["council_code"]) if "council" in frame else frame["council_code"]
+        tidy["council"] = named.astype("string").fillna("Council not named")
     undated = int(tidy["effective_target_date"].isna().sum())
     tidy = tidy[tidy["effective_target_date"].notna()]
     if tidy.empty:
         return nothing_to_show(title, "no action has a target date", columns)
 
-    if y == "kloe":
-        kloes = kloe_order(tidy)
-        rows = list(kloes["kloe_label"])
-        tidy = tidy.assign(row=tidy["kloe_label"])
+    if y in ("kloe", "council"):
+        if y == "kloe":
+            rows = list(kloe_order(tidy)["kloe_label"])
+            tidy = tidy.assign(row=tidy["kloe_label"])
+        else:
+            rows = sorted(tidy["council"].unique())
+            tidy = tidy.assign(row=tidy["council"])
         tidy = tidy.sort_values(["effective_target_date", "action_id"], kind="stable", na_position="last")
         same = tidy.groupby(["row", "effective_target_date"])
         rank, size = same.cumcount(), same["row"].transform("size")
@@ -428,7 +446,7 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
     tidy["position"] = tidy["row"].map({r: i for i, r in enumerate(rows)}) + offset
     data = tidy[columns].reset_index(drop=True)
 
-    per_row = 0.5 if y == "kloe" else 0.24
+    per_row = 0.24 if y == "action" else 0.5
     fig = new_figure(1.9 + per_row * len(rows))
     ax = fig.add_subplot()
     handles = []
@@ -457,7 +475,7 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
     figure_title(fig, title)
     ax.set_xlabel("Effective target date (the revised one where there is one)"
                   + (f"\n{counted(undated, 'action')} with no target date {is_or_are(undated)} not shown" if undated else ""))
-    ax.set_ylabel("KLOE" if y == "kloe" else "Action")
+    ax.set_ylabel({"kloe": "KLOE", "council": "Council", "action": "Action"}[y])
     top_legend(fig, ax, handles, gap=SMALL_TEXT + 8)  # room for the as-of label under it
 
     counts = data["timeliness"].value_counts()
@@ -468,7 +486,30 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         f"against the as-of date, {short_date(as_of)}: {', '.join(parts)}."
         + (f" {counted(undated, 'action')} with no target date {is_or_are(undated)} not shown." if undated else "")
     )
-    return Chart(fig, title, alt, data)
+    total = len(data) + undated
+    finding = (f"Of the {counted(len(data), 'action')} with a target date, {', '.join(parts)} at "
+               f"{short_date(as_of)}; the targets run from {short_date(data['effective_target_date'].min())} to "
+               f"{short_date(data['effective_target_date'].max())}.")
+    if undated:
+        finding += f" {undated} of {total} actions {has_or_have(undated)} no target date and {is_or_are(undated)} not shown"
+        if y == "council":  # which councils' actions they are
+            every = frame["council"].fillna(frame["council_code"]) if "council" in frame else frame["council_code"]
+            missing = every[effective_target(frame).isna()].value_counts()
+            finding += " (" + "; ".join(f"{c}: {missing.get(c, 0)} of {n}"
+                                        for c, n in every.value_counts().sort_index().items()) + ")"
+        finding += "."
+    return Chart(fig, title, alt, data, finding)
+
+
+def _bars_finding(matrix: pd.DataFrame, top) -> str:
+    """"12 of 56 actions are complete (21%): 12 complete, 23 in progress, ... 2.3 Good governance has
+    the most actions (10: ...)." for the bars of status by group."""
+    overall = matrix.sum(axis=0)
+    total = int(overall.sum())
+    done = int(overall.get("complete", 0))
+    return (f"{done} of {counted(total, 'action')} {is_or_are(done)} complete ({percent(done, total)}): "
+            f"{breakdown(overall)}. {top} has the most actions ({int(matrix.loc[top].sum())}: "
+            f"{breakdown(matrix.loc[top])}).")
 
 
 def _heatmap_alt(data, value, measure, councils, silent, kloes, as_of) -> str:

@@ -65,6 +65,10 @@ FEW = 8
 HEATMAP_LIMIT = 40
 #: Councils listed at each end of the ranking.
 TOP_N = 10
+#: Fewest councils for which a median and quartiles are drawn or stated: of fewer they say little.
+MIN_FOR_STATISTICS = 5
+#: What a share or count of a field a council's plan does not record shows (never 0 or 0%).
+NOT_RECORDED = "not recorded"
 #: Inches: the tallest a chart may be and still share an A4 page (257 mm of text height) with its caption.
 MAX_HEIGHT = 9.0
 #: Where the full tables are, as the reader finds them (the sheets ``reportlib.present.packtables`` writes).
@@ -146,23 +150,39 @@ def ranked(council_table: pd.DataFrame, value: str = "pct_complete", *, as_of=No
                       + f"\nhighest: {top['council']} ({top[value]:.0f}%); lowest: {bottom['council']} "
                       f"({bottom[value]:.0f}%)\nevery council's figures: {WORKBOOK}, sheet '{COUNCIL_SHEET}'")
         marks = ax.axhline
-    marks(median, color=INK, linewidth=1.6, gid="median")
-    for q in (q1, q3):
-        marks(q, color=INK, linewidth=1.1, linestyle=(0, (4, 3)), gid="quartile")
-    handles = [Line2D([], [], color=INK, linewidth=1.6, label=f"Median {median:.0f}%"),
-               Line2D([], [], color=INK, linewidth=1.1, linestyle=(0, (4, 3)),
-                      label=f"Quartiles {q1:.0f}% and {q3:.0f}%")]
+    statistics = len(data) >= MIN_FOR_STATISTICS  # a median of two councils says nothing
+    if statistics:
+        marks(median, color=INK, linewidth=1.6, gid="median")
+        for q in (q1, q3):
+            marks(q, color=INK, linewidth=1.1, linestyle=(0, (4, 3)), gid="quartile")
+        handles = [Line2D([], [], color=INK, linewidth=1.6, label=f"Median {median:.0f}%"),
+                   Line2D([], [], color=INK, linewidth=1.1, linestyle=(0, (4, 3)),
+                          label=f"Quartiles {q1:.0f}% and {q3:.0f}%")]
     figure_title(fig, title)
-    top_legend(fig, ax, handles)
+    if statistics:
+        top_legend(fig, ax, handles)
 
     top, bottom = data.iloc[0], data.iloc[-1]
+    spread = (f"median {median:.0f}%, lower quartile {q1:.0f}%, upper quartile {q3:.0f}%. " if statistics else "")
+    ends = (f"Highest {top['council']} ({_figure(top, value, part)}), lowest {bottom['council']} "
+            f"({_figure(bottom, value, part)})." if len(data) > 1 else
+            f"{top['council']} ({_figure(top, value, part)}) is the only council ranked.")
     alt = (f"{'Bars' if named else 'A ranked profile'} of {measure.lower()} for {counted(len(data), 'council')}"
-           f"{as_of_phrase(as_of)}, highest first: median {median:.0f}%, lower quartile {q1:.0f}%, upper quartile "
-           f"{q3:.0f}%. Highest {top['council']} ({top[value]:.0f}%), lowest {bottom['council']} "
-           f"({bottom[value]:.0f}%).")
+           f"{as_of_phrase(as_of)}, highest first: {spread}{ends}")
+    finding = ends
+    if statistics:
+        finding += (f" The median council has {median:.0f}% {part} (solid line); the middle half lie between "
+                    f"{q1:.0f}% and {q3:.0f}% (dashed lines).")
     if unranked:
-        alt += f" {counted(unranked, 'council')} with no updates {'is' if unranked == 1 else 'are'} not ranked."
-    return Chart(fig, title, alt, data)
+        left_out = f" {counted(unranked, 'council')} with no updates {'is' if unranked == 1 else 'are'} not ranked."
+        alt += left_out
+        finding += left_out
+    return Chart(fig, title, alt, data, finding)
+
+
+def _figure(row, value: str, part: str) -> str:
+    """"21%, 12 of 56 actions": a council's share as the ranked chart's caption writes it."""
+    return f"{row[value]:.0f}%, {int(row[part])} of {counted(int(row['actions']), 'action')}"
 
 
 def _without_kloes(actions: pd.DataFrame) -> bool:
@@ -253,13 +273,29 @@ def by_kloe(actions: pd.DataFrame, *, as_of=None, title: str | None = None) -> C
     known = {k: v for k, v in medians.items() if not math.isnan(v)}
     alt = f"Small multiples of % complete for {counted(len(kloes), 'KLOE')} and {counted(len(codes), 'council')}" \
           f"{as_of_phrase(as_of)}"
-    if known:
-        best, worst = max(known, key=known.get), min(known, key=known.get)
-        alt += (f": the median council is furthest on in {best} ({known[best]:.0f}%) and least far in "
-                f"{worst} ({known[worst]:.0f}%).")
+    if not known:
+        finding = "No council has reported progress yet."
+    elif few:  # each council's own furthest and least far KLOE: a median of a few councils says little
+        finding = " ".join(_council_kloe_ends(data, code) for code in codes)
     else:
-        alt += ": no council has reported progress yet."
-    return Chart(fig, title, alt, data)
+        best, worst = max(known, key=known.get), min(known, key=known.get)
+        finding = (f"The median council is furthest on in {best} ({known[best]:.0f}%) and least far in "
+                   f"{worst} ({known[worst]:.0f}%).")
+    alt += ": " + finding[:1].lower() + finding[1:] if finding.startswith("The ") else ": " + finding
+    return Chart(fig, title, alt, data, finding)
+
+
+def _council_kloe_ends(data: pd.DataFrame, code: str) -> str:
+    """"WDC is furthest on in 3.3 Workforce (67%, 4 of 6) and least far in 1.1 ... (0%, 0 of 9)."."""
+    rows = data[(data["council_code"] == code) & data["pct_complete"].notna()]
+    if rows.empty:
+        return f"{code} has no updates yet."
+    rows = rows.assign(value=rows["pct_complete"].astype(float))
+    best, worst = rows.loc[rows["value"].idxmax()], rows.loc[rows["value"].idxmin()]
+    said = lambda r: f"{r['kloe_label']} ({r['value']:.0f}%, {int(r['complete'])} of {int(r['actions'])})"  # noqa: E731
+    if best["kloe_label"] == worst["kloe_label"]:
+        return f"{code}: {said(best)} complete."
+    return f"{code} is furthest on in {said(best)} and least far in {said(worst)}."
 
 
 @house_style
@@ -310,7 +346,12 @@ def days_overdue(actions: pd.DataFrame, *, as_of=None, title: str | None = None)
     if many:
         alt += (" Councils by their median days overdue: "
                 + ", ".join(f"{label} {n:,}" for label, n in zip(labels, data["councils"])) + ".")
-    return Chart(fig, title, alt, data)
+    most = data.loc[data["overdue_actions"].idxmax()]
+    finding = (f"Of {counted(len(late), 'overdue action')}, most ({int(most['overdue_actions']):,}) "
+               f"{'is' if int(most['overdue_actions']) == 1 else 'are'} overdue by {most['band']}; the longest by "
+               f"{int(worst['days_overdue'])} days ({worst['council_code']})"
+               + (f", and half by more than {median:.0f} days." if len(late) >= MIN_FOR_STATISTICS else "."))
+    return Chart(fig, title, alt, data, finding)
 
 
 def _banded(days: pd.Series) -> pd.Series:
@@ -336,7 +377,7 @@ def overview(council_table: pd.DataFrame, progress) -> SafeTable:
     words = (f"{counted(n, 'council')}, {int(council_table['actions'].sum()):,} actions, as of "
              f"{long_date(progress.as_of)}.")
     if n > 1:
-        if int(council_table["pct_complete"].notna().sum()) >= 4:  # quartiles of fewer say little
+        if int(council_table["pct_complete"].notna().sum()) >= MIN_FOR_STATISTICS:  # of fewer they say little
             words += (f" Across the councils, the median council has {q_done[1]:.0f}% of its actions complete "
                       f"(the middle half lie between {q_done[0]:.0f}% and {q_done[2]:.0f}%)")
             words += f" and {q_late[1]:.0f}% overdue (between {q_late[0]:.0f}% and {q_late[2]:.0f}%)."
@@ -398,13 +439,22 @@ def kloe_table(actions: pd.DataFrame) -> SafeTable:
         return SafeTable("")
     count = actions["council_code"].nunique() if len(actions) else 0
     if count <= FEW:
-        return report.comparison_table(compare.compare_councils(actions))
+        return report.comparison_table(compare.compare_councils(actions), unrecorded=_not_recorded(actions, "priority"))
     return report.text(f"The table of {count} councils by KLOE ({count} × {actions['kloe'].nunique()} rows) is in "
                        f"{WORKBOOK}, sheet '{COUNCIL_KLOE_SHEET}'.")
 
 
+def _not_recorded(actions: pd.DataFrame, column: str) -> set:
+    """The councils whose plans record nothing in ``column`` (a share or count of it is "not recorded", not 0)."""
+    if column not in actions:
+        return set(actions["council_code"].dropna())
+    recorded = actions[column].notna() & actions[column].astype("string").str.strip().ne("")
+    return set(actions.loc[~recorded.fillna(False), "council_code"]) - set(actions.loc[recorded.fillna(False), "council_code"])
+
+
 def priority_table(progress) -> SafeTable:
-    """Actions by council and priority while there are few councils; above ``FEW``, by priority alone."""
+    """Actions by council and priority while there are few councils; above ``FEW``, by priority alone.
+    A council whose plan records no priority shows "not recorded" as its priority."""
     count = progress.actions["council_code"].nunique()
     if count <= FEW:
         return report.summary_table(progress.summary(["council_code", "priority"]), ["council_code", "priority"],
@@ -417,7 +467,8 @@ def targets(progress):
     """The target-date timeline while there are few councils (one marker per action); above
     ``FEW``, a sentence pointing to the distribution of days overdue."""
     count = progress.actions["council_code"].nunique()
-    if count <= FEW:
-        return charts.targets_timeline(progress.actions, progress.as_of)
+    if count <= FEW:  # one row per council, named: which council each marker is
+        return charts.targets_timeline(progress.actions, progress.as_of, y="council",
+                                       title=dated_title("Target dates by council", progress.as_of))
     return report.text(f"With {count} councils, a marker per action ({len(progress.actions):,}) would hide itself; "
                        "how long overdue actions are overdue is shown above, band by band.")

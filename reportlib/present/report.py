@@ -7,6 +7,7 @@ or allow-list cleaned for the free-text columns that may hold lists and links).
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 import pandas as pd
@@ -135,6 +136,113 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
     return table(rows, figures=["Figure"], caption=f"Headline figures as of {long_date(progress.as_of)}")
 
 
+def anchor(council_code, action_id) -> str:
+    """The id of an action's row in the action table ("action-wdc-wdc-2009-003"): what the summary links to."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{council_code}-{action_id}".lower()).strip("-")
+    return f"action-{slug}"
+
+
+def _with_row_ids(shown: SafeTable, ids) -> SafeTable:
+    """``shown`` (a table of one row per id, in order) with each body row carrying its id."""
+    head, _, body = shown.html.partition("<tbody>")
+    names = iter(ids)
+    body = re.sub(r"<tr>", lambda _: f'<tr id="{html.escape(next(names), quote=True)}">', body)
+    return SafeTable(f"{head}<tbody>{body}")
+
+
+def _change_words(figure, previous) -> str:
+    """"13 more than at 31 March 2010", "2 fewer ...", "no change since ..." (the summary's figures)."""
+    change = figure.change
+    if change == 0:
+        return f"no change since {long_date(previous)}"
+    return f"{abs(change)} {'more' if change > 0 else 'fewer'} than at {long_date(previous)}"
+
+
+def summary(plans, progress) -> SafeTable:
+    """What a committee reads first: the position in a few sentences and figures (actions, complete,
+    overdue, due soon, RAG), each with its change since the previous report, and the few actions that
+    need the committee's attention, each linked to its row in the action table (``action_table``)."""
+    from reportlib.analysis.summary import summarise
+
+    found = summarise(plans, progress)
+    figure, previous = found.figure, found.previous
+    n, done, late, soon = (figure(k).now for k in ("actions", "complete", "overdue", "due_soon"))
+    as_of = long_date(found.as_of)
+    if n == 0:
+        return text(f"As of {as_of}, the plan has no actions.")
+    longest = progress.actions["days_overdue"].max()
+    late_words = f"{late} overdue" + (f", {_change_words(figure('overdue'), previous)}" if previous is not None else "")
+    if late:
+        late_words += f" (the longest by {_count(int(longest), 'day')})"
+    sentences = [
+        f"As of {as_of}, {done} of the {n} actions are complete ({100 * done / n:.0f}%), with {late_words}.",
+        (f"{soon} {'is' if soon == 1 else 'are'}" if soon else "None is") + f" due in the next {found.due_soon_days} days.",
+    ]
+    if previous is None:
+        sentences.append("There is no previous report to compare with: " + (
+            "the plan has no progress update yet." if progress.history.empty else
+            "this is the plan's first progress update."))
+    else:
+        kinds = found.changes
+        moved = [(kinds[k], words) for k, words in (("newly_complete", "became complete"), ("newly_overdue", "became overdue"),
+                                                    ("gone_backwards", "went backwards")) if kinds.get(k)]
+        moved = [f"{_count(k, 'action') if i == 0 else k} {words}" for i, (k, words) in enumerate(moved)]
+        sentences.append(f"Since the previous report ({long_date(previous)}): "
+                         + (_listed(moved) if moved else "no action became complete, overdue or went backwards") + ".")
+    parts = ['<div class="rl-summary">', f"<p>{html.escape(' '.join(sentences[:2]))}</p>",
+             f"<p>{html.escape(sentences[2])}</p>"]
+    parts.append(_figures_table(found))
+    parts.append(_attention_list(found))
+    parts.append("</div>")
+    return SafeTable("".join(parts))
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _figures_table(found) -> str:
+    """The figures across (measure by measure), now and, where there is a previous report, the change."""
+    heads = {"actions": "Actions", "complete": "Complete", "overdue": "Overdue",
+             "due_soon": f"Due soon (within {found.due_soon_days} days)"}
+    figures = list(found.figures)
+    labels = [heads.get(f.key, f"RAG {f.label}") for f in figures]
+    n = found.figure("actions").now
+    now = [f"{f.now} ({100 * f.now / n:.0f}%)" if f.key == "complete" and n else str(f.now) for f in figures]
+    rows = [(f"At {long_date(found.as_of)}", now)]
+    if found.previous is not None:
+        rows.append((f"Change since {long_date(found.previous)}",
+                     ["no change" if f.change == 0 else f"{abs(f.change)} {'more' if f.change > 0 else 'fewer'}"
+                      for f in figures]))
+    out = ['<table class="rl-table rl-summary-figures">',
+           f"<caption>The position at {html.escape(long_date(found.as_of))}"
+           + (f", and the change since {html.escape(long_date(found.previous))}" if found.previous is not None else "")
+           + "</caption>", '<thead><tr><td></td>']
+    out += [f'<th scope="col">{html.escape(label)}</th>' for label in labels]
+    out.append("</tr></thead><tbody>")
+    for head, cells in rows:
+        out.append(f'<tr><th scope="row">{html.escape(head)}</th>')
+        out += [f'<td class="rl-num">{html.escape(c)}</td>' for c in cells]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _attention_list(found) -> str:
+    listed = found.attention
+    if listed.empty:
+        return "<p>No action needs the committee's particular attention: none is overdue or has gone backwards.</p>"
+    items = []
+    for row in listed.itertuples(index=False):
+        what = excerpt(row.action, 16)
+        owner = f" (owner: {row.owner})" if isinstance(row.owner, str) and row.owner.strip() else ""
+        items.append(f'<li><a href="#{html.escape(anchor(row.council_code, row.action_id), quote=True)}">'
+                     f"{html.escape(str(row.action_id))}</a> {html.escape(str(what or ''))}{html.escape(owner)}: "
+                     f"<strong>{html.escape(row.reason)}</strong></li>")
+    return (f"<p><strong>For the committee's attention</strong> ({_count(len(listed), 'action')}; "
+            "each links to its row in the table of all actions):</p><ol>" + "".join(items) + "</ol>")
+
+
 def _review_figure(acts: pd.DataFrame):
     """Updates left for review, and those kept at the council's word that their own text contradicts
     (counted under their stated status above, but in the review queue too)."""
@@ -162,6 +270,8 @@ def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAU
         frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))
     if "group" in keys:
         frame["group"] = frame["group"].replace("(none)", no_group(label))
+    if "priority" in keys:  # an action whose plan gives it no priority: not "(none)", nor counted as any
+        frame["priority"] = frame["priority"].replace("(none)", NOT_RECORDED)
     frame["pct_complete"] = frame["pct_complete"].map(lambda p: "no updates" if pd.isna(p) else f"{p:.0f}%")
     columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
                       "overdue", "pct_complete"]
@@ -205,13 +315,21 @@ def group_heading(progress) -> SafeTable:
     return heading(label, "Progress by {group}", intro)
 
 
-def comparison_table(comparison: pd.DataFrame) -> SafeTable:
-    """``compare.compare_councils`` with readable headings."""
+NOT_RECORDED = "not recorded"
+
+
+def comparison_table(comparison: pd.DataFrame, unrecorded=()) -> SafeTable:
+    """``compare.compare_councils`` with readable headings; ``unrecorded``: the councils whose plans
+    record no priority, whose count and share of High priority read "not recorded" (never 0 and 0%)."""
     frame = comparison.copy()
-    frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%")
+    frame["pct_high"] = frame["pct_high"].map(lambda p: f"{p:.0f}%").astype(object)
+    frame["high_priority"] = frame["high_priority"].astype(object)
+    silent = frame["council_code"].isin(set(unrecorded))
+    frame.loc[silent, ["high_priority", "pct_high"]] = NOT_RECORDED
     return table(frame, {"council_code": "Council", "kloe_label": "KLOE", "actions": "Actions",
                          "complete_text": "Complete", "overdue": "Overdue", "high_priority": "High priority",
-                         "pct_high": "Share High"}, caption="Councils by KLOE", figures=["complete_text", "pct_high"])
+                         "pct_high": "Share High"}, caption="Councils by KLOE",
+                 figures=["complete_text", "high_priority", "pct_high"])
 
 
 def years_table(progress, years: dict) -> SafeTable:
@@ -291,6 +409,7 @@ def action_table(progress) -> SafeTable:
     shown_table = table(frame, columns, rich=rich,
                         caption=f"All {_count(len(frame), 'action')} as of {short_date(progress.as_of)}", wide=True,
                         show_link_targets=progress.audience == "external")
+    shown_table = _with_row_ids(shown_table, [anchor(c, a) for c, a in zip(frame["council_code"], frame["action_id"])])
     gone = _left(progress)
     if gone.empty:
         return shown_table
@@ -314,12 +433,23 @@ def left_table(progress) -> SafeTable:
                  "figure of this report)", wide=True, show_link_targets=progress.audience == "external")
 
 
+#: A field name in a message (``target_date``), not in a file name (``plan_2010.xlsx``).
+_FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b(?!\.\w)")
+
+
+def in_words(message) -> str:
+    """A message with the field names it quotes written as words: "target_date left empty" ->
+    "target date left empty"."""
+    return message if not isinstance(message, str) else _FIELD_NAME.sub(lambda m: m.group(0).replace("_", " "), message)
+
+
 def findings_table(plans) -> SafeTable:
     """Every validation finding, errors first, with where it was found."""
     frame = plans.findings_frame()
     if frame.empty:
         return text("No findings: every sheet read cleanly.")
     frame = frame.sort_values(["severity", "file", "sheet", "row"], na_position="last")
+    frame["message"] = frame["message"].map(in_words)
     return table(frame, {"severity": "Severity", "file": "File", "sheet": "Sheet", "row": "Row",
                          "column": "Column", "message": "Finding"}, caption=f"{len(frame)} findings")
 
@@ -350,25 +480,63 @@ def extensions_table(progress) -> SafeTable:
                  f"{short_date(progress.as_of)}", wide=True, show_link_targets=progress.audience == "external")
 
 
-def review_table(plans) -> SafeTable:
-    """The open review queue: updates no rule understood, and why; shown to the reader, never guessed.
+#: Why a rule of ``rules/status_rules.yaml`` left an update for review, in a reader's words (by rule id).
+REVIEW_REASONS = {
+    "needs_review.query": "the update asks a question instead of giving the position",
+    "needs_review.owner_changed": "the update says who now owns the action, not where it stands",
+}
 
-    An analyst settles one with ``reportlib review`` (kept in ``decisions.csv`` beside the data).
+
+def _review_reason(why) -> str:
+    """``decisions.queue``'s "why" in words: a rule's id becomes what it means."""
+    if not isinstance(why, str):
+        return "not stated"
+    if why in REVIEW_REASONS:
+        return REVIEW_REASONS[why]
+    if _FIELD_NAME.fullmatch(why.split(".")[0]) or "." in why and " " not in why:  # another rule's id
+        return "a rule marked the update for a person to read"
+    return why
+
+
+def review_table(plans) -> SafeTable:
+    """Updates no rule understood, and why; shown to the reader as written, never guessed.
+
+    For an internal audience, the open review queue, cell by cell, and how an analyst settles one
+    (``reportlib review``, kept in ``decisions.csv`` beside the data). For an external audience, what
+    was found: how many updates, why, and for which council; no queue and no instructions.
     """
     from reportlib.analysis.decisions import queue
 
     frame = queue(plans)
     if frame.empty:
-        return text("The review queue is empty: every update was classified by a rule, a stated status or an "
-                    "analyst's decision.")
+        return text("Every progress update was read: by a rule, by the council's own status word or by an "
+                    "analyst's decision. None is left for a person to read.")
+    frame["why"] = frame["why"].map(_review_reason)
+    if plans.audience == "external":
+        return _review_found(frame)
     columns = shown({"action_id": "ID", "snapshot": "Snapshot", "text": "Update as written",
                      "stated_status": "Council's word", "why": "Why it needs review",
                      "source_file": "File", "source_row": "Row", "source_column": "Column"}, plans.withheld)
     if frame["stated_status"].isna().all():
         columns.pop("stated_status")
-    return table(frame, columns, rich=[c for c in columns if c == "text"],
-                 caption=f"{len(frame)} updates that need a person to read them",
-                 show_link_targets=plans.audience == "external")
+    how = text("To settle one, an analyst runs reportlib review DATA --action ID --snapshot SNAPSHOT --status "
+               "STATUS --reviewer NAME --reason TEXT: the decision is kept in decisions.csv beside the data, and "
+               "the next report uses it.")
+    return SafeTable(table(frame, columns, rich=[c for c in columns if c == "text"],
+                           caption=f"{len(frame)} updates that need a person to read them").html + how.html)
+
+
+def _review_found(frame: pd.DataFrame) -> SafeTable:
+    """What the review queue found, for a reader outside the council: counts by council and reason."""
+    counts = (frame.assign(council=frame["council_code"].fillna("–"))
+              .groupby(["council", "why"]).size().rename("updates").reset_index()
+              .sort_values(["council", "updates"], ascending=[True, False]))
+    actions = frame["action_id"].nunique()
+    words = (f"{_count(len(frame), 'progress update')} (on {_count(actions, 'action')}) could not be read as a "
+             "status by the rules. Each is shown in the reports as the council wrote it, with the status "
+             "Needs review, and counted under no other status.")
+    return SafeTable(text(words).html + table(counts, {"council": "Council", "why": "Why", "updates": "Updates"},
+                                              caption="Updates that need a person to read them, by reason").html)
 
 
 def carried_forward_table(progress, years: dict) -> SafeTable:
@@ -379,6 +547,7 @@ def carried_forward_table(progress, years: dict) -> SafeTable:
         label, group_column = _group_heading(progress)
         frame = frame.assign(group=frame["group"].astype(object).where(frame["group"].notna(), no_group(label)))
         group = {"group": group_column}
+    frame = frame.assign(earlier_status=frame["earlier_status"].map(STATUS_WORDS).fillna(frame["earlier_status"]))
     columns = shown({"action_id": "ID", **group, "earlier_action": "Earlier action",
                      "earlier_status": "Earlier status", "later_action_id": "Later ID",
                      "later_action": "Later action"}, progress.withheld)

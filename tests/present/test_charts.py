@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 
 import matplotlib
@@ -113,7 +114,8 @@ def test_repr_html_is_self_contained_with_escaped_alt_text(actions):
     assert page.startswith(f'<figure class="chart"><img src="data:{mime};base64,')
     assert 'alt="Bars &quot;quoted&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"' in page
     assert "<script>" not in page
-    assert "<figcaption>Progress &lt;b&gt;&amp; more&lt;/b&gt;</figcaption>" in page
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", page).group(1)
+    assert caption == html.escape(chart.finding) and "<b>" not in caption  # the finding, escaped
     assert "max-width:100%" in page
     assert not re.search(r"(?:src|href)=\"(?!data:)", page)  # no external URL
     assert "http" not in page
@@ -410,7 +412,10 @@ def test_empty_inputs_say_nothing_to_show(actions, function, kwargs, message):
         assert chart.alt_text == message
         assert texts(chart.figure.axes[0]) == [message]
         assert chart.data.empty
-        assert chart._repr_html_().count("Nothing to show") == 1
+        page = chart._repr_html_()  # a sentence, not a picture of one
+        assert "<img" not in page and "Nothing to show" not in page and page.startswith("<p")
+        assert message.split(": ", 1)[1].rstrip(".").lower() in html.unescape(page).lower()
+        assert chart._repr_png_() is None
 
 
 def test_empty_history_and_timeline_without_dates(history, actions):
@@ -441,3 +446,28 @@ def test_inputs_are_not_mutated(actions, history):
     pd.testing.assert_frame_equal(history, history_before)
     assert actions.dtypes.equals(dtypes)
     assert actions.attrs == {"as_of": "2010-07-31"}
+
+
+# --- charts that say it in words (issue #23) -----------------------------------------------
+
+
+def _caption(chart) -> str:
+    return html.unescape(re.search(r"<figcaption>(.*?)</figcaption>", chart._repr_html_()).group(1))
+
+
+def test_every_chart_captions_its_finding_not_its_title(actions, history):
+    shown = [progress_by_kloe(actions), charts.progress_by_group(actions.assign(group=actions["kloe"])),
+             status_by_snapshot(history), council_kloe_heatmap(actions), overdue_by_owner(actions),
+             targets_timeline(actions, AS_OF)]
+    for chart in shown:
+        caption = _caption(chart)
+        assert caption == chart.finding and caption != chart.title
+        assert re.search(r"\d", caption)  # it states figures
+    assert "HoF" in _caption(overdue_by_owner(actions))  # who holds the most overdue actions
+
+
+def test_actions_without_a_target_date_are_said_in_words(actions):
+    chart = targets_timeline(actions, AS_OF)
+    undated = int(actions["effective_target_date"].isna().sum())
+    verb = "has" if undated == 1 else "have"
+    assert undated and f"{undated} of {len(actions)} actions {verb} no target date" in _caption(chart)

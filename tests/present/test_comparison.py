@@ -2,7 +2,9 @@
 none grows past an A4 page, and the quartiles are the councils' own."""
 from __future__ import annotations
 
+import html as html_lib
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -104,8 +106,12 @@ def test_council_kloe_table_counts_every_action_once(many):
 
 
 @pytest.mark.parametrize("value", ["pct_complete", "pct_overdue"])
-def test_ranked_marks_the_median_and_quartiles_at_both_sizes(two, many, value):
-    for actions in (two, many):
+def test_ranked_marks_the_median_and_quartiles_only_when_there_are_enough_councils(two, many, value):
+    few = comparison.ranked(compare.council_table(two), value)  # a median of two councils says nothing
+    assert not [line for line in few.figure.axes[0].lines if line.get_gid() in ("median", "quartile")]
+    assert "median" not in few.alt_text.lower() and "quartile" not in few.finding.lower()
+    assert not few.figure.legends  # no key to lines that are not drawn
+    for actions in (fixed([0, 1, 2, 3, 4]), many):
         table = compare.council_table(actions)
         chart = comparison.ranked(table, value)
         q1, median, q3 = compare.quartiles(table[value])
@@ -228,3 +234,39 @@ def test_comparison_notebook_reads_well_on_many_synthetic_councils(tmp_path):
               for o in outputs if "data" in o and "image/png" in o.data]
     assert len(images) == 4 and all(w <= A4_PIXELS[0] and h <= A4_PIXELS[1] for w, h in (i.size for i in images))
     assert out.stat().st_size < 3_000_000
+
+
+# --- words, not only pictures (issue #23) -------------------------------------------------
+
+
+def test_the_targets_chart_says_which_council_each_dot_is(two):
+    from reportlib.analysis.progress import Progress
+
+    p = Progress(AS_OF, two, pd.DataFrame())
+    chart = comparison.targets(p)
+    ax = chart.figure.axes[0]
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["Council number 000", "Council number 001"]
+    assert set(chart.data["row"]) == {"Council number 000", "Council number 001"}
+
+
+def test_charts_caption_their_finding_not_their_title(two):
+    table = compare.council_table(two)
+    for chart in (comparison.ranked(table), comparison.by_kloe(two), comparison.days_overdue(two)):
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", chart._repr_html_()).group(1)
+        assert caption and caption != chart.title and chart.finding in html_lib.unescape(caption)
+    top = comparison.ranked(table).data.iloc[0]
+    assert f"{top['council']}" in comparison.ranked(table).finding
+
+
+def test_priority_not_recorded_is_not_shown_as_zero():
+    import reportlib
+
+    plans = reportlib.load_plans(REPO / "data")
+    p = reportlib.progress(plans, "2010-07-31")
+    for piece in (comparison.kloe_table(p.actions), comparison.priority_table(p)):
+        rows = re.findall(r"<tr>(.*?)</tr>", piece.html)
+        wdc = [row for row in rows if "<td>WDC</td>" in row]   # Warwick's plan records no priorities
+        sddc = [row for row in rows if "<td>SDDC</td>" in row]  # South Derbyshire's does
+        assert wdc and all("not recorded" in row for row in wdc)
+        assert not any(">0%<" in row or "(none)" in row for row in wdc)
+        assert sddc and not any("not recorded" in row for row in sddc)

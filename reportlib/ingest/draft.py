@@ -51,10 +51,12 @@ from reportlib.ingest.draft_headers import (
     column_map,
     read_sheet,
 )
+from reportlib.ingest.draft_keys import key_rows
+from reportlib.ingest.draft_keys import meanings as key_meanings
 from reportlib.ingest.draft_sections import KLOE_PATTERN, section_lines
 from reportlib.ingest.draft_snapshots import date_pattern, snapshot_lines, split_lines
 from reportlib.ingest.draft_text import Doubt, Notes, comment_suffix, noted, one_line, quote, short
-from reportlib.ingest.draft_words import word_lines
+from reportlib.ingest.draft_words import priority_lines, rag_columns, rag_lines, word_lines
 from reportlib.ingest.files import discover, open_source
 from reportlib.ingest.sources import column_letter
 from reportlib.model import kloe as kloe_mod
@@ -132,6 +134,8 @@ class _Drafter:
             self.found.append(f"{sheet.file}, sheet '{sheet.name}': header on row {sheet.header_index + 1}"
                               + (f" (below {titles} title row{'s' if titles != 1 else ''})" if titles else "")
                               + f", {len(sheet.items)} item rows, {len(sheet.sections)} section rows")
+        meanings = key_meanings(key_rows(self.sheets))
+        rags = rag_columns(self.sheets, meanings)  # colours no key explains: never the stated status
         columns = column_map(self.sheets, self.notes)
         snapshots, snap_lines, reference, reference_note = snapshot_lines(self.sheets, columns, self.notes)
         council, code, assessment, identity_lines = self._identity(first, reference)
@@ -145,10 +149,12 @@ class _Drafter:
                                reference_note))
         lines += column_lines(self.sheets, columns, self.notes)
         lines += snap_lines
+        lines += rag_lines(rags, self.notes)
         lines += split_lines(self.sheets, columns, snapshots, self.notes)
         lines += self._prose_lines(columns, reference)
         lines += section_lines(self.sheets, self.notes)
-        lines += word_lines(self.sheets, self.notes)
+        lines += word_lines(self.sheets, self.notes, meanings)
+        lines += priority_lines(self.sheets, columns, self.notes)
         lines += self._skip_lines()
         name = f"{code.lower()}-{assessment}-draft"
         text = self._text(name, council, lines)
@@ -270,8 +276,28 @@ def load_report(draft: Draft, plans: Plans) -> LoadReport:
     files = plans.sources["file"].nunique() if len(plans.sources) else 0
     summary = (f"{len(plans.actions)} actions, {len(plans.updates)} updates from {files} file(s); "
                f"{len(plans.errors)} errors, {len(plans.warnings)} warnings")
-    doubts = [str(f) for f in plans.errors + plans.warnings]
-    return LoadReport(summary, doubts, len(plans.errors))
+    return LoadReport(summary, _grouped(plans.errors + plans.warnings), len(plans.errors))
+
+
+def _grouped(findings) -> list[str]:
+    """One line per finding, but one for each run of the same finding in one column at several rows
+    ("priority 'P1' is not High, Medium or Low" at 40 cells is one line naming its rows)."""
+    groups: dict[tuple, list] = {}
+    for finding in findings:
+        where = finding.location
+        key = (finding.severity, finding.code, finding.message, where.file, where.sheet, where.column)
+        groups.setdefault(key if where.row is not None and where.column else (id(finding),), []).append(finding)
+    lines = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            lines.append(str(first))
+            continue
+        rows = [str(f.location.row) for f in group]
+        place = Location(first.location.file, first.location.sheet, None, first.location.column)
+        lines.append(f"{first.severity}: {place}, rows {', '.join(rows[:8])}{' …' if len(rows) > 8 else ''} "
+                     f"({len(group)} cells): {first.message}")
+    return lines
 
 
 def with_load_report(draft: Draft, report: LoadReport) -> str:

@@ -58,7 +58,7 @@ _GROUP_WORDS = re.compile(r"\b(audit|report|review|area|service|directorate|depa
 class Column:
     index: int
     header: str
-    key: str | None  # canonical name, "progress", "status", "split", or None (matched nothing)
+    key: str | None  # canonical name, "progress", "status", "split", "rag" (colours only), or None (matched nothing)
     date: dt.date | None = None  # dated progress or status columns
     template: tuple[str, str] | None = None  # (before, after) the date in the header
     loose: bool = False
@@ -75,6 +75,9 @@ class Sheet:
     title: str
     sections: list[tuple[int, int, str]] = field(default_factory=list)  # (row number, column, text)
     items: list[tuple[int, list]] = field(default_factory=list)  # (row number, row)
+    #: rows of several cells that are a key ("Key | G = implemented | A = ..."): not plan rows, though the
+    #: loader reads them as such (row number, text)
+    keys: list[tuple[int, str]] = field(default_factory=list)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -191,7 +194,7 @@ def column_map(sheets: list[Sheet], notes: Notes) -> dict[str, list[Column]]:
                             f"the header '{col.header}' matches none of the columns a layout reads, so it is not "
                             f"read{hint}; if it holds one, name it under 'columns'")
                 continue
-            if col.key in ("progress", "status"):
+            if col.key in ("progress", "status", "rag"):
                 continue
             if col.key in seen:
                 notes.doubt(sheet, sheet.header_index + 1, letter,

@@ -10,6 +10,7 @@ import re
 
 from reportlib.ingest.dates import cell_text
 from reportlib.ingest.draft_headers import Sheet
+from reportlib.ingest.draft_keys import is_key
 from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote_pattern, rows_note, short
 
 #: Section rows. The Use of Resources ones are those the shipped layouts use.
@@ -21,13 +22,14 @@ _FOOTNOTE = re.compile(FOOTNOTE_PATTERN, re.IGNORECASE)
 
 
 def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
+    _key_like_items(sheets, notes)
     rows = [(s, n, c, t) for s in sheets for n, c, t in s.sections]
     if not rows:
         return []
     themes = [(s, n, t) for s, n, c, t in rows if re.search(THEME_PATTERN, t, re.I)]
     kloes = [(s, n, t) for s, n, c, t in rows if not re.search(THEME_PATTERN, t, re.I)
              and re.search(KLOE_PATTERN, t, re.I)]
-    keys = [(s, n, t) for s, n, c, t in rows if _FOOTNOTE.search(t) and (s, n, t) not in themes + kloes]
+    keys = [(s, n, t) for s, n, c, t in rows if (_FOOTNOTE.search(t) or is_key(t)) and (s, n, t) not in themes + kloes]
     headings = [(s, n, t) for s, n, c, t in rows if (s, n, t) not in themes + kloes + keys]
     lines = ["sections:" + comment_suffix("rows holding one cell (merged across or not): never actions")]
     if themes:
@@ -47,13 +49,17 @@ def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
                      "never as actions")
     if headings:
         lines.append(noted("group_label: Audit report", "check: what a heading row names, in reports"))
-    for sheet in sheets:
-        for number, row in sheet.items:
-            first = next((cell_text(v) for v in row if cell_text(v)), "")
-            if _FOOTNOTE.search(first):
-                notes.doubt(sheet, number, None, f"the row beginning '{short(first)}' looks like a note or key "
-                                                 "but has more than one cell, so it is read as an action")
     return lines
+
+
+def _key_like_items(sheets: list[Sheet], notes: Notes) -> None:
+    """Rows of several cells that look like a note or key: the loader reads them as actions, so say so."""
+    for sheet in sheets:
+        rows = [(n, next((cell_text(v) for v in r if cell_text(v)), "")) for n, r in sheet.items]
+        flagged = [(n, first) for n, first in rows if _FOOTNOTE.search(first)] + sheet.keys
+        for number, first in sorted(flagged):
+            notes.doubt(sheet, number, None, f"the row beginning '{short(first)}' looks like a note or key "
+                                             "but has more than one cell, so it is read as an action")
 
 
 def heading_pattern(texts: list[str]) -> tuple[str, bool]:

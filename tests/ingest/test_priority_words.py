@@ -29,13 +29,13 @@ snapshots:
 MAPPING = """
 priority_words:
   P1: High
-  "p-2": Medium
+  p2: Medium
   P3: Low
 """
 HEADER = ["Ref", "Recommendation", "Priority", "Agreed action", "Responsible officer", "Target date", "Progress"]
 
 
-def _folder(tmp_path, layout, priorities=("P1", "P2", "P3", "p1")):
+def _folder(tmp_path, layout, priorities=("P1", "P2", "P3.", " p1")):
     folder = tmp_path / "plan"
     rows = [[str(n), f"Recommendation {n}.", p, f"Action {n}.", "Head of Finance", "31/03/25", "Under way."]
             for n, p in enumerate(priorities, start=1)]
@@ -46,7 +46,7 @@ def _folder(tmp_path, layout, priorities=("P1", "P2", "P3", "p1")):
 
 def test_priority_words_map_a_councils_grades_to_high_medium_low(tmp_path):
     plans = reportlib.load_plans(_folder(tmp_path, LAYOUT + MAPPING))
-    # matched as status words are: case and punctuation ignored ("p-2" is P2, "p1" is P1)
+    # matched as status words are: case, spaces and punctuation at the ends ignored ("P3." is P3)
     assert list(plans.actions["priority"]) == ["High", "Medium", "Low", "High"]
     assert not [f for f in plans.findings if f.code == "unknown_priority"]
 
@@ -66,7 +66,7 @@ def test_a_grade_the_mapping_lacks_still_warns_and_is_kept_as_written(tmp_path):
 
 def test_without_a_mapping_other_grades_warn_as_before(tmp_path):
     plans = reportlib.load_plans(_folder(tmp_path, LAYOUT))
-    assert list(plans.actions["priority"]) == ["P1", "P2", "P3", "p1"]
+    assert list(plans.actions["priority"]) == ["P1", "P2", "P3.", "p1"]
     warned = [f for f in plans.findings if f.code == "unknown_priority"]
     assert [f.location.row for f in warned] == [2, 3, 4, 5]
     assert all(f.severity == "warning" and f.location.column.startswith("C") for f in warned)
@@ -77,7 +77,7 @@ def test_without_a_mapping_other_grades_warn_as_before(tmp_path):
     ("priority_words:\n  P1: high\n", ["priority_words.P1", "'high'", "High, Medium, Low"]),
     ("priority_words:\n  P1: {priority: High}\n", ["priority_words.P1", "High, Medium, Low"]),
     ("priority_words: [P1, P2]\n", ["'priority_words'", "P1: High"]),
-    ("priority_words:\n  P1: High\n  p 1: Low\n", ["priority_words.p 1", "'P1'", "another"]),
+    ("priority_words:\n  P1: High\n  p1: Low\n", ["priority_words.p1", "'P1'", "another"]),
     ("priority_words:\n  '--': High\n", ["priority_words.--", "letters or digits"]),
 ])
 def test_a_bad_priority_mapping_is_a_layout_error_naming_file_key_and_value(tmp_path, mapping, words):

@@ -124,15 +124,29 @@ def test_priorities_in_other_words_are_mapped_in_the_draft_and_marked(tmp_path, 
         [TITLE], HEADER, *(rec(n, "G", priority=v) for n, v in enumerate(values, start=1))]})
     draft, data, plans = drafted(tmp_path, book)
     distinct = list(dict.fromkeys(values))
+    assert data["priority_words"] == dict(zip(distinct, meant))  # written as a mapping the layout reads
     for value, canonical in zip(distinct, meant):
-        line = line_of(draft, f"#   {value!r}".replace("'", '"'))
-        assert f": {canonical}" in line and "check" in line, line
+        line = line_of(draft, f"{value!r}:".replace("'", '"'))
+        assert f": {canonical}" in line and "# check" in line, line
         assert any(d.column == "C" and value in d.message and canonical in d.message for d in draft.doubts)
+    # the unedited draft reads them as the canonical priorities, with nothing to warn of
+    assert list(plans.actions["priority"]) == [dict(zip(distinct, meant))[v] for v in values]
+    assert not [w for w in plans.warnings if w.code == "unknown_priority"]
+    assert not [line for line in load_report(draft, plans).doubts if "priority" in line]
+
+
+def test_a_priority_near_none_is_left_out_of_the_mapping_and_still_warned_of(tmp_path):
+    values = ["P1", "P2", "TBC", "P1", "TBC"]
+    book = write_xlsx(tmp_path / "prio.xlsx", {"Tracker": [
+        [TITLE], HEADER, *(rec(n, "G", priority=v) for n, v in enumerate(values, start=1))]})
+    draft, data, plans = drafted(tmp_path, book)
+    assert data["priority_words"] == {"P1": "High", "P2": "Medium"}
+    assert line_of(draft, '# "TBC":').split("#")[1].strip() == '"TBC": PRIORITY'  # for a person to fill in
+    assert any(d.column == "C" and "'TBC'" in d.message and "kept as written" in d.message for d in draft.doubts)
+    assert list(plans.actions["priority"]) == ["High", "Medium", "TBC", "High", "TBC"]
     # what loading gives is said once per value, not once per cell
-    report = load_report(draft, plans)
-    priority_lines = [line for line in report.doubts if "priority" in line]
-    assert len(priority_lines) == len(distinct)
-    assert any("2 cells" in line for line in priority_lines)
+    priority_lines = [line for line in load_report(draft, plans).doubts if "priority" in line]
+    assert len(priority_lines) == 1 and "TBC" in priority_lines[0] and "2 cells" in priority_lines[0]
 
 
 def test_high_medium_low_priorities_need_no_mapping(tmp_path):

@@ -13,7 +13,8 @@ for one, so ``rag_columns`` takes it out of the status columns and ``rag_lines``
 
 Priorities other than High / Medium / Low (P1, "Priority 1", "1 - High", Essential / Important /
 Merits attention, Fundamental / Significant ...) are each given the canonical priority they are
-nearest to (``priority_lines``), marked to check."""
+nearest to (``priority_lines``, the layout's ``priority_words``), marked to check; one near none
+is left out for a person to fill in."""
 from __future__ import annotations
 
 import difflib
@@ -27,6 +28,7 @@ from reportlib.ingest.draft_headers import Sheet
 from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote, short
 from reportlib.ingest.layouts import word_key
 from reportlib.ingest.sources import column_letter
+from reportlib.model.vocab import PRIORITIES
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 #: Stated words the shared list lacks, with the status and flag they are nearest to (always checked).
@@ -168,7 +170,7 @@ def contains(words: list[str], part: list[str]) -> bool:
 # -- priorities -----------------------------------------------------------------------------------
 
 #: What the loader reads as a priority without help (``ingest.rows``): High / Medium / Low, H / M / L.
-CANONICAL_PRIORITIES = ("High", "Medium", "Low")
+CANONICAL_PRIORITIES = PRIORITIES
 _READ_AS_IS = {"high", "h", "medium", "med", "m", "low", "l"}
 #: Words councils grade recommendations with, by the canonical priority they are nearest to.
 _PRIORITY_WORDS = (
@@ -196,7 +198,8 @@ def _priority_meaning(key: str, levels: list[int]) -> tuple[str | None, str]:
 
 
 def priority_lines(sheets: list[Sheet], columns: dict, notes: Notes) -> list[str]:
-    """Priorities the loader does not read as High / Medium / Low, each with the one it is nearest to."""
+    """``priority_words`` for the priorities the loader does not read as High / Medium / Low, each
+    mapped to the one it is nearest to and marked to check; one near none is left commented out."""
     values: dict[str, list] = {}
     for sheet in sheets:
         for col in (c for c in sheet.columns if c.key == "priority" and c in columns.get("priority", ())):
@@ -206,14 +209,18 @@ def priority_lines(sheets: list[Sheet], columns: dict, notes: Notes) -> list[str
     if not unread:
         return []
     levels = sorted({int(m.group(0)) for k in unread for m in [_NUMBER.search(k)] if m})
-    lines = [noted("# priority_words:", "check: priorities that are not High, Medium or Low, each with the one it "
-                   "is nearest to; a layout cannot map them yet, so they are kept as written (a warning for each "
-                   "when loaded) and counted under no High / Medium / Low in reports")]
+    mapped = []
     for key, (text, count, sheet, number, letter) in unread.items():
         where = f"{count} cell{'s' if count > 1 else ''}, first {letter}{number}"
         canonical, why = _priority_meaning(key, levels)
-        lines.append(noted(f"#   {quote(text)}: {canonical or 'PRIORITY'}", f"check: {why} ({where})"))
-        notes.doubt(sheet, number, letter, f"the priority '{text}' is not High, Medium or Low: "
-                    + (f"nearest {canonical} ({why})" if canonical else why)
-                    + "; kept as written, since a layout cannot map priorities")
-    return lines
+        if canonical is None:
+            mapped.append(f"  # {quote(text)}: PRIORITY   # check: {why}; left out, kept as written ({where})")
+            notes.doubt(sheet, number, letter, f"the priority '{text}' is not High, Medium or Low and {why}: "
+                        "left out of priority_words, so it is kept as written and counted under none of them")
+            continue
+        mapped.append(noted(f"  {quote(text)}: {canonical}", f"check: {why} ({where})"))
+        notes.doubt(sheet, number, letter, f"the priority '{text}' is not High, Medium or Low: drafted as "
+                    f"{canonical} ({why})")
+    header = "priority_words:" if any(not line.lstrip().startswith("#") for line in mapped) else "# priority_words:"
+    return [noted(header, "check: the plan's priorities that are not High, Medium or Low, each with the one "
+                  "it is nearest to")] + mapped

@@ -20,6 +20,7 @@ import yaml
 from reportlib.core import safeyaml
 from reportlib.core.files import refuse_link_out
 from reportlib.errors import LayoutError, Location
+from reportlib.model.vocab import PRIORITIES
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "layouts"
 CANONICAL = ("ref", "recommendation", "action", "owner", "priority", "kloe", "group", "target",
@@ -35,7 +36,7 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns", "status_words", "table_heading", "group_label"}
+             "internal_columns", "status_words", "priority_words", "table_heading", "group_label"}
 #: Section rows a layout may name: the Use of Resources framework's theme and KLOE headings, or the
 #: plan's own grouping (audit reports, themes, service areas), read as written and never as a KLOE.
 SECTION_KEYS = ("theme", "kloe", "group")
@@ -121,6 +122,8 @@ class Layout:
     internal_columns: tuple[str, ...] = ()
     #: The council's own status words, keyed by their normalised form ("behind schedule").
     status_words: dict[str, StatusWord] = field(default_factory=dict)
+    #: The council's own priority grades ("p1" -> "High"), keyed like status words.
+    priority_words: dict[str, str] = field(default_factory=dict)
     #: Committee papers: read only the tables under a heading (or title) matching this pattern.
     table_heading: re.Pattern | None = None
     #: What the plan's groups are called in reports ("Audit report", "Theme", "KLOE"...).
@@ -283,6 +286,7 @@ def parse_layout(data: dict, source: str) -> Layout:
         header_search_rows=int(data.get("header_search_rows", 30)),
         internal_columns=_internal(data.get("internal_columns"), source),
         status_words=_status_words(data.get("status_words"), source),
+        priority_words=_priority_words(data.get("priority_words"), source),
         table_heading=_regex(data["table_heading"], source, "table_heading") if data.get("table_heading") else None,
     )
     return replace(layout, group_label=_group_label(data, layout, source))
@@ -375,6 +379,28 @@ def _status_words(value, source: str) -> dict[str, StatusWord]:
             raise _fail(source, f"'{where}' is the same word as '{words[key].word}' with another meaning")
         words[key] = StatusWord(str(word), meaning["status"], flag)
     return words
+
+
+def _priority_words(value, source: str) -> dict[str, str]:
+    """``priority_words``: each of the council's grades ("P1", "Essential") -> High, Medium or Low."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(source, "'priority_words' must map each of the council's priorities to "
+                            f"{', '.join(PRIORITIES)}, e.g. {{P1: High, P2: Medium, P3: Low}}")
+    words: dict[str, tuple[str, str]] = {}
+    for word, meaning in value.items():
+        where = f"priority_words.{word}"
+        if meaning not in PRIORITIES:
+            raise _fail(source, f"'{where}' means {meaning!r}, which is not a priority reports count "
+                                f"(one of: {', '.join(PRIORITIES)}, written so)")
+        key = word_key(word)
+        if not key:
+            raise _fail(source, f"'{where}': a priority word needs letters or digits")
+        if key in words and words[key][1] != meaning:
+            raise _fail(source, f"'{where}' is the same word as '{words[key][0]}' with another meaning")
+        words[key] = (str(word), meaning)
+    return {key: meaning for key, (_, meaning) in words.items()}
 
 
 def _internal(value, source: str) -> tuple[str, ...]:

@@ -493,7 +493,7 @@ class SheetReader:
     def _priority(self, state, number, action, value):
         if value is None:
             return
-        known = _PRIORITIES.get(value.strip().lower())
+        known = state.layout.priority_words.get(word_key(value)) or _PRIORITIES.get(value.strip().lower())
         if known is None:
             self._find("warning", "unknown_priority",
                        f"priority '{value}' is not High, Medium or Low; kept as written", state.sheet, number,

@@ -25,6 +25,9 @@ STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
                     "planned": "Planned (a date given, no progress reported)",
                     "no_action": "Closed without action (declined, superseded or no longer required)",
                     "no_update": "No update yet", "needs_review": "Needs review (update text not understood)"}
+#: The priorities reports count (the share of High priority), highest first; a council's own grades
+#: reach them through its layout's ``priority_words``.
+PRIORITIES = ("High", "Medium", "Low")
 TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
 CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
                  "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",

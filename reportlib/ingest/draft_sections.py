@@ -1,0 +1,72 @@
+"""A drafted layout's section rows: ``reportlib layout draft``, part three.
+
+Rows holding one cell (merged across or not) are never actions: Theme / KLOE headings of a
+Use of Resources plan (the patterns the shipped layouts use), other headings (an audit
+report's name: the plan's ``group``, with a pattern drafted from them by ``heading_pattern``)
+and notes or keys ("Priority key: ...")."""
+from __future__ import annotations
+
+import re
+
+from reportlib.ingest.dates import cell_text
+from reportlib.ingest.draft_headers import Sheet
+from reportlib.ingest.draft_keys import is_key
+from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote_pattern, rows_note, short
+
+#: Section rows. The Use of Resources ones are those the shipped layouts use.
+THEME_PATTERN = r"^\s*theme\s*[1-3]\b"
+KLOE_PATTERN = r"\bkloe\b"
+FOOTNOTE_PATTERN = (r"^\s*(?:\*|notes?\b|key\b|source\b|n\.?b\.?\b|"
+                    r"(?:priority|rag|risk|status|assurance|rating)\s+(?:key|ratings?|levels?|definitions?)\b)")
+_FOOTNOTE = re.compile(FOOTNOTE_PATTERN, re.IGNORECASE)
+
+
+def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
+    _key_like_items(sheets, notes)
+    rows = [(s, n, c, t) for s in sheets for n, c, t in s.sections]
+    if not rows:
+        return []
+    themes = [(s, n, t) for s, n, c, t in rows if re.search(THEME_PATTERN, t, re.I)]
+    kloes = [(s, n, t) for s, n, c, t in rows if not re.search(THEME_PATTERN, t, re.I)
+             and re.search(KLOE_PATTERN, t, re.I)]
+    keys = [(s, n, t) for s, n, c, t in rows if (_FOOTNOTE.search(t) or is_key(t)) and (s, n, t) not in themes + kloes]
+    headings = [(s, n, t) for s, n, c, t in rows if (s, n, t) not in themes + kloes + keys]
+    lines = ["sections:" + comment_suffix("rows holding one cell (merged across or not): never actions")]
+    if themes:
+        lines.append(noted(f"  theme: {quote_pattern(THEME_PATTERN)}", rows_note(themes)))
+    if kloes:
+        lines.append(noted(f"  kloe: {quote_pattern(KLOE_PATTERN)}", rows_note(kloes)))
+    if headings:
+        pattern, sure = heading_pattern(list(dict.fromkeys(t for _, _, t in headings)))
+        lines.append(noted(f"  group: {quote_pattern(pattern)}", rows_note(headings) + ": each names the group of the "
+                           "rows below it" + ("" if sure else "; check")))
+        if not sure:
+            s, n, _ = headings[0]
+            notes.doubt(s, n, "A", "the headings share no first word, so each is listed as written: a new heading "
+                                   "in another quarter would be read as an action")
+    if keys:
+        lines.append(f"  # {rows_note(keys)}: notes or keys, read as notes (a not_an_action finding each), "
+                     "never as actions")
+    if headings:
+        lines.append(noted("group_label: Audit report", "check: what a heading row names, in reports"))
+    return lines
+
+
+def _key_like_items(sheets: list[Sheet], notes: Notes) -> None:
+    """Rows of several cells that look like a note or key: the loader reads them as actions, so say so."""
+    for sheet in sheets:
+        rows = [(n, next((cell_text(v) for v in r if cell_text(v)), "")) for n, r in sheet.items]
+        flagged = [(n, first) for n, first in rows if _FOOTNOTE.search(first)] + sheet.keys
+        for number, first in sorted(flagged):
+            notes.doubt(sheet, number, None, f"the row beginning '{short(first)}' looks like a note or key "
+                                             "but has more than one cell, so it is read as an action")
+
+
+def heading_pattern(texts: list[str]) -> tuple[str, bool]:
+    firsts = {re.match(r"\s*([A-Za-z]+)", t).group(1).lower() if re.match(r"\s*([A-Za-z]+)", t) else "" for t in texts}
+    if len(firsts) == 1 and len(next(iter(firsts))) >= 2:
+        word = next(iter(firsts))
+        if not _FOOTNOTE.search(word):
+            return r"^\s*" + word.capitalize() + r"\b", True
+    return r"^\s*(?:" + "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in texts) + r")\s*$", False
+

@@ -1,0 +1,126 @@
+"""A drafted layout's snapshots: ``reportlib layout draft``, part two.
+
+Dated progress headers ("Progress at 30/09/24", "March 2010 update") become a
+``column_pattern`` with a ``date`` group (``date_pattern``), paired with dated status
+columns by a ``status_pattern``; a plan with a ``split`` gets fixed, dated snapshots; an
+undated "Progress" one fixed snapshot dated by the title, or marked to fill in."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from reportlib.ingest.dates import snapshot_target
+from reportlib.ingest.draft_headers import DATE_SPAN, Column, Sheet
+from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote, quote_pattern, short
+from reportlib.ingest.rows import split_owner
+from reportlib.ingest.snapdates import snapshot_name
+from reportlib.ingest.sources import column_letter
+
+
+def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes: Notes):
+    """(fixed snapshot names, YAML lines, reference date, where the reference date comes from)."""
+    progress = [(s, c) for s in sheets for c in s.columns if c.key == "progress"]
+    status = [(s, c) for s in sheets for c in s.columns if c.key == "status"]
+    dated = [(s, c) for s, c in progress if c.date]
+    lines: list[str] = []
+    names: list[str] = []
+    reference = None
+    first = sheets[0]
+    if not progress and not status:
+        notes.doubt(first, first.header_index + 1, None, "no progress or status column was found: the plan will "
+                                                         "have no updates")
+        return names, lines, None, ""
+    lines.append("snapshots:")
+    if dated:
+        earliest = min(c.date for _, c in dated)
+        reference = earliest.replace(day=1)
+        reference_note = f"check: the first of the month of the plan's first dated position ({earliest:%d %b %Y})"
+        undated_status = list(dict.fromkeys(c.header for _, c in status if not c.date))
+        dated_status = list(dict.fromkeys(c.header for _, c in status if c.date))
+        if "split" in columns:  # a split names its snapshots, so they are fixed, with their dates
+            by_date = {}
+            for _, c in sorted(dated, key=lambda sc: sc[1].date):
+                by_date.setdefault(c.date, c)
+            for when, c in by_date.items():
+                names.append(snapshot_name(when))
+                lines.append(noted(f"  - {{snapshot: {quote(snapshot_name(when))}, date: {when.isoformat()}, "
+                                   f"column: {quote(c.header)}}}",
+                                   f"column {column_letter(c.index)}; fixed, since the split below names snapshots"))
+            return names, lines, reference, reference_note
+        templates = list(dict.fromkeys(c.template for _, c in dated))
+        for number, template in enumerate(templates):
+            pattern = date_pattern(template)
+            matched = [c for _, c in dated if c.template == template]
+            status_header = status_by_date = None
+            if number == len(templates) - 1:
+                if dated_status and not undated_status:
+                    s, c = next((s, c) for s, c in status if c.date)
+                    status_by_date = date_pattern(c.template)
+                else:
+                    status_header = (undated_status or dated_status or [None])[0]
+            entry = (f"  - {{column_pattern: {quote_pattern(pattern)}"
+                     + (f", status: {quote(status_header)}" if status_header else "")
+                     + (f", status_pattern: {quote_pattern(status_by_date)}" if status_by_date else "") + "}")
+            lines.append(noted(entry, "columns " + ", ".join(f"{column_letter(c.index)} '{short(c.header)}'"
+                                                              for c in matched[:4])))
+        return names, lines, reference, reference_note
+    # undated progress columns: one fixed snapshot, dated from the title when it gives a date
+    col = next((c for _, c in progress), None)
+    stat = next((c for _, c in status), None)
+    when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
+                 if snapshot_target(m.group(0)).kind == "date"), None)
+    if when is not None:
+        note = "check: the date the title gives"
+    else:
+        when = dt.date(2000, 1, 1)
+        note = "fill in: the date of this position (the files do not give it)"
+        notes.doubt(first, first.header_index + 1, column_letter((col or stat).index),
+                    f"the date of the position in '{(col or stat).header}': the header and title give none",
+                    person=True)
+    reference_note = "check: the first of the month of the position"
+    reference = when.replace(day=1)
+    entry = f"  - {{snapshot: {quote(snapshot_name(when))}, date: {when.isoformat()}" + \
+        (f", column: {quote(col.header)}" if col else "") + (f", status: {quote(stat.header)}" if stat else "") + "}"
+    lines.append(noted(entry, note))
+    names.append(snapshot_name(when))
+    for _, other in progress[1:]:
+        if other.header != col.header:
+            notes.doubt(first, first.header_index + 1, column_letter(other.index),
+                        f"a second undated progress column '{other.header}' is not read")
+    return names, lines, reference, reference_note
+
+
+def split_lines(sheets: list[Sheet], columns: dict[str, list[Column]], snapshots: list[str], notes: Notes) -> list[str]:
+    if "split" not in columns:
+        return []
+    col = columns["split"][0]
+    sheet = sheets[0]
+    progress = [c for c in sheet.columns if c.key == "progress" and c.date]
+    after = [snapshot_name(c.date) for c in sorted(progress, key=lambda c: c.date) if c.index > col.index]
+    cells = [t for _, t in sheet.cells("split")]
+    suffixed = sum(1 for t in cells if split_owner(t)[1])
+    owner_suffix = bool(cells) and suffixed >= 0.3 * len(cells)
+    notes.doubt(sheet, sheet.header_index + 1, column_letter(col.index),
+                f"'{col.header}' is read as a second action on the same row, from the {col.assessment} assessment, "
+                f"with the updates of {', '.join(after) or 'no snapshot'} (the progress columns to its right)")
+    return ["split:" + comment_suffix("check: a second, linked action written on the same row"),
+            f"  column: {quote(col.header)}",
+            f"  assessment: {quote(col.assessment)}",
+            f"  snapshots: [{', '.join(quote(n) for n in after)}]",
+            noted(f"  owner_suffix: {'true' if owner_suffix else 'false'}",
+                  f"{suffixed} of {len(cells)} cells end with an owner (' - HoF')")]
+
+
+def date_pattern(template: tuple[str, str]) -> str:
+    """``^\\s*Progress\\s+at\\s+(?P<date>.+?)\\s*$`` for the header "Progress at 30/09/24"."""
+    def words(text: str) -> str:
+        return r"\s+".join(re.escape(w) for w in text.split())
+    before, after = template
+    head = words(before)
+    tail = words(after)
+    # after a word a space must come; after a bracket or dash none need: "Status (31 Dec 2025)"
+    gap_before = r"\s+" if before.strip()[-1:].isalnum() else r"\s*"
+    gap_after = r"\s+" if after.strip()[:1].isalnum() else r"\s*"
+    return (r"^\s*" + (head + gap_before if head else "") + "(?P<date>.+?)" + (gap_after + tail if tail else "")
+            + r"\s*$")
+

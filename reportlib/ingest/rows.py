@@ -496,7 +496,8 @@ class SheetReader:
         known = state.layout.priority_words.get(word_key(value)) or _PRIORITIES.get(value.strip().lower())
         if known is None:
             self._find("warning", "unknown_priority",
-                       f"priority '{value}' is not High, Medium or Low; kept as written", state.sheet, number,
+                       f"priority '{value}' is not High, Medium or Low; kept as written "
+                       "(map the council's grades with priority_words: in the layout)", state.sheet, number,
                        self._column(state, "priority"))
         action["priority"] = known or value
 

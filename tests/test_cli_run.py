@@ -132,3 +132,13 @@ def test_review_blames_the_flag_not_the_decisions_file(tmp_path, capsys, flags, 
     assert blamed in err and "decisions.csv" not in err
     assert not (DATA / "decisions.csv").exists()
 
+
+
+def test_a_yaml_error_in_a_layout_reads_as_one_line(tmp_path, capsys):
+    import shutil
+
+    shutil.copy(DATA / "wdc_use_of_resources_action_plan.xlsx", tmp_path)
+    (tmp_path / "bad.layout.yaml").write_text("name: x\ncolumns: [a\n")
+    code, out, _ = run(capsys, "validate", tmp_path)
+    [line] = [line for line in out.splitlines() if "bad.layout.yaml" in line]
+    assert code == 1 and "\\n" not in line and "line 2, column 10" in line

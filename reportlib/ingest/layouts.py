@@ -411,7 +411,8 @@ def read_layout(path: Path) -> Layout:
         raw = Path(path).read_bytes()
         data = safeyaml.load(raw, source=Path(path).name)
     except (OSError, yaml.YAMLError) as exc:
-        raise _fail(Path(path).name, f"cannot read layout file: {exc}") from None
+        message = safeyaml.problem_line(exc) if isinstance(exc, yaml.YAMLError) else str(exc)
+        raise _fail(Path(path).name, f"cannot read layout file: {message}") from None
     layout = parse_layout(data, Path(path).name)
     return replace(layout, read_from=(str(path), hashlib.sha256(raw).hexdigest(), len(raw)))
 

@@ -186,16 +186,8 @@ def _read_yaml(path: Path):
     except safeyaml.UnsafeYaml as exc:  # too big, anchors and aliases, repeated keys: said in full
         raise PackError(path, None, str(exc)) from exc
     except yaml.YAMLError as exc:
-        raise PackError(path, None, f"not valid YAML: {yaml_problem(exc)}") from exc
+        raise PackError(path, None, f"not valid YAML: {safeyaml.problem_line(exc)}") from exc
 
-
-def yaml_problem(exc: yaml.YAMLError) -> str:
-    """A YAML error on one line: where, and what is wrong ("line 2, column 8: expected ',' or ']'...")."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    parts = [getattr(exc, "problem", None), getattr(exc, "context", None)]
-    what = "; ".join(" ".join(str(p).split()) for p in parts if p) or " ".join(str(exc).split())
-    return where + what
 
 
 def _declared_parameters(notebook: Path, pack_file: Path, key: str) -> dict[str, Any]:

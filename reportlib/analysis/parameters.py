@@ -133,9 +133,12 @@ def short_name(name: str) -> str:
 
 def council_name(given: str, names: list[str]) -> str:
     """The council name a report shows: ``given``, when it names every council of ``names`` (the
-    councils whose figures the report shows), else ``ParameterError``; the data's names when not given."""
+    councils whose figures the report shows), else ``ParameterError``; the data's names when not given.
+    Above ``NAMED_COUNCILS`` councils ``given`` describes them ("45 councils") and is taken as it is."""
     if not given:
         return " and ".join(names) if len(names) <= NAMED_COUNCILS else f"{len(names)} councils"
+    if len(names) > NAMED_COUNCILS:  # "45 synthetic councils": many councils are described, not named
+        return given
     padded = f" {short_name(given)} "
     missing = [n for n in names if f" {short_name(n)} " not in padded]
     if missing:

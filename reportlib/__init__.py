@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 
+from reportlib.analysis.parameters import check_parameters
 from reportlib.analysis.plans import inspect_plans, load_plans
 from reportlib.analysis.progress import Progress, progress
 from reportlib.analysis.snapshot import plans_for_report
@@ -32,8 +33,8 @@ _NOTEBOOK_MODULES = {
     "tables": "reportlib.present.tables",
 }
 
-__all__ = ["Plans", "Progress", "ReportlibError", "__version__", "classify", "inspect_plans", "load_plans",
-           "plans_for_report", "progress", *_NOTEBOOK_MODULES]
+__all__ = ["Plans", "Progress", "ReportlibError", "__version__", "check_parameters", "classify", "inspect_plans",
+           "load_plans", "plans_for_report", "progress", *_NOTEBOOK_MODULES]
 
 
 def __getattr__(name: str):

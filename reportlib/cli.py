@@ -11,6 +11,7 @@ for its progress bar.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -113,10 +114,19 @@ def _validate(args) -> int:
 
 
 def _export(args) -> int:
+    from reportlib.analysis import snapshot
+    from reportlib.analysis.parameters import ParameterError, iso_date
     from reportlib.analysis.plans import load_plans
     from reportlib.present.export import write_tables
 
+    try:
+        as_of = iso_date(args.as_of, "--as-of") if args.as_of else None
+    except ParameterError as exc:
+        print(one_line(f"error: --as-of: {exc.reason}; nothing was written"), file=sys.stderr)
+        return EXIT_USAGE
     plans = load_plans(args.paths or ["data"], args.layout)
+    if as_of is not None:  # the tables as a report at that date sees them: later updates left out
+        plans = snapshot.cut(plans, as_of)
     for finding in plans.warnings:
         print(one_line(finding), file=sys.stderr)
     for path in write_tables(plans, args.out):
@@ -139,6 +149,10 @@ def _review(args) -> int:
         if len(paths) != 1 or not Path(paths[0]).is_dir():
             print("error: to record a decision name the one data folder its decisions.csv belongs in",
                   file=sys.stderr)
+            return EXIT_USAGE
+        flag_error = _decision_flag_error(plans, args)
+        if flag_error:  # the command line is wrong, not the decisions file
+            print(one_line(f"error: {flag_error}; nothing was written"), file=sys.stderr)
             return EXIT_USAGE
         decision_errors = [f for f in plans.errors if f.location.file == decisions.FILE_NAME]
         if decision_errors:
@@ -166,6 +180,21 @@ def _review(args) -> int:
         "; settle one with: reportlib review DATA --action ID --snapshot SNAPSHOT --status STATUS "
         "--reviewer NAME --reason TEXT" if len(waiting) else ""))
     return EXIT_FAILED if plans.errors else EXIT_OK
+
+
+def _decision_flag_error(plans, args) -> str | None:
+    """What is wrong with the --action, --snapshot or --status given, if anything."""
+    from reportlib.analysis.decisions import DECIDED
+
+    updates = plans.updates[plans.updates["action_id"] == args.action]
+    if updates.empty:
+        return f"--action {args.action!r}: no action in the data has that id"
+    if args.snapshot not in set(updates["snapshot"]):
+        return (f"--snapshot {args.snapshot!r}: {args.action} has no update for that snapshot (its snapshots: "
+                f"{', '.join(map(str, dict.fromkeys(updates['snapshot'])))})")
+    if args.status not in DECIDED:
+        return f"--status {args.status!r}: a decision settles on one of {', '.join(DECIDED)}"
+    return None
 
 
 def _layout_draft(args) -> int:
@@ -205,15 +234,16 @@ def _render(args) -> int:
         return EXIT_USAGE
     start = time.monotonic()
     # with --scheduler the cluster is always checked, so a wrong address in a nightly job is said at once
-    if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports):
+    if not args.force and not args.scheduler and _all_up_to_date(packs, args.reports, quiet=args.quiet):
         return EXIT_OK  # nothing to do: said without starting the renderer (papermill, nbconvert, WeasyPrint)
     _kernels_forked(args)
     from reportlib.run.publish import Interrupted
     from reportlib.run.render import render_packs
 
     try:
-        results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
-                               scheduler=args.scheduler)
+        with _progress_lines(not args.quiet):
+            results = render_packs(packs, reports_dir=args.reports, jobs=args.jobs, force=args.force,
+                                   scheduler=args.scheduler, show_progress=False if args.quiet else None)
     except Interrupted as exc:
         print(f"interrupted by {exc.signal_name}: running kernels were stopped and unfinished output removed; "
               f"the reports already in {args.reports}/ are unchanged", file=sys.stderr)
@@ -222,11 +252,27 @@ def _render(args) -> int:
     for result in failed:
         print(one_line(f"error: pack {result.pack} failed: {result.error}"), file=sys.stderr)
     skipped = [r for r in results if r.up_to_date]
-    for result in skipped:
+    for result in skipped if not args.quiet else ():
         print(one_line(f"up to date: {result.pack} (unchanged since its last render; --force renders it anyway)"),
               file=sys.stderr)
-    print(one_line(summary_line(results, time.monotonic() - start)), file=sys.stderr)
+    if not args.quiet or len(skipped) < len(results):  # --quiet: said only when something changed or failed
+        print(one_line(summary_line(results, time.monotonic() - start)), file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress_lines(shown: bool):
+    """``render``'s progress lines (a pack started, finished) shown, or for --quiet held back."""
+    names = ("reportlib", "reportlib.run.render")
+    levels = [logging.getLogger(name).level for name in names]
+    if not shown:
+        for name in names:
+            logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in zip(names, levels):
+            logging.getLogger(name).setLevel(level)
 
 
 def _verify(args) -> int:
@@ -309,8 +355,9 @@ def configure_logging() -> None:
     quiet_libraries()
 
 
-def _all_up_to_date(packs: list[Path], reports: str) -> bool:
-    """Whether every pack is up to date (``reportlib.run.fingerprint``); if so, says so for each."""
+def _all_up_to_date(packs: list[Path], reports: str, quiet: bool = False) -> bool:
+    """Whether every pack is up to date (``reportlib.run.fingerprint``); if so, says so for each
+    (unless ``quiet``)."""
     from reportlib.run.fingerprint import up_to_date
 
     if not Path(reports).is_dir():
@@ -318,6 +365,8 @@ def _all_up_to_date(packs: list[Path], reports: str) -> bool:
     found = [up_to_date(pack, reports) for pack in packs]
     if not all(found):
         return False
+    if quiet:
+        return True
     for last in found:
         print(one_line(f"up to date: {last.pack} (unchanged since its last render; --force renders it anyway)"),
               file=sys.stderr)
@@ -343,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("paths", nargs="*", help="files or folders (default: data/)")
     export.add_argument("--out", required=True, help="folder to write into")
     export.add_argument("--layout", action="append", help="use this layout (name or YAML file) instead of detecting")
+    export.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="the tables as a report at this date sees them: later updates left out")
     export.set_defaults(run=_export)
 
     review = sub.add_parser("review", help="list the updates waiting for review, or record an analyst's decision")
@@ -374,6 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render every pack, even those up to date (nothing they depend on changed)")
     render.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="render on the Dask cluster whose scheduler is here (see the README)")
+    render.add_argument("--quiet", action="store_true",
+                        help="print nothing when nothing changed (for cron); failures and what was rendered are "
+                             "still said")
     render.set_defaults(run=_render)
 
     verify = sub.add_parser("verify", help="check a published report against its inputs and a new render of it")

@@ -10,6 +10,8 @@ import pkgutil
 import pytest
 
 import reportlib
+from reportlib.analysis.owners import UnknownOwner
+from reportlib.analysis.parameters import ParameterError
 from reportlib.analysis.status import RuleTableError
 from reportlib.analysis.status_check import LabelledFileError
 from reportlib.errors import (
@@ -61,6 +63,8 @@ ERRORS = {
     "RuleTableError": RuleTableError("rules/status_rules.yaml", "complete-done", "pattern does not compile"),
     "LabelledFileError": LabelledFileError("labelled.csv", "no status column", row=3, column="status"),
     "VerifyError": VerifyError("reports/wdc/2010-07-31/manifest.json cannot be read"),
+    "ParameterError": ParameterError("due_soon_days", "-5 days: the window must be 0 or more days"),
+    "UnknownOwner": UnknownOwner("HoFF", ["HoF", "IPM"]),
 }
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from reportlib.analysis import owners
 from reportlib.analysis.status import STATUSES
 
 CLOSED = ("complete", "no_action")
@@ -242,6 +243,7 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
         left[column] = pd.Series(pd.NA, index=left.index, dtype=actions[column].dtype)
     actions = actions[~gone].reset_index(drop=True)
     actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
+    actions.attrs[owners.SOURCE_COLUMN] = owners.key(plans)  # the layouts' key to owner abbreviations
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
                     getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
                     getattr(plans, "group_label", "Group"))
@@ -255,7 +257,7 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     that has not reported yet reads "no updates", not 0%.
     """
     keys = [by] if isinstance(by, str) else list(by)
-    frame = actions.copy()
+    frame = owners.each_officer(actions) if "owner" in keys else actions.copy()  # joint owners: once under each
     for key in keys:
         frame[key] = frame[key].astype(object).where(frame[key].notna(), "(none)")
     columns = ["actions", *STATUSES, "overdue", "due_soon", "high_priority", "pct_complete", "pct_high"]
@@ -273,4 +275,6 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     out["pct_high"] = (100 * out["high_priority"] / out["actions"]).round(1)
     for col in ["actions", *STATUSES, "overdue", "due_soon", "high_priority"]:
         out[col] = out[col].astype(int)
-    return out.reset_index()
+    out = out.reset_index()
+    out.attrs = {owners.SOURCE_COLUMN: actions.attrs.get(owners.SOURCE_COLUMN, {})} if "owner" in keys else {}
+    return out

@@ -28,6 +28,21 @@ class UnsafeYaml(yaml.YAMLError):
     """A YAML file refused before or while parsing: too big, anchors/aliases, or too deep."""
 
 
+def problem_line(exc: yaml.YAMLError) -> str:
+    """A YAML error on one line: where, and what is wrong ("line 2, column 8: expected ',' or ']'...")."""
+    def at(mark) -> str:
+        return f"line {mark.line + 1}, column {mark.column + 1}"
+
+    problem, context = getattr(exc, "problem", None), getattr(exc, "context", None)
+    problem_mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if not problem:
+        return " ".join(str(exc).split())
+    text = (f"{at(problem_mark)}: " if problem_mark else "") + " ".join(problem.split())
+    if context:
+        text += f" ({' '.join(context.split())}" + (f" that starts at {at(context_mark)})" if context_mark else ")")
+    return text
+
+
 def _loader_for(source: str):
     class _Loader(yaml.SafeLoader):
         _depth = 0

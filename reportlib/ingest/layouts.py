@@ -36,7 +36,8 @@ INTERNAL_NAMES = ("recommendation", "action", "owner", "priority", "details", "u
 _TOP_KEYS = {"name", "description", "council", "council_code", "assessment", "reference_date",
              "columns", "required", "snapshots", "sections", "split", "continuation", "owner_suffix",
              "kloe_in", "target_in_prose", "title_pattern", "skip_sheets", "header_search_rows",
-             "internal_columns", "status_words", "priority_words", "table_heading", "group_label"}
+             "internal_columns", "status_words", "priority_words", "table_heading", "group_label",
+             "owner_names"}
 #: Section rows a layout may name: the Use of Resources framework's theme and KLOE headings, or the
 #: plan's own grouping (audit reports, themes, service areas), read as written and never as a KLOE.
 SECTION_KEYS = ("theme", "kloe", "group")
@@ -128,6 +129,8 @@ class Layout:
     table_heading: re.Pattern | None = None
     #: What the plan's groups are called in reports ("Audit report", "Theme", "KLOE"...).
     group_label: str = DEFAULT_GROUP_LABEL
+    #: A key for the owners' abbreviations ("HoF" -> "Head of Finance"), shown under owner tables.
+    owner_names: dict[str, str] = field(default_factory=dict)
     #: True for a layout found beside the data: it wins over a built-in that fits a sheet as well.
     beside_data: bool = False
     #: (path, SHA-256, bytes) of the file this layout was parsed from (None when built from a mapping).
@@ -288,6 +291,7 @@ def parse_layout(data: dict, source: str) -> Layout:
         status_words=_status_words(data.get("status_words"), source),
         priority_words=_priority_words(data.get("priority_words"), source),
         table_heading=_regex(data["table_heading"], source, "table_heading") if data.get("table_heading") else None,
+        owner_names=_owner_names(data.get("owner_names"), source),
     )
     return replace(layout, group_label=_group_label(data, layout, source))
 
@@ -412,12 +416,30 @@ def _internal(value, source: str) -> tuple[str, ...]:
     return names
 
 
+def _owner_names(value, source: str) -> dict[str, str]:
+    """``owner_names``: abbreviation -> the officer's title, each a short text on one line."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(source, "'owner_names' must be a mapping of each abbreviation to the name it stands for, "
+                            f"e.g. 'HoF: Head of Finance', not {value!r}")
+    out = {}
+    for short, name in value.items():
+        if not isinstance(name, str) or not name.strip() or "\n" in name or len(name) > 120 \
+                or not str(short).strip():
+            raise _fail(source, f"'owner_names' gives {short!r} as {name!r}: write the name it stands for as "
+                                "text on one line (e.g. 'HoF: Head of Finance')")
+        out[" ".join(str(short).split())] = " ".join(name.split())
+    return out
+
+
 def read_layout(path: Path) -> Layout:
     try:
         raw = Path(path).read_bytes()
         data = safeyaml.load(raw, source=Path(path).name)
     except (OSError, yaml.YAMLError) as exc:
-        raise _fail(Path(path).name, f"cannot read layout file: {exc}") from None
+        message = safeyaml.problem_line(exc) if isinstance(exc, yaml.YAMLError) else str(exc)
+        raise _fail(Path(path).name, f"cannot read layout file: {message}") from None
     layout = parse_layout(data, Path(path).name)
     return replace(layout, read_from=(str(path), hashlib.sha256(raw).hexdigest(), len(raw)))
 

@@ -113,7 +113,8 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     for col in ("original_target_date", "in_plan_from", "not_in_plan_since_date"):
         actions_df[col] = pd.to_datetime(actions_df[col])
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
-                                                "actions", "internal_columns", "internal_cells", "group_label", "note"])
+                                                "actions", "internal_columns", "internal_cells", "group_label", "note",
+                                                "owner_names"])
     return Plans(actions_df, updates_df, findings, sources_df, action_versions=held, update_versions=held_updates)
 
 

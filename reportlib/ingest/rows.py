@@ -8,6 +8,7 @@ is blank on such rows), or an item. An item may hold two actions (the layout's
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -234,6 +235,7 @@ class SheetReader:
                             "layout_file": f"{layout.source} ({_where_from(layout)})",
                             "internal_columns": ",".join(_internal_columns(layout, positions)),
                             "group_label": layout.group_label,
+                            "owner_names": json.dumps(layout.owner_names) if layout.owner_names else "",
                             "internal_cells": _internal_cells(layout, positions)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):

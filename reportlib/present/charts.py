@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from reportlib.analysis.owners import each_officer
 from reportlib.errors import ReportlibError
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, no_group
 from reportlib.present.chartkit import (
@@ -346,7 +347,7 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     overdue = frame[filled_codes(frame["timeliness"], "unknown").eq("overdue")]
     if overdue.empty:
         return nothing_to_show(title, f"no action is overdue{as_of_phrase(as_of)}", ["owner", "overdue"])
-
+    overdue = each_officer(overdue, actions.attrs.get("owner_names"))  # joint owners: counted for each officer
     owner = overdue["owner"].astype("string").str.strip().replace("", pd.NA).fillna(NO_OWNER)
     data = (
         owner.value_counts().rename_axis("owner").reset_index(name="overdue")

@@ -15,15 +15,17 @@ in ``plans.xlsx`` the cell holds the first characters and ends with the marker
 findings sheet has no CSV and says so), and the CSV files always hold the full text.
 
 Files are written to a temporary name and moved into place, so a failed export never
-leaves a half-written table behind.
+leaves a half-written table behind, and get the modes the umask gives a new file (as
+published reports do), whatever mode the file they replace had.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from reportlib.core.files import write_atomically
+from reportlib.core.files import current_umask, write_atomically
 from reportlib.core.formula import neutralise
 
 EXCEL_CELL_LIMIT = 32_767
@@ -95,6 +97,9 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
 def write_tables(plans, out_dir) -> list[Path]:
     """``actions.csv``, ``updates.csv`` and ``plans.xlsx`` in ``out_dir``."""
     out_dir = Path(out_dir)
-    return [write_csv(plans.actions, out_dir / "actions.csv"),
-            write_csv(plans.updates, out_dir / "updates.csv"),
-            write_xlsx(plans, out_dir / "plans.xlsx")]
+    written = [write_csv(plans.actions, out_dir / "actions.csv"),
+               write_csv(plans.updates, out_dir / "updates.csv"),
+               write_xlsx(plans, out_dir / "plans.xlsx")]
+    for path in written:  # not the mode of a file replaced (an earlier export's 0600)
+        os.chmod(path, 0o666 & ~current_umask())
+    return written

@@ -27,6 +27,7 @@ from nbformat import NotebookNode
 from traitlets import Bool, default
 from traitlets.config import Config
 
+from reportlib.analysis.parameters import council_from_data
 from reportlib.core.files import sha256_file
 from reportlib.core.paths import resolve_data_paths
 from reportlib.core.version import version
@@ -174,7 +175,7 @@ def provenance_from_notebook(nb, resources: dict | None = None) -> Provenance:
     shown = {k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
              for k, v in parameters.items() if k != "snapshot"}
     return Provenance(
-        title=title or heading, council=str(parameters.get("council") or ""),
+        title=title or heading, council=str(parameters.get("council") or "") or council_from_data(parameters),
         committee=str(parameters.get("committee") or ""), as_of=as_of, pack="(papermill run, no pack)",
         notebook=f"{name}.ipynb", heading=heading, inputs=_hashed_inputs(parameters.get("data_paths")),
         parameters=shown, version=version())

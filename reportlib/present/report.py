@@ -12,6 +12,7 @@ import re
 import nh3
 import pandas as pd
 
+from reportlib.analysis.owners import key_for
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.model.vocab import (
@@ -22,7 +23,7 @@ from reportlib.model.vocab import (
     long_date,
     short_date,
 )
-from reportlib.present.tables import SafeTable, table
+from reportlib.present.tables import SafeTable, table, with_note
 
 # `table` is imported above so notebooks need only `report` (report.table(...)).
 
@@ -276,8 +277,10 @@ def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAU
     columns = keys + ["actions", "complete", "in_progress", "planned", "no_action", "no_update", "needs_review",
                       "overdue", "pct_complete"]
     headings = {**_HEADINGS, "group": group_noun(label, capital=True)}
-    return table(frame, {c: headings.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption,
-                 figures=["pct_complete"])
+    out = table(frame, {c: headings.get(c, c.replace("_", " ").capitalize()) for c in columns}, caption=caption,
+                figures=["pct_complete"])
+    names = key_for(frame["owner"], summary.attrs.get("owner_names") or {}) if "owner" in keys else {}
+    return with_note(out, "Key: " + "; ".join(f"{k}: {v}" for k, v in names.items())) if names else out
 
 
 def group_summary(progress) -> SafeTable:

@@ -17,7 +17,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import nh3
 import pandas as pd
@@ -46,9 +46,13 @@ _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 @dataclass(frozen=True)
 class SafeTable:
-    """An HTML table built from escaped (or allow-list cleaned) cell text."""
+    """An HTML table built from escaped (or allow-list cleaned) cell text.
+
+    ``frame``: the rows shown, under their headings, as a DataFrame of their own (an analyst's
+    copy in Lab, to sort, filter or plot); it never reaches the page, which shows only ``html``."""
 
     html: str
+    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -103,7 +107,12 @@ def table(
             parts.append(f"<td{css}>{text}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
-    return SafeTable("".join(parts))
+    return SafeTable("".join(parts), df[list(headings)].set_axis(list(headings.values()), axis=1).reset_index(drop=True))
+
+
+def with_note(shown: SafeTable, note: str) -> SafeTable:
+    """``shown`` with a line of (escaped) text under it, such as a key to its abbreviations."""
+    return replace(shown, html=f'{shown.html}<p class="rl-note">{_plain(note)}</p>')
 
 
 def format_cell(value) -> str:

@@ -27,7 +27,7 @@ from reportlib.ingest.sources import UNSHOWABLE
 from reportlib.run.packpaths import DATA_ROOT_VARIABLE, data_candidates, data_root
 
 #: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
-INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot")
+INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot", "owner")
 #: A notebook in a pack must declare this one: the run snapshot its data comes from.
 SNAPSHOT_PARAMETER = "snapshot"
 #: Data may also live under this folder (besides the project root), when it is set.
@@ -52,6 +52,7 @@ PACK_SCHEMA: dict[str, dict[str, Any]] = {
     "pack": {"type": str, "required": True, "check": "slug"},
     "title": {"type": str, "required": True, "check": "non_empty"},
     "council": {"type": str, "default": None, "check": "non_empty"},
+    "owner": {"type": str, "default": None, "check": "non_empty"},
     "committee": {"type": str, "required": True, "check": "non_empty"},
     "as_of": {"type": (date, str), "required": True, "check": "iso_date"},
     "data": {"type": list, "required": True, "items": str, "check": "data_files"},
@@ -104,6 +105,7 @@ class Pack:
     allow_empty: bool = False
     stage_timeouts: Mapping[str, int] = field(default_factory=dict)  # stage -> seconds, each time it runs
     stage_memory: Mapping[str, int] = field(default_factory=dict)  # stage -> bytes (default core.limits.DEFAULT_MEMORY)
+    owner: str | None = None  # one officer's actions only (joint ones included); None: every owner's
 
     def council_codes(self) -> tuple[str, ...] | None:
         """The council codes the pack's notebooks name; None when a notebook covers every council."""
@@ -139,7 +141,7 @@ class Pack:
             "pack_title": self.title,
             "audience": self.audience,
             "snapshot": snapshot,
-        }
+        } | ({"owner": self.owner} if self.owner else {})
 
 
 def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
@@ -168,7 +170,7 @@ def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
         data=tuple(values["data"]), formats=tuple(dict.fromkeys(values["formats"])),
         timeout=values["timeout"], audience=values["audience"], notebooks=notebooks,
         allow_empty=values["allow_empty"], stage_timeouts=MappingProxyType(dict(values["stage_timeouts"])),
-        stage_memory=MappingProxyType(dict(values["stage_memory"])),
+        stage_memory=MappingProxyType(dict(values["stage_memory"])), owner=values["owner"],
     )
 
 
@@ -184,7 +186,8 @@ def _read_yaml(path: Path):
     except safeyaml.UnsafeYaml as exc:  # too big, anchors and aliases, repeated keys: said in full
         raise PackError(path, None, str(exc)) from exc
     except yaml.YAMLError as exc:
-        raise PackError(path, None, f"not valid YAML ({exc})") from exc
+        raise PackError(path, None, f"not valid YAML: {safeyaml.problem_line(exc)}") from exc
+
 
 
 def _declared_parameters(notebook: Path, pack_file: Path, key: str) -> dict[str, Any]:

@@ -6,29 +6,29 @@ parses), then refuses what would give a report that looks true but is not:
 * data with errors (every finding is listed);
 * a council code a notebook asks for that is not in the data ("did you mean 'WDC'?");
 * a ``council:`` name that does not name the councils the data holds;
-* a report with no actions, unless the pack says ``allow_empty: true``.
+* a report with no actions, unless the pack says ``allow_empty: true``;
+* a notebook parameter its notebook would refuse (``reportlib.analysis.parameters``, the
+  check each notebook's first cell runs: a negative ``due_soon_days``...), and an ``owner:``
+  no action names.
+
+With ``owner:``, the data is cut to that officer's actions (joint ones included).
 
 What passes is cut to the pack's as-of date and audience (``snapshot.cut``): the
 notebooks, ``tables.xlsx`` and the provenance footer all come from that one cut.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlib.analysis import snapshot
+from reportlib.analysis import owners, snapshot
+from reportlib.analysis.parameters import NAMED_COUNCILS, ParameterError, check_parameters, council_name, short_name
 from reportlib.analysis.plans import inspect_plans
 from reportlib.errors import PackError, UnknownCouncil, ValidationFailed
 from reportlib.model.plans import Plans
-from reportlib.run.packs import Pack
+from reportlib.run.packs import INJECTED_PARAMETERS, Pack
 
-# How council names are shortened in titles: "Warwick District Council" -> "Warwick DC".
-_SHORT = (("metropolitan borough council", "mbc"), ("district council", "dc"), ("borough council", "bc"),
-          ("county council", "cc"), ("city council", "cc"), ("council", ""))
-_WORDS = re.compile(r"[^a-z0-9]+")
-#: Councils named one by one in a report's heading when the pack gives no ``council:``; above, "400 councils".
-NAMED_COUNCILS = 3
+__all__ = ["NAMED_COUNCILS", "Prepared", "prepare", "short_name"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,17 @@ def prepare(pack: Pack) -> Prepared:
         raise ValidationFailed(plans.findings)
     known = plans.councils()
     codes = _checked_codes(pack, known)
+    _checked_parameters(pack, plans)
     covered = list(codes) if codes is not None else list(known)
-    council = _council_name(pack, [known[c] for c in covered])
+    try:
+        council = council_name(pack.council or "", [known[c] for c in covered])
+    except ParameterError as exc:
+        raise PackError(pack.path, "council", exc.reason) from None
+    if pack.owner:
+        try:
+            plans = owners.only(plans, pack.owner)
+        except owners.UnknownOwner as exc:
+            raise PackError(pack.path, "owner", exc.message) from None
     mine = plans.actions[plans.actions["council_code"].isin(covered)]
     if mine.empty and not pack.allow_empty:
         raise PackError(pack.path, "data", "the pack's data holds no actions for "
@@ -77,23 +86,15 @@ def _checked_codes(pack: Pack, known: dict[str, str]) -> tuple[str, ...] | None:
     return pack.council_codes()
 
 
-def short_name(name: str) -> str:
-    """ "Warwick District Council" -> "warwick dc": names compared without their formal ending."""
-    text = " ".join(_WORDS.split(name.lower())).strip()
-    for long, short in _SHORT:
-        text = re.sub(rf"\b{long}\b", short, text)
-    return " ".join(text.split())
-
-
-def _council_name(pack: Pack, names: list[str]) -> str:
-    """The name the reports show: the pack's own ``council:``, checked, or the data's names."""
-    if not pack.council:
-        return " and ".join(names) if len(names) <= NAMED_COUNCILS else f"{len(names)} councils"
-    given = f" {short_name(pack.council)} "
-    missing = [n for n in names if f" {short_name(n)} " not in given]
-    if missing:
-        raise PackError(pack.path, "council",
-                        f"'{pack.council}' does not name {' and '.join(missing)}, whose plan the pack reports on "
-                        f"(the data holds: {'; '.join(names)}). Write the council as the data names it, or leave "
-                        "'council' out to take the name from the data")
-    return pack.council
+def _checked_parameters(pack: Pack, plans: Plans) -> None:
+    """Each notebook's own parameters (the pack's, over the notebook's defaults) as the notebook's
+    first cell checks them; those the pack injects are checked as the pack's own keys."""
+    for i, spec in enumerate(pack.notebooks):
+        values = {name: spec.value(name) for name in spec.declared if name not in INJECTED_PARAMETERS}
+        try:
+            check_parameters(values, plans if "council_code" in values or "owner" in values else None)
+        except ParameterError as exc:
+            where = f"parameters.{exc.parameter}" if exc.parameter in spec.parameters else "parameters"
+            reason = exc.reason if where != "parameters" else \
+                f"{exc.parameter}: {exc.reason} (the notebook's default, as the pack does not set it)"
+            raise PackError(pack.path, f"notebooks[{i}].{where}", reason) from None

@@ -89,12 +89,12 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     try:
         with sigterm_interrupts():
             if engine == "process" and (jobs <= 1 or len(paths) <= 1):
-                for k, i in enumerate(todo):
+                for i in todo:  # numbered over the whole run: "pack 4 of 4" when three were up to date
                     finished(i, render_pack(pack_paths[i], reports_dir, on_notebook=bar.update if bar else None,
-                                             announce=None if bar else (k + 1, len(todo))))
+                                             announce=None if bar else (i + 1, len(pack_paths))))
             elif engine == "process":
                 _render_in_workers(paths, reports_dir, jobs, lambda k, r: finished(todo[k], r), force,
-                                   announce=not bar)
+                                   announce=None if bar else [(i + 1, len(pack_paths)) for i in todo])
             elif not paths and scheduler:  # nothing to render: still say at once if the cluster is unreachable
                 from reportlib.run import cluster
 
@@ -103,7 +103,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
                 from reportlib.run import cluster
 
                 def submitted(k: int, number: int, total: int) -> None:
-                    log.info(runlog.submitted_line(names[todo[k]] or paths[k].stem, number, total))
+                    log.info(runlog.submitted_line(names[todo[k]] or paths[k].stem, todo[k] + 1, len(pack_paths)))
 
                 cluster.render_on_dask(paths, reports_dir, lambda k, r: finished(todo[k], r), force=force,
                                        scheduler=scheduler, jobs=jobs, order=_longest_first(paths, reports_dir),
@@ -147,14 +147,15 @@ LOCAL_ENGINE = "process"
 
 
 def _render_in_workers(pack_paths: list[Path], reports_dir: Path, jobs: int, finished, force: bool,
-                       announce: bool = False) -> None:
+                       announce: list[tuple[int, int]] | None = None) -> None:
+    """``announce``: each pack's (number, total) in the whole run, to log as it starts (None: no lines)."""
     order = _longest_first(pack_paths, reports_dir)
     # fork where there is one: workers start with reportlib already imported (spawn re-imports it, ~2 s each)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     # workers die with this process, and never publish once it has gone (publish checks)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=die_with_parent) as pool:
         futures = {pool.submit(_render_pack_in_worker, pack_paths[i], reports_dir, force,
-                               (n + 1, len(pack_paths)) if announce else None): i for n, i in enumerate(order)}
+                               announce[i] if announce else None): i for i in order}
         try:
             for future in as_completed(futures):
                 i = futures[future]

@@ -148,7 +148,7 @@ def _with_row_ids(shown: SafeTable, ids) -> SafeTable:
     head, _, body = shown.html.partition("<tbody>")
     names = iter(ids)
     body = re.sub(r"<tr>", lambda _: f'<tr id="{html.escape(next(names), quote=True)}">', body)
-    return SafeTable(f"{head}<tbody>{body}")
+    return SafeTable(f"{head}<tbody>{body}", frame=shown.frame)
 
 
 def _change_words(figure, previous) -> str:
@@ -195,7 +195,9 @@ def summary(plans, progress) -> SafeTable:
     parts.append(_figures_table(found))
     parts.append(_attention_list(found))
     parts.append("</div>")
-    return SafeTable("".join(parts))
+    frame = pd.DataFrame([(f.label, f.now, f.before, f.change) for f in found.figures],
+                         columns=["Measure", "Now", "Previous report", "Change"])
+    return SafeTable("".join(parts), frame=frame)
 
 
 def _listed(items: list[str]) -> str:

@@ -31,7 +31,9 @@ def test_report_helpers_hand_their_frames_on():
     assert overdue.frame["Days overdue"].is_monotonic_decreasing
     by_owner = report.summary_table(p.summary("owner"), "owner", "Actions by responsible officer")
     assert by_owner.frame["Actions"].sum() >= len(p.actions)
-    for helper in (report.headline(p), report.action_table(p), report.group_summary(p),
+    summary = report.summary(plans, p)
+    assert summary.frame.set_index("Measure").loc["Overdue", "Now"] == len(p.overdue())
+    for helper in (report.headline(p), summary, report.action_table(p), report.group_summary(p),
                    report.changes_table(compare.since_last(plans, "2010-07-31"))):
         assert isinstance(helper.frame, pd.DataFrame) and len(helper.frame)
         assert "<script" not in helper.html and helper._repr_html_() == helper.html

@@ -126,6 +126,33 @@ def test_packs_render_on_the_workers_and_a_second_run_skips_them(repo, address, 
     assert re.search(r"0 of 2 pack\(s\) rendered in [0-9.]+ s, 2 up to date", err), err
 
 
+FORK_PROBE = ("code", "import os, sys\n"
+                      "print('kernel forked:', 'reportlib.present.charts' in sys.modules)\n"
+                      "print('hash seed:', os.environ.get('PYTHONHASHSEED'))")
+
+
+def test_a_workers_kernels_are_forked_as_the_commands_are_and_give_the_same_bytes(repo, address, tmp_path):
+    """On a worker each notebook's kernel is forked from a process that imported reportlib once
+    (``cluster.ForkedKernels``), as under ``reportlib render --jobs``, not started anew (about a
+    second of CPU a notebook); and the report is the same bytes either way."""
+    root, _, _ = repo
+    build_notebook(root / "notebooks" / "probe.ipynb", cells=[PARAMETERS, ("markdown", "# Probe"), FORK_PROBE])
+    pack = write_pack(root, "probe", formats=["html"], notebooks=[{"notebook": "notebooks/probe.ipynb"}])
+    try:
+        on_dask = tmp_path / "dask"
+        [result] = render_packs([pack], reports_dir=on_dask, scheduler=address, show_progress=False)
+        assert result.ok, result.error
+        executed = (on_dask / "probe" / SAMPLE_AS_OF / "probe.ipynb").read_text()
+        assert "kernel forked: True" in executed and "hash seed: 0" in executed
+        local = tmp_path / "local"
+        assert main(["render", str(pack), "--reports", str(local)]) == 0
+        for name in ("probe.ipynb", "probe.html"):
+            assert (on_dask / "probe" / SAMPLE_AS_OF / name).read_bytes() == \
+                (local / "probe" / SAMPLE_AS_OF / name).read_bytes(), name
+    finally:
+        pack.unlink()
+
+
 def test_a_worker_killed_mid_pack_is_retried_elsewhere_and_nothing_half_written_is_published(repo, address):
     root, _, slow = repo
     reports = root / "reports"

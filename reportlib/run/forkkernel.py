@@ -42,7 +42,7 @@ import uuid
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["enable", "supported", "template"]
+__all__ = ["enable", "enabled", "supported", "template"]
 
 _template: Template | None = None
 _enabled = False
@@ -53,6 +53,11 @@ _process_seed: str | None = None
 def supported() -> bool:
     """Whether kernels can be forked here: Linux, and not turned off by ``REPORTLIB_FORK_KERNEL=0``."""
     return sys.platform.startswith("linux") and os.environ.get("REPORTLIB_FORK_KERNEL", "1") != "0"
+
+
+def enabled() -> bool:
+    """Whether this process forks its kernels (``enable`` was called, where ``supported``)."""
+    return _enabled and supported()
 
 
 def enable() -> bool:

@@ -223,8 +223,8 @@ class ForkedKernels(WorkerPlugin):
 
     def teardown(self, worker) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:  # its processes are waited for: they end with the worker, not after it
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, pack_path, reports_dir, force, engine, scheduler, worker_address):
         """The pack's ``PackResult`` from the rendering process; None if there is none (render here)."""

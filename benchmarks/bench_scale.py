@@ -14,6 +14,13 @@ From synthetic councils (``make_synthetic.py``) it builds a self-contained proje
   15 minutes or less), with the peak memory of the largest process each way;
 * a no-op re-render of the council packs (nothing changed since the last render).
 
+Each way of rendering the council packs reports packs a minute, the CPU seconds a pack
+(every process of the run: the command, its stages and kernels, or the Dask workers and
+what they start), and the minutes 900 packs (every principal council's committees in
+England, a quarter) would take at that rate. The machine's speed is given first as a
+yardstick: the seconds a fixed pure-Python loop takes here (best of 5), so figures from
+different machines compare (divide by it).
+
 A variant the installed ``reportlib render`` does not offer (``--scheduler``, or
 incremental renders) is skipped with a message saying so.
 
@@ -57,6 +64,22 @@ with open(sys.argv[1], "w") as out:
     out.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code)
 """
+
+
+#: Packs a quarter for every principal council in England (about 300 councils, three committees each).
+PROJECTED_PACKS = 900
+
+
+def yardstick() -> float:
+    """Seconds (best of 5) of a fixed pure-Python loop: this machine's speed, to compare figures across machines."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i % 7
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def build_project(out: Path, councils: int) -> Path:
@@ -139,7 +162,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: bool, noop: bool) -> None:
+def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: bool, noop: bool,
+                dask_workers=(2,)) -> None:
     packs = project / "council-packs"
     count = len(list(packs.glob("*.yaml")))
     helps = help_text(cli)
@@ -153,10 +177,14 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
         rates[jobs] = count / seconds * 60
         label = "sequential" if jobs == 1 else f"--jobs {jobs}"
         print(f"{count} council packs, {label}: {seconds:.1f} s = {rates[jobs]:.1f} packs/min "
-              f"(400 packs in {400 / rates[jobs]:.1f} min; target <= 15), CPU {cpu / count:.1f} s a pack, "
+              f"(400 packs in {400 / rates[jobs]:.1f} min; target <= 15; {PROJECTED_PACKS} in "
+              f"{PROJECTED_PACKS / rates[jobs]:.1f} min), CPU {cpu / count:.2f} s a pack, "
               f"peak {peak:.0f} MiB per process ({load_note()})")
     if dask:
-        bench_dask(cli, project, packs, out, count, helps, force)
+        for workers in dask_workers:
+            rate = bench_dask(cli, project, packs, out, count, helps, force, workers)
+            if rate and workers in rates:
+                print(f"  Dask, {workers} workers, against --jobs {workers}: {rate / rates[workers]:.2f} of its packs/min")
     if noop:
         reports = out / f"reports-jobs{jobs_list[0]}"
         if "--force" not in helps:
@@ -169,24 +197,25 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
                   f"peak {peak:.0f} MiB ({load_note()})")
 
 
-def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, helps: str, force: list[str]) -> None:
+def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, helps: str, force: list[str],
+               workers: int = 2) -> float | None:
     bin_dir = Path(cli).parent
     dask_cli = bin_dir / "dask"
     if "--scheduler" not in helps:
         print("Dask cluster: skipped: this reportlib render does not accept --scheduler")
-        return
+        return None
     if not dask_cli.exists():
         print(f"Dask cluster: skipped: no 'dask' command in {bin_dir} (install dask[distributed])")
-        return
+        return None
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    peaks = [Path(tempfile.mkstemp(suffix=".peak")[1]) for _ in range(2)]
+    peaks = [Path(tempfile.mkstemp(suffix=".peak")[1]) for _ in range(workers)]
     started = [subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                  "--no-dashboard"], cwd=project, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)]
     try:
         time.sleep(3)
-        for i in range(2):
+        for i in range(workers):
             started.append(subprocess.Popen(
                 [sys.executable, "-c", _PEAK, str(peaks[i]), str(dask_cli), "worker", address, "--nworkers", "1",
                  "--nthreads", "1", "--no-dashboard", "--name", f"bench-{i}"],
@@ -194,8 +223,8 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
         time.sleep(5)
         reports = out / "reports-dask"
         shutil.rmtree(reports, ignore_errors=True)
-        seconds, _, _ = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
-                             "--scheduler", address, *force], cwd=project)
+        seconds, _, command_cpu = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
+                                       "--scheduler", address, *force], cwd=project)
     finally:
         for process in reversed(started):
             process.send_signal(signal.SIGTERM)
@@ -204,14 +233,18 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
-    worker_peaks = [int((p.read_text() or "0").split()[0]) / 1024 for p in peaks if p.exists()]
+    measured = [(p.read_text() or "0 0").split() for p in peaks if p.exists()]
+    worker_peaks = [int(kib) / 1024 for kib, _ in measured]
+    worker_cpu = sum(float(cpu) for _, cpu in measured)  # each worker's whole life, start-up included
     for p in peaks:
         p.unlink(missing_ok=True)
     rate = count / seconds * 60
-    print(f"{count} council packs, Dask cluster of 2 local workers: {seconds:.1f} s = {rate:.1f} packs/min "
-          f"(400 packs in {400 / rate:.1f} min), peak per worker "
+    print(f"{count} council packs, Dask cluster of {workers} local workers: {seconds:.1f} s = {rate:.1f} packs/min "
+          f"(400 packs in {400 / rate:.1f} min; {PROJECTED_PACKS} in {PROJECTED_PACKS / rate:.1f} min), "
+          f"CPU {(worker_cpu + command_cpu) / count:.2f} s a pack (workers and command), peak per worker "
           + (", ".join(f"{m:.0f} MiB" for m in worker_peaks) if any(worker_peaks) else "not measured")
           + f" ({load_note()})")
+    return rate
 
 
 def main() -> None:
@@ -220,7 +253,9 @@ def main() -> None:
     parser.add_argument("--quick", type=int, metavar="N", help="run on N councils instead (e.g. --quick 20)")
     parser.add_argument("--only", choices=["compare", "packs"], help="run only the comparison pack or the council packs")
     parser.add_argument("--ways", default="sequential,jobs2,dask",
-                        help="how to render the council packs, comma-separated (default: all three)")
+                        help="how to render the council packs, comma-separated: sequential, jobs2, jobs3, jobs4, "
+                             "dask (default: the first two and dask)")
+    parser.add_argument("--dask-workers", default="2", help="local Dask workers, comma-separated (default 2; e.g. 1,2,4)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "scale")
     parser.add_argument("--reportlib", default=str(Path(sys.executable).parent / "reportlib"),
                         help="the reportlib command to drive (default: the one beside this Python)")
@@ -229,14 +264,16 @@ def main() -> None:
     out = args.out.resolve()
     project = build_project(out, councils)
     print(f"{councils} synthetic councils in {project}; reportlib: {args.reportlib}")
+    print(f"yardstick: {yardstick():.2f} s for a fixed pure-Python loop on this machine ({load_note()})")
     if args.only in (None, "compare"):
         reports = out / "reports-compare"
         shutil.rmtree(reports, ignore_errors=True)
         bench_compare(args.reportlib, project, reports)
     if args.only in (None, "packs"):
         ways = set(args.ways.split(","))
-        jobs = [n for n, way in ((1, "sequential"), (2, "jobs2"), (3, "jobs3")) if way in ways]
-        bench_packs(args.reportlib, project, out, jobs, dask="dask" in ways, noop=bool(jobs))
+        jobs = [n for n, way in ((1, "sequential"), (2, "jobs2"), (3, "jobs3"), (4, "jobs4")) if way in ways]
+        bench_packs(args.reportlib, project, out, jobs, dask="dask" in ways, noop=bool(jobs),
+                    dask_workers=[int(n) for n in args.dask_workers.split(",")])
 
 
 if __name__ == "__main__":

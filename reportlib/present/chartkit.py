@@ -187,16 +187,16 @@ class Chart:
         return buffer.getvalue()
 
     def image_data(self) -> tuple[str, bytes]:
-        """(MIME type, bytes) of the smaller of SVG and 200 dpi PNG, measured for this chart.
+        """(MIME type, bytes) of the image a report embeds: the 200 dpi PNG the notebook shows,
+        drawn once for both.
 
-        Both are sharp at any screen width (the PNG has about two device pixels per CSS
-        pixel at the chart's design width); SVG is smaller for charts of few marks
-        (dots, plain bars), PNG for dense hatching. See ``benchmarks/bench_chart_formats.py``.
-        The SVG is drawn only until it is as large as the PNG: past that it cannot win.
+        The PNG has about two device pixels per CSS pixel at the chart's design width, and
+        prints at 200 dpi. An SVG used to be drawn as well, and embedded where it was the
+        smaller; on every shipped and synthetic chart it was not (2 to 4 times the PNG's
+        bytes, ``benchmarks/bench_chart_formats.py``), and drawing it cost a fifth of the
+        chart's time. ``to_svg`` and ``save`` still give an SVG to whoever wants one.
         """
-        png = self._shown_png()
-        svg = self.to_svg(limit=len(png))
-        return ("image/svg+xml", svg) if svg is not None and len(svg) < len(png) else ("image/png", png)
+        return "image/png", self._shown_png()
 
     def _repr_html_(self) -> str:
         if self.empty:  # a sentence, never a picture of one

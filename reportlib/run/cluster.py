@@ -11,6 +11,13 @@ task to another worker (up to Dask's ``distributed.scheduler.allowed-failures`` 
 dead worker's temporary folder is never published and is removed by the next render of
 the pack, and the last good report stays in place until a complete one replaces it.
 
+On each worker the packs are rendered in a process of its own (``ForkedKernels``, a worker
+plugin ``render_on_dask`` registers, or ``dask worker --preload reportlib.run.cluster``):
+started once, with the hash seed kernels must have, it imports reportlib and what the
+notebooks import, so each notebook's kernel is forked from it (``forkkernel``) as under
+``reportlib render --jobs``, instead of starting as a new process (about a second of CPU
+a notebook). The reports are the same bytes either way.
+
 Dask marks its worker processes daemonic; reportlib's stages run in child processes of
 their own (``reportlib.run.bounded``), which a daemonic process may not start. On a worker
 the task lifts that mark for itself: those children already die with the worker
@@ -28,6 +35,11 @@ import uuid
 from pathlib import Path
 
 from reportlib.errors import RenderError
+
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # without distributed there is no cluster to render on
+    WorkerPlugin = object
 
 log = logging.getLogger(__name__)
 #: Seconds to wait for a scheduler to answer (REPORTLIB_DASK_TIMEOUT overrides).
@@ -145,13 +157,142 @@ def _probe():
 
 
 def pack_task(pack_path: str, reports_dir: str, force: bool, engine: str, scheduler: str | None):
-    """``render_pack_task`` on a Dask worker."""
+    """``render_pack_task`` on a Dask worker: in its ``ForkedKernels`` process where it has one."""
+    from distributed import get_worker
+
     from reportlib.run.task import render_pack_task
 
+    worker = get_worker()
+    plugin = worker.plugins.get(PLUGIN_NAME)
+    if isinstance(plugin, ForkedKernels):
+        result = plugin.render(pack_path, reports_dir, force, engine, scheduler, worker.address)
+        if result is not None:
+            return result
+    _lift_daemon_mark()
+    return render_pack_task(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler)
+
+
+def _lift_daemon_mark() -> None:
     process = multiprocessing.current_process()
     if process._config.get("daemon"):  # see the module docstring
         process._config["daemon"] = False
-    return render_pack_task(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler)
+
+
+#: The name ``ForkedKernels`` is registered under on the workers.
+PLUGIN_NAME = "reportlib-forked-kernels"
+
+
+class ForkedKernels(WorkerPlugin):
+    """A worker plugin: the worker's packs rendered in a process whose kernels are forked.
+
+    On ``setup`` it starts one process per worker thread (a ``ProcessPoolExecutor``, spawned
+    with ``determinism.HASH_SEED`` as the hash seed, dying with the worker), which imports
+    what the ``reportlib`` command imports before its first kernel and calls
+    ``forkkernel.enable()``. ``pack_task`` hands it each pack. Should that process die (out
+    of memory), the pack fails as under ``--jobs`` and later packs render in the worker
+    itself, with kernels started as new processes.
+    """
+
+    name = PLUGIN_NAME
+
+    def __init__(self):
+        self._pool = None
+
+    def setup(self, worker) -> None:
+        """Start the rendering process now, from the worker's own thread (it lives as long as the
+        worker, and a process started by a thread that ends would be signalled to end)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        from reportlib.run.determinism import HASH_SEED
+        from reportlib.run.publish import die_with_parent
+
+        _lift_daemon_mark()
+        threads = getattr(getattr(worker, "state", None), "nthreads", None) or getattr(worker, "nthreads", 1)
+        pool = ProcessPoolExecutor(max(1, threads), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_rendering, initargs=(die_with_parent,))
+        before = os.environ.get("PYTHONHASHSEED")
+        os.environ["PYTHONHASHSEED"] = HASH_SEED  # the spawned processes start with it; the worker keeps its own
+        try:
+            ready = [pool.submit(_forking) for _ in range(max(1, threads))]  # each process is spawned here
+        finally:
+            if before is None:
+                os.environ.pop("PYTHONHASHSEED", None)
+            else:
+                os.environ["PYTHONHASHSEED"] = before
+        self._pool, self._ready = pool, ready
+
+    def teardown(self, worker) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:  # its processes are waited for: they end with the worker, not after it
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def render(self, pack_path, reports_dir, force, engine, scheduler, worker_address):
+        """The pack's ``PackResult`` from the rendering process; None if there is none (render here)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from reportlib.run.task import PackResult
+
+        pool = self._pool
+        if pool is None:
+            return None
+        try:
+            return pool.submit(render_in_process, pack_path, reports_dir, force, engine, scheduler,
+                               worker_address).result()
+        except BrokenProcessPool as exc:
+            self._pool = None
+            log.warning("reportlib: the rendering process of worker %s ended (%s); its packs render in the worker "
+                        "from now on, with kernels started as new processes", worker_address, exc)
+            return PackResult(Path(pack_path).stem, False, [], f"its rendering process on worker {worker_address} "
+                              f"died ({exc}); nothing was published", pack_file=str(pack_path),
+                              rendered_by={"engine": engine, "scheduler": scheduler, "worker": worker_address})
+
+
+def _start_rendering(die_with_parent) -> None:
+    """In a ``ForkedKernels`` process: die with the worker, import what the command imports, fork kernels."""
+    die_with_parent()
+    # as the command does (``cli``): jsonschema's optional URI grammar, a second to build, is never needed here
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from reportlib.present.exporters import shared_exporter
+    from reportlib.run import forkkernel
+
+    shared_exporter()
+    forkkernel.enable()
+
+
+def _forking() -> bool:
+    from reportlib.run import forkkernel
+
+    return forkkernel.enabled()
+
+
+def render_in_process(pack_path, reports_dir, force, engine, scheduler, worker_address):
+    """``render_pack_task`` in a ``ForkedKernels`` process; SIGTERM (the worker ending) cleans up first."""
+    from reportlib.run.publish import Interrupted, sigterm_interrupts
+    from reportlib.run.task import render_pack_task
+
+    try:
+        with sigterm_interrupts():
+            return render_pack_task(pack_path, reports_dir, force=force, engine=engine, scheduler=scheduler,
+                                    worker=worker_address)
+    except Interrupted as exc:
+        os._exit(exc.exit_code)  # not back to the pool: it must not start another pack
+
+
+def dask_setup(worker) -> None:
+    """``dask worker --preload reportlib.run.cluster``: the rendering process starts with the worker."""
+    worker.plugins[PLUGIN_NAME] = plugin = ForkedKernels()
+    plugin.setup(worker)
+
+
+def _has_plugin(dask_worker) -> bool:
+    return isinstance(dask_worker.plugins.get(PLUGIN_NAME), ForkedKernels)
+
+
+def use_forked_kernels(client) -> None:
+    """Register ``ForkedKernels`` on the workers that do not have it yet (and on workers to come)."""
+    have = client.run(_has_plugin, on_error="return")
+    if not all(value is True for value in have.values()):
+        client.register_plugin(ForkedKernels(), name=PLUGIN_NAME)
 
 
 def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force: bool, scheduler: str | None,
@@ -188,6 +329,8 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
     futures = {}
     try:
         check_workers(client, address)
+        if _forks_kernels():
+            use_forked_kernels(client)
         reports = str(Path(reports_dir).resolve())
         for rank, i in enumerate(order):
             path = Path(pack_paths[i]).resolve()
@@ -210,6 +353,13 @@ def render_on_dask(pack_paths: list[Path], reports_dir: Path, finished, *, force
         client.close()
         if local is not None:
             local.close()
+
+
+def _forks_kernels() -> bool:
+    """Whether workers should fork their kernels: as the command would here (``REPORTLIB_FORK_KERNEL``)."""
+    from reportlib.run import forkkernel
+
+    return forkkernel.supported()
 
 
 def _task_failure(exc: BaseException) -> str:

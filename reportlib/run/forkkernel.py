@@ -42,7 +42,7 @@ import uuid
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["enable", "supported", "template"]
+__all__ = ["enable", "enabled", "supported", "template"]
 
 _template: Template | None = None
 _enabled = False
@@ -53,6 +53,11 @@ _process_seed: str | None = None
 def supported() -> bool:
     """Whether kernels can be forked here: Linux, and not turned off by ``REPORTLIB_FORK_KERNEL=0``."""
     return sys.platform.startswith("linux") and os.environ.get("REPORTLIB_FORK_KERNEL", "1") != "0"
+
+
+def enabled() -> bool:
+    """Whether this process forks its kernels (``enable`` was called, where ``supported``)."""
+    return _enabled and supported()
 
 
 def enable() -> bool:
@@ -68,6 +73,10 @@ def enable() -> bool:
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
 
+    _import_debugger()
+    with contextlib.suppress(ImportError):  # what reading the run snapshot's parquet files imports
+        import pyarrow.dataset  # noqa: F401
+
     import reportlib.analysis.compare  # noqa: F401
     import reportlib.present.charts  # noqa: F401
     import reportlib.present.comparison  # noqa: F401
@@ -77,6 +86,26 @@ def enable() -> bool:
     _process_seed = seed if seed is not None and _runs_with_seed(seed) else None
     _enabled = True
     return True
+
+
+def _import_debugger() -> None:
+    """Import ipykernel's debugger (debugpy and pydevd) now: every kernel imports it as it
+    starts (about a third of a second), whether or not anyone debugs. Imported here, in a
+    process started without ``-Xfrozen_modules=off``, pydevd would print a warning about
+    frozen modules on the command's stderr; it is told not to check, for this import only
+    (no kernel of a render is ever debugged)."""
+    key = "PYDEVD_DISABLE_FILE_VALIDATION"
+    before = os.environ.get(key)
+    os.environ[key] = "1"
+    try:
+        import ipykernel.debugger  # noqa: F401
+    except Exception:  # noqa: BLE001 - a debugger that cannot load: the kernel copes, as it does itself
+        pass
+    finally:
+        if before is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = before
 
 
 def _runs_with_seed(seed: str) -> bool:

@@ -92,17 +92,19 @@ def _shown_name(pack_path: Path) -> str:
 
 
 def render_pack_task(pack_path, reports_dir, force: bool = False, engine: str = "process",
-                     scheduler: str | None = None, announce=None) -> PackResult:
+                     scheduler: str | None = None, announce=None, worker: str | None = None) -> PackResult:
     """Render one pack; a pure function of the pack file (and what it names) and ``reports_dir``.
 
     Skips the pack if it is up to date (unless ``force``), so running it twice, as a Dask
     retry may, publishes once. Any failure of the pack is a not-ok ``PackResult``. On a
     Dask worker, a pack file, data file, notebook or reports folder the worker cannot see
-    fails the pack naming the path and the worker.
+    fails the pack naming the path and the worker. ``worker``: the Dask worker's address, for a
+    task run in a process the worker started (``cluster.ForkedKernels``).
     """
     pack_path, reports_dir = Path(pack_path), Path(reports_dir)
     skipped = None if force else up_to_date_result(pack_path, reports_dir)
-    return skipped or render_pack(pack_path, reports_dir, engine=engine, scheduler=scheduler, announce=announce)
+    return skipped or render_pack(pack_path, reports_dir, engine=engine, scheduler=scheduler, announce=announce,
+                                  worker=worker)
 
 
 def up_to_date_result(pack_path: Path, reports_dir: Path) -> PackResult | None:
@@ -116,7 +118,7 @@ def up_to_date_result(pack_path: Path, reports_dir: Path) -> PackResult | None:
 
 
 def render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process", scheduler: str | None = None,
-                 on_notebook=None, announce=None) -> PackResult:
+                 on_notebook=None, announce=None, worker: str | None = None) -> PackResult:
     """Render one pack under its lock (whether or not it is up to date); any failure becomes a not-ok result.
 
     ``announce``: (number, total) to log a line as the pack starts (when there is no bar)."""
@@ -124,7 +126,7 @@ def render_pack(pack_path: Path, reports_dir: Path, *, engine: str = "process", 
     name = _shown_name(pack_path)
     if announce:  # one line as each pack starts
         log.info(runlog.started_line(name, *announce))
-    rendered_by = manifests.RenderedBy(engine, scheduler, _worker_name())
+    rendered_by = manifests.RenderedBy(engine, scheduler, worker or _worker_name())
     try:
         if engine != "process":
             _check_visible(pack_path, reports_dir, rendered_by.worker)

@@ -540,3 +540,29 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
     out = classify(updates(("A1", "July 2010", "No change since last report."), ("A2", "July 2010", "Position unchanged.")))
     assert list(out["status"]) == ["no_update", "no_update"]
     assert list(out["status_source"]) == ["reference", "reference"]
+
+
+@pytest.mark.parametrize("text, status", [
+    # a step towards the action is not the action done
+    ("A meeting has been arranged with the supplier for January.", "in_progress"),
+    ("The post has been advertised and interviews are in January.", "in_progress"),
+    ("Funding has been requested from the Transformation Fund.", "in_progress"),
+    ("Quotes requested from three suppliers.", "in_progress"),
+    ("Consultant appointed to review the process; report due in February.", "in_progress"),
+    # done, but not all of it
+    ("All staff have completed the mandatory training except for 3 long-term absentees.", "in_progress"),
+    ("Most staff have now completed the training.", "in_progress"),
+    ("The majority of the recommendations have been implemented.", "in_progress"),
+    ("Completed, although some teams still need to be trained.", "in_progress"),
+    ("Complete for the main site; the depot will be covered in the next phase.", "in_progress"),
+    # done, said in the words audit trackers use
+    ("Actioned.", "complete"),
+    ("Evidence provided and accepted by Internal Audit.", "complete"),
+    ("Testing of the backup restore was successful.", "complete"),
+    # closed without the action, or accepted and still to do
+    ("Following review, management do not intend to implement.", "no_action"),
+    ("A decision was taken not to proceed.", "no_action"),
+    ("The recommendation was accepted by management.", "planned"),
+])
+def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
+    assert one(text, "March 2010")[0] == status, one(text, "March 2010")

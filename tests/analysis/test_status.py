@@ -566,3 +566,31 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
 ])
 def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
     assert one(text, "March 2010")[0] == status, one(text, "March 2010")
+
+
+def test_text_read_as_done_that_also_says_something_is_open_is_left_for_review():
+    # read as complete ("has been set up"), but "not yet for the depot" says part is open
+    assert one("The register has been set up and is updated monthly, though not yet for the depot.") == (
+        "needs_review", "needs_review.mixed_signals")
+    # the status word leading the update decides, as a committee reads it
+    assert one("Implemented, awaiting evidence for audit verification.")[0] == "complete"
+    # an audit follow-up to come does not make done work open
+    assert one("Controls now in place; follow-up testing planned for Q1.")[0] == "complete"
+
+
+def test_a_contradiction_cue_may_be_kept_out_of_the_mixed_signals_check(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("""
+version: 1
+rules:
+  - {id: complete.has_been, status: complete, pattern: 'has been set up', why: 'a test rule'}
+contradictions:
+  - {id: contradicts.later, says: open, pattern: 'later', why: 'a test cue', mixed: false}
+  - {id: contradicts.not_yet, says: open, pattern: 'not yet', why: 'a test cue'}
+""")
+    got = classify(updates(("A1", "July 2010", "It has been set up; more later."),
+                           ("A2", "July 2010", "It has been set up; not yet used.")), rules)
+    assert got["status"].tolist() == ["complete", "needs_review"]
+    rules.write_text(rules.read_text().replace("mixed: false", "mixed: perhaps"))
+    with pytest.raises(RuleTableError, match="contradicts.later: mixed must be true or false"):
+        load_rules(rules)

@@ -563,6 +563,12 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
     ("Following review, management do not intend to implement.", "no_action"),
     ("A decision was taken not to proceed.", "no_action"),
     ("The recommendation was accepted by management.", "planned"),
+    # being worked on, said without a verb in -ing
+    ("New KPI reporting in development with the BI team.", "in_progress"),
+    ("The policy review is with Legal for comment.", "in_progress"),
+    ("The options are under review.", "in_progress"),
+    ("Report going to Cabinet in February.", "in_progress"),
+    ("Management have confirmed implementation; follow-up audit scheduled for Q1 2025/26.", "complete"),
 ])
 def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
     assert one(text, "March 2010")[0] == status, one(text, "March 2010")

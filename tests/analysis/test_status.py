@@ -569,6 +569,11 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
     ("The options are under review.", "in_progress"),
     ("Report going to Cabinet in February.", "in_progress"),
     ("Management have confirmed implementation; follow-up audit scheduled for Q1 2025/26.", "complete"),
+    # "due to" a cause is not a date to come; a missing update is not work going on
+    ("The new procedure has been adopted by all teams due to the training programme.", "complete"),
+    ("Work due to start in April.", "planned"),
+    ("The update is missing.", "needs_review"),
+    ("Agreed. Implementation date 31/03/2025.", "planned"),
 ])
 def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
     assert one(text, "March 2010")[0] == status, one(text, "March 2010")

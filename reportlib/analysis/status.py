@@ -522,12 +522,13 @@ def _mixed_signals(table: RuleTable, norm, rows, which, status, source) -> None:
     if not opens or len(rows) == 0:
         return
     read_done = (status[rows] == "complete") & ~np.isin(source[rows], LEADING_COMPLETE)
-    checked: dict[int, bool] = {}
-    for row, u in zip(rows[read_done], which[read_done]):
-        if u not in checked:
-            checked[u] = any(cue.finder.search(norm[u]) for cue in opens)
-        if checked[u]:
-            status[row], source[row] = "needs_review", MIXED
+    if not read_done.any():
+        return
+    distinct = np.unique(which[read_done])
+    mixed = [int(u) for u in distinct if any(cue.finder.search(norm[u]) for cue in opens)]
+    if mixed:
+        hit = rows[read_done][np.isin(which[read_done], mixed)]
+        status[hit], source[hit] = "needs_review", MIXED
 
 
 def _holds(when: str | None, date_text: str | None, snapshot) -> bool:

@@ -574,6 +574,8 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
     ("Work due to start in April.", "planned"),
     ("The update is missing.", "needs_review"),
     ("Agreed. Implementation date 31/03/2025.", "planned"),
+    ("Sustainability appraisal incorporated into the committee report template.", "complete"),
+    ("Consultation with residents on budget priorities was carried out in autumn 2009.", "complete"),
 ])
 def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
     assert one(text, "March 2010")[0] == status, one(text, "March 2010")

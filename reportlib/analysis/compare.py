@@ -41,7 +41,8 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
 
 
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:
-    """Actions that changed between two dates: newly complete, newly overdue, gone backwards,
+    """Actions that changed between two dates: newly complete, newly overdue (its target passed since
+    ``before``; not an action late all along whose update could no longer be read as complete), gone backwards,
     or with no update at the latest snapshot; new in the plan, or left it (versions of a plan).
     One row per action and change; an action that has left the plan has no other change."""
     then = _everyone(progress(plans, before, **progress_options))
@@ -53,7 +54,9 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     was = then["status"].fillna("no_update")
     rank_then, rank_now = was.map(_RANK), now["status"].map(_RANK)
     reported_now = now["latest_snapshot"].notna() & (now["latest_snapshot"] != then["latest_snapshot"])
-    newly_overdue = (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue")
+    # its target passed since the previous report: not merely no longer read as complete
+    passed_since = pd.to_datetime(now["effective_target_date"]) >= pd.Timestamp(before).normalize()
+    newly_overdue = (now["timeliness"] == "overdue") & (then["timeliness"] != "overdue") & passed_since
     backwards = rank_now.notna() & rank_then.notna() & (rank_now < rank_then)
     flags = {
         "newly_complete": (now["status"] == "complete") & (was != "complete"),

@@ -10,6 +10,14 @@ there is one (the original is kept beside it):
 * ``on_time``   a target not yet near, or the action is complete/closed;
 * ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed.
 
+A target cell that held something the date reader could not read ("30/09/2205", "some time
+next year": it warned, naming the cell, and left the date empty) is not "no target":
+``target_unreadable`` is set, timeliness is judged against the latest readable target an
+earlier version of the plan gave (if any), and the action is never rated Green: an open one is
+"Not rated", whatever the RAG rule says, and ``rag_note`` says why ("target date unreadable
+('30/09/2205'); judged against the previous target, 30 June 2010"). An action whose latest
+update needs review is rated by its timeliness (overdue is Red) and noted "update unclear".
+
 Extensions: ``original_target_date`` is the first target the plan ever set (its
 "Original" column, or the oldest version's target). ``days_extended`` is how far the
 target judged against lies beyond it, and ``days_overdue_original`` how late an open
@@ -34,6 +42,7 @@ import pandas as pd
 
 from reportlib.analysis import owners
 from reportlib.analysis.status import STATUSES
+from reportlib.model.vocab import long_date
 
 CLOSED = ("complete", "no_action")
 TIMELINESS = ("overdue", "due_soon", "on_time", "no_target")
@@ -41,14 +50,20 @@ TIMELINESS = ("overdue", "due_soon", "on_time", "no_target")
 # (rating, conditions): status in [...], timeliness in [...], min_days_overdue N.
 DEFAULT_RAG_RULE: tuple = (
     ("Complete", {"status": ["complete"]}),
-    ("Not rated", {"status": ["no_action", "needs_review"]}),
+    # overdue is Red whatever the update says: an unclear update does not hide a late action
     ("Red", {"timeliness": ["overdue"], "min_days_overdue": 1}),
+    ("Not rated", {"status": ["no_action", "needs_review"]}),
     ("Amber", {"flag": ["behind"]}),  # the council itself says "behind schedule": never Green
     ("Amber", {"timeliness": ["due_soon"]}),
     ("Amber", {"status": ["no_update"]}),
     ("Green", {}),
 )
 RAG_ORDER = ("Red", "Amber", "Green", "Complete", "Not rated")
+#: ``rag_note`` of an action whose latest update needs review (rated by its timeliness all the same).
+UPDATE_UNCLEAR = "update unclear"
+TARGET_UNREADABLE = "target date unreadable"
+# Finding codes of a target cell the date reader warned about and left empty (reportlib.ingest.rows).
+_UNREADABLE_TARGET_CODES = ("unreadable_target", "implausible_year")
 _CONDITIONS = {"status", "timeliness", "min_days_overdue", "flag"}
 
 
@@ -76,6 +91,17 @@ class Progress:
 
     def summary(self, by="kloe") -> pd.DataFrame:
         return summarise(self.actions, by)
+
+    def review_counts(self) -> dict[str, int]:
+        """What a reader should know is uncertain: updates that need review, stated words their text
+        contradicts, actions whose target date is unreadable (never rated Green), and open actions
+        with no target date at all (rated by today's rule; say how many)."""
+        acts = self.actions
+        source = acts["status_source"] if "status_source" in acts else pd.Series(None, index=acts.index)
+        return {"needs_review": int((acts["status"] == "needs_review").sum()),
+                "contradicted": int((source == "stated_contradicted").sum()),
+                "target_unreadable": int(_flag(acts, "target_unreadable").sum()),
+                "no_target": int(_no_target(acts).sum())}
 
     def overdue(self) -> pd.DataFrame:
         """Overdue actions, longest overdue first."""
@@ -167,8 +193,95 @@ def _in_plan_history(dated: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame
     return dated[keep.to_numpy()]
 
 
+def _flag(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[name].astype("boolean").fillna(False).astype(bool)
+
+
+def _no_target(acts: pd.DataFrame) -> pd.Series:
+    """Open actions with no target date at all (not those whose target could not be read)."""
+    return (acts["timeliness"] == "no_target") & ~_flag(acts, "target_unreadable")
+
+
+def _unreadable_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """``target_unreadable``, the target as written and the previous readable target, per action.
+
+    A target is unreadable when the target judged against is empty (no revised target, no
+    target date) although a target cell held something: text that reads as no date (not
+    "Ongoing", "N/A" or "TBC"), or a cell the reader warned about on the action's row. The
+    previous target is the latest readable one an earlier version of the plan gave.
+    """
+    out = pd.DataFrame({"target_unreadable": False, "unreadable_text": None, "previous_target": pd.NaT},
+                       index=actions.index)
+    if actions.empty:
+        return out
+    operative_empty = actions["revised_target_date"].isna() & actions["target_date"].isna()
+    written = actions["target_text"].astype("string").str.strip().fillna("") if "target_text" in actions \
+        else pd.Series("", index=actions.index)
+    by_text = operative_empty & (written != "") & written.map(_is_a_date_gone)
+    warned = _warned_rows(getattr(plans, "findings", ()) or ())
+    by_finding = operative_empty & pd.Series(
+        [_row_warned(warned, a) for a in actions[["source_file", "source_sheet", "source_rows"]].itertuples(index=False)],
+        index=actions.index, dtype=object)
+    out["target_unreadable"] = (by_text | by_finding.map(bool)).astype(bool)
+    out["unreadable_text"] = written.where(by_text, by_finding.map(lambda w: w if isinstance(w, str) else None))
+    out["previous_target"] = _previous_targets(plans, actions, as_of)
+    return out
+
+
+def _is_a_date_gone(text: str) -> bool:
+    """Whether a target as written is something other than "no target" ("Ongoing", "N/A", "TBC")."""
+    from reportlib.ingest.dates import parse_target
+
+    return parse_target(text, None).kind not in ("ongoing", "status", "none")
+
+
+def _warned_rows(findings) -> dict[tuple, str]:
+    """(file, sheet, row) -> the target as written, for each target cell the date reader left empty."""
+    import re
+
+    rows = {}
+    for f in findings:
+        if f.code in _UNREADABLE_TARGET_CODES and f.location.row is not None:
+            quoted = re.match(r"target '(.*?)' ", f.message)
+            rows.setdefault((f.location.file, f.location.sheet, int(f.location.row)),
+                            quoted.group(1) if quoted else "the target cell")
+    return rows
+
+
+def _row_warned(warned: dict, action) -> str | bool:
+    if not warned or action.source_rows is None or pd.isna(action.source_rows):
+        return False
+    first, _, last = str(action.source_rows).partition("-")
+    try:
+        span = range(int(first), int(last or first) + 1)
+    except ValueError:
+        return False
+    return next((warned[(action.source_file, action.source_sheet, r)] for r in span
+                 if (action.source_file, action.source_sheet, r) in warned), False)
+
+
+def _previous_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """The latest readable target each action had in a version of the plan dated on or before as_of
+    (for a plan of one version: its original target, when the plan gives one)."""
+    held = getattr(plans, "action_versions", None)
+    fallback = pd.to_datetime(actions["original_target_date"]) if "original_target_date" in actions \
+        else pd.Series(pd.NaT, index=actions.index, dtype="datetime64[ns]")
+    if held is None or held.empty or "version_date" not in held:
+        return fallback
+    dated = held[held["version_date"].isna() | (pd.to_datetime(held["version_date"]) <= as_of)]
+    readable = pd.to_datetime(dated["revised_target_date"]).fillna(pd.to_datetime(dated["target_date"]))
+    dated = dated.assign(_readable=readable)[readable.notna()]
+    dated = dated.sort_values("version_date", na_position="first", kind="stable")
+    latest = dated.groupby("action_id")["_readable"].last()
+    return actions["action_id"].map(latest).fillna(fallback)
+
+
 def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
     target = frame["revised_target_date"].fillna(frame["target_date"])
+    if "previous_target" in frame:  # a target nobody can read: the last readable one judges
+        target = target.fillna(pd.to_datetime(frame["previous_target"]).where(_flag(frame, "target_unreadable")))
     days_late = (as_of - target).dt.days
     closed = frame["status"].isin(CLOSED)
     timeliness = pd.Series("on_time", index=frame.index, dtype=object)
@@ -235,8 +348,11 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions = in_plan.merge(latest, left_on="action_id", right_index=True, how="left")
     actions["status"] = actions["status"].fillna("no_update")
     actions["updated_latest"] = actions["updated_latest"].astype("boolean").fillna(False)
+    actions = actions.join(_unreadable_targets(plans, actions, as_of))
     actions = _timeliness(actions, as_of, due_soon_days)
     actions["rag"] = rag(actions, rag_rule)
+    actions = _never_green_unread(actions)
+    actions = actions.drop(columns=["unreadable_text", "previous_target"])
     gone = actions["action_id"].isin(set(in_plan["action_id"]) - _members_at(in_plan, as_of))
     left = actions[gone].reset_index(drop=True)
     for column in ("timeliness", "days_overdue", "days_overdue_original", "rag"):  # not judged: not in the plan
@@ -247,6 +363,28 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
                     getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
                     getattr(plans, "group_label", "Group"))
+
+
+def _never_green_unread(actions: pd.DataFrame) -> pd.DataFrame:
+    """An open action whose target cannot be read is "Not rated" (whatever the RAG rule), and every
+    rating that needs a word of explanation gets it in ``rag_note``."""
+    unread = _flag(actions, "target_unreadable") & ~actions["status"].isin(CLOSED)
+    actions.loc[unread, "rag"] = "Not rated"
+    notes = pd.Series(None, index=actions.index, dtype=object)
+    for i in actions.index[unread]:
+        row = actions.loc[i]
+        written = row["unreadable_text"]
+        said = f"{TARGET_UNREADABLE} ('{written}')" if isinstance(written, str) and written else TARGET_UNREADABLE
+        if pd.notna(row["previous_target"]):
+            when = long_date(pd.Timestamp(row["previous_target"]).date())
+            late = f", {int(row['days_overdue'])} days overdue against it" if pd.notna(row["days_overdue"]) else ""
+            notes[i] = f"{said}; judged against the previous target, {when}{late}"
+        else:
+            notes[i] = f"{said}; no earlier target to judge it by"
+    unclear = actions["status"] == "needs_review"
+    notes[unclear] = [f"{n}; {UPDATE_UNCLEAR}" if isinstance(n, str) else UPDATE_UNCLEAR for n in notes[unclear]]
+    actions["rag_note"] = notes
+    return actions
 
 
 def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
@@ -260,7 +398,8 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     frame = owners.each_officer(actions) if "owner" in keys else actions.copy()  # joint owners: once under each
     for key in keys:
         frame[key] = frame[key].astype(object).where(frame[key].notna(), "(none)")
-    columns = ["actions", *STATUSES, "overdue", "due_soon", "high_priority", "pct_complete", "pct_high"]
+    columns = ["actions", *STATUSES, "overdue", "due_soon", "no_target", "target_unreadable", "high_priority",
+               "pct_complete", "pct_high"]
     if frame.empty:
         return pd.DataFrame(columns=keys + columns)
     grouped = frame.groupby(keys, sort=True)
@@ -269,11 +408,15 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     out = out.join(counts).fillna(0)
     out["overdue"] = grouped["timeliness"].apply(lambda s: int((s == "overdue").sum()))
     out["due_soon"] = grouped["timeliness"].apply(lambda s: int((s == "due_soon").sum()))
+    # open actions with no target date at all, and those whose target cell could not be read
+    frame["_no_target"], frame["_unreadable"] = _no_target(frame), _flag(frame, "target_unreadable")
+    out["no_target"] = grouped["_no_target"].sum()
+    out["target_unreadable"] = grouped["_unreadable"].sum()
     out["high_priority"] = grouped["priority"].apply(lambda s: int((s == "High").sum()))
     reported = out["actions"] - out["no_update"]
     out["pct_complete"] = (100 * out["complete"] / out["actions"]).round(1).where(reported > 0)
     out["pct_high"] = (100 * out["high_priority"] / out["actions"]).round(1)
-    for col in ["actions", *STATUSES, "overdue", "due_soon", "high_priority"]:
+    for col in ["actions", *STATUSES, "overdue", "due_soon", "no_target", "target_unreadable", "high_priority"]:
         out[col] = out[col].astype(int)
     out = out.reset_index()
     out.attrs = {owners.SOURCE_COLUMN: actions.attrs.get(owners.SOURCE_COLUMN, {})} if "owner" in keys else {}

@@ -15,6 +15,11 @@ The decision for each update, in this order:
 4. otherwise the first rule of ``rules/status_rules.yaml`` whose pattern is found in
    the normalised text decides; status_source is the rule's id. No rule: needs_review,
    status_source ``unmatched``.
+5. mixed signals: a text read as complete by a rule that does not lead with the status
+   word ("Procedure notes updated and circulated", not "Implemented. ...") but in which an
+   ``open`` contradiction cue is found ("... still to be approved", "... awaiting sign-off")
+   says both; it is ``needs_review``, status_source ``needs_review.mixed_signals``: a wrong
+   "complete" costs a committee more than a question.
 
 The rules are data: this module only normalises, matches and follows references.
 Each distinct text is matched once, so repeated texts ("Ongoing", "As above") cost
@@ -45,6 +50,10 @@ REFERENCE_KINDS = ("row_above", "named_snapshot", "previous_snapshot", "unsuppor
 WHEN = ("future", "past")
 # What a contradiction cue says the text means, and the stated statuses it contradicts.
 CONTRADICTS = {"open": ("complete",), "complete": ("planned", "in_progress")}
+# Rules that read "complete" from the status word the update leads with: an open cue later in the
+# text does not undo them ("Implemented, awaiting evidence for audit verification").
+LEADING_COMPLETE = ("complete.leading_word", "complete.done_no_further_action")
+MIXED = "needs_review.mixed_signals"
 
 _MAX_REFERENCE_HOPS = 64  # longer chains are cycles: "As above" all the way up and round
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -171,6 +180,7 @@ class Cue:
     says: str
     pattern: re.Pattern
     why: str
+    mixed: bool = True  # an "open" cue also makes text read as complete needs_review (classify, step 5)
     finder: _Finder = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -273,7 +283,10 @@ def load_rules(path=None) -> RuleTable:
             raise RuleTableError(path, entry_id, f"says {entry.get('says')!r} is not one of {', '.join(CONTRADICTS)}")
         if not entry.get("why"):
             raise RuleTableError(path, entry_id, "needs a one-line 'why'")
-        cues.append(Cue(entry_id, entry["says"], compile_(entry_id, entry.get("pattern")), str(entry["why"])))
+        if not isinstance(entry.get("mixed", True), bool):
+            raise RuleTableError(path, entry_id, "mixed must be true or false")
+        cues.append(Cue(entry_id, entry["says"], compile_(entry_id, entry.get("pattern")), str(entry["why"]),
+                        entry.get("mixed", True)))
     return RuleTable(tuple(normalise), tuple(references), tuple(rules), str(path), tuple(cues))
 
 
@@ -370,6 +383,7 @@ def classify(updates: pd.DataFrame, rules=None, stated_map=None) -> pd.DataFrame
     is_ref = np.array([k is not None for k in ref_kind], dtype=bool)[inverse]
     plain_rows, plain_u = todo[~is_ref], inverse[~is_ref]
     _apply_rules(out, table, norm, plain_rows, plain_u, status, source)
+    _mixed_signals(table, norm, plain_rows, plain_u, status, source)
 
     ref_rows, ref_u = todo[is_ref], inverse[is_ref]
     _apply_references(out, ref_rows, [ref_kind[u] for u in ref_u], [ref_snapshot[u] for u in ref_u], status, source)
@@ -500,6 +514,21 @@ def _apply_rules(out, table: RuleTable, norm, rows, which, status, source) -> No
         rule = settled[key]
         if rule is not None:
             status[row], source[row] = rule.status, rule.id
+
+
+def _mixed_signals(table: RuleTable, norm, rows, which, status, source) -> None:
+    """Texts read as complete (not from their leading word) that also say something is still open."""
+    opens = [cue for cue in table.contradictions if cue.says == "open" and cue.mixed]
+    if not opens or len(rows) == 0:
+        return
+    read_done = (status[rows] == "complete") & ~np.isin(source[rows], LEADING_COMPLETE)
+    if not read_done.any():
+        return
+    distinct = np.unique(which[read_done])
+    mixed = [int(u) for u in distinct if any(cue.finder.search(norm[u]) for cue in opens)]
+    if mixed:
+        hit = rows[read_done][np.isin(which[read_done], mixed)]
+        status[hit], source[hit] = "needs_review", MIXED
 
 
 def _holds(when: str | None, date_text: str | None, snapshot) -> bool:

@@ -30,7 +30,7 @@ from reportlib.core import safeyaml
 from reportlib.core.files import sha256_file
 from reportlib.core.version import version
 from reportlib.run import manifest as manifests
-from reportlib.run.packpaths import data_candidates, data_root
+from reportlib.run.packpaths import data_candidates, data_root, project_root
 
 # As in reportlib.run.packs (not imported here: it imports papermill, and a no-op run need not).
 MAX_PACK_BYTES = 64 * 1024
@@ -76,7 +76,7 @@ def reportlib_digest() -> str:
 def fingerprint(pack_path, root=None) -> Fingerprint | None:
     """The pack's fingerprint; None when the pack file or one of its files cannot be read."""
     pack_path = Path(pack_path).resolve()
-    root = Path(root).resolve() if root is not None else pack_path.parent.parent
+    root = Path(root).resolve() if root is not None else project_root(pack_path)
     try:
         raw = _raw_pack(pack_path)
         name, as_of = raw["pack"], raw["as_of"]
@@ -146,7 +146,7 @@ def _raw_pack(pack_path) -> dict:
 def needed_files(pack_path, root=None) -> list[Path]:
     """The data files and notebooks a pack names (read as plain YAML, unchecked); [] if it cannot be read."""
     pack_path = Path(pack_path).resolve()
-    root = Path(root).resolve() if root is not None else pack_path.parent.parent
+    root = Path(root).resolve() if root is not None else project_root(pack_path)
     try:
         raw = _raw_pack(pack_path)
         data, notebooks = _files_named(raw, root)

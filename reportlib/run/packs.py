@@ -24,14 +24,15 @@ import yaml
 from reportlib.core import limits, safeyaml
 from reportlib.errors import PackError
 from reportlib.ingest.sources import UNSHOWABLE
-from reportlib.run.packpaths import DATA_ROOT_VARIABLE, data_candidates, data_root
+from reportlib.run import packpaths
+from reportlib.run.packpaths import DATA_ROOT_VARIABLE, data_candidates, data_root, how_found, project_root
 
 #: Parameters every notebook receives from the pack itself; a notebook entry may not set them.
 INJECTED_PARAMETERS = ("data_paths", "as_of", "council", "committee", "pack_title", "audience", "snapshot", "owner")
 #: A notebook in a pack must declare this one: the run snapshot its data comes from.
 SNAPSHOT_PARAMETER = "snapshot"
 #: Data may also live under this folder (besides the project root), when it is set.
-NOTEBOOKS_DIR = "notebooks"
+NOTEBOOKS_DIR = packpaths.NOTEBOOKS_DIR
 MAX_PACK_BYTES = 64 * 1024
 
 FORMATS = ("html", "pdf")
@@ -145,9 +146,10 @@ class Pack:
 
 
 def load_pack(path: str | Path, *, root: str | Path | None = None) -> Pack:
-    """Read and check one pack file; ``root`` defaults to the folder holding ``params/``."""
+    """Read and check one pack file; ``root`` defaults to the pack's project (``packpaths.project_root``:
+    the folder holding its ``params/``, or for a pack file kept elsewhere, the project it belongs to)."""
     path = Path(path).resolve()
-    root = Path(root).resolve() if root is not None else path.parent.parent
+    root = Path(root).resolve() if root is not None else project_root(path)
     raw = _read_yaml(path)
     # the data root is checked with the rest below; it is needed first to place the data
     values = _check_mapping(raw, PACK_SCHEMA, _Context(path, root, data_root(raw, root)), "")
@@ -366,7 +368,8 @@ def _existing_file(value: str, ctx: _Context, name: str, what: str, allowed: lis
         raise ctx.fail(name, f"{value!r} leads outside {places} (after '..' and links are followed); "
                              f"a pack may only read {what}s from there")
     if not resolved.is_file():
-        raise ctx.fail(name, f"{what} {value!r} not found (looked in {ctx.root.name}/{value})")
+        raise ctx.fail(name, f"{what} {value!r} not found (looked for {resolved}, in the folder "
+                             f"{resolved.parent}{how_found(ctx.file, ctx.root)})")
     return resolved
 
 
@@ -424,7 +427,7 @@ def _data_files(value: list, ctx: _Context, name: str) -> list:
         found = next((c for c in candidates if c.exists()), None)
         if found is None:
             looked = " or ".join(str(c) for c in candidates)
-            raise ctx.fail(where, f"data {v!r} not found (looked for {looked})")
+            raise ctx.fail(where, f"data {v!r} not found (looked for {looked}{how_found(ctx.file, ctx.root)})")
         if not any(_inside(found, folder.resolve()) for folder in allowed):
             places = "the project folder" + (f" or the data root {data_root}" if data_root else "")
             raise ctx.fail(where, f"{v!r} leads outside {places} (after '..' and links are followed); a pack may "

@@ -540,3 +540,70 @@ def test_no_change_with_nothing_before_it_says_nothing_new():
     out = classify(updates(("A1", "July 2010", "No change since last report."), ("A2", "July 2010", "Position unchanged.")))
     assert list(out["status"]) == ["no_update", "no_update"]
     assert list(out["status_source"]) == ["reference", "reference"]
+
+
+@pytest.mark.parametrize("text, status", [
+    # a step towards the action is not the action done
+    ("A meeting has been arranged with the supplier for January.", "in_progress"),
+    ("The post has been advertised and interviews are in January.", "in_progress"),
+    ("Funding has been requested from the Transformation Fund.", "in_progress"),
+    ("Quotes requested from three suppliers.", "in_progress"),
+    ("Consultant appointed to review the process; report due in February.", "in_progress"),
+    # done, but not all of it
+    ("All staff have completed the mandatory training except for 3 long-term absentees.", "in_progress"),
+    ("Most staff have now completed the training.", "in_progress"),
+    ("The majority of the recommendations have been implemented.", "in_progress"),
+    ("Completed, although some teams still need to be trained.", "in_progress"),
+    ("Complete for the main site; the depot will be covered in the next phase.", "in_progress"),
+    # done, said in the words audit trackers use
+    ("Actioned.", "complete"),
+    ("Evidence provided and accepted by Internal Audit.", "complete"),
+    ("Testing of the backup restore was successful.", "complete"),
+    # closed without the action, or accepted and still to do
+    ("Following review, management do not intend to implement.", "no_action"),
+    ("A decision was taken not to proceed.", "no_action"),
+    ("The recommendation was accepted by management.", "planned"),
+    # being worked on, said without a verb in -ing
+    ("New KPI reporting in development with the BI team.", "in_progress"),
+    ("The policy review is with Legal for comment.", "in_progress"),
+    ("The options are under review.", "in_progress"),
+    ("Report going to Cabinet in February.", "in_progress"),
+    ("Management have confirmed implementation; follow-up audit scheduled for Q1 2025/26.", "complete"),
+    # "due to" a cause is not a date to come; a missing update is not work going on
+    ("The new procedure has been adopted by all teams due to the training programme.", "complete"),
+    ("Work due to start in April.", "planned"),
+    ("The update is missing.", "needs_review"),
+    ("Agreed. Implementation date 31/03/2025.", "planned"),
+    ("Sustainability appraisal incorporated into the committee report template.", "complete"),
+    ("Consultation with residents on budget priorities was carried out in autumn 2009.", "complete"),
+])
+def test_officers_phrasings_of_steps_parts_and_decisions(text, status):
+    assert one(text, "March 2010")[0] == status, one(text, "March 2010")
+
+
+def test_text_read_as_done_that_also_says_something_is_open_is_left_for_review():
+    # read as complete ("has been set up"), but "not yet for the depot" says part is open
+    assert one("The register has been set up and is updated monthly, though not yet for the depot.") == (
+        "needs_review", "needs_review.mixed_signals")
+    # the status word leading the update decides, as a committee reads it
+    assert one("Implemented, awaiting evidence for audit verification.")[0] == "complete"
+    # an audit follow-up to come does not make done work open
+    assert one("Controls now in place; follow-up testing planned for Q1.")[0] == "complete"
+
+
+def test_a_contradiction_cue_may_be_kept_out_of_the_mixed_signals_check(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("""
+version: 1
+rules:
+  - {id: complete.has_been, status: complete, pattern: 'has been set up', why: 'a test rule'}
+contradictions:
+  - {id: contradicts.later, says: open, pattern: 'later', why: 'a test cue', mixed: false}
+  - {id: contradicts.not_yet, says: open, pattern: 'not yet', why: 'a test cue'}
+""")
+    got = classify(updates(("A1", "July 2010", "It has been set up; more later."),
+                           ("A2", "July 2010", "It has been set up; not yet used.")), rules)
+    assert got["status"].tolist() == ["complete", "needs_review"]
+    rules.write_text(rules.read_text().replace("mixed: false", "mixed: perhaps"))
+    with pytest.raises(RuleTableError, match="contradicts.later: mixed must be true or false"):
+        load_rules(rules)

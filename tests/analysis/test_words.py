@@ -100,3 +100,32 @@ def test_every_label_says_what_no_action_means(folder):
                   report.action_table(p)):
         html = str(piece.html).lower()
         assert wanted in html and "no action (" not in html, piece
+
+
+def test_contradictions_are_caught_in_both_directions_and_agreement_is_not_flagged(folder):
+    """A stranger's tracker: a stated "Closed" whose text says it is not yet complete, and a stated
+    "Not implemented" whose text says the control is now operating. Both keep the council's word
+    (the stated status wins), both are marked and queued; ordinary agreement is left alone."""
+    plans, acts = _quarter(folder, [
+        ("Closed", "Not yet complete - awaiting sign-off of the revised procedure by the Head of Finance."),
+        ("Not implemented", "The new quarterly review has been operating since October and evidence was "
+                            "provided to Internal Audit."),
+        ("Complete", "Work remains in progress; the final report is outstanding."),
+        ("Not implemented", "The revised procedure is now in place."),
+        ("Implemented", "New checklist in place and operating since April; evidence provided to Internal Audit."),
+        ("Not implemented", "The review will be operating from April once the post is filled."),
+        ("Not implemented", "Awaiting the new system; the control cannot operate until it is in place."),
+        ("Closed", "Procedure signed off by the Head of Finance in October."),
+        ("In progress", "Draft procedure awaiting sign-off by the Head of Finance."),
+    ])
+    marked = acts.index[acts["status_source"] == "stated_contradicted"].tolist()
+    assert marked == ["TBC-2010-001", "TBC-2010-002", "TBC-2010-003", "TBC-2010-004"]
+    # the council's word is kept: the text does not change the status
+    assert acts["status"].tolist()[:4] == ["complete", "planned", "complete", "planned"]
+    found = {f.location.row: f.message for f in plans.findings if f.code == "stated_contradicted"}
+    assert sorted(found) == [6, 7, 8, 9]
+    assert "Closed" in found[6] and "is not done yet" in found[6]
+    assert "Not implemented" in found[7] and "is done" in found[7]
+    assert sorted(decisions.queue(plans)["action_id"]) == marked
+    headline = report.headline(reportlib.progress(plans, "2010-06-30")).html
+    assert "(and 4 whose update text contradicts the council" in headline

@@ -170,3 +170,39 @@ def test_data_may_be_a_folder_and_is_found_under_the_data_root(repo, tmp_path_fa
     assert load_pack(write_pack(repo, data=["data"])).data == (repo / "data" / "plan.xlsx",)
     error = refused(write_pack(repo, data=[str(elsewhere / "tbc")], data_root=None))
     assert "is absolute" in str(error) and "data_root" in str(error)
+
+
+def test_a_pack_file_outside_params_finds_the_notebooks_of_the_current_project(repo, tmp_path_factory, monkeypatch):
+    """``reportlib render /tmp/x/pack.yaml``: its notebooks are the project's, not the grandparent folder's."""
+    elsewhere = tmp_path_factory.mktemp("x")
+    moved = elsewhere / "pack.yaml"
+    write_pack(repo).rename(moved)
+    monkeypatch.chdir(repo)
+    pack = load_pack(moved)
+    assert pack.root == repo
+    assert pack.notebooks[0].notebook == repo / "notebooks" / "sample_report.ipynb"
+    assert pack.data == (repo / "data" / "plan.xlsx",)
+
+
+def test_a_pack_file_outside_params_uses_the_packages_notebooks_when_the_current_folder_has_none(
+        tmp_path_factory, monkeypatch):
+    from conftest import REPO
+
+    elsewhere = tmp_path_factory.mktemp("x")
+    raw = {"pack": "shipped", "title": "T", "committee": "C", "as_of": "2010-03-31",
+           "data": ["data/wdc_use_of_resources_action_plan.xlsx"],
+           "notebooks": [{"notebook": "notebooks/council_progress.ipynb", "parameters": {"council_code": "WDC"}}]}
+    (elsewhere / "pack.yaml").write_text(yaml.safe_dump(raw))
+    monkeypatch.chdir(elsewhere)
+    pack = load_pack(elsewhere / "pack.yaml")
+    assert pack.notebooks[0].notebook == REPO / "notebooks" / "council_progress.ipynb"
+
+
+def test_a_notebook_not_found_names_the_folder_searched(repo, tmp_path_factory, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("x")
+    moved = elsewhere / "pack.yaml"
+    write_pack(repo, notebooks=[{"notebook": "notebooks/missing.ipynb"}]).rename(moved)
+    monkeypatch.chdir(repo)
+    error = refused(moved)
+    assert "notebooks[0].notebook" in str(error)
+    assert str(repo / "notebooks") in str(error)

@@ -1,0 +1,115 @@
+"""Ratings a committee would accept: a target nobody can read is never rated Green, an unclear
+update does not hide an overdue action, and "newly overdue" means the target passed since the
+last report. Built in code (the Testborough tracker, tests/quarters.py, and small frames), and
+checked once on the shipped WDC/SDDC plans where the issue was seen."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import REPO
+from quarters import plan_folder, quarter_row, write_quarter
+from test_progress import make_plans
+
+import reportlib
+from reportlib.analysis.compare import changes, since_last
+from reportlib.analysis.progress import progress
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return plan_folder(tmp_path)
+
+
+def _two_quarters(folder, *, later_target):
+    """TBC-1 had a readable target in June; September's version holds ``later_target`` instead.
+    TBC-2 is "Ongoing" and TBC-3 has no target at all: genuinely no target date."""
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 6, 30), progress=["Procedure being drafted."], status="On track"),
+        quarter_row(2, target="Ongoing", progress=["Monitoring continues."], status="On track"),
+        quarter_row(3, target=None, progress=["Monitoring continues."], status="On track"),
+    ])
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"], [
+        quarter_row(1, target=later_target, progress=["Procedure being drafted."], status="On track"),
+        quarter_row(2, target="Ongoing", progress=["Monitoring continues."], status="On track"),
+        quarter_row(3, target=None, progress=["Monitoring continues."], status="On track"),
+    ])
+    plans = reportlib.inspect_plans(folder)
+    return plans, reportlib.progress(plans, "2010-09-30")
+
+
+def test_a_mistyped_target_year_is_not_rated_green_and_the_earlier_target_judges_timeliness(folder):
+    plans, p = _two_quarters(folder, later_target="30/09/2205")
+    assert [f.code for f in plans.findings if f.code == "implausible_year"]  # the cell is named, as before
+    acts = p.actions.set_index("action_id")
+    one = acts.loc["TBC-2010-001"]
+    assert one["rag"] == "Not rated"
+    assert one["timeliness"] == "overdue" and one["days_overdue"] == 92       # against June's target
+    assert one["effective_target_date"] == pd.Timestamp("2010-06-30")
+    assert "target date unreadable" in one["rag_note"] and "30/09/2205" in one["rag_note"]
+    assert "30 June 2010" in one["rag_note"]                                   # says which target it used
+    assert one["target_unreadable"]
+    # a genuinely empty target keeps today's rule (a committee decision), and is counted
+    assert acts.loc[["TBC-2010-002", "TBC-2010-003"], "rag"].tolist() == ["Green", "Green"]
+    assert acts.loc[["TBC-2010-002", "TBC-2010-003"], "rag_note"].isna().all()
+    summary = p.summary("council_code").set_index("council_code").loc["TBC"]
+    assert summary["no_target"] == 2 and summary["target_unreadable"] == 1
+    assert p.overdue()["action_id"].tolist() == ["TBC-2010-001"]
+
+
+def test_a_target_unreadable_in_every_version_is_not_rated_and_says_why(folder):
+    _, p = _two_quarters(folder, later_target="some time next year")
+    one = p.actions.set_index("action_id").loc["TBC-2010-001"]
+    assert one["rag"] == "Not rated" and "target date unreadable" in one["rag_note"]
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target="31 July 20101", progress=["Procedure being drafted."], status="On track")])
+    (folder / "q2.xlsx").unlink()
+    p = reportlib.progress(reportlib.inspect_plans(folder), "2010-06-30")
+    one = p.actions.iloc[0]
+    assert one["rag"] == "Not rated" and one["timeliness"] == "no_target"
+    assert "target date unreadable" in one["rag_note"] and "no earlier target" in one["rag_note"]
+    assert p.summary("council_code").iloc[0][["no_target", "target_unreadable"]].tolist() == [0, 1]
+
+
+def test_an_overdue_action_whose_update_needs_review_is_rated_by_its_timeliness():
+    plans = make_plans([
+        {"action_id": "LATE", "target_date": "2010-01-31"},
+        {"action_id": "NOT_YET", "target_date": "2010-12-31"},
+        {"action_id": "CLEAR", "target_date": "2010-01-31"},
+    ], [("LATE", "July 2010", "2010-07-31", "needs_review"), ("NOT_YET", "July 2010", "2010-07-31", "needs_review"),
+        ("CLEAR", "July 2010", "2010-07-31", "in_progress")])
+    acts = progress(plans, "2010-07-31").actions.set_index("action_id")
+    assert acts.loc["LATE", ["rag", "timeliness"]].tolist() == ["Red", "overdue"]
+    assert acts.loc["LATE", "rag_note"] == "update unclear"
+    assert acts.loc["NOT_YET", "rag"] == "Not rated" and acts.loc["NOT_YET", "rag_note"] == "update unclear"
+    assert acts.loc["CLEAR", "rag"] == "Red" and pd.isna(acts.loc["CLEAR", "rag_note"])
+
+
+def test_newly_overdue_means_the_target_passed_since_the_previous_report():
+    plans = make_plans([
+        {"action_id": "LONG_LATE", "target_date": "2009-11-30"},   # was read as complete, now unclear
+        {"action_id": "JUST_LATE", "target_date": "2010-05-31"},
+        {"action_id": "STILL_LATE", "target_date": "2010-01-31"},
+    ], [("LONG_LATE", "March 2010", "2010-03-31", "complete"), ("LONG_LATE", "July 2010", "2010-07-31", "needs_review"),
+        ("JUST_LATE", "March 2010", "2010-03-31", "in_progress"), ("JUST_LATE", "July 2010", "2010-07-31", "in_progress"),
+        ("STILL_LATE", "March 2010", "2010-03-31", "in_progress"),
+        ("STILL_LATE", "July 2010", "2010-07-31", "in_progress")])
+    found = changes(plans, "2010-03-31", "2010-07-31")
+    assert found.loc[found["change"] == "newly_overdue", "action_id"].tolist() == ["JUST_LATE"]
+
+
+def test_the_shipped_plans_most_overdue_action_is_rated_red_and_not_listed_as_newly_overdue():
+    data = [REPO / "data" / "wdc_use_of_resources_action_plan.xlsx",
+            REPO / "data" / "sddc_use_of_resources_action_plan_2010.xlsx"]
+    plans = reportlib.inspect_plans(data)
+    p = reportlib.progress(plans, "2010-07-31")
+    worst = p.overdue().iloc[0]
+    assert (worst["action_id"], worst["days_overdue"]) == ("WDC-2009-005", 243)
+    assert worst["rag"] == "Red" and worst["rag_note"] == "update unclear"
+    newly = since_last(plans, "2010-07-31")
+    newly = newly[newly["change"] == "newly_overdue"]
+    assert "WDC-2009-005" not in set(newly["action_id"])
+    previous = pd.Timestamp("2010-03-31")
+    targets = p.actions.set_index("action_id").loc[newly["action_id"], "effective_target_date"]
+    assert (targets >= previous).all()  # due on the day of the last report: passed since

@@ -79,12 +79,14 @@ LAYOUT = """(() => {
   const sideways = Array.from(document.querySelectorAll('body *')).filter(e =>
       e.scrollWidth > e.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(e).overflowX))
       .map(e => e.tagName + '.' + e.className);
-  // a word of a table cell laid out over two lines ("Understandin / g")
+  // a word of a table cell laid out over two lines ("Understandin / g"); hashes, addresses and
+  // links, which may break anywhere, are not words
   const broken = [];
   for (const cell of document.querySelectorAll('td, th')) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const m of node.data.matchAll(/[^\\s\\-\u2010\u2013\\/]{4,}/g)) {
+      if (node.parentElement.closest('code, a')) continue;
+      for (const m of node.data.matchAll(/(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])/g)) {
         const range = document.createRange();
         range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
         const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));

@@ -96,3 +96,12 @@ def test_a_table_with_merged_cells_or_no_header_row_is_not_stacked():
     for html in (merged, bare):
         wrapped = htmlnav.wrap_tables(html)
         assert "rl-stack" not in wrapped and "data-label" not in wrapped, html
+
+
+def test_a_cell_with_a_long_run_and_no_space_may_break_anywhere_and_words_elsewhere_never():
+    sha = "a045640d72f592d7cccbae2d9df8f4ad99898d023bc08edf43d10f63e191d7a4"
+    html = ('<table><thead><tr><th>File</th><th>SHA-256</th></tr></thead><tbody>'
+            f'<tr><td>wdc_use_of_resources_action_plan.xlsx</td><td class="rl-hash">{sha}</td></tr>'
+            '<tr><td>Understanding costs</td><td>plan.xlsx</td></tr></tbody></table>')
+    cells = re.findall(r"<td[^>]*>", htmlnav.wrap_tables(html))
+    assert cells == ["<td data-rl-long>", '<td class="rl-hash" data-rl-long>', "<td>", "<td>"]

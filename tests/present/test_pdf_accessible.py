@@ -107,7 +107,7 @@ def test_status_words_are_never_hyphenated_even_in_a_table_squeezed_onto_the_pag
     assert re.search(r"Commis[-\u2010]\s", text), "the long words of the table should still hyphenate"
     for word in ("Complete", "Amber", "review", "Superseded", "progress", "started", "Green"):
         assert word in text.replace("\n", " "), word
-    broken = re.findall(r"\b(?:Com|Am|Gre|re|Super|pro|star|Superse)[-\u2010]\s", text)
+    broken = re.findall(r"\b(?:Com|Am|Gre|Super|Superse|pro|star)[-\u2010]\s|\bre[-\u2010]\s*view\b", text)
     assert broken == [], broken
 
 
@@ -210,7 +210,7 @@ def test_a_tall_chart_is_drawn_smaller_to_share_the_first_page_with_the_headline
               f'src="data:image/png;base64,{png(672, 672)}" style="max-width:100%;height:auto">'
               f'<figcaption>Tall</figcaption></figure>')
     html = report_html(
-        new_markdown_cell("## Headline\n\n" + "\n\n".join(["Some text on the first page."] * 10)),
+        new_markdown_cell("## Headline\n\n" + "\n\n".join(["Some text on the first page."] * 6)),
         new_markdown_cell("## Progress by KLOE\n\nEach bar is one key line of enquiry."),
         new_code_cell("c", outputs=[html_output(square)]),
     )

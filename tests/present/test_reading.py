@@ -71,21 +71,24 @@ LAYOUT = """(() => {
               headerPosition: t.querySelector('thead th') ? getComputedStyle(t.querySelector('thead th')).position : null,
               firstColumn: t.querySelector('tbody td') ? getComputedStyle(t.querySelector('tbody td')).position : null,
               stacked: r.classList.contains('rl-stack'),
-              unlabelled: Array.from(t.querySelectorAll('tbody td')).filter(c => {
-                  const before = getComputedStyle(c, '::before').content;
-                  return getComputedStyle(c).display !== 'block' || before !== JSON.stringify(c.dataset.label || '');
-              }).length};
+              // each cell on a line of its own, led by its column heading
+              unlabelled: Array.from(t.querySelectorAll('tbody tr')).flatMap(row => Array.from(row.cells).filter((c, i) => {
+                  const heading = t.tHead && t.tHead.rows[0].cells[i];
+                  return getComputedStyle(c).display !== 'block' || !heading
+                      || !getComputedStyle(c, '::before').content.includes('attr(data-label)')
+                      || c.dataset.label !== heading.textContent.replace(/\\s+/g, ' ').trim();
+              })).length};
   });
   const sideways = Array.from(document.querySelectorAll('body *')).filter(e =>
       e.scrollWidth > e.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(e).overflowX))
       .map(e => e.tagName + '.' + e.className);
-  // a word of a table cell laid out over two lines ("Understandin / g"); hashes, addresses and
-  // links, which may break anywhere, are not words
+  // a word of a table cell laid out over two lines ("Understandin / g"); hashes, addresses,
+  // file names and links, which may break anywhere (data-rl-long: a run of 25 characters or more), are not words
   const broken = [];
   for (const cell of document.querySelectorAll('td, th')) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentElement.closest('code, a')) continue;
+      if (node.parentElement.closest('code, a, [data-rl-long]')) continue;
       for (const m of node.data.matchAll(/(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])/g)) {
         const range = document.createRange();
         range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);

@@ -75,8 +75,8 @@ LAYOUT = """(() => {
               unlabelled: Array.from(t.querySelectorAll('tbody tr')).flatMap(row => Array.from(row.cells).filter((c, i) => {
                   const heading = t.tHead && t.tHead.rows[0].cells[i];
                   return getComputedStyle(c).display !== 'block' || !heading
-                      || !getComputedStyle(c, '::before').content.includes('attr(data-label)')
-                      || c.dataset.label !== heading.textContent.replace(/\\s+/g, ' ').trim();
+                      || getComputedStyle(c, '::before').content
+                         !== JSON.stringify(heading.textContent.replace(/\\s+/g, ' ').trim() + ': ');
               })).length};
   });
   const sideways = Array.from(document.querySelectorAll('body *')).filter(e =>

@@ -1,9 +1,15 @@
-"""HTML report -> PDF with WeasyPrint: A4, running header, "Page N of M".
+"""HTML report -> PDF with WeasyPrint: A4, running header, "Page N of M", tagged PDF/UA-1.
 
 The page furniture is CSS ``@page`` margin boxes added here; the rest of the print
 look (tables that wrap, headers that repeat, images that fit) is the house
 template's print CSS. Nothing is fetched: only ``data:`` URLs are allowed, so the
 PDF shows exactly what the self-contained HTML shows. No LaTeX, no browser.
+
+The PDF is tagged and identified as PDF/UA-1 (``PDF_VARIANT``): a structure tree of
+headings, paragraphs, lists and tables, each chart a Figure with its alt text, the
+document's language (``<html lang>``) and title (``<title>``), shown as the window title.
+Sections holding a wide table are set on landscape pages, all of them together after the
+portrait ones (``wide_sections_last``), each leaving a line saying where it went.
 """
 from __future__ import annotations
 
@@ -59,8 +65,16 @@ table[data-rl-wrap] th, table[data-rl-wrap] td { hyphens: auto !important; paddi
 table[data-rl-wrap="anywhere"] th, table[data-rl-wrap="anywhere"] td { overflow-wrap: anywhere !important; }
 /* Long tables whose column widths reportlib.present.pdfcolumns worked out from their text. */
 table[data-rl-cols] { table-layout: fixed !important; }
+/* Status words and other short cells ("Amber", "Needs review") are never hyphenated. */
+table td[data-rl-whole], table th[data-rl-whole] { hyphens: manual !important; }
+table[data-rl-wrap="anywhere"] td[data-rl-whole] { overflow-wrap: normal !important; }
+/* Once the wide sections are set last, the footer follows them on a landscape page. */
+.rl-provenance.rl-after-wide { page: wide; }
+.rl-moved { font-style: italic; }
 """
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+#: Tagged PDF for accessibility, identified as PDF/UA-1 (structure tree, language, title, alt text).
+PDF_VARIANT = "pdf/ua-1"
 
 #: A run of more characters than this with no space gets a ``<wbr>`` after every this many.
 MAX_UNBROKEN = 40
@@ -85,7 +99,7 @@ def html_to_pdf(html: str, pdf_path: str | Path, *, running_header: str, dated: 
     pdf_path = Path(pdf_path)
     with _quiet_weasyprint(), _stamped(dated):
         try:
-            layout(html, running_header=running_header).write_pdf(pdf_path)
+            layout(html, running_header=running_header).write_pdf(pdf_path, pdf_variant=PDF_VARIANT)
         except Exception as exc:  # WeasyPrint raises many kinds; say which file
             raise RenderError(f"PDF could not be written: {exc}", output=str(pdf_path)) from exc
     return pdf_path
@@ -95,7 +109,7 @@ def pdf_bytes(html: str, *, running_header: str, dated: date | None = None) -> b
     """``html`` as A4 PDF bytes, laid out and dated as ``html_to_pdf`` does (for nbconvert's exporter)."""
     with _quiet_weasyprint(), _stamped(dated):
         try:
-            return layout(html, running_header=running_header).write_pdf()
+            return layout(html, running_header=running_header).write_pdf(pdf_variant=PDF_VARIANT)
         except Exception as exc:  # WeasyPrint raises many kinds
             raise RenderError(f"PDF could not be written: {exc}") from exc
 
@@ -109,6 +123,9 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     First ``bound_long_text`` gives long unbroken runs break points and shortens
     huge table cells, so that no text costs WeasyPrint more than linear time.
     """
+    # landscape sections together at the end; short cells (status words) kept whole; the
+    # phone's cell labels (reportlib.present.htmlnav) are of no use on paper
+    html = keep_short_cells_whole(wide_sections_last(_PHONE_LABEL.sub(r"\1", html)))
     # long unbroken runs and huge cells: layout time linear, not quadratic, in the text
     html = bound_long_text(html, max_unbroken=MAX_UNBROKEN, max_cell_chars=MAX_CELL_CHARS)
     # long tables: column widths from their text, not from laying every cell out twice
@@ -128,6 +145,94 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
             marks.update(dict.fromkeys(wide, fallback))
             document = render(_mark_tables(html, marks))
         return document
+
+
+# --- the order and words of the printed page ------------------------------------------
+
+#: A cell of at most this many characters and ``SHORT_CELL_WORDS`` words of at most
+#: ``SHORT_WORD_CHARS`` (a status, a RAG rating, a date) is never hyphenated or broken.
+SHORT_CELL_CHARS = 32
+SHORT_CELL_WORDS = 3
+SHORT_WORD_CHARS = 12
+_PLAIN_CELL = re.compile(rf"<(td|th)((?:\s[^<>]*)?)>([^<>]{{1,{SHORT_CELL_CHARS}}})</\1\s*>", re.IGNORECASE)
+
+
+def keep_short_cells_whole(html: str) -> str:
+    """Mark table cells of a few plain words ``data-rl-whole``: the PDF's CSS never hyphenates them."""
+    def mark(match: re.Match) -> str:
+        tag, attributes, text = match.groups()
+        words = text.split()
+        if len(words) > SHORT_CELL_WORDS or max(map(len, words), default=0) > SHORT_WORD_CHARS \
+                or "data-rl-whole" in attributes:
+            return match.group(0)
+        return f"<{tag}{attributes} data-rl-whole>{text}</{tag}>"
+
+    return _PLAIN_CELL.sub(mark, html)
+
+
+_PHONE_LABEL = re.compile(r'(<t[dh]\b[^<>]*?) data-label="[^"<>]*"', re.IGNORECASE)
+WIDE_SECTION_CLASS = "celltag_rl-wide-section"
+MOVED_NOTE = "see the landscape pages at the end of this report."
+_MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
+_DIV_EDGE = re.compile(r"<div\b[^>]*>|</div\s*>", re.IGNORECASE)
+_RAW_BLOCK = re.compile(r"<(script|style|textarea|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_SECTION_HEADING = re.compile(r"<h([12])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
+_ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_FOOTER = re.compile(r'<footer class="rl-provenance"')
+
+
+def wide_sections_last(html: str) -> str:
+    """The report with its wide sections (every cell tagged ``rl-wide-section``, set on landscape
+    pages) moved, in their order, to the end of ``<main>``, so the PDF turns to landscape once
+    rather than back and forth; each moved heading leaves a line behind ("Overdue actions: see the
+    landscape pages at the end of this report.", linked to it) and the footer follows on a
+    landscape page. A report with no wide section, or nothing but, is returned unchanged."""
+    opened = _MAIN_OPEN.search(html)
+    closed = html.rfind("</main>")
+    if opened is None or closed < opened.end() or WIDE_SECTION_CLASS not in html[opened.end():closed]:
+        return html
+    body = html[opened.end():closed]
+    cells = _top_level_divs(body)
+    wide = [WIDE_SECTION_CLASS in body[start:end] for start, end in cells]
+    if not any(wide) or all(wide):
+        return html
+    kept, moved, pos = [], [], 0
+    for (start, end), is_wide in zip(cells, wide):
+        kept.append(body[pos:start])
+        if is_wide:
+            cell = body[start:end]
+            moved.append(cell)
+            kept.extend(_moved_note(m.group(2), m.group(3)) for m in _SECTION_HEADING.finditer(cell))
+        else:
+            kept.append(body[start:end])
+        pos = end
+    kept.append(body[pos:])
+    after = _FOOTER.sub('<footer class="rl-provenance rl-after-wide"', html[closed:], count=1)
+    return html[:opened.end()] + "".join(kept) + "".join(moved) + after
+
+
+def _moved_note(anchor: str, heading: str) -> str:
+    text = html_module.escape(" ".join(html_module.unescape(_ANY_TAG.sub(" ", _ANCHOR_LINK.sub("", heading))).split()))
+    return f'<p class="rl-moved"><a href="#{anchor}">{text}</a>: {MOVED_NOTE}</p>'
+
+
+def _top_level_divs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``<div>`` element directly in ``text`` (raw-text and SVG content skipped)."""
+    protected = [(m.start(), m.end()) for m in _RAW_BLOCK.finditer(text)]
+    spans, depth, start = [], 0, 0
+    for match in _DIV_EDGE.finditer(text):
+        if any(begin <= match.start() < end for begin, end in protected):
+            continue
+        if match.group(0)[1] != "/":
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    return spans
 
 
 # --- long text: layout time linear in the text ------------------------------------

@@ -63,3 +63,45 @@ def test_exported_report_has_policy_contents_and_pack_links():
 def test_pack_links_follow_the_formats():
     links = dict((href, label) for label, href in pack_links(["a"], "a", ("html",)))
     assert "a.pdf" not in links and "a.html" not in links and "tables.xlsx" in links
+
+
+ACTIONS = ('<table class="rl-table"><caption>Actions</caption><thead><tr><th scope="col">Ref</th>'
+           '<th scope="col">Status &amp; RAG</th><th scope="col">Target<br>date</th></tr></thead><tbody>'
+           '<tr><td>A1</td><td>Complete</td><td class="rl-date">31 Mar 2010</td></tr>'
+           '<tr><td>A2</td><td><ul><li>In progress</li></ul></td><td>–</td></tr></tbody></table>')
+
+
+def test_every_cell_of_a_table_is_labelled_with_its_column_heading_for_a_phone():
+    wrapped = htmlnav.wrap_tables(ACTIONS)
+    # a phone shows each row as "label: value" lines, the labels written here (no script in the page)
+    assert re.findall(r"<td[^>]*>", wrapped) == [
+        '<td data-label="Ref">', '<td data-label="Status &amp; RAG">', '<td class="rl-date" data-label="Target date">',
+        '<td data-label="Ref">', '<td data-label="Status &amp; RAG">', '<td data-label="Target date">']
+    assert '<div class="rl-table-region rl-stack rl-keep" role="region"' in wrapped
+    assert "<li>In progress</li>" in wrapped and "<caption>Actions</caption>" in wrapped  # text unchanged
+
+
+def test_a_two_column_table_stays_a_table_and_a_long_one_may_run_over_pages():
+    two = ('<table><thead><tr><th>Measure</th><th>Figure</th></tr></thead><tbody>'
+           + "<tr><td>Complete</td><td>3</td></tr>" * 12 + "</tbody></table>")
+    wrapped = htmlnav.wrap_tables(two)
+    assert '<div class="rl-table-region" role="region"' in wrapped and "data-label" not in wrapped
+    long_table = ACTIONS.replace("</tbody>", "<tr><td>A3</td><td>x</td><td>y</td></tr>" * 7 + "</tbody>")
+    assert '<div class="rl-table-region rl-stack" role="region"' in htmlnav.wrap_tables(long_table)
+
+
+def test_a_table_with_merged_cells_or_no_header_row_is_not_stacked():
+    merged = ACTIONS.replace("<td>A1</td><td>Complete</td>", '<td colspan="2">A1</td>')
+    bare = "<table><tr><td>1</td><td>2</td><td>3</td></tr></table>"
+    for html in (merged, bare):
+        wrapped = htmlnav.wrap_tables(html)
+        assert "rl-stack" not in wrapped and "data-label" not in wrapped, html
+
+
+def test_a_cell_with_a_long_run_and_no_space_may_break_anywhere_and_words_elsewhere_never():
+    sha = "a045640d72f592d7cccbae2d9df8f4ad99898d023bc08edf43d10f63e191d7a4"
+    html = ('<table><thead><tr><th>File</th><th>SHA-256</th></tr></thead><tbody>'
+            f'<tr><td>wdc_use_of_resources_action_plan.xlsx</td><td class="rl-hash">{sha}</td></tr>'
+            '<tr><td>Understanding costs</td><td>plan.xlsx</td></tr></tbody></table>')
+    cells = re.findall(r"<td[^>]*>", htmlnav.wrap_tables(html))
+    assert cells == ["<td data-rl-long>", '<td class="rl-hash" data-rl-long>', "<td>", "<td>"]

@@ -9,8 +9,8 @@ from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_order, kloe_grouped
 
 # How far along each status is; "gone backwards" means a lower rank than last time.
 _RANK = {"planned": 1, "in_progress": 2, "complete": 3}
-CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "rated_worse", "new_in_plan", "left_plan",
-           "no_update_this_time")
+CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "no_longer_reads_complete", "rated_worse",
+           "new_in_plan", "left_plan", "no_update_this_time")
 _RAG_RANK = {"Green": 1, "Amber": 2, "Red": 3}
 
 
@@ -43,8 +43,10 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     """Actions that changed between two dates: newly complete, newly overdue (its target passed since
     ``before``; not an action late all along whose update could no longer be read as complete), gone backwards,
-    or with no update at the latest snapshot; new in the plan, or left it (versions of a plan).
-    One row per action and change; an action that has left the plan has no other change."""
+    no longer read as complete (complete at ``before``, its update now needs review), or with no update at the
+    latest snapshot; new in the plan, or left it (versions of a plan).
+    One row per action and change (``by_action``: one row per action); an action that has left the plan has no
+    other change."""
     then = _everyone(progress(plans, before, **progress_options))
     now = _everyone(progress(plans, after, **progress_options))
     was_in_plan = now.index.isin(then.index)
@@ -62,6 +64,8 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
         "newly_complete": (now["status"] == "complete") & (was != "complete"),
         "newly_overdue": newly_overdue,
         "gone_backwards": backwards,
+        # read as complete last time, and its latest update can no longer be read: not known to be done
+        "no_longer_reads_complete": (was == "complete") & (now["status"] == "needs_review"),
         # e.g. the council's own word now says "Behind schedule": Green to Amber (not already said above)
         "rated_worse": (now["rag"].map(_RAG_RANK) > then["rag"].map(_RAG_RANK)) & ~newly_overdue & ~backwards,
         "new_in_plan": pd.Series(~was_in_plan, index=now.index),
@@ -85,6 +89,22 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     return out.sort_values(["change", "action_id"], key=lambda s: s.map(CHANGES.index) if s.name == "change" else s,
                            ignore_index=True)
+
+
+def by_action(changes: pd.DataFrame) -> pd.DataFrame:
+    """``changes`` (or ``since_last``) with one row per action: ``changes`` holds every way it changed, in the
+    order of ``CHANGES``, and ``change`` the first of them; rows in the order of their first change, then id.
+    The other columns (status and RAG before and now, days overdue...) are the action's, the same in each row."""
+    if changes.empty:
+        out = changes.assign(changes=pd.Series(dtype=object))
+    else:
+        order = changes["change"].map(CHANGES.index)
+        ranked = changes.assign(_order=order).sort_values(["_order", "action_id"], kind="stable")
+        kinds = ranked.groupby("action_id", sort=False)["change"].agg(tuple)
+        out = ranked.drop_duplicates("action_id").drop(columns="_order")
+        out = out.assign(changes=out["action_id"].map(kinds)).reset_index(drop=True)
+    out.attrs = dict(changes.attrs)
+    return out
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -5,8 +5,8 @@ The figures are counted from the same ``Progress`` tables as every other figure 
 (``reportlib.analysis.progress``); "the previous report" is the plan's previous progress update
 before the as-of date (``compare.previous_snapshot_date``), the same one the table of changes
 compares with. The actions needing attention are the longest overdue, those whose status has
-gone backwards since then, those whose target has been moved since then, and further overdue
-ones, each listed once, at most ``ATTENTION_LIMIT`` in all.
+gone backwards since then or whose update no longer reads as complete, those whose target has been
+moved since then, and further overdue ones, each listed once, at most ``ATTENTION_LIMIT`` in all.
 """
 from __future__ import annotations
 
@@ -53,9 +53,14 @@ class Summary:
     due_soon_days: int = 30
     #: How many actions changed in each way since the previous report (``compare.CHANGES``); empty without one.
     changes: dict = field(default_factory=dict)
+    #: How many actions changed at all (each once, as the table of changes lists them); None without a previous report.
+    changed: int | None = None
+    #: What a reader should know is uncertain (``Progress.review_counts``: needs_review, contradicted,
+    #: target_unreadable, no_target), now and at the previous report.
+    uncertain: tuple[Figure, ...] = ()
 
     def figure(self, key: str) -> Figure:
-        return next(f for f in self.figures if f.key == key)
+        return next(f for f in (*self.figures, *self.uncertain) if f.key == key)
 
 
 def counts(p: Progress) -> dict[str, int]:
@@ -80,7 +85,9 @@ def _ratings(p: Progress) -> list[str]:
     return [r for r in ordered if r != "Complete"]
 
 
-_LABELS = {"actions": "Actions in the plan", "complete": "Complete", "overdue": "Overdue", "due_soon": "Due soon"}
+_LABELS = {"actions": "Actions in the plan", "complete": "Complete", "overdue": "Overdue", "due_soon": "Due soon",
+           "needs_review": "Latest update needs review", "contradicted": "Update text contradicts the council's word",
+           "target_unreadable": "Target date unreadable", "no_target": "Open, with no target date"}
 
 
 def summarise(plans, p: Progress) -> Summary:
@@ -100,15 +107,19 @@ def summarise(plans, p: Progress) -> Summary:
         for key, value in now_counts.items()
     )
     kinds = {kind: int((changed["change"] == kind).sum()) for kind in compare.CHANGES} if previous is not None else {}
-    return Summary(p.as_of, previous, figures, attention(p, before, changed), p.due_soon_days, kinds)
+    then_review = before.review_counts() if before is not None else {}
+    uncertain = tuple(Figure(key, _LABELS[key], value, then_review.get(key) if before is not None else None)
+                      for key, value in p.review_counts().items())
+    return Summary(p.as_of, previous, figures, attention(p, before, changed), p.due_soon_days, kinds,
+                   changed["action_id"].nunique() if previous is not None else None, uncertain)
 
 
 def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None = None,
               limit: int = ATTENTION_LIMIT) -> pd.DataFrame:
     """The actions a committee should look at, at most ``limit``, each once: the longest overdue
     (up to ``LONGEST``), those whose status has gone backwards since ``before`` (``changed``:
-    ``compare.changes`` since then), those whose target has been moved since ``before``, then
-    further overdue actions, longest first. ``reason`` says why (several reasons joined by "; ")."""
+    ``compare.changes`` since then) or whose update no longer reads as complete, those whose target has been
+    moved since ``before``, then further overdue actions, longest first. ``reason`` says why (several reasons joined by "; ")."""
     columns = ["action_id", "council_code", "action", "owner", "reason", "days_overdue"]
     acts = p.actions.drop_duplicates("action_id").set_index("action_id", drop=False)
     late = p.overdue()
@@ -124,6 +135,11 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
         for action_id in by_lateness:
             reasons.setdefault(action_id, []).append(
                 f"gone back from {_word(then.at[action_id, 'status'])} to {_word(acts.at[action_id, 'status'])}")
+        unclear = [] if changed is None else list(changed.loc[changed["change"] == "no_longer_reads_complete",
+                                                              "action_id"])
+        for action_id in sorted((a for a in unclear if a in acts.index),
+                                key=lambda a: (-_days(acts.at[a, "days_overdue"]), str(a))):
+            reasons.setdefault(action_id, []).append("its update no longer reads as complete")
         target_now = pd.to_datetime(acts["effective_target_date"])
         target_then = pd.to_datetime(then["effective_target_date"])
         moved = (target_now > target_then).fillna(False) & ~acts["status"].isin(["complete", "no_action"])

@@ -30,7 +30,8 @@ STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
 PRIORITIES = ("High", "Medium", "Low")
 TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
 CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
-                 "gone_backwards": "Status gone backwards", "rated_worse": "Rated worse (RAG)",
+                 "gone_backwards": "Status gone backwards",
+                 "no_longer_reads_complete": "Update no longer reads as complete", "rated_worse": "Rated worse (RAG)",
                  "new_in_plan": "New in the plan", "left_plan": "Left the plan",
                  "no_update_this_time": "No update this time"}
 

@@ -82,7 +82,19 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out.loc[disputed, "status_word"] = out.loc[disputed, "status_word"] + CONTRADICTED
     if "timeliness" in out:
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
+    if "rag" in out:
+        out["rag_shown"] = _rag_with_note(out)
     return out
+
+
+def _rag_with_note(frame: pd.DataFrame) -> pd.Series:
+    """The rating with the word that explains it, where one is needed: "Red (update unclear)",
+    "Not rated (target date unreadable ('30/09/2205'); judged against ...)" (``rag_note``)."""
+    rating = frame["rag"].astype(object)
+    if "rag_note" not in frame:
+        return rating
+    noted = frame["rag_note"].map(lambda n: isinstance(n, str) and bool(n.strip())) & rating.notna()
+    return rating.where(~noted, rating.astype(str) + " (" + frame["rag_note"].astype(str) + ")")
 
 
 def excerpt(value, words: int = 30) -> str | None:
@@ -109,8 +121,9 @@ def _left(progress, council_code: str | None = None) -> pd.DataFrame:
 
 
 def headline(progress, council_code: str | None = None) -> SafeTable:
-    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review;
-    then how many actions have left the plan (versions of a plan), which no figure above counts."""
+    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review
+    (with the actions whose target date cannot be read), open actions with no target date; then how many
+    actions have left the plan (versions of a plan), which no figure above counts."""
     acts = progress.actions if council_code is None else progress.actions[progress.actions["council_code"] == council_code]
     n = len(acts)
     count = lambda col, val: int((acts[col] == val).sum())  # noqa: E731
@@ -125,6 +138,7 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
         (f"Due soon (target within {progress.due_soon_days} days)", count("timeliness", "due_soon")),
+        (NO_TARGET_ROW, int(_no_target(acts).sum())),
         ("Overdue against the original target", int(acts["days_overdue_original"].notna().sum())
          if "days_overdue_original" in acts else len(late)),
         ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
@@ -184,20 +198,78 @@ def summary(plans, progress) -> SafeTable:
             "the plan has no progress update yet." if progress.history.empty else
             "this is the plan's first progress update."))
     else:
-        kinds = found.changes
-        moved = [(kinds[k], words) for k, words in (("newly_complete", "became complete"), ("newly_overdue", "became overdue"),
-                                                    ("gone_backwards", "went backwards")) if kinds.get(k)]
-        moved = [f"{_count(k, 'action') if i == 0 else k} {words}" for i, (k, words) in enumerate(moved)]
-        sentences.append(f"Since the previous report ({long_date(previous)}): "
-                         + (_listed(moved) if moved else "no action became complete, overdue or went backwards") + ".")
+        sentences.append(_since_previous(found))
     parts = ['<div class="rl-summary">', f"<p>{html.escape(' '.join(sentences[:2]))}</p>",
              f"<p>{html.escape(sentences[2])}</p>"]
+    uncertain = _uncertain_words(found)
+    if uncertain:
+        parts.append(f"<p>{html.escape(' '.join(uncertain))}</p>")
     parts.append(_figures_table(found))
     parts.append(_attention_list(found))
     parts.append("</div>")
-    frame = pd.DataFrame([(f.label, f.now, f.before, f.change) for f in found.figures],
+    frame = pd.DataFrame([(f.label, f.now, f.before, f.change) for f in (*found.figures, *found.uncertain)],
                          columns=["Measure", "Now", "Previous report", "Change"])
     return SafeTable("".join(parts), frame=frame)
+
+
+#: How the summary says each kind of change (``compare.CHANGES``), after a count: "6 became complete".
+_CHANGED_WORDS = {"newly_complete": "became complete", "newly_overdue": "became overdue",
+                  "gone_backwards": "went backwards", "rated_worse": "were rated worse",
+                  "new_in_plan": "joined the plan", "left_plan": "left the plan",
+                  "no_update_this_time": "had no update this time"}
+
+
+def _since_previous(found) -> str:
+    """"Since the previous report (31 March 2010), 30 actions changed: 6 became complete, ...", counting
+    each action once, as the table of changes lists it, and every kind of change the table shows."""
+    previous, kinds = long_date(found.previous), found.changes
+    if not found.changed:
+        return f"Since the previous report ({previous}), no action has changed in any way the table of changes lists."
+    said = []
+    for kind in kinds:
+        n = kinds[kind]
+        if not n:
+            continue
+        if kind == "no_longer_reads_complete":
+            said.append(f"the update of {n} no longer reads as complete" if n == 1
+                        else f"the updates of {n} no longer read as complete")
+        else:
+            words = _CHANGED_WORDS.get(kind, CHANGE_WORDS.get(kind, kind).lower())
+            said.append(f"{n} {words.replace('were ', 'was ') if n == 1 else words}")
+    several = sum(kinds.values()) > found.changed
+    return (f"Since the previous report ({previous}), {_count(found.changed, 'action')} changed"
+            + (" (some in more than one way)" if several else "") + ": " + _listed(said) + ".")
+
+
+def _uncertain_words(found) -> list[str]:
+    """What a reader should know is uncertain, in sentences: updates that need review, stated words their
+    text contradicts, targets nobody can read, and open actions with no target (with its change)."""
+    keys = {f.key for f in found.uncertain}
+    if not keys:
+        return []
+    figure = found.figure
+    out = []
+    waiting = figure("needs_review").now if "needs_review" in keys else 0
+    if waiting:
+        out.append(f"The latest update of {_count(waiting, 'action')} needs a person to read it.")
+    contradicted = figure("contradicted").now if "contradicted" in keys else 0
+    if contradicted:
+        out.append(f"The update text of {_count(contradicted, 'action')} contradicts the council's own status word, "
+                   "which is kept.")
+    unreadable = figure("target_unreadable").now if "target_unreadable" in keys else 0
+    if unreadable:
+        out.append(f"{_count(unreadable, 'action')} {'has' if unreadable == 1 else 'have'} a target date that cannot "
+                   "be read: " + ("it is" if unreadable == 1 else "each is") + " judged against an earlier target where "
+                   "there is one, and never rated Green.")
+    if "no_target" in keys:
+        none = figure("no_target")
+        change = f" ({_change_words(none, found.previous)})" if none.before is not None else ""
+        if none.now:
+            out.append(f"{_count(none.now, 'open action')} {'has' if none.now == 1 else 'have'} no target date, so "
+                       + ("it cannot" if none.now == 1 else "none of them can") + f" be overdue{change}.")
+        elif none.before:
+            out.append(f"Every open action has a target date ({none.before} had none at {long_date(found.previous)}).")
+    return out
 
 
 def _listed(items: list[str]) -> str:
@@ -246,15 +318,35 @@ def _attention_list(found) -> str:
             "each links to its row in the table of all actions):</p><ol>" + "".join(items) + "</ol>")
 
 
+#: The headline's row of open actions with no target date at all (not those whose target cannot be read).
+NO_TARGET_ROW = "Open, with no target date (so none of them can be overdue)"
+
+
+def _unreadable(acts: pd.DataFrame) -> pd.Series:
+    """Actions whose target cell held something no date could be read from (``Progress.actions.target_unreadable``)."""
+    if "target_unreadable" not in acts:
+        return pd.Series(False, index=acts.index)
+    return acts["target_unreadable"].astype("boolean").fillna(False).astype(bool)
+
+
+def _no_target(acts: pd.DataFrame) -> pd.Series:
+    """Open actions with no target date at all, as ``Progress.review_counts`` counts them."""
+    return (acts["timeliness"] == "no_target") & ~_unreadable(acts)
+
+
 def _review_figure(acts: pd.DataFrame):
-    """Updates left for review, and those kept at the council's word that their own text contradicts
-    (counted under their stated status above, but in the review queue too)."""
+    """Updates left for review; and those kept at the council's word that their own text contradicts
+    (counted under their stated status above, but in the review queue too), and actions whose target
+    date cannot be read (judged against an earlier target where there is one, never rated Green)."""
     waiting = int((acts["status"] == "needs_review").sum())
     contradicted = int((acts["status_source"] == "stated_contradicted").sum()) if "status_source" in acts else 0
-    if not contradicted:
-        return waiting
-    return (f"{waiting} (and {contradicted} whose update text contradicts the council's word, counted above "
-            "under that word)")
+    unreadable = int(_unreadable(acts).sum())
+    also = []
+    if contradicted:
+        also.append(f"{contradicted} whose update text contradicts the council's word, counted above under that word")
+    if unreadable:
+        also.append(f"{_count(unreadable, 'action')} whose target date cannot be read, never rated Green")
+    return f"{waiting} (and {'; and '.join(also)})" if also else waiting
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
@@ -360,7 +452,7 @@ def overdue_table(progress) -> SafeTable:
     columns = shown({"action_id": "ID", "group_shown": group_column, "action": "Action", "owner": "Owner",
                      "target_text": "Target as written", "target_date": "Target date",
                      "revised_target_date": "Revised target", "days_overdue": "Days overdue",
-                     "status_word": "Status", "rag": "RAG"}, progress.withheld)
+                     "status_word": "Status", "rag_shown": "RAG"}, progress.withheld)
     columns = _with_word(columns, late)
     return table(late, columns, rich=[c for c in columns if c in FREE_TEXT and c != "action"],
                  caption=f"{_count(len(late), 'overdue action')} as of {short_date(progress.as_of)}", wide=True,
@@ -368,7 +460,8 @@ def overdue_table(progress) -> SafeTable:
 
 
 def changes_table(changes: pd.DataFrame) -> SafeTable:
-    """What changed since the last snapshot (``compare.since_last``), grouped by kind of change."""
+    """What changed since the last snapshot (``compare.since_last``): each action once, with every way it
+    changed in one cell ("Rated worse (RAG); No update this time"), in the order of its first change."""
     previous, as_of = changes.attrs.get("previous"), changes.attrs.get("as_of")
     if changes.empty:
         if previous is None:
@@ -376,8 +469,10 @@ def changes_table(changes: pd.DataFrame) -> SafeTable:
             return text(f"There is no previous snapshot{when} to compare with: this is the plan's first "
                         "progress update, so nothing can have changed since the last one.")
         return text(f"No changes since the previous snapshot ({long_date(previous)}).")
-    frame = changes.copy()
-    frame["change"] = frame["change"].map(CHANGE_WORDS)
+    from reportlib.analysis.compare import by_action
+
+    frame = by_action(changes)
+    frame["change"] = frame["changes"].map(lambda kinds: "; ".join(CHANGE_WORDS.get(k, k) for k in kinds))
     frame["action"] = frame["action"].map(excerpt)
     frame["status_before"] = frame["status_before"].map(STATUS_WORDS)
     frame["status_now"] = frame["status_now"].map(STATUS_WORDS)
@@ -405,7 +500,7 @@ def action_table(progress) -> SafeTable:
     columns = {"action_id": "ID", "group_shown": group_column, "priority": "Priority", "recommendation": "Recommendation",
                "action": "Action", "details": "Implementation details", "owner": "Owner", "target_text": "Target",
                "revised_target_date": "Revised target", "status_word": "Status", "timeliness_word": "Timeliness",
-               "rag": "RAG", "status_text": "Latest update"}
+               "rag_shown": "RAG", "status_text": "Latest update"}
     for optional in ("priority", "details", "owner", "revised_target_date", "status_text"):
         if frame[optional].isna().all():
             columns.pop(optional)
@@ -489,6 +584,7 @@ def extensions_table(progress) -> SafeTable:
 REVIEW_REASONS = {
     "needs_review.query": "the update asks a question instead of giving the position",
     "needs_review.owner_changed": "the update says who now owns the action, not where it stands",
+    "needs_review.mixed_signals": "the update reads as done but also says something is still open",
 }
 
 
@@ -528,7 +624,9 @@ def review_table(plans) -> SafeTable:
                "STATUS --reviewer NAME --reason TEXT: the decision is kept in decisions.csv beside the data, and "
                "the next report uses it.")
     return SafeTable(table(frame, columns, rich=[c for c in columns if c == "text"],
-                           caption=f"{len(frame)} updates that need a person to read them").html + how.html)
+                           caption=f"{_count(len(frame), 'update')} that "
+                           + ("needs a person to read it" if len(frame) == 1 else "need a person to read them")).html
+                     + how.html)
 
 
 def _review_found(frame: pd.DataFrame) -> SafeTable:

@@ -1,0 +1,141 @@
+"""What a reader should know is uncertain, said where the figures are: the note that explains a
+rating beside the rating, targets nobody can read and open actions with no target counted on the
+first screen and in the headline, the changes since the last report listed once per action (an
+update that no longer reads as complete among them), and every reason for review in words."""
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from pathlib import Path
+
+import pytest
+from quarters import plan_folder, quarter_row, write_quarter
+from workbooks import item, tracker_folder
+
+import reportlib
+from reportlib.analysis import compare
+from reportlib.present import report
+
+REPO = Path(__file__).resolve().parents[2]
+WDC = str(REPO / "data/wdc_use_of_resources_action_plan.xlsx")
+
+
+def _plain(piece) -> str:
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", str(piece))).split())
+
+
+def _row(table_html: str, action_id: str) -> str:
+    """The cells of the body row of ``action_id`` (the row whose ID cell holds it)."""
+    body = table_html.split("<tbody>", 1)[1]
+    rows = [r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL) if f"<td>{action_id}</td>" in r]
+    assert len(rows) == 1, (action_id, len(rows))
+    return rows[0]
+
+
+@pytest.fixture(scope="module")
+def july():
+    plans = reportlib.plans_for_report([WDC], "", as_of="2010-07-31", audience="internal").council("WDC")
+    return plans, reportlib.progress(plans, "2010-07-31", due_soon_days=30)
+
+
+@pytest.fixture
+def mistyped(tmp_path):
+    """TBC-1's target was 30 June 2010 in June; September's version says 30/09/2205."""
+    folder = plan_folder(tmp_path)
+    for name, when in (("q1.xlsx", "30 Jun 2010"), ("q2.xlsx", "30 Sep 2010")):
+        target = dt.datetime(2010, 6, 30) if name == "q1.xlsx" else "30/09/2205"
+        write_quarter(folder, name, [f"Progress at {when}"], [
+            quarter_row(1, target=target, progress=["Procedure being drafted."], status="On track"),
+            quarter_row(2, target="Ongoing", progress=["Monitoring continues."], status="On track")])
+    plans = reportlib.inspect_plans(folder)
+    return plans, reportlib.progress(plans, "2010-09-30")
+
+
+# -- 1. the RAG note beside the rating ----------------------------------------------------------------
+
+def test_the_action_and_overdue_tables_say_why_a_rating_needs_a_word(july):
+    _, p = july
+    for shown in (report.action_table(p).html, report.overdue_table(p).html):
+        assert "<td>Red (update unclear)</td>" in _row(shown, "WDC-2009-005")  # 243 days late, update unclear
+        assert "<td>Red</td>" in _row(shown, "WDC-2009-011")                   # late, update read: no note
+    assert "<td>Not rated (update unclear)</td>" in _row(report.action_table(p).html, "WDC-2009-001")
+
+
+def test_an_unreadable_target_is_said_beside_the_rating_with_the_target_judged_against(mistyped):
+    _, p = mistyped
+    note = ("Not rated (target date unreadable ('30/09/2205'); judged against the previous target, "
+            "30 June 2010, 92 days overdue against it)")
+    for shown in (report.action_table(p), report.overdue_table(p)):
+        assert note in _plain(_row(shown.html, "TBC-2010-001"))
+        assert note in shown.frame["RAG"].tolist()  # the analyst's frame says the same
+
+
+# -- 2. unreadable targets and open actions without a target, counted ---------------------------------
+
+def test_the_headline_counts_unreadable_targets_and_open_actions_with_no_target(july):
+    _, p = july
+    counts = p.review_counts()
+    assert counts == {"needs_review": 10, "contradicted": 0, "target_unreadable": 2, "no_target": 24}
+    text = _plain(report.headline(p))
+    assert "Needs review (update text not understood) 10 (and 2 actions whose target date cannot be read" in text
+    assert "Open, with no target date (so none of them can be overdue) 24" in text
+
+
+def test_the_summary_says_how_many_open_actions_have_no_target_and_its_change(july):
+    plans, p = july
+    text = _plain(report.summary(plans, p))
+    # 27 at 31 March 2010
+    assert "24 open actions have no target date, so none of them can be overdue (3 fewer than at 31 March 2010)." in text
+    assert "2 actions have a target date that cannot be read" in text
+    assert "the latest update of 10 actions needs a person to read it" in text.lower()
+
+
+def test_a_summary_with_no_previous_report_says_the_figures_without_a_change(mistyped):
+    plans, p = mistyped
+    first = reportlib.progress(plans, "2010-06-30")
+    text = _plain(report.summary(plans, first))
+    assert "1 open action has no target date, so it cannot be overdue." in text
+    text = _plain(report.summary(plans, p))
+    assert "1 action has a target date that cannot be read" in text
+    assert "1 open action has no target date, so it cannot be overdue (no change since 30 June 2010)." in text
+
+
+# -- 3. changes: each action once, and an update no longer read as complete -----------------------------
+
+def test_the_changes_table_lists_each_action_once_with_every_way_it_changed():
+    plans = reportlib.plans_for_report([WDC], "", as_of="2010-03-31", audience="internal").council("WDC")
+    found = compare.since_last(plans, "2010-03-31")
+    shown = report.changes_table(found)
+    ids = shown.frame["ID"].tolist()
+    assert len(ids) == len(set(ids)) == found["action_id"].nunique()
+    assert "Rated worse (RAG); No update this time" in _plain(_row(shown.html, "WDC-2009-002"))
+    p = reportlib.progress(plans, "2010-03-31")
+    said = re.search(r"Since the previous report \(31 December 2009\), (\d+) actions? changed", _plain(report.summary(plans, p)))
+    assert said and int(said.group(1)) == len(ids)  # the summary's count is the table's
+
+
+def test_an_update_that_no_longer_reads_as_complete_is_in_the_changes_table(july):
+    plans, p = july
+    shown = report.changes_table(compare.since_last(plans, "2010-07-31", due_soon_days=30))
+    row = _plain(_row(shown.html, "WDC-2009-005"))
+    assert "Update no longer reads as complete" in row and "243" in row
+    text = _plain(report.summary(plans, p))
+    said = re.search(r"Since the previous report \(31 March 2010\), (\d+) actions changed", text)
+    assert said and int(said.group(1)) == len(shown.frame)
+    assert "the updates of 2 no longer read as complete" in text  # WDC-2009-005 and WDC-2009-001
+
+
+# -- 4. every reason for review in words ---------------------------------------------------------------
+
+def test_text_read_as_done_that_says_something_is_open_is_queued_with_a_reason_in_words(tmp_path):
+    folder = tracker_folder(tmp_path, [item(1, KLOE="2.1", July_2010_update=(
+        "The register has been set up and is updated monthly, though not yet for the depot."))])
+    for audience in ("internal", "external"):
+        plans = reportlib.plans_for_report([str(folder)], "", as_of="2010-07-31", audience=audience, strict=False)
+        assert plans.updates["status_source"].eq("needs_review.mixed_signals").any()
+        text = _plain(report.review_table(plans))
+        assert "mixed_signals" not in text and "a rule marked the update" not in text
+        assert "reads as done but also says something is still open" in text
+        if audience == "internal":
+            assert "1 update that needs a person to read it" in text  # not "1 updates"

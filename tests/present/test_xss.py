@@ -55,8 +55,12 @@ SHEET = "<svg onload=console.error(1)>"  # a sheet name: at most 31 characters, 
 WORKBOOK = "tracker <img src=x onerror=console.error('PWNED')>.xlsx"
 TITLE = "Plan </title><script>console.error('TITLE')</script> \"quoted\" {{7*7}}"
 COMMITTEE = f'Audit <img src=x onerror="{JS}"> \\ "Committee"'
-PACKS = {"xss-external": ("external", ["council_progress", "data_quality", "compare_councils"], {"title": "Plans"}),
-         "xss-internal": ("internal", ["council_progress"], {"title": TITLE, "committee": COMMITTEE})}
+# Every payload in every column makes long reports (the data-quality PDF runs to about 50 pages):
+# the packs get the production default time limit, not the sample pack's 120 s, so a loaded machine
+# does not stop them half way.
+PACKS = {"xss-external": ("external", ["council_progress", "data_quality", "compare_councils"],
+                          {"title": "Plans", "timeout": 600}),
+         "xss-internal": ("internal", ["council_progress"], {"title": TITLE, "committee": COMMITTEE, "timeout": 600})}
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -105,3 +105,15 @@ def test_a_cell_with_a_long_run_and_no_space_may_break_anywhere_and_words_elsewh
             '<tr><td>Understanding costs</td><td>plan.xlsx</td></tr></tbody></table>')
     cells = re.findall(r"<td[^>]*>", htmlnav.wrap_tables(html))
     assert cells == ["<td data-rl-long>", '<td class="rl-hash" data-rl-long>', "<td>", "<td>"]
+
+
+def test_a_table_whose_corner_heading_cell_is_empty_labels_each_figure_with_its_own_column():
+    # the committee summary's figures table: an empty <td> top-left, then a heading per measure; on a
+    # phone each figure must carry its own measure's name, not the next column's (a trial saw
+    # "Complete: 56" for the 56 actions)
+    table = ('<table><caption>Position</caption><thead><tr><td></td><th scope="col">Actions</th>'
+             '<th scope="col">Complete</th><th scope="col">Overdue</th></tr></thead><tbody>'
+             '<tr><th scope="row">At 31 July 2010</th><td>56</td><td>12</td><td>16</td></tr></tbody></table>')
+    wrapped = htmlnav.wrap_tables(table)
+    assert re.findall(r'data-label="([^"]*)">(\d+)<', wrapped) == [("Actions", "56"), ("Complete", "12"),
+                                                                   ("Overdue", "16")]

@@ -89,7 +89,8 @@ KEEP_MAX_ROWS = 8
 STACK_MIN_COLUMNS = 3
 _THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead\s*>", re.DOTALL | re.IGNORECASE)
 _ROW = re.compile(r"<tr(?=[\s>/])", re.IGNORECASE)
-_HEADER_CELL = re.compile(r"<th(?=[\s>/])[^>]*>(.*?)</th\s*>", re.DOTALL | re.IGNORECASE)
+#: A cell of the header row: a heading, or an empty corner cell written as <td> (it still takes a column).
+_HEADER_CELL = re.compile(r"<t[hd](?=[\s>/])[^>]*>(.*?)</t[hd]\s*>", re.DOTALL | re.IGNORECASE)
 _BODY_ROW_OR_CELL = re.compile(r"<(tr|td|th)(?=[\s>/])[^>]*>", re.IGNORECASE)
 _MERGED = re.compile(r"<t[dh](?=[\s>/])[^>]*\b(?:colspan|rowspan)\s*=", re.IGNORECASE)
 _NESTED = re.compile(r"<table\b", re.IGNORECASE)

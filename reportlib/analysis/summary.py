@@ -124,6 +124,9 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
     acts = p.actions.drop_duplicates("action_id").set_index("action_id", drop=False)
     late = p.overdue()
     overdue = {a: f"overdue by {int(d)} day{'s' if d != 1 else ''}" for a, d in zip(late["action_id"], late["days_overdue"])}
+    if "target_unreadable" in late:  # judged against an earlier target: the committee must know the figure is uncertain
+        for a in late.loc[late["target_unreadable"].fillna(False).astype(bool), "action_id"]:
+            overdue[a] += " against an earlier target (its latest target date cannot be read)"
     reasons: dict[str, list[str]] = {}
     for action_id in list(overdue)[:LONGEST]:
         reasons[action_id] = [overdue[action_id]]

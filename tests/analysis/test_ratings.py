@@ -113,3 +113,14 @@ def test_the_shipped_plans_most_overdue_action_is_rated_red_and_not_listed_as_ne
     previous = pd.Timestamp("2010-03-31")
     targets = p.actions.set_index("action_id").loc[newly["action_id"], "effective_target_date"]
     assert (targets >= previous).all()  # due on the day of the last report: passed since
+
+
+def test_the_committee_is_told_an_overdue_figure_rests_on_an_earlier_target(folder):
+    # a trial's mistyped revised target (2062 for 2027) put an action on the attention list as
+    # "overdue by 184 days" with no word that its latest target could not be read
+    from reportlib.analysis.summary import attention
+
+    plans, p = _two_quarters(folder, later_target="30/09/2205")
+    listed = attention(p, None).set_index("action_id")
+    assert listed.at["TBC-2010-001", "reason"] == (
+        "overdue by 92 days against an earlier target (its latest target date cannot be read)")

@@ -378,6 +378,9 @@ class SheetReader:
         main_keys += [f"update:{s.snapshot}" for s in layout.snapshots if s.snapshot not in split_only and s.column]
         has_main = any(_text(self._cell(row, state, k)) for k in main_keys)
         split_text = _text(self._cell(row, state, "split")) if layout.split else ""
+        if has_main and not split_text and not self._names_an_action(state, row):
+            self._no_action_in(state, number, row, main_keys)
+            return
         main = self._main_action(state, number, row) if has_main else None
         linked = self._split_action(state, number, row, split_text) if split_text else None
         if main and linked:
@@ -385,6 +388,28 @@ class SheetReader:
         if not main and not linked:
             self._find("warning", "orphan_update",
                        "this row has an update but no issue or action; it was not loaded", state.sheet, number)
+
+    def _names_an_action(self, state, row) -> bool:
+        """Whether the row gives an item number, a recommendation or an action: without any of them
+        (an owner, a details or a progress cell alone) it is no action of the plan. A layout with
+        none of those columns reads every row as before."""
+        keys = [key for key in ("ref", "recommendation", "action") if key in state.positions]
+        return not keys or any(_text(self._cell(row, state, key)) for key in keys)
+
+    def _no_action_in(self, state, number, row, keys):
+        """A ``not_an_action`` finding for a row that names no action, quoting its filled cells."""
+        filled = [(key, _text(self._cell(row, state, key))) for key in keys]
+        filled = [(key, text) for key, text in filled if text]
+        quoted = "; ".join(f"'{state.headers[key]}' ('{_shown(text)}')" for key, text in filled)
+        named = ", ".join(f"'{state.headers[key]}'" for key, _ in filled)
+        why = ("no item number, recommendation or action, so it is not read as an action and is not counted; "
+               "if it belongs to the row above, join it to that row (or give the layout a 'continuation' rule); "
+               "if it is an action, fill in its number and recommendation or action")
+        self.findings.append(Finding(
+            "warning", "not_an_action", f"the row holds only {quoted}: {why}",
+            self._where(state.sheet, number, self._column(state, filled[0][0])),
+            quotes=tuple(dict.fromkeys("updates" if key.startswith("update:") else key for key, _ in filled)),
+            unquoted=f"the row holds only {named}: {why}"))
 
     def _new_action(self, state, number, assessment, **values) -> dict:
         action = {"council": state.council, "council_code": state.code, "assessment": assessment,
@@ -602,6 +627,12 @@ class SheetReader:
 
 
 _MAX_SUFFIX = 40
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut at a word near ``limit`` characters (marked with an ellipsis)."""
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _where_from(layout: Layout) -> str:

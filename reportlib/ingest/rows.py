@@ -89,8 +89,10 @@ class SheetReader:
     def _source_notes(self):
         """Warnings for what the source reader met in single cells: long text, formulas, markup."""
         for sheet, row, col, length in self.source.long_cells:
+            # a workbook's reader hands over at most CELL_LIMIT characters: a cell that long may have held more
+            held = f"{length:,} characters" if length > CELL_LIMIT else f"{CELL_LIMIT:,} characters or more"
             self._find("warning", "long_cell",
-                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
+                       f"the cell holds {held}, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
                        f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
                        column_letter(col))
         for sheet, row, col, formula, shown in self.source.formula_cells:
@@ -225,6 +227,7 @@ class SheetReader:
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
+        self._prose_without_a_date(state)
         self._dates_far_from_the_rest(state)
         if not state.actions:
             self._find("error", "no_data", "no data rows below the header row: the plan has no actions", sheet,
@@ -236,7 +239,8 @@ class SheetReader:
                             "internal_columns": ",".join(_internal_columns(layout, positions)),
                             "group_label": layout.group_label,
                             "owner_names": json.dumps(layout.owner_names) if layout.owner_names else "",
-                            "internal_cells": _internal_cells(layout, positions)})
+                            "internal_cells": _internal_cells(layout, positions),
+                            "dates_from_internal": _dates_from_internal(layout, positions)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment
@@ -560,6 +564,21 @@ class SheetReader:
             state.noted.add(noted)  # said once, though the prose runs on
             self._year_notes(state, number, found, column, "target_date")
 
+    def _prose_without_a_date(self, state):
+        """An ``unreadable_target`` warning for each item whose prose (``target_in_prose``), read to its
+        end, gives no date: as a target column's text that is no date is. Judged once the sheet is
+        read, so prose that gives its date on a continued row is not warned about."""
+        column = state.layout.target_in_prose
+        if not column or "target" in state.positions or column not in state.positions:
+            return
+        for action in state.actions:
+            text = action.get(column)
+            if text and action.get("target_date") is None and not action.get("target_text"):
+                self._find("warning", "unreadable_target",
+                           f"the {column.replace('_', ' ')} text ('{_shown(text)}') gives no target date (the layout "
+                           f"reads targets from it: expected e.g. 'by March 2010', 'by 31/03/2010' or 'Q1 2010/11'); "
+                           "target_date left empty", state.sheet, action["_rows"][0], self._column(state, column))
+
     def _year_notes(self, state, number, target, key, field):
         """Warnings for a target whose year was mistyped or far off (left empty), or not written."""
         if target.kind == "implausible":
@@ -676,6 +695,14 @@ def _internal_columns(layout: Layout, positions: dict) -> tuple[str, ...]:
     if "owner" not in names and any(key in names for key in layout.owner_suffix):
         names.append("owner")
     return tuple(names)
+
+
+def _dates_from_internal(layout: Layout, positions: dict) -> str:
+    """The internal column this sheet's target dates are read from (``target_in_prose`` naming one
+    of the layout's ``internal_columns``, with no target column), else "". The words stay internal;
+    the dates are published (``reportlib.analysis.audience`` says so in an external pack)."""
+    column = layout.target_in_prose
+    return column if column and column in layout.internal_columns and "target" not in positions else ""
 
 
 def _internal_cells(layout: Layout, positions: dict) -> str:

@@ -150,16 +150,20 @@ def _review(args) -> int:
             print("error: to record a decision name the one data folder its decisions.csv belongs in",
                   file=sys.stderr)
             return EXIT_USAGE
-        flag_error = _decision_flag_error(plans, args)
-        if flag_error:  # the command line is wrong, not the decisions file
-            print(one_line(f"error: {flag_error}; nothing was written"), file=sys.stderr)
-            return EXIT_USAGE
+        # the decisions file first: one refused (a link out of the folder, unreadable) leaves no
+        # data to look the action up in, and is what must be put right
         decision_errors = [f for f in plans.errors if f.location.file == decisions.FILE_NAME]
         if decision_errors:
             for finding in decision_errors:
                 print(one_line(finding), file=sys.stderr)
             print("nothing was written: correct the decisions file first", file=sys.stderr)
             return EXIT_FAILED
+        flag_error = _decision_flag_error(plans, args)
+        if flag_error:  # the command line is wrong, or the data could not be read (its errors first)
+            for finding in plans.errors:
+                print(one_line(finding), file=sys.stderr)
+            print(one_line(f"error: {flag_error}; nothing was written"), file=sys.stderr)
+            return EXIT_USAGE
         made = decisions.record(paths[0], plans, args.action, args.snapshot, args.status, args.reviewer,
                                 args.reason or "")
         print(one_line(f"recorded in {Path(paths[0]) / decisions.FILE_NAME}: {made.action_id} ({made.snapshot}) is "

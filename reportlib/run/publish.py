@@ -18,7 +18,8 @@
 - ``share_like_umask``: published folders and files get the modes the umask gives (a render's
   temporary folder and files are created private, 0700/0600).
 - ``remove_planted_links``: a symbolic link where reportlib keeps its own things in ``reports/``
-  (the lock file, ``.tmp-``/``.old-`` folders, ``_failed/<pack>/<as_of>``, ``_timings``) is
+  (the lock file, ``.tmp-``/``.old-`` folders, ``_failed/<pack>/<as_of>``, ``_timings`` and the
+  files in it, ``index.html``) is
   removed as a link, with a warning naming it; what it points at is never read, written or
   deleted. These places are reportlib's own scratch, emptied and made again on every run, so a
   link there is never a user's choice, and refusing to render would only stop every scheduled run

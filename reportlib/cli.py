@@ -363,12 +363,15 @@ def _all_up_to_date(packs: list[Path], reports: str, quiet: bool = False) -> boo
     """Whether every pack is up to date (``reportlib.run.fingerprint``); if so, says so for each
     (unless ``quiet``)."""
     from reportlib.run.fingerprint import up_to_date
+    from reportlib.run.publish import clear_leftovers
 
     if not Path(reports).is_dir():
         return False
     found = [up_to_date(pack, reports) for pack in packs]
     if not all(found):
         return False
+    for last in found:  # what a killed render left goes, as a render would remove it
+        clear_leftovers(Path(reports), last.pack)
     if quiet:
         return True
     for last in found:

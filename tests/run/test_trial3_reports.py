@@ -4,6 +4,7 @@ planted where reportlib writes its own files. Every "outside" file is made insid
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 
@@ -15,6 +16,8 @@ import reportlib
 from reportlib.cli import main
 from reportlib.run import determinism
 from reportlib.run.index import write_index
+from reportlib.run.publish import clear_leftovers, pack_lock
+from reportlib.run.task import up_to_date_result
 
 PACK = "wdc-executive"
 
@@ -70,6 +73,24 @@ def test_a_render_finding_the_pack_up_to_date_removes_a_killed_renders_lock_and_
     assert "1 up to date" in capsys.readouterr().err
     assert not lock.exists() and not work.exists()
     assert (reports / "tiny" / SAMPLE_AS_OF / "tiny.html").is_file()
+    # the batch's own check (render --all, --jobs, a Dask task) clears them too
+    lock.write_text(f"{pid} 2026-01-01T00:00:00Z\n")
+    work.mkdir()
+    assert up_to_date_result(pack, reports).up_to_date
+    assert not lock.exists() and not work.exists()
+
+
+def test_what_a_running_render_holds_is_never_cleared_as_a_leftover(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with pack_lock(reports, "tiny"):  # a render of the pack is running
+        mine = reports / f".tmp-tiny-{os.getpid()}-abcd1234"
+        mine.mkdir()
+        assert clear_leftovers(reports, "tiny") == []
+        assert mine.is_dir() and (reports / ".tiny.lock").is_file()
+    dead = reports / f".tmp-tiny-{dead_pid()}-abcd1234"
+    dead.mkdir()
+    assert dead.name in clear_leftovers(reports, "tiny") and not dead.exists()  # once the lock is free
 
 
 # -- 6. links planted at the timings file and the index are replaced, with a warning -------------------

@@ -150,16 +150,20 @@ def _review(args) -> int:
             print("error: to record a decision name the one data folder its decisions.csv belongs in",
                   file=sys.stderr)
             return EXIT_USAGE
-        flag_error = _decision_flag_error(plans, args)
-        if flag_error:  # the command line is wrong, not the decisions file
-            print(one_line(f"error: {flag_error}; nothing was written"), file=sys.stderr)
-            return EXIT_USAGE
+        # the decisions file first: one refused (a link out of the folder, unreadable) leaves no
+        # data to look the action up in, and is what must be put right
         decision_errors = [f for f in plans.errors if f.location.file == decisions.FILE_NAME]
         if decision_errors:
             for finding in decision_errors:
                 print(one_line(finding), file=sys.stderr)
             print("nothing was written: correct the decisions file first", file=sys.stderr)
             return EXIT_FAILED
+        flag_error = _decision_flag_error(plans, args)
+        if flag_error:  # the command line is wrong, or the data could not be read (its errors first)
+            for finding in plans.errors:
+                print(one_line(finding), file=sys.stderr)
+            print(one_line(f"error: {flag_error}; nothing was written"), file=sys.stderr)
+            return EXIT_USAGE
         made = decisions.record(paths[0], plans, args.action, args.snapshot, args.status, args.reviewer,
                                 args.reason or "")
         print(one_line(f"recorded in {Path(paths[0]) / decisions.FILE_NAME}: {made.action_id} ({made.snapshot}) is "
@@ -359,12 +363,15 @@ def _all_up_to_date(packs: list[Path], reports: str, quiet: bool = False) -> boo
     """Whether every pack is up to date (``reportlib.run.fingerprint``); if so, says so for each
     (unless ``quiet``)."""
     from reportlib.run.fingerprint import up_to_date
+    from reportlib.run.publish import clear_leftovers
 
     if not Path(reports).is_dir():
         return False
     found = [up_to_date(pack, reports) for pack in packs]
     if not all(found):
         return False
+    for last in found:  # what a killed render left goes, as a render would remove it
+        clear_leftovers(Path(reports), last.pack)
     if quiet:
         return True
     for last in found:

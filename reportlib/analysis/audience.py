@@ -3,7 +3,9 @@
 A council's layout marks some columns internal (``internal_columns``: recommendation, action,
 owner, priority, details, or ``updates`` for the update text); a column read out of an internal
 one is internal too (a target phrase taken from internal prose, ``target_text``; an owner split off
-an internal column: ``ingest.rows``). For an ``external`` audience,
+an internal column: ``ingest.rows``). The target DATE read from internal prose is not: the
+committee's figures depend on it, so it is published as a date, and ``dates_from_internal`` adds a
+finding saying so. For an ``external`` audience,
 ``withhold`` is applied once, when the plans are cut for a report (``snapshot.cut``), and every
 output of the pack (reports, their PDF and .ipynb, tables.xlsx, manifest.json) is built from
 what it leaves:
@@ -99,8 +101,32 @@ def withhold(plans: Plans, every_version: Plans | None = None) -> Plans:
     if "note" in sources:
         sources = sources.assign(note=sources["note"].map(internal.text))
     return replace(plans, actions=actions, updates=updates, sources=sources,
-                   findings=[internal.finding(f) for f in plans.findings],
+                   findings=[internal.finding(f) for f in plans.findings] + dates_from_internal(plans),
                    withheld=tuple(sorted(set(plans.withheld) | set(names))))
+
+
+def dates_from_internal(plans: Plans) -> list[Finding]:
+    """An ``info`` finding for each internal column target dates were read from (a layout's
+    ``target_in_prose`` naming one of its ``internal_columns``): the committee's figures depend on
+    those dates, so an external pack publishes them, as dates; the words they were read from, never.
+    The finding says so, with the number of actions whose target date came from there."""
+    if "dates_from_internal" not in plans.sources or plans.actions.empty:
+        return []
+    read_from: dict[tuple, str] = {}
+    for row in plans.sources.to_dict("records"):
+        column = row.get("dates_from_internal")
+        if isinstance(column, str) and column:
+            read_from[(row.get("file"), row.get("sheet"))] = column
+    counts: dict[str, int] = {}
+    for action in plans.actions.itertuples():
+        column = read_from.get((action.source_file, action.source_sheet))
+        if column and pd.notna(action.target_date):
+            counts[column] = counts.get(column, 0) + 1
+    return [Finding("info", "dates_from_internal_column",
+                    f"target date{'s' if count != 1 else ''} of {count} action{'s' if count != 1 else ''} "
+                    f"{'were' if count != 1 else 'was'} read from the internal column "
+                    f"'{column}': the dates are published, the words are not")
+            for column, count in sorted(counts.items())]
 
 
 def _values(plans: Plans, names) -> frozenset[str]:

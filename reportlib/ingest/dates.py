@@ -88,7 +88,11 @@ class Target:
 
 
 class _BadYear(ValueError):
-    """Digits written where a year belongs that are no year reportlib reads."""
+    """Digits written where a year belongs that are no year reportlib reads (``digits``)."""
+
+    def __init__(self, message: str, digits: str):
+        super().__init__(message)
+        self.digits = digits
 
 
 def _year(text: str) -> int:
@@ -97,7 +101,7 @@ def _year(text: str) -> int:
         return (1900 if int(digits) >= _PIVOT else 2000) + int(digits)
     if len(digits) == 4 and 1900 <= int(digits) <= 2099:
         return int(digits)
-    raise _BadYear(f"'{digits}' is not a year (a year is written with four digits, 1900 to 2099, or two)")
+    raise _BadYear(f"'{digits}' is not a year (a year is written with four digits, 1900 to 2099, or two)", digits)
 
 
 def _shift(when: dt.date, years: int) -> dt.date:
@@ -187,9 +191,9 @@ def _read(kind: str, m: re.Match, reference: dt.date | None) -> dt.date | None:
     return None
 
 
-def _dates_in(text: str, reference: dt.date | None) -> tuple[list[tuple[dt.date, str, tuple]], list[str]]:
+def _dates_in(text: str, reference: dt.date | None) -> tuple[list[tuple[dt.date, str, tuple]], list[tuple]]:
     """``(found, bad_years)``: each date read with the kind of phrase and the stretch it was read
-    from, and why each stretch holding a date with a mistyped year was not read."""
+    from, and for each stretch holding a date with a mistyped year ``(why, digits, stretch)``."""
     found, taken, bad = [], [], []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -198,7 +202,7 @@ def _dates_in(text: str, reference: dt.date | None) -> tuple[list[tuple[dt.date,
             try:
                 when = _read(kind, m, reference)
             except _BadYear as why:
-                bad.append(str(why))
+                bad.append((str(why), why.digits, m.span()))
                 taken.append(m.span())
                 continue
             if when is not None:
@@ -237,7 +241,7 @@ def _parse_text(text: str, reference: dt.date | None) -> Target:
     recurring = bool(_RECURRING.search(lowered))
     found, bad = _dates_in(lowered, reference)
     if bad:
-        return Target(text, None, recurring, "implausible", problem=bad[0])
+        return Target(text, None, recurring, "implausible", problem=bad[0][0])
     for when, _, _ in found:
         why = year_problem(when, reference)
         if why:  # a target naming a date that cannot be meant cannot be trusted for any date
@@ -327,18 +331,25 @@ def target_in_prose(text: str | None, reference: dt.date | None = None) -> Targe
     """The latest date a passage of prose commits to, for plans whose only targets are in their text.
 
     Only full dates, month-and-year, quarters, financial years and "in 2010" count; bare month
-    names do not (in prose "may" is seldom May), nor do digits that are no year ("March 100
-    staff"). No date found gives kind ``none``. When the latest date is implausible (see
-    ``year_problem``) the target is of kind ``implausible`` with no date: an earlier date in
-    the text is not what it commits to.
+    names do not (in prose "may" is seldom May), nor do three digits after a month ("March 100
+    staff": a count, not a year). No date found gives kind ``none``. When the latest date is
+    implausible (see ``year_problem``) the target is of kind ``implausible`` with no date: an
+    earlier date in the text is not what it commits to. So is a date whose year is four or more
+    digits that are no year ("March 2101", "31 July 20101"), as in a target column: which date
+    the prose meant cannot be told.
     """
     if not text:
         return Target("", None, False, "none")
-    lowered = " ".join(str(text).lower().split())
-    found, _ = _dates_in(lowered, reference)
+    written = " ".join(str(text).split())
+    lowered = written.lower()
+    recurring = bool(_RECURRING.search(lowered))
+    found, bad = _dates_in(lowered, reference)
+    mistyped = [(why, span) for why, digits, span in bad if len(digits) >= 4]
+    if mistyped:
+        why, (start, end) = mistyped[0]
+        return Target(written[start:end], None, recurring, "implausible", problem=why)
     if not found:
         return Target("", None, False, "none")
     when, kind, (start, end) = max(found, key=lambda f: f[0])
-    best = Target(" ".join(str(text).split())[start:end], when, bool(_RECURRING.search(lowered)), "date",
-                  year_assumed=kind == "fy_end")
+    best = Target(written[start:end], when, recurring, "date", year_assumed=kind == "fy_end")
     return _checked(best, reference)

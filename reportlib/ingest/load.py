@@ -114,7 +114,7 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
         actions_df[col] = pd.to_datetime(actions_df[col])
     sources_df = pd.DataFrame(sources, columns=["file", "sha256", "sheet", "layout", "layout_file", "header_row",
                                                 "actions", "internal_columns", "internal_cells", "group_label", "note",
-                                                "owner_names"])
+                                                "owner_names", "dates_from_internal"])
     return Plans(actions_df, updates_df, findings, sources_df, action_versions=held, update_versions=held_updates)
 
 

@@ -516,6 +516,7 @@ class PaperReader:
                     row.update(layout=sheet["layout"], layout_file=sheet["layout_file"],
                                internal_columns=sheet["internal_columns"],
                                internal_cells=sheet.get("internal_cells", ""), group_label=sheet["group_label"],
+                               dates_from_internal=sheet.get("dates_from_internal", ""),
                                owner_names=sheet.get("owner_names", ""))
                     heads = [r for i, (label, r) in enumerate(origins) if label == part.label and r is not None
                              and header and _key(paper.sheets[name][i]) == header]

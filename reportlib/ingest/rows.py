@@ -89,8 +89,10 @@ class SheetReader:
     def _source_notes(self):
         """Warnings for what the source reader met in single cells: long text, formulas, markup."""
         for sheet, row, col, length in self.source.long_cells:
+            # a workbook's reader hands over at most CELL_LIMIT characters: a cell that long may have held more
+            held = f"{length:,} characters" if length > CELL_LIMIT else f"{CELL_LIMIT:,} characters or more"
             self._find("warning", "long_cell",
-                       f"the cell holds {length:,} characters, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
+                       f"the cell holds {held}, at or over Excel's limit of {CELL_LIMIT:,} a cell: "
                        f"its text may have been cut, and only the first {CELL_LIMIT:,} are used", sheet, row,
                        column_letter(col))
         for sheet, row, col, formula, shown in self.source.formula_cells:
@@ -225,6 +227,7 @@ class SheetReader:
         header_cells = {col: normalise_header(header[col]) for col in positions.values()}
         for number, row in data_rows:
             self._read_row(state, number, row, header_cells)
+        self._prose_without_a_date(state)
         self._dates_far_from_the_rest(state)
         if not state.actions:
             self._find("error", "no_data", "no data rows below the header row: the plan has no actions", sheet,
@@ -236,7 +239,8 @@ class SheetReader:
                             "internal_columns": ",".join(_internal_columns(layout, positions)),
                             "group_label": layout.group_label,
                             "owner_names": json.dumps(layout.owner_names) if layout.owner_names else "",
-                            "internal_cells": _internal_cells(layout, positions)})
+                            "internal_cells": _internal_cells(layout, positions),
+                            "dates_from_internal": _dates_from_internal(layout, positions)})
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment
@@ -378,6 +382,9 @@ class SheetReader:
         main_keys += [f"update:{s.snapshot}" for s in layout.snapshots if s.snapshot not in split_only and s.column]
         has_main = any(_text(self._cell(row, state, k)) for k in main_keys)
         split_text = _text(self._cell(row, state, "split")) if layout.split else ""
+        if has_main and not split_text and not self._names_an_action(state, row):
+            self._no_action_in(state, number, row, main_keys)
+            return
         main = self._main_action(state, number, row) if has_main else None
         linked = self._split_action(state, number, row, split_text) if split_text else None
         if main and linked:
@@ -385,6 +392,28 @@ class SheetReader:
         if not main and not linked:
             self._find("warning", "orphan_update",
                        "this row has an update but no issue or action; it was not loaded", state.sheet, number)
+
+    def _names_an_action(self, state, row) -> bool:
+        """Whether the row gives an item number, a recommendation or an action: without any of them
+        (an owner, a details or a progress cell alone) it is no action of the plan. A layout with
+        none of those columns reads every row as before."""
+        keys = [key for key in ("ref", "recommendation", "action") if key in state.positions]
+        return not keys or any(_text(self._cell(row, state, key)) for key in keys)
+
+    def _no_action_in(self, state, number, row, keys):
+        """A ``not_an_action`` finding for a row that names no action, quoting its filled cells."""
+        filled = [(key, _text(self._cell(row, state, key))) for key in keys]
+        filled = [(key, text) for key, text in filled if text]
+        quoted = "; ".join(f"'{state.headers[key]}' ('{_shown(text)}')" for key, text in filled)
+        named = ", ".join(f"'{state.headers[key]}'" for key, _ in filled)
+        why = ("no item number, recommendation or action, so it is not read as an action and is not counted; "
+               "if it belongs to the row above, join it to that row (or give the layout a 'continuation' rule); "
+               "if it is an action, fill in its number and recommendation or action")
+        self.findings.append(Finding(
+            "warning", "not_an_action", f"the row holds only {quoted}: {why}",
+            self._where(state.sheet, number, self._column(state, filled[0][0])),
+            quotes=tuple(dict.fromkeys("updates" if key.startswith("update:") else key for key, _ in filled)),
+            unquoted=f"the row holds only {named}: {why}"))
 
     def _new_action(self, state, number, assessment, **values) -> dict:
         action = {"council": state.council, "council_code": state.code, "assessment": assessment,
@@ -535,6 +564,21 @@ class SheetReader:
             state.noted.add(noted)  # said once, though the prose runs on
             self._year_notes(state, number, found, column, "target_date")
 
+    def _prose_without_a_date(self, state):
+        """An ``unreadable_target`` warning for each item whose prose (``target_in_prose``), read to its
+        end, gives no date: as a target column's text that is no date is. Judged once the sheet is
+        read, so prose that gives its date on a continued row is not warned about."""
+        column = state.layout.target_in_prose
+        if not column or "target" in state.positions or column not in state.positions:
+            return
+        for action in state.actions:
+            text = action.get(column)
+            if text and action.get("target_date") is None and not action.get("target_text"):
+                self._find("warning", "unreadable_target",
+                           f"the {column.replace('_', ' ')} text ('{_shown(text)}') gives no target date (the layout "
+                           f"reads targets from it: expected e.g. 'by March 2010', 'by 31/03/2010' or 'Q1 2010/11'); "
+                           "target_date left empty", state.sheet, action["_rows"][0], self._column(state, column))
+
     def _year_notes(self, state, number, target, key, field):
         """Warnings for a target whose year was mistyped or far off (left empty), or not written."""
         if target.kind == "implausible":
@@ -604,6 +648,12 @@ class SheetReader:
 _MAX_SUFFIX = 40
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut at a word near ``limit`` characters (marked with an ellipsis)."""
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def _where_from(layout: Layout) -> str:
     """Where a layout was read from, as ``validate`` says it: beside the data, built in, or a file named."""
     if layout.beside_data:
@@ -645,6 +695,14 @@ def _internal_columns(layout: Layout, positions: dict) -> tuple[str, ...]:
     if "owner" not in names and any(key in names for key in layout.owner_suffix):
         names.append("owner")
     return tuple(names)
+
+
+def _dates_from_internal(layout: Layout, positions: dict) -> str:
+    """The internal column this sheet's target dates are read from (``target_in_prose`` naming one
+    of the layout's ``internal_columns``, with no target column), else "". The words stay internal;
+    the dates are published (``reportlib.analysis.audience`` says so in an external pack)."""
+    column = layout.target_in_prose
+    return column if column and column in layout.internal_columns and "target" not in positions else ""
 
 
 def _internal_cells(layout: Layout, positions: dict) -> str:

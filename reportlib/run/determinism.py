@@ -125,7 +125,8 @@ def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, 
     """Record how long each output of the pack's last render took, in ``reports/_timings/<pack>.json``.
 
     Written through a temporary file and renamed, so a reader never sees half a file; a
-    symbolic link planted at ``_timings`` is removed as a link, never written through. Only
+    symbolic link planted at ``_timings`` or at ``_timings/<pack>.json`` is removed as a link, with a
+    warning naming it, never written through. Only
     a hint for ordering packs: if it cannot be written (a full disk), the report that was
     just published stands, and None is returned.
     """
@@ -135,7 +136,8 @@ def write_timings(reports_dir: Path, pack: str, as_of: date, seconds: dict[str, 
     record = {"pack": pack, "as_of": as_of.isoformat(), "seconds": round(total, 3),
               "outputs": {name: round(value, 3) for name, value in seconds.items()}}
     try:
-        remove_planted_links(reports_dir, TIMINGS_DIR)  # a link there is removed, never written through
+        # a link at _timings or at the pack's file is removed (with a warning), never written through
+        remove_planted_links(reports_dir, TIMINGS_DIR, f"{pack}.json")
         return write_atomically(path, json.dumps(record, indent=2) + "\n")
     except OSError:
         return None

@@ -14,6 +14,7 @@ from reportlib.model.vocab import long_date
 from reportlib.present.htmlnav import wrap_tables
 from reportlib.present.htmlreport import CSP, TEMPLATE_NAME, TEMPLATES_DIR
 from reportlib.run import manifest as manifests
+from reportlib.run.publish import remove_planted_links
 
 
 def write_index(reports_dir: str | Path) -> Path:
@@ -41,6 +42,8 @@ def write_index(reports_dir: str | Path) -> Path:
         packs=packs, updated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), csp=CSP,
         css=markupsafe.Markup((folder / "static" / "report.css").read_text(encoding="utf-8")))
     page = wrap_tables(page)  # a narrow screen scrolls the table in a focusable region
+    # a link planted at index.html is removed as a link, with a warning naming it (never written through)
+    remove_planted_links(reports_dir, "index.html")
     # a run killed mid-write leaves .index-<pid>.html, which the next run clears (publish.clean_stale)
     return write_atomically(reports_dir / "index.html", page, temp=reports_dir / f".index-{os.getpid()}.html")
 

@@ -4,7 +4,8 @@
   ``flock``, which the OS releases when the holder exits however it exits (even
   SIGKILL), so a lock can never go stale; the holder writes its pid into the file.
 - ``temp_folder``: outputs are written into ``reports/.tmp-<pack>-<pid>-<random>/``;
-  ``clean_stale`` removes such folders left by runs that were killed.
+  ``clean_stale`` removes such folders left by runs that were killed, and ``clear_leftovers``
+  does so (with a killed run's lock file) when a pack is found up to date and not rendered.
 - ``publish``: swaps the finished folder into ``reports/<pack>/<as_of>/`` with one
   atomic ``renameat2(RENAME_EXCHANGE)``: there is no moment without a complete report.
 - ``sigterm_interrupts``: SIGTERM raises ``Interrupted`` (a ``KeyboardInterrupt``), so the
@@ -18,7 +19,8 @@
 - ``share_like_umask``: published folders and files get the modes the umask gives (a render's
   temporary folder and files are created private, 0700/0600).
 - ``remove_planted_links``: a symbolic link where reportlib keeps its own things in ``reports/``
-  (the lock file, ``.tmp-``/``.old-`` folders, ``_failed/<pack>/<as_of>``, ``_timings``) is
+  (the lock file, ``.tmp-``/``.old-`` folders, ``_failed/<pack>/<as_of>``, ``_timings`` and the
+  files in it, ``index.html``) is
   removed as a link, with a warning naming it; what it points at is never read, written or
   deleted. These places are reportlib's own scratch, emptied and made again on every run, so a
   link there is never a user's choice, and refusing to render would only stop every scheduled run
@@ -208,6 +210,29 @@ def clean_stale(reports_dir: Path, locked_pack: str) -> list[str]:
         else:
             path.unlink(missing_ok=True)
         removed.append(path.name)
+    return removed
+
+
+def clear_leftovers(reports_dir: Path, pack: str) -> list[str]:
+    """On the path that renders nothing (the pack is up to date): remove what a killed render left
+    (``.<pack>.lock``, ``.tmp-``/``.old-`` folders and ``.index-`` files of processes gone), as a
+    render would on entry. Done under the pack's lock, so a render running now keeps its own files;
+    if the lock is held, or ``reports/`` cannot be written, nothing is touched. Returns the names removed."""
+    reports_dir = Path(reports_dir)
+    lock = reports_dir / f".{pack}.lock"
+    try:
+        left = [p.name for p in reports_dir.glob(".*") if _LEFTOVER.match(p.name) or _INDEX_LEFTOVER.match(p.name)]
+    except OSError:
+        return []
+    if not left and not (lock.exists() or lock.is_symlink()):
+        return []
+    try:
+        with pack_lock(reports_dir, pack):
+            removed = clean_stale(reports_dir, pack)
+    except (RenderError, OSError):  # a render holds the lock: its files are its own
+        return []
+    for name in removed:
+        log.info("removed %s, left in %s by a run that was killed", name, reports_dir)
     return removed
 
 

@@ -18,8 +18,9 @@ into place and what happens on failure (built from ``reportlib.run.publish``)::
   Ctrl-C the temporary folder is removed and the interruption goes on up.
 - Always: the temporary folder is removed and the lock released.
 
-A process killed with SIGKILL leaves its temporary folder; the lock goes with the process,
-and the next render of the pack removes the folder.
+A process killed with SIGKILL leaves its temporary folder and lock file (the lock itself goes
+with the process); the next render of the pack removes both, and so does one that finds the pack
+up to date (``publish.clear_leftovers``).
 """
 from __future__ import annotations
 

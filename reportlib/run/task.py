@@ -42,6 +42,7 @@ from reportlib.run.bounded import StageTimeout, run_bounded, start_bounded
 from reportlib.run.execute import execute_notebook
 from reportlib.run.packs import Pack, load_pack
 from reportlib.run.prepare import Prepared, prepare
+from reportlib.run.publish import clear_leftovers
 from reportlib.run.staging import explain, staged_publish
 
 log = logging.getLogger("reportlib.run.render")  # one logger for the run's lines, as before the split
@@ -108,10 +109,12 @@ def render_pack_task(pack_path, reports_dir, force: bool = False, engine: str = 
 
 
 def up_to_date_result(pack_path: Path, reports_dir: Path) -> PackResult | None:
-    """The pack's result as skipped (its published files) when it is up to date, else None."""
+    """The pack's result as skipped (its published files) when it is up to date, else None. What a
+    killed render of the pack left in ``reports/`` is cleared here too (``publish.clear_leftovers``)."""
     last = fingerprints.up_to_date(pack_path, reports_dir)
     if last is None:
         return None
+    clear_leftovers(reports_dir, last.pack)
     folder = reports_dir / last.pack / last.as_of
     return PackResult(last.pack, True, [str(folder / f) for f in last.files()], None, 0.0, str(pack_path),
                       up_to_date=True)

@@ -144,7 +144,7 @@ HANDLED = {
                                        lambda a: a.loc[0, "recommendation"] == "Spaced out." and a.loc[0, "kloe"] == "2.3"),
 }
 WARNED = {"text_where_a_date_should_be": "row 2, column G ('Target date'): target 'when budget allows' does not read",
-          "one_megabyte_cell": "row 2, column C: the cell holds 32,767 characters, at or over Excel's limit"}
+          "one_megabyte_cell": "row 2, column C: the cell holds 32,767 characters or more, at or over Excel's limit"}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 from workbooks import write_xlsx
 
+import reportlib
 from reportlib.analysis.plans import inspect_plans
 from reportlib.core import safeyaml
 from reportlib.ingest.draft import draft_layout
@@ -82,3 +83,47 @@ def test_one_quarter_dated_by_its_title_keeps_its_fixed_dated_snapshot(tmp_path)
     [entry] = data["snapshots"]
     assert str(entry["date"]) == "2026-09-30"
     assert plans.errors == [] and set(plans.updates["snapshot"]) == {"September 2026"}
+
+
+# -- 2. one snapshot name, two versions: kept apart by their dates -----------------------------------
+
+LAYOUT = r"""
+name: ebc-hand
+council: Eastmoor Borough Council
+council_code: EBC
+assessment: "2026"
+reference_date: 2026-09-01
+title_pattern: 'position as at (?P<date>\d+ \w+ \d{4})'
+columns: {ref: Ref, recommendation: Recommendation, action: Agreed action, owner: Owner,
+          target: Original target, revised_target: Revised target}
+snapshots:
+  - {snapshot: Quarter end, column: Update, status: Status}
+sections:
+  group: '^\s*(?:Accounts|Cyber)\b'
+"""
+
+
+def test_versions_whose_snapshot_shares_one_name_are_kept_apart_by_their_title_dates(tmp_path):
+    books = both(tmp_path)
+    (tmp_path / "ebc.layout.yaml").write_text(LAYOUT)
+    plans = inspect_plans(books, layouts=str(tmp_path / "ebc.layout.yaml"))
+    assert plans.errors == []
+    names = plans.updates.drop_duplicates("snapshot_date").set_index("snapshot_date")["snapshot"]
+    assert names.to_dict() == {pd.Timestamp("2026-09-30"): "September 2026",
+                               pd.Timestamp("2026-12-31"): "December 2026"}
+    # the status at each snapshot counts both quarters, not the first one twice
+    standing = reportlib.progress(plans, "2026-12-31").standing
+    one = standing[standing["action_id"] == "EBC-2026-AP-01"]
+    assert list(one["snapshot"]) == ["September 2026", "December 2026"]
+    assert list(one["status"]) == ["in_progress", "complete"]
+
+
+def test_versions_whose_titles_give_no_date_are_an_error_naming_each_file(tmp_path):
+    books = [quarter(tmp_path, "EBC Q2.xlsx", "the quarter end", 2), quarter(tmp_path, "EBC Q3.xlsx", "the quarter end", 3)]
+    (tmp_path / "ebc.layout.yaml").write_text(LAYOUT.replace(r"(?P<date>\d+ \w+ \d{4})", r"(?P<date>.+)"))
+    plans = inspect_plans(books, layouts=str(tmp_path / "ebc.layout.yaml"))
+    dated = [e for e in plans.errors if e.code == "snapshot_date"]
+    assert {e.location.file for e in dated} == {"EBC Q2.xlsx", "EBC Q3.xlsx"}
+    assert all("Quarter end" in e.message and "title" in e.message for e in dated)
+    assert plans.updates.empty
+

@@ -127,3 +127,43 @@ def test_versions_whose_titles_give_no_date_are_an_error_naming_each_file(tmp_pa
     assert all("Quarter end" in e.message and "title" in e.message for e in dated)
     assert plans.updates.empty
 
+
+
+# -- 3. the draft's columns, headings, keys, and where a version conflict is ---------------------------
+
+def test_revised_target_is_drafted_as_the_revised_target_column(tmp_path):
+    draft, data, plans = drafted(tmp_path, both(tmp_path))
+    assert data["columns"]["revised_target"] == "Revised target"
+    assert not any("'Revised target' matches none" in d.message for d in draft.doubts)
+    revised = plans.actions.set_index("action_id")["revised_target_date"]
+    assert revised["EBC-2026-AP-02"] == pd.Timestamp("2027-03-31")
+
+
+def test_a_footnote_sentence_is_not_drafted_as_a_heading_and_is_said(tmp_path):
+    draft, data, plans = drafted(tmp_path, both(tmp_path))
+    heading = data["sections"]["group"]
+    assert all(re.search(heading, h, re.I) for h in HEADINGS)
+    assert not re.search(heading, FOOTNOTE, re.I)
+    assert set(plans.actions["group"]) == set(HEADINGS)
+    assert any(d.row == 13 and "note" in d.message and "Recommendations closed" in d.message for d in draft.doubts)
+
+
+def test_a_status_key_in_the_title_rows_is_said_and_is_not_read_as_the_title(tmp_path):
+    draft, data, _ = drafted(tmp_path, both(tmp_path)[:1])
+    [said] = [d for d in draft.doubts if d.row == 3]
+    assert "key" in said.message and "Status key" in said.message and "title" in said.message
+
+
+def test_a_stated_status_differing_between_versions_names_the_status_column(tmp_path):
+    books = both(tmp_path)
+    layout = LAYOUT.replace("  - {snapshot: Quarter end, column: Update, status: Status}",
+                            "  - {snapshot: September 2026, date: 2026-09-30, column: Update, status: Status}")
+    (tmp_path / "ebc.layout.yaml").write_text(layout.replace("title_pattern", "# title_pattern"))
+    plans = inspect_plans(books, layouts=str(tmp_path / "ebc.layout.yaml"))
+    stated = [e for e in plans.errors if e.code == "versions_disagree" and "stated status" in e.message]
+    assert stated
+    for error in stated:
+        assert error.location.column == "I ('Status')"
+        assert "column I ('Status') has the stated status" in error.message and "column K" not in error.message
+    texts = [e for e in plans.errors if e.code == "versions_disagree" and "has the text" in e.message]
+    assert texts and all(e.location.column == "K ('Update')" for e in texts)

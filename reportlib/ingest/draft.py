@@ -134,7 +134,13 @@ class _Drafter:
             self.found.append(f"{sheet.file}, sheet '{sheet.name}': header on row {sheet.header_index + 1}"
                               + (f" (below {titles} title row{'s' if titles != 1 else ''})" if titles else "")
                               + f", {len(sheet.items)} item rows, {len(sheet.sections)} section rows")
-        meanings = key_meanings(key_rows(self.sheets))
+        keys = key_rows(self.sheets)
+        for sheet, number, text, where in keys:
+            if where == "title":
+                self.doubt(sheet, number, "A", f"the row '{short(text, 60)}' above the header is read as a key, not "
+                                               "as part of the plan's title (the council, year and date are read "
+                                               "from the other title rows)")
+        meanings = key_meanings(keys)
         rags = rag_columns(self.sheets, meanings)  # colours no key explains: never the stated status
         columns = column_map(self.sheets, self.notes)
         snapshots, snap_lines, reference, reference_note = snapshot_lines(self.sheets, columns, self.notes)

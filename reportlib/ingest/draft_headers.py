@@ -23,7 +23,8 @@ HEADER_SEARCH_ROWS = 30
 #: against the heading reduced to letters and digits ("Rec. No." -> "recno"), so spacing,
 #: case and punctuation never matter. Order matters: the first key that matches wins.
 VOCABULARY: tuple[tuple[str, str], ...] = (
-    ("revised_target", r"(revised|new|amended|extended)(target|due|implementation|completion|deadline)?(date|deadline)s?"),
+    ("revised_target", r"(revised|new|amended|extended)((target|due|implementation|completion)(date|deadline)?"
+                       r"|date|deadline)s?"),
     ("target", r"(original|agreed|initial)?(target|due|implementation|completion|deadline)(date)?s?"
                r"|dateddue|duedate|dueby|bywhen|timescales?|agreedtimescales?|targetdateforimplementation"),
     ("ref", r"ref|refs|reference|refno|no|number|item|itemno|rec|recno|recref|recommendationno|recommendationnumber"

@@ -65,14 +65,19 @@ def _row_text(row) -> str:
 
 
 def key_rows(sheets: list[Sheet]) -> list[tuple[Sheet, int, str, str]]:
-    """Every key row: (sheet, row number, text, where: "title", "section" or "item"). A key of several
-    cells is taken out of the sheet's items (into ``Sheet.keys``), so no column's values include it."""
+    """Every key row: (sheet, row number, text, where: "title", "section" or "item"). A key among the
+    title rows is taken out of the sheet's title (the council, year and date are never read from it);
+    a key of several cells is taken out of the sheet's items (into ``Sheet.keys``), so no column's
+    values include it."""
     found = []
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:sheet.header_index]):
             text = _row_text(row)
-            if text and is_key(text) and key_pairs(text):
+            if text and is_key(text):  # a key, not the title: out of the text the title is read from
                 found.append((sheet, index + 1, text, "title"))
+                for cell in (cell_text(v) for v in row if cell_text(v)):
+                    sheet.title = sheet.title.replace(cell, " ", 1)
+                sheet.title = " ".join(sheet.title.split())
         for number, _, text in sheet.sections:
             if is_key(text):
                 found.append((sheet, number, text, "section"))

@@ -29,7 +29,8 @@ def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
     themes = [(s, n, t) for s, n, c, t in rows if re.search(THEME_PATTERN, t, re.I)]
     kloes = [(s, n, t) for s, n, c, t in rows if not re.search(THEME_PATTERN, t, re.I)
              and re.search(KLOE_PATTERN, t, re.I)]
-    keys = [(s, n, t) for s, n, c, t in rows if (_FOOTNOTE.search(t) or is_key(t)) and (s, n, t) not in themes + kloes]
+    keys = [(s, n, t) for s, n, c, t in rows
+            if (_FOOTNOTE.search(t) or is_key(t) or is_sentence(t)) and (s, n, t) not in themes + kloes]
     headings = [(s, n, t) for s, n, c, t in rows if (s, n, t) not in themes + kloes + keys]
     lines = ["sections:" + comment_suffix("rows holding one cell (merged across or not): never actions")]
     if themes:
@@ -47,6 +48,12 @@ def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
     if keys:
         lines.append(f"  # {rows_note(keys)}: notes or keys, read as notes (a not_an_action finding each), "
                      "never as actions")
+        for s, n, t in keys:
+            if (s, n, t) in themes + kloes:
+                continue
+            what = "a key" if is_key(t) else "a note"
+            notes.doubt(s, n, "A", f"the row '{short(t, 60)}' is read as {what}, not as a heading of the rows below "
+                                   "it nor as an action; if it heads them, add it to the 'group' pattern")
     if headings:
         lines.append(noted("group_label: Audit report", "check: what a heading row names, in reports"))
     return lines
@@ -60,6 +67,13 @@ def _key_like_items(sheets: list[Sheet], notes: Notes) -> None:
         for number, first in sorted(flagged):
             notes.doubt(sheet, number, None, f"the row beginning '{short(first)}' looks like a note or key "
                                              "but has more than one cell, so it is read as an action")
+
+
+def is_sentence(text: str) -> bool:
+    """A row written as a sentence ("Recommendations closed at the previous committee have been
+    removed from this tracker."): a note, never a heading (headings are a few words, no full stop)."""
+    words = text.split()
+    return (text.rstrip().endswith(".") and len(words) >= 6) or len(words) > 14
 
 
 def heading_pattern(texts: list[str]) -> tuple[str, bool]:

@@ -67,6 +67,9 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
     # undated progress columns: one fixed snapshot, dated from the title when it gives a date
     col = next((c for _, c in progress), None)
     stat = next((c for _, c in status), None)
+    titled = _title_dates(sheets)
+    if len({when for _, when, _ in titled}) > 1:  # versions of the plan, each dated by its title
+        return _from_titles(titled, col, stat, notes)
     when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
                  if snapshot_target(m.group(0)).kind == "date"), None)
     if when is not None:
@@ -88,6 +91,46 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
             notes.doubt(first, first.header_index + 1, column_letter(other.index),
                         f"a second undated progress column '{other.header}' is not read")
     return names, lines, reference, reference_note
+
+
+def _title_dates(sheets: list[Sheet]) -> list[tuple[Sheet, dt.date, list[str]]]:
+    """(sheet, the first date its title gives, the words just before that date) for each sheet whose
+    title gives one."""
+    found = []
+    for sheet in sheets:
+        for match in DATE_SPAN.finditer(sheet.title):
+            read = snapshot_target(match.group(0))
+            if read.kind == "date":
+                found.append((sheet, read.date, re.findall(r"[A-Za-z]+", sheet.title[:match.start()])[-3:]))
+                break
+    return found
+
+
+def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
+    """Several files of one plan, each dated by its title ("position as at 31 December 2026"): a
+    ``title_pattern`` capturing the date, and one snapshot entry with no date, so that each
+    version's snapshot is dated (and named) by its own title."""
+    words = [w.lower() for w in titled[0][2]]
+    for _, _, others in titled[1:]:
+        others = [w.lower() for w in others]
+        while words and others[-len(words):] != words:
+            words = words[1:]
+    lead = "".join(re.escape(w) + r"\W+" for w in words)
+    pattern = lead + "(?P<date>" + DATE_SPAN.pattern + ")"
+    dates = sorted({when for _, when, _ in titled})
+    shown = ", ".join(f"{sheet.file} {when:%d %b %Y}" for sheet, when, _ in titled[:4])
+    lines = [noted(f"title_pattern: {quote_pattern(pattern)}",
+                   f"check: each file's position is the date its title gives ({shown})"),
+             "snapshots:"]
+    entry = "  - {snapshot: \"Quarter end\"" + (f", column: {quote(col.header)}" if col else "") + \
+        (f", status: {quote(stat.header)}" if stat else "") + "}"
+    lines.append(noted(entry, "no date: each version's is read from its title, and names its snapshot "
+                              f"('{snapshot_name(dates[0])}')"))
+    first = titled[0][0]
+    notes.doubt(first, None, None, f"{len(titled)} files of one plan are dated by their titles "
+                                   f"({', '.join(f'{w:%d %b %Y}' for w in dates)}): the snapshot takes each file's "
+                                   "date from its title (title_pattern)")
+    return [], lines, dates[0].replace(day=1), f"check: the first of the month of the earliest position ({dates[0]:%d %b %Y})"
 
 
 def split_lines(sheets: list[Sheet], columns: dict[str, list[Column]], snapshots: list[str], notes: Notes) -> list[str]:

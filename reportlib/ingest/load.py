@@ -100,7 +100,7 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     for col in ("target_date", "revised_target_date"):
         actions_df[col] = pd.to_datetime(actions_df[col])
     updates_df = pd.DataFrame(updates, columns=[c for c in UPDATE_COLUMNS if c not in ("status", "status_source")]
-                              + ["stated_as"])
+                              + ["stated_as", "stated_column"])
     updates_df["snapshot_date"] = pd.to_datetime(updates_df["snapshot_date"])
     updates_df["source_row"] = updates_df["source_row"].astype("Int64")
     duplicates = _duplicate_ids(actions_df)
@@ -109,6 +109,9 @@ def _assemble(actions: list[dict], updates: list[dict], findings: list[Finding],
     if not duplicates:  # files holding the same plan are its versions: one history (see reportlib.ingest.versions)
         actions_df, updates_df, found, held, held_updates = versions.merge(actions_df, updates_df)
         findings = findings + found
+    # the stated status's own column served the findings on versions; the tables keep their columns
+    updates_df = updates_df.drop(columns="stated_column")
+    held_updates = held_updates.drop(columns="stated_column", errors="ignore")
     actions_df = actions_df.reindex(columns=ACTION_COLUMNS)
     for col in ("original_target_date", "in_plan_from", "not_in_plan_since_date"):
         actions_df[col] = pd.to_datetime(actions_df[col])

@@ -478,7 +478,9 @@ class SheetReader:
                       "stated_as": meaning.status if meaning else None,
                       "stated_flag": meaning.flag if meaning else None,
                       "source_file": self.source.name, "source_sheet": state.sheet, "source_row": number,
-                      "source_column": self._column(state, key)}
+                      "source_column": self._column(state, key),
+                      # where the stated status is, when it has a column of its own (versions name it)
+                      "stated_column": self._column(state, f"status:{snap.snapshot}") if snap.status else None}
             self.updates.append(update)
             made.append(update)
         return made

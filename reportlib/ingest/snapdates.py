@@ -3,7 +3,8 @@
 A layout's snapshot may leave its date to the sheet: a ``column_pattern`` such as
 ``'Progress at (?P<date>.+)'`` dates each header it matches ("Progress at 30 Sep 2010"),
 and a fixed ``column`` with no ``date`` takes the date the layout's ``title_pattern``
-captures from the title rows ("position at 30 September 2010"). Dates are read by the
+captures from the title rows ("position at 30 September 2010"), and is named by that date
+("September 2010"), so each quarter's file gives a snapshot of its own. Dates are read by the
 same reader as targets. ``resolve`` turns such a layout into one whose snapshots are all
 dated, for one sheet; a date that cannot be read is a problem naming the cell, and so is
 one whose year is mistyped or far from the layout's reference date ("Progress at 31 July
@@ -36,7 +37,10 @@ def resolve(layout: Layout, header: list, above: list[list], header_index: int):
             made = _from_headers(snap, layout, header, header_index, problems)
         elif snap.date is None:
             when = _from_title(snap, layout, above, problems)
-            made = [replace(snap, date=when)] if when is not None else []
+            # named by its date, as a column_pattern's are: each quarter's file gives its own snapshot
+            # ("September 2026", "December 2026"), never one name for two dates (unless a split names it)
+            named = snap.snapshot if layout.split and snap.snapshot in layout.split.snapshots else None
+            made = [replace(snap, date=when, snapshot=named or snapshot_name(when))] if when is not None else []
         else:
             made = [snap]
         if snap.status_pattern is not None and made:

@@ -307,19 +307,25 @@ def _disagree(first: pd.Series, other: pd.Series, column: str) -> Finding:
     what = "text" if column == "text" else "stated status"
     return Finding(
         "error", "versions_disagree",
-        f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first)} has the "
-        f"{what} {_shown(first[column], 'text')}, but {_cell(other)} has {_shown(other[column], 'text')}. One "
-        "snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
-        Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), other["source_column"]),
+        f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first, column)} has "
+        f"the {what} {_shown(first[column], 'text')}, but {_cell(other, column)} has {_shown(other[column], 'text')}. "
+        "One snapshot must read the same in every file that holds it: correct the cell in the file that is wrong",
+        Location(other["source_file"], other["source_sheet"], _int(other["source_row"]), _column_of(other, column)),
         quotes=("updates",) if column == "text" else (),
-        unquoted=f"the {first['snapshot']} update of {first['action_id']} differs between versions: {_cell(first)} "
-                 f"and {_cell(other)} hold different {what}s (withheld: internal)")
+        unquoted=f"the {first['snapshot']} update of {first['action_id']} differs between versions: "
+                 f"{_cell(first, column)} and {_cell(other, column)} hold different {what}s (withheld: internal)")
 
 
 def _int(value):
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _cell(update: pd.Series) -> str:
+def _column_of(update: pd.Series, column: str):
+    """The column a copy's ``text`` or ``stated_status`` was read from: a stated status has its own."""
+    stated = update.get("stated_column")
+    return stated if column == "stated_status" and isinstance(stated, str) and stated else update["source_column"]
+
+
+def _cell(update: pd.Series, column: str = "text") -> str:
     return (f"{update['source_file']} sheet '{update['source_sheet']}' row {_int(update['source_row'])} "
-            f"column {update['source_column']}")
+            f"column {_column_of(update, column)}")

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from reportlib.core.files import sha256_file
 from reportlib.errors import ReportlibError
+from reportlib.model.vocab import DECISIONS_FILE
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.run.fingerprint import needed_files
 
@@ -181,9 +182,11 @@ def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
     named = [(manifest["pack_file"]["path"], manifest["pack_file"]["sha256"])]
     named += [(i["path"], i["sha256"]) for i in manifest["inputs"]]
     named += [(n["notebook"], n["sha256"]) for n in manifest["notebooks"]]
-    # data kept under the pack's data root, outside the project, is recorded by its file name
-    elsewhere = {p.name: p for p in needed_files(root / manifest["pack_file"]["path"], root)
-                 if not p.is_relative_to(root)}
+    # data kept under the pack's data root, outside the project, is recorded by its file name, and so are
+    # the layouts and the decisions file beside it (read with the data, so inputs too)
+    outside = [p for p in needed_files(root / manifest["pack_file"]["path"], root) if not p.is_relative_to(root)]
+    elsewhere = {p.name: p for p in _beside(outside)}
+    elsewhere.update({p.name: p for p in outside})
     for name, expected in named:
         result.inputs.append(name)
         path = root / name
@@ -196,6 +199,14 @@ def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
         if actual != expected:
             result.differences.append(Difference(
                 "input", name, f"its SHA-256 is now {actual[:16]}…, the manifest records {expected[:16]}…"))
+
+
+def _beside(data: list[Path]) -> list[Path]:
+    """The layouts (``*.layout.yaml``) and decisions file in the folders of ``data``."""
+    found = []
+    for folder in dict.fromkeys(p.parent for p in data):
+        found += sorted(folder.glob("*.layout.yaml")) + [folder / DECISIONS_FILE]
+    return [p for p in found if p.is_file()]
 
 
 def _check_published(folder: Path, manifest: dict, result: Verification) -> None:

@@ -116,16 +116,17 @@ def write_pack_tables(plans, path, *, as_of, due_soon_days: int = 30) -> Path:
     """Write ``tables.xlsx`` for a pack to ``path`` (through a temporary file, then moved into place)."""
     path = Path(path)
     frames = report_frames(plans, as_of, due_soon_days=due_soon_days)
-    write_atomically(path, lambda tmp: _write(frames, tmp, created=document_time(as_of)))
+    write_atomically(path, lambda tmp: write_frames(frames, tmp, created=document_time(as_of)))
     return path
 
 
-def _write(frames: dict[str, pd.DataFrame], path: Path, created) -> None:
+def write_frames(frames: dict[str, pd.DataFrame], path, *, created) -> Path:
     """Cell by cell with xlsxwriter, each value by its type: text always as text (never a
     formula or a link), numbers as numbers, dates as dates; an empty value leaves the cell
     empty. About twice as fast as ``DataFrame.to_excel`` (20,000 actions: ~6 s, not ~14 s)."""
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                "remove_timezone": True}
+    path = Path(path)
     book = xlsxwriter.Workbook(str(path), options)
     book.set_properties({"created": created})  # not the time of writing: the same inputs, the same bytes
     try:
@@ -147,6 +148,7 @@ def _write(frames: dict[str, pd.DataFrame], path: Path, created) -> None:
             sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
     finally:
         book.close()
+    return path
 
 
 def _write_column(sheet, col: int, column: pd.Series, date_format) -> None:

@@ -116,8 +116,9 @@ def test_text_is_never_a_formula_and_keeps_its_characters(tmp_path):
     assert {c.data_type for c in sheet["A"][1:]} == {"s"}
 
 
-def test_a_text_longer_than_a_cell_is_cut_with_a_note(tmp_path):
-    frame = pd.DataFrame({"Latest update": ["x" * (EXCEL_CELL_LIMIT + 10), "short"]})
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_a_text_longer_than_a_cell_is_cut_with_a_note(tmp_path, dtype):
+    frame = pd.DataFrame({"Latest update": pd.Series(["x" * (EXCEL_CELL_LIMIT + 10), "short"], dtype=dtype)})
     path = write_frames({"Updates": frame}, tmp_path / "t.xlsx", created=CREATED)
     value = openpyxl.load_workbook(path)["Updates"]["A2"].value
     assert len(value) <= EXCEL_CELL_LIMIT and value.endswith("the full text is in the HTML report]")

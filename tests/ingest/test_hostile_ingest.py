@@ -345,3 +345,17 @@ def test_links_can_show_their_address():
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_a_cell_that_looks_like_spreadsheet_markup_is_written_as_text(tmp_path):
+    # XlsxWriter takes a string wrapped in <r>…</r> for ready-made rich-text XML: an update reading
+    # "<r>bad & </r>" made plans.xlsx a file no reader could open
+    import openpyxl
+
+    text = "<r>bad & </r>"
+    actions = pd.DataFrame({"action_id": ["TDC-2010-001"], "action": [text], "owner": ["HoF"]})
+    updates = pd.DataFrame({"action_id": ["TDC-2010-001"], "text": ["<r><t>x</t></r>"]})
+    write_tables(Plans(actions, updates), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "plans.xlsx")
+    assert book["actions"]["B2"].value == text and book["updates"]["B2"].value == "<r><t>x</t></r>"
+    assert pd.read_excel(tmp_path / "plans.xlsx", sheet_name="actions", engine="calamine").loc[0, "action"] == text

@@ -65,14 +65,29 @@ def write_xlsx(plans, path) -> Path:
         with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": options},
                             date_format="dd mmm yyyy", datetime_format="dd mmm yyyy") as writer:
             for name, frame in sheets.items():
-                frame.to_excel(writer, sheet_name=name, index=False)
+                lookalikes = frame.map(_looks_like_rich_text)
+                frame.mask(lookalikes, None).to_excel(writer, sheet_name=name, index=False)
                 sheet = writer.sheets[name]
+                _write_markup_lookalikes(sheet, frame, lookalikes)
                 sheet.freeze_panes(1, 0)
                 sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
                 sheet.set_column(0, max(len(frame.columns) - 1, 0), 18)
 
     write_atomically(path, write)
     return path
+
+
+def _looks_like_rich_text(value) -> bool:
+    return isinstance(value, str) and len(value) > 1 and value.startswith("<r>") and value.endswith("</r>")
+
+
+def _write_markup_lookalikes(sheet, frame: pd.DataFrame, lookalikes: pd.DataFrame) -> None:
+    """XlsxWriter stores a string wrapped in ``<r>…</r>`` as ready-made rich-text XML, unescaped,
+    which leaves a file no reader can open. Such cells are left out of the frame's own writing and
+    written here as rich strings of three plain runs, which every reader joins back into the text."""
+    for r, c in zip(*lookalikes.to_numpy().nonzero()):
+        value = frame.iat[r, c]
+        sheet.write_rich_string(int(r) + 1, int(c), value[:1], value[1:2], value[2:])
 
 
 def fitted(frame: pd.DataFrame, where: str) -> pd.DataFrame:

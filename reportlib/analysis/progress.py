@@ -42,6 +42,7 @@ import pandas as pd
 
 from reportlib.analysis import owners
 from reportlib.analysis.status import STATUSES
+from reportlib.analysis.words import CONTRADICTED
 from reportlib.model.vocab import long_date
 
 CLOSED = ("complete", "no_action")
@@ -93,13 +94,13 @@ class Progress:
         return summarise(self.actions, by)
 
     def review_counts(self) -> dict[str, int]:
-        """What a reader should know is uncertain: updates that need review, stated words their text
-        contradicts, actions whose target date is unreadable (never rated Green), and open actions
+        """What a reader should know is uncertain: updates that need review, and of them those whose
+        stated word their text contradicts, actions whose target date is unreadable (never rated Green), and open actions
         with no target date at all (rated by today's rule; say how many)."""
         acts = self.actions
         source = acts["status_source"] if "status_source" in acts else pd.Series(None, index=acts.index)
         return {"needs_review": int((acts["status"] == "needs_review").sum()),
-                "contradicted": int((source == "stated_contradicted").sum()),
+                "contradicted": int((source == CONTRADICTED).sum()),
                 "target_unreadable": int(_flag(acts, "target_unreadable").sum()),
                 "no_target": int(_no_target(acts).sum())}
 

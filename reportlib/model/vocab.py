@@ -24,7 +24,8 @@ STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "planned"
 STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
                     "planned": "Planned (a date given, no progress reported)",
                     "no_action": "Closed without action (declined, superseded or no longer required)",
-                    "no_update": "No update yet", "needs_review": "Needs review (update text not understood)"}
+                    "no_update": "No update yet",
+                    "needs_review": "Needs review (update text not understood, or at odds with the stated status)"}
 #: The priorities reports count (the share of High priority), highest first; a council's own grades
 #: reach them through its layout's ``priority_words``.
 PRIORITIES = ("High", "Medium", "Low")

@@ -51,8 +51,31 @@ def test_closed_without_action_is_only_declined_superseded_or_no_longer_required
         ("Closed without action", "Overtaken by the ERP project."),
     ])
     assert set(acts["status"]) == {"no_action"}
-    assert set(acts["timeliness"]) == {"on_time"}  # closed: never overdue
+    assert set(acts["timeliness"]) == {"closed"}  # closed: not judged for timeliness, never overdue
     assert not [f for f in plans.findings if f.code == "unknown_stated_status"]
+
+
+def test_a_closed_action_is_not_judged_for_timeliness_whether_done_or_superseded(folder):
+    """Eastmoor's CT-05 (Superseded, target long passed) showed "On time": a closed action is neither on
+    time nor overdue. Complete and closed without action alike read "Closed" and count in no timeliness figure."""
+    soon = dt.datetime(2010, 7, 15)
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=PAST, progress=["Superseded by the new relief policy."], status="Superseded"),
+        quarter_row(2, target=PAST, progress=["Implemented and verified."], status="Implemented"),
+        quarter_row(3, target=soon, progress=["Overtaken by the ERP project."], status="Superseded"),
+        quarter_row(4, target=PAST, progress=["Not started."], status="Not started")])
+    p = reportlib.progress(reportlib.inspect_plans(folder), "2010-06-30")
+    acts = p.actions.set_index("action_id")
+    assert acts["status"].tolist() == ["no_action", "complete", "no_action", "planned"]
+    assert acts["timeliness"].tolist() == ["closed", "closed", "closed", "overdue"]
+    from reportlib.model.vocab import TIMELINESS_LABELS
+    assert TIMELINESS_LABELS["closed"] == "Closed"
+    shown = report.action_table(p).frame
+    assert shown["Timeliness"].tolist() == ["Closed", "Closed", "Closed", "Overdue"]
+    figures = dict(report.headline(p).frame.values.tolist())
+    assert figures["Overdue (not complete, target passed)"] == 1
+    assert figures["Due soon (target within 30 days)"] == 0
+    assert "Closed (complete or closed without action: not judged for timeliness)" in report.how_to_read(p).html
 
 
 def test_no_action_taken_in_the_text_is_open_not_declined(folder):

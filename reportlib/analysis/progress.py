@@ -7,8 +7,9 @@ there is one (the original is kept beside it):
 
 * ``overdue``   not complete or closed, and the target date has passed;
 * ``due_soon``  not complete or closed, target within ``due_soon_days`` of as_of;
-* ``on_time``   a target not yet near, or the action is complete/closed;
-* ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed.
+* ``on_time``   a target not yet near, and not complete or closed;
+* ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed;
+* ``closed``    complete or closed without action: not judged for timeliness at all.
 
 A target cell that held something the date reader could not read ("30/09/2205", "some time
 next year": it warned, naming the cell, and left the date empty) is not "no target":
@@ -46,7 +47,7 @@ from reportlib.analysis.words import CONTRADICTED
 from reportlib.model.vocab import long_date
 
 CLOSED = ("complete", "no_action")
-TIMELINESS = ("overdue", "due_soon", "on_time", "no_target")
+TIMELINESS = ("overdue", "due_soon", "on_time", "no_target", "closed")
 
 # (rating, conditions): status in [...], timeliness in [...], min_days_overdue N.
 DEFAULT_RAG_RULE: tuple = (
@@ -289,6 +290,7 @@ def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) ->
     timeliness[target.isna() & ~closed] = "no_target"
     timeliness[~closed & target.notna() & (days_late > 0)] = "overdue"
     timeliness[~closed & target.notna() & (days_late <= 0) & (-days_late <= due_soon_days)] = "due_soon"
+    timeliness[closed] = "closed"  # done or closed without action: neither on time nor late
     frame = frame.assign(effective_target_date=target, timeliness=timeliness)
     frame["days_overdue"] = days_late.where(timeliness == "overdue").astype("Int64")
     original = pd.to_datetime(frame["original_target_date"] if "original_target_date" in frame else frame["target_date"])

@@ -29,7 +29,9 @@ STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
 #: The priorities reports count (the share of High priority), highest first; a council's own grades
 #: reach them through its layout's ``priority_words``.
 PRIORITIES = ("High", "Medium", "Low")
-TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
+#: "closed": complete or closed without action, not judged for timeliness (neither on time nor late).
+TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target",
+                     "closed": "Closed"}
 CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
                  "gone_backwards": "Status gone backwards",
                  "no_longer_reads_complete": "Update no longer reads as complete", "rated_worse": "Rated worse (RAG)",

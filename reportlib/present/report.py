@@ -693,7 +693,8 @@ def how_to_read(progress) -> SafeTable:
         "An action's status is its latest update on or before the as-of date that says something.",
         f"Timeliness is judged at the as-of date ({long_date(progress.as_of)}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "
-        f"{progress.due_soon_days} days), On time, No target.".replace("(0", "("),
+        f"{progress.due_soon_days} days), On time, No target; Closed (complete or closed without action: not "
+        "judged for timeliness).".replace("(0", "("),
         f"RAG, the first that applies: {rag}. Ratings are written as words, never shown by colour alone.",
     ]
     return SafeTable("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))

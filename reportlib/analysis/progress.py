@@ -133,7 +133,12 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     said = ordered[ordered["status"] != "no_update"].groupby("action_id").tail(1).set_index("action_id")
     out = pd.DataFrame(index=latest_any.index)
     out["latest_snapshot"] = latest_any["snapshot"]
-    out["updated_latest"] = latest_any["status"] != "no_update"
+    # a blank update cell says nothing new, even beside the council's status word restated, where the
+    # action's updates have had text before (a plan that gives only status words is updated by them)
+    written = ordered["text"].astype("string").str.strip().fillna("").ne("")
+    had_text = written.groupby(ordered["action_id"]).any().reindex(out.index, fill_value=False)
+    blank = latest_any["text"].astype("string").str.strip().fillna("").eq("")
+    out["updated_latest"] = (latest_any["status"] != "no_update") & ~(blank & had_text)
     out["status"] = said["status"].reindex(out.index).fillna("no_update")
     out["status_snapshot"] = said["snapshot"].reindex(out.index)
     out["status_text"] = said["text"].reindex(out.index)

@@ -32,7 +32,8 @@ PRIORITIES = ("High", "Medium", "Low")
 #: "closed": complete or closed without action, not judged for timeliness (neither on time nor late).
 TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target",
                      "closed": "Closed"}
-CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
+CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_closed_without_action": "Newly closed without action",
+                 "newly_overdue": "Newly overdue",
                  "gone_backwards": "Status gone backwards",
                  "no_longer_reads_complete": "Update no longer reads as complete", "rated_worse": "Rated worse (RAG)",
                  "new_in_plan": "New in the plan", "left_plan": "Left the plan",

@@ -214,7 +214,8 @@ def summary(plans, progress) -> SafeTable:
 
 
 #: How the summary says each kind of change (``compare.CHANGES``), after a count: "6 became complete".
-_CHANGED_WORDS = {"newly_complete": "became complete", "newly_overdue": "became overdue",
+_CHANGED_WORDS = {"newly_complete": "became complete", "newly_closed_without_action": "were closed without action",
+                  "newly_overdue": "became overdue",
                   "gone_backwards": "went backwards", "rated_worse": "were rated worse",
                   "new_in_plan": "joined the plan", "left_plan": "left the plan",
                   "no_update_this_time": "had no update this time"}

@@ -110,3 +110,18 @@ def test_a_blank_update_cell_this_time_is_no_update_this_time_even_with_the_word
     from reportlib.present import report
 
     assert "1 had no update this time" in report.summary(plans, reportlib.progress(plans, "2010-12-31")).html
+
+
+def test_a_plan_of_status_words_only_is_updated_by_them(tmp_path):
+    """No update text at all, ever: a restated word is the council's update, not 'no update this time'."""
+    import datetime as dt
+
+    from quarters import plan_folder, quarter_row, write_quarter
+
+    folder = plan_folder(tmp_path)
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"],
+                  [quarter_row(1, target=dt.datetime(2011, 3, 31), progress=[None], status="On track")])
+    write_quarter(folder, "q3.xlsx", ["Progress at 31 Dec 2010"],
+                  [quarter_row(1, target=dt.datetime(2011, 3, 31), progress=[None], status="On track")])
+    found = compare.changes(reportlib.inspect_plans(folder), "2010-09-30", "2010-12-31")
+    assert "no_update_this_time" not in set(found["change"])

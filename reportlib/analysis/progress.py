@@ -368,6 +368,7 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions = actions[~gone].reset_index(drop=True)
     actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     actions.attrs[owners.SOURCE_COLUMN] = owners.key(plans)  # the layouts' key to owner abbreviations
+    actions.attrs["group_label"] = getattr(plans, "group_label", "Group")  # charts name the plan's groups
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
                     getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
                     getattr(plans, "group_label", "Group"))

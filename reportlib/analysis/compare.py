@@ -9,7 +9,7 @@ from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_order, kloe_grouped
 
 # How far along each status is; "gone backwards" means a lower rank than last time.
 _RANK = {"planned": 1, "in_progress": 2, "complete": 3}
-CHANGES = ("newly_complete", "newly_overdue", "gone_backwards", "no_longer_reads_complete", "rated_worse",
+CHANGES = ("newly_complete", "newly_closed_without_action", "newly_overdue", "gone_backwards", "no_longer_reads_complete", "rated_worse",
            "new_in_plan", "left_plan", "no_update_this_time")
 _RAG_RANK = {"Green": 1, "Amber": 2, "Red": 3}
 
@@ -41,10 +41,10 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
 
 
 def changes(plans, before, after, **progress_options) -> pd.DataFrame:
-    """Actions that changed between two dates: newly complete, newly overdue (its target passed since
+    """Actions that changed between two dates: newly complete, newly closed without action, newly overdue (its target passed since
     ``before``; not an action late all along whose update could no longer be read as complete), gone backwards,
     no longer read as complete (complete at ``before``, its update now needs review), or with no update at the
-    latest snapshot; new in the plan, or left it (versions of a plan).
+    latest snapshot (a blank update cell, even where the council's status word is restated beside it); new in the plan, or left it (versions of a plan).
     One row per action and change (``by_action``: one row per action); an action that has left the plan has no
     other change."""
     then = _everyone(progress(plans, before, **progress_options))
@@ -62,6 +62,8 @@ def changes(plans, before, after, **progress_options) -> pd.DataFrame:
     backwards = rank_now.notna() & rank_then.notna() & (rank_now < rank_then)
     flags = {
         "newly_complete": (now["status"] == "complete") & (was != "complete"),
+        # declined, superseded or no longer required since the previous report: closed, but not done
+        "newly_closed_without_action": (now["status"] == "no_action") & (was != "no_action"),
         "newly_overdue": newly_overdue,
         "gone_backwards": backwards,
         # read as complete last time, and its latest update can no longer be read: not known to be done

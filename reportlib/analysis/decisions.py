@@ -335,10 +335,10 @@ def _int(value):
 
 
 def queue(plans) -> pd.DataFrame:
-    """The open review queue: every update left *needs review*, or whose stated status its text
-    contradicts, newest snapshot first, with why."""
+    """The open review queue: every update left *needs review* (among them those whose stated status
+    their text contradicts), newest snapshot first, with why."""
     updates = plans.updates
-    open_ = updates[(updates["status"] == "needs_review") | (updates["status_source"] == "stated_contradicted")]
+    open_ = updates[updates["status"] == "needs_review"]
     context = plans.actions[["action_id", "council_code", "action", "owner"]]
     out = open_.merge(context, on="action_id", how="left")
     out["why"] = out["status_source"].map(_why)
@@ -350,7 +350,7 @@ def queue(plans) -> pd.DataFrame:
 def _why(source: str) -> str:
     return {"unmatched": "no rule reads the text", "stated": "the stated word is not mapped",
             "reference": "a reference that cannot be followed",
-            "stated_contradicted": "the update text contradicts the council's stated status (kept as stated)",
+            "needs_review.contradicted": "the stated status and the update text disagree",
             "decision outdated": "the text changed since the last decision (or the action, or the council's word)",
             "decisions disagree": "two decisions files settle it differently"}.get(source, str(source))
 

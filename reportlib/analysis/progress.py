@@ -7,8 +7,9 @@ there is one (the original is kept beside it):
 
 * ``overdue``   not complete or closed, and the target date has passed;
 * ``due_soon``  not complete or closed, target within ``due_soon_days`` of as_of;
-* ``on_time``   a target not yet near, or the action is complete/closed;
-* ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed.
+* ``on_time``   a target not yet near, and not complete or closed;
+* ``no_target`` no target date (e.g. "Ongoing"), and not complete or closed;
+* ``closed``    complete or closed without action: not judged for timeliness at all.
 
 A target cell that held something the date reader could not read ("30/09/2205", "some time
 next year": it warned, naming the cell, and left the date empty) is not "no target":
@@ -42,10 +43,11 @@ import pandas as pd
 
 from reportlib.analysis import owners
 from reportlib.analysis.status import STATUSES
+from reportlib.analysis.words import CONTRADICTED
 from reportlib.model.vocab import long_date
 
 CLOSED = ("complete", "no_action")
-TIMELINESS = ("overdue", "due_soon", "on_time", "no_target")
+TIMELINESS = ("overdue", "due_soon", "on_time", "no_target", "closed")
 
 # (rating, conditions): status in [...], timeliness in [...], min_days_overdue N.
 DEFAULT_RAG_RULE: tuple = (
@@ -93,13 +95,13 @@ class Progress:
         return summarise(self.actions, by)
 
     def review_counts(self) -> dict[str, int]:
-        """What a reader should know is uncertain: updates that need review, stated words their text
-        contradicts, actions whose target date is unreadable (never rated Green), and open actions
+        """What a reader should know is uncertain: updates that need review, and of them those whose
+        stated word their text contradicts, actions whose target date is unreadable (never rated Green), and open actions
         with no target date at all (rated by today's rule; say how many)."""
         acts = self.actions
         source = acts["status_source"] if "status_source" in acts else pd.Series(None, index=acts.index)
         return {"needs_review": int((acts["status"] == "needs_review").sum()),
-                "contradicted": int((source == "stated_contradicted").sum()),
+                "contradicted": int((source == CONTRADICTED).sum()),
                 "target_unreadable": int(_flag(acts, "target_unreadable").sum()),
                 "no_target": int(_no_target(acts).sum())}
 
@@ -131,7 +133,12 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     said = ordered[ordered["status"] != "no_update"].groupby("action_id").tail(1).set_index("action_id")
     out = pd.DataFrame(index=latest_any.index)
     out["latest_snapshot"] = latest_any["snapshot"]
-    out["updated_latest"] = latest_any["status"] != "no_update"
+    # a blank update cell says nothing new, even beside the council's status word restated, where the
+    # action's updates have had text before (a plan that gives only status words is updated by them)
+    written = ordered["text"].astype("string").str.strip().fillna("").ne("")
+    had_text = written.groupby(ordered["action_id"]).any().reindex(out.index, fill_value=False)
+    blank = latest_any["text"].astype("string").str.strip().fillna("").eq("")
+    out["updated_latest"] = (latest_any["status"] != "no_update") & ~(blank & had_text)
     out["status"] = said["status"].reindex(out.index).fillna("no_update")
     out["status_snapshot"] = said["snapshot"].reindex(out.index)
     out["status_text"] = said["text"].reindex(out.index)
@@ -288,6 +295,7 @@ def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) ->
     timeliness[target.isna() & ~closed] = "no_target"
     timeliness[~closed & target.notna() & (days_late > 0)] = "overdue"
     timeliness[~closed & target.notna() & (days_late <= 0) & (-days_late <= due_soon_days)] = "due_soon"
+    timeliness[closed] = "closed"  # done or closed without action: neither on time nor late
     frame = frame.assign(effective_target_date=target, timeliness=timeliness)
     frame["days_overdue"] = days_late.where(timeliness == "overdue").astype("Int64")
     original = pd.to_datetime(frame["original_target_date"] if "original_target_date" in frame else frame["target_date"])
@@ -360,6 +368,7 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions = actions[~gone].reset_index(drop=True)
     actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     actions.attrs[owners.SOURCE_COLUMN] = owners.key(plans)  # the layouts' key to owner abbreviations
+    actions.attrs["group_label"] = getattr(plans, "group_label", "Group")  # charts name the plan's groups
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
                     getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
                     getattr(plans, "group_label", "Group"))

@@ -6,9 +6,10 @@ by ``status.classify``). The word itself is always kept in ``stated_status``, so
 show it beside the computed status. A word flagged ``behind`` (by the layout, or by
 ``rules/stated_flags.yaml``) keeps the action from being rated Green. A word neither
 knows sends its update to review, with a warning naming the cell. A word the update
-text contradicts ("Implemented" beside "awaiting evidence") keeps its meaning, but its
-``status_source`` becomes ``stated_contradicted`` (reports mark it, the review queue
-holds it) and a warning names the cell.
+text contradicts ("Implemented" beside "awaiting evidence") is not counted as it says:
+the update's status becomes ``needs_review`` (``status_source`` ``needs_review.contradicted``;
+the word stays in ``stated_status``, shown beside it), so it waits in the review queue, is
+never counted complete, and a warning names the cell.
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from reportlib.analysis.status import contradictions
 from reportlib.core import safeyaml
 from reportlib.errors import Finding, LayoutError, Location
 from reportlib.ingest.layouts import WORD_FLAGS, word_key
+
+#: ``status_source`` of an update whose stated word its own text contradicts (its status: needs_review).
+CONTRADICTED = "needs_review.contradicted"
 
 FLAGS_FILE = Path(__file__).resolve().parents[1] / "rules" / "stated_flags.yaml"
 
@@ -61,7 +65,8 @@ def apply(updates: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
         if found is not None:
             findings.append(_contradicted(out.iloc[position], *found))
     marked = np.array([found is not None for found in against], dtype=bool)
-    out.loc[marked, "status_source"] = "stated_contradicted"
+    out.loc[marked, "status"] = "needs_review"
+    out.loc[marked, "status_source"] = CONTRADICTED
     return out.drop(columns=["stated_as"], errors="ignore"), findings
 
 
@@ -84,5 +89,6 @@ _SAYS = {"open": "is not done yet", "complete": "is done"}
 def _contradicted(u, cue, words: str) -> Finding:
     return Finding("warning", "stated_contradicted",
                    f"the stated status '{u.stated_status}' (for {u.snapshot}) means {str(u.status).replace('_', ' ')}, but the update text "
-                   f"says it {_SAYS[cue.says]} ('{words}', {cue.id}); the status stays as stated and the update is "
-                   "marked for review: correct the cell or the text, or settle it with 'reportlib review'", _where(u))
+                   f"says it {_SAYS[cue.says]} ('{words}', {cue.id}); the update needs review and is not counted as "
+                   f"{str(u.status).replace('_', ' ')}: correct the cell or the text, or settle it with 'reportlib review'",
+                   _where(u))

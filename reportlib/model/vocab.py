@@ -24,12 +24,16 @@ STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "planned"
 STATUS_EXPLAINED = {"complete": "Complete", "in_progress": "In progress",
                     "planned": "Planned (a date given, no progress reported)",
                     "no_action": "Closed without action (declined, superseded or no longer required)",
-                    "no_update": "No update yet", "needs_review": "Needs review (update text not understood)"}
+                    "no_update": "No update yet",
+                    "needs_review": "Needs review (update text not understood, or at odds with the stated status)"}
 #: The priorities reports count (the share of High priority), highest first; a council's own grades
 #: reach them through its layout's ``priority_words``.
 PRIORITIES = ("High", "Medium", "Low")
-TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target"}
-CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_overdue": "Newly overdue",
+#: "closed": complete or closed without action, not judged for timeliness (neither on time nor late).
+TIMELINESS_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "on_time": "On time", "no_target": "No target",
+                     "closed": "Closed"}
+CHANGE_LABELS = {"newly_complete": "Newly complete", "newly_closed_without_action": "Newly closed without action",
+                 "newly_overdue": "Newly overdue",
                  "gone_backwards": "Status gone backwards",
                  "no_longer_reads_complete": "Update no longer reads as complete", "rated_worse": "Rated worse (RAG)",
                  "new_in_plan": "New in the plan", "left_plan": "Left the plan",

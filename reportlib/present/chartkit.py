@@ -102,6 +102,7 @@ TIMELINESS_STYLE = {
     "due_soon": {"label": TIMELINESS_LABELS["due_soon"], "color": OKABE_ITO["orange"], "marker": "D", "hatch": ".."},
     "on_time": {"label": TIMELINESS_LABELS["on_time"], "color": OKABE_ITO["blue"], "marker": "o", "hatch": ""},
     "complete": {"label": "Complete", "color": OKABE_ITO["bluish_green"], "marker": "s", "hatch": ""},
+    "closed": {"label": TIMELINESS_LABELS["closed"], "color": OKABE_ITO["bluish_green"], "marker": "P", "hatch": "++"},
     "no_target": {"label": TIMELINESS_LABELS["no_target"], "color": OKABE_ITO["grey"], "marker": "^", "hatch": "--"},
 }
 OTHER_TIMELINESS = {"color": OKABE_ITO["black"], "marker": "v", "hatch": "oo"}

@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportlib.analysis.owners import each_officer
 from reportlib.errors import ReportlibError
-from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, no_group
+from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.present.chartkit import (
     HEATMAP_VALUES,
     INK,
@@ -347,6 +347,7 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     overdue = frame[filled_codes(frame["timeliness"], "unknown").eq("overdue")]
     if overdue.empty:
         return nothing_to_show(title, f"no action is overdue{as_of_phrase(as_of)}", ["owner", "overdue"])
+    distinct = len(overdue)  # overdue actions, each once (a joint one is a bar under each of its officers)
     overdue = each_officer(overdue, actions.attrs.get("owner_names"))  # joint owners: counted for each officer
     owner = overdue["owner"].astype("string").str.strip().replace("", pd.NA).fillna(NO_OWNER)
     data = (
@@ -371,18 +372,28 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     ax.set_xlabel("Number of overdue actions")
     ax.set_ylabel("Owner")
 
-    lead = data.iloc[0]
-    listed = ", ".join(f"{o} {n}" for o, n in zip(data["owner"].iloc[1:4], data["overdue"].iloc[1:4]))
+    top = int(data["overdue"].iloc[0])
+    named = data["owner"] != NO_OWNER
+    leaders = list(data.loc[named & (data["overdue"] == top), "owner"]) or [data["owner"].iloc[0]]
+    rest = data[~data["owner"].isin(leaders)]
+    if len(rest) > 3:  # the next three, and any owner with as many as the third of them
+        rest = rest[rest["overdue"] >= rest["overdue"].iloc[2]]
+    listed = ", ".join(f"{o} {n}" for o, n in zip(rest["owner"], rest["overdue"]))
+    unlisted = len(data) - len(leaders) - len(rest)
+    joint = ", joint owners counted for each" if int(data["overdue"].sum()) != distinct else ""
+    who = " and ".join([", ".join(leaders[:-1]), leaders[-1]]) if len(leaders) > 1 else leaders[0]
+    holds = "hold" if len(leaders) > 1 else "holds"
+    each = f"{top} each" if len(leaders) > 1 else str(top)
     alt = (
-        f"Horizontal bars of {counted(data['overdue'].sum(), 'overdue action')}{as_of_phrase(as_of)} "
-        f"across {counted(len(data), 'owner')}: {lead['owner']} holds the most ({lead['overdue']})"
+        f"Horizontal bars of {counted(distinct, 'overdue action')}{as_of_phrase(as_of)} "
+        f"across {counted(len(data), 'owner')}{joint}: {who} {holds} the most ({each})"
         + (f", then {listed}" if listed else "")
-        + (f"; {counted(len(data) - 4, 'more owner')} {'is' if len(data) == 5 else 'are'} shown" if len(data) > 4 else "")
+        + (f"; {counted(unlisted, 'more owner')} {'is' if unlisted == 1 else 'are'} shown" if unlisted else "")
         + "."
     )
-    finding = (f"{lead['owner']} holds the most overdue actions ({lead['overdue']} of "
-               f"{int(data['overdue'].sum())}{as_of_phrase(as_of)})" + (f", then {listed}" if listed else "") + ".")
-    if NO_OWNER in set(data["owner"]) and lead["owner"] != NO_OWNER:
+    finding = (f"{who} {holds} the most overdue actions ({each} of {counted(distinct, 'overdue action')}"
+               f"{as_of_phrase(as_of)}{joint})" + (f", then {listed}" if listed else "") + ".")
+    if NO_OWNER in set(data["owner"]) and NO_OWNER not in leaders:
         unowned = int(data.loc[data["owner"] == NO_OWNER, "overdue"].iloc[0])
         alt += f" {counted(unowned, 'overdue action')} {has_or_have(unowned)} no owner named."
         finding += f" {counted(unowned, 'overdue action')} {has_or_have(unowned)} no owner named."
@@ -419,6 +430,11 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         "timeliness": filled_codes(frame["timeliness"], "unknown"),
     })
     tidy["kloe_label"] = kloe_labels(tidy["kloe"], frame.get("kloe_name"))
+    by_group = y == "kloe" and not kloe_grouped(frame)  # a tracker's own groups (audit reports...), not KLOEs
+    plan_label = actions.attrs.get("group_label") or DEFAULT_GROUP_LABEL
+    if by_group:
+        groups = frame["group"].astype("string").str.strip().replace("", pd.NA)
+        tidy["kloe_label"] = groups.fillna(no_group(plan_label)).to_numpy()
     if y == "council":
         named = frame["council"].fillna(frame["council_code"]) if "council" in frame else frame["council_code"]
         tidy["council"] = named.astype("string").fillna("Council not named")
@@ -428,7 +444,11 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         return nothing_to_show(title, "no action has a target date", columns)
 
     if y in ("kloe", "council"):
-        if y == "kloe":
+        if by_group:
+            named = group_order(dict.fromkeys(tidy.loc[tidy["kloe_label"] != no_group(plan_label), "kloe_label"]))
+            rows = named + ([no_group(plan_label)] if (tidy["kloe_label"] == no_group(plan_label)).any() else [])
+            tidy = tidy.assign(row=tidy["kloe_label"])
+        elif y == "kloe":
             rows = list(kloe_order(tidy)["kloe_label"])
             tidy = tidy.assign(row=tidy["kloe_label"])
         else:
@@ -476,7 +496,7 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
     figure_title(fig, title)
     ax.set_xlabel("Effective target date (the revised one where there is one)"
                   + (f"\n{counted(undated, 'action')} with no target date {is_or_are(undated)} not shown" if undated else ""))
-    ax.set_ylabel({"kloe": "KLOE", "council": "Council", "action": "Action"}[y])
+    ax.set_ylabel(group_noun(plan_label, capital=True) if by_group else {"kloe": "KLOE", "council": "Council", "action": "Action"}[y])
     top_legend(fig, ax, handles, gap=SMALL_TEXT + 8)  # room for the as-of label under it
 
     counts = data["timeliness"].value_counts()

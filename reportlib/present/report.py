@@ -13,6 +13,7 @@ import nh3
 import pandas as pd
 
 from reportlib.analysis.owners import key_for
+from reportlib.analysis.words import CONTRADICTED as CONTRADICTED_SOURCE
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.model.vocab import (
@@ -28,8 +29,8 @@ from reportlib.present.tables import SafeTable, table, with_note
 # `table` is imported above so notebooks need only `report` (report.table(...)).
 
 STATUS_WORDS = STATUS_LABELS  # the words of every status, timeliness and change: model.vocab
-# After the status of an update whose stated status its own text contradicts (words.apply).
-CONTRADICTED = " (the council's word; the update text disagrees: to review)"
+# After the status of an update whose stated status its own text contradicts (words.apply: needs review).
+CONTRADICTED = " (the stated status and the update text disagree)"
 TIMELINESS_WORDS = TIMELINESS_LABELS
 CHANGE_WORDS = CHANGE_LABELS
 FREE_TEXT = ("recommendation", "action", "status_text", "details", "latest_text", "earlier_action", "later_action")
@@ -78,7 +79,7 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
     if "status_source" in out:  # an analyst's decision says so beside the status it settled
         reviewed = out["status_source"].astype("string").str.startswith("reviewed by").fillna(False)
         out.loc[reviewed, "status_word"] = out.loc[reviewed, "status_word"] + " (" + out.loc[reviewed, "status_source"] + ")"
-        disputed = (out["status_source"] == "stated_contradicted").fillna(False)
+        disputed = (out["status_source"] == CONTRADICTED_SOURCE).fillna(False)
         out.loc[disputed, "status_word"] = out.loc[disputed, "status_word"] + CONTRADICTED
     if "timeliness" in out:
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
@@ -213,7 +214,8 @@ def summary(plans, progress) -> SafeTable:
 
 
 #: How the summary says each kind of change (``compare.CHANGES``), after a count: "6 became complete".
-_CHANGED_WORDS = {"newly_complete": "became complete", "newly_overdue": "became overdue",
+_CHANGED_WORDS = {"newly_complete": "became complete", "newly_closed_without_action": "were closed without action",
+                  "newly_overdue": "became overdue",
                   "gone_backwards": "went backwards", "rated_worse": "were rated worse",
                   "new_in_plan": "joined the plan", "left_plan": "left the plan",
                   "no_update_this_time": "had no update this time"}
@@ -254,8 +256,8 @@ def _uncertain_words(found) -> list[str]:
         out.append(f"The latest update of {_count(waiting, 'action')} needs a person to read it.")
     contradicted = figure("contradicted").now if "contradicted" in keys else 0
     if contradicted:
-        out.append(f"The update text of {_count(contradicted, 'action')} contradicts the council's own status word, "
-                   "which is kept.")
+        out.append(f"Of them, the stated status and the update text disagree for {_count(contradicted, 'action')}, "
+                   "so " + ("it is" if contradicted == 1 else "they are") + " not counted as the stated status says.")
     unreadable = figure("target_unreadable").now if "target_unreadable" in keys else 0
     if unreadable:
         out.append(f"{_count(unreadable, 'action')} {'has' if unreadable == 1 else 'have'} a target date that cannot "
@@ -335,18 +337,16 @@ def _no_target(acts: pd.DataFrame) -> pd.Series:
 
 
 def _review_figure(acts: pd.DataFrame):
-    """Updates left for review; and those kept at the council's word that their own text contradicts
-    (counted under their stated status above, but in the review queue too), and actions whose target
-    date cannot be read (judged against an earlier target where there is one, never rated Green)."""
+    """Updates left for review (among them those whose stated status their own text contradicts: never
+    counted as the word says), and actions whose target date cannot be read (judged against an earlier
+    target where there is one, never rated Green)."""
     waiting = int((acts["status"] == "needs_review").sum())
-    contradicted = int((acts["status_source"] == "stated_contradicted").sum()) if "status_source" in acts else 0
+    contradicted = int((acts["status_source"] == CONTRADICTED_SOURCE).sum()) if "status_source" in acts else 0
     unreadable = int(_unreadable(acts).sum())
-    also = []
-    if contradicted:
-        also.append(f"{contradicted} whose update text contradicts the council's word, counted above under that word")
+    among = f" (including {contradicted} where the stated status and the update text disagree)" if contradicted else ""
     if unreadable:
-        also.append(f"{_count(unreadable, 'action')} whose target date cannot be read, never rated Green")
-    return f"{waiting} (and {'; and '.join(also)})" if also else waiting
+        return f"{waiting}{among} (and {_count(unreadable, 'action')} whose target date cannot be read, never rated Green)"
+    return f"{waiting}{among}" if among else waiting
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
@@ -585,6 +585,7 @@ REVIEW_REASONS = {
     "needs_review.query": "the update asks a question instead of giving the position",
     "needs_review.owner_changed": "the update says who now owns the action, not where it stands",
     "needs_review.mixed_signals": "the update reads as done but also says something is still open",
+    "needs_review.contradicted": "the stated status and the update text disagree",
 }
 
 
@@ -688,12 +689,13 @@ def how_to_read(progress) -> SafeTable:
         "progress yet), Closed without action (declined, superseded or no longer required; an action not yet "
         "done is never counted here), No update (left blank) and Needs review (text that no rule understood, or "
         "a stated status the map does not know; it is shown as written, never guessed). A council's own status "
-        "word decides where one is given; where the update text contradicts it, the status is marked 'the update "
-        "text disagrees: to review'. "
+        "word decides where one is given; where the update text contradicts it, the action needs review ('the stated "
+        "status and the update text disagree', the council's word shown beside it) and is not counted as the word says. "
         "An action's status is its latest update on or before the as-of date that says something.",
         f"Timeliness is judged at the as-of date ({long_date(progress.as_of)}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "
-        f"{progress.due_soon_days} days), On time, No target.".replace("(0", "("),
+        f"{progress.due_soon_days} days), On time, No target; Closed (complete or closed without action: not "
+        "judged for timeliness).".replace("(0", "("),
         f"RAG, the first that applies: {rag}. Ratings are written as words, never shown by colour alone.",
     ]
     return SafeTable("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))

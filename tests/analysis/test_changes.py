@@ -67,3 +67,61 @@ def test_the_summary_counts_the_actions_the_table_lists(as_of):
     assert found.changed == compare.by_action(compare.since_last(plans, as_of))["action_id"].nunique()
     # WDC-2009-005 (243 days overdue) and WDC-2009-001 (on time) read as complete at 31 March 2010
     assert found.changes["no_longer_reads_complete"] == (2 if as_of == "2010-07-31" else 0)
+
+
+def _two_quarters(tmp_path):
+    """Eastmoor's Q2 and Q3 in small: one recommendation superseded in Q3, one whose Q3 update cell
+    is blank (the council's word, "Not started", restated), one updated as usual."""
+    import datetime as dt
+
+    from quarters import plan_folder, quarter_row, write_quarter
+
+    folder = plan_folder(tmp_path)
+    later = dt.datetime(2011, 3, 31)
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"], [
+        quarter_row(1, target=later, progress=["Review postponed pending the new relief policy."], status="Not started"),
+        quarter_row(2, target=None, progress=["Not started."], status="Not started"),
+        quarter_row(3, target=later, progress=["Drafting the procedure."], status="On track")])
+    write_quarter(folder, "q3.xlsx", ["Progress at 31 Dec 2010"], [
+        quarter_row(1, target=later, progress=["Superseded by the new relief policy approved by Cabinet."],
+                    status="Superseded"),
+        quarter_row(2, target=None, progress=[None], status="Not started"),
+        quarter_row(3, target=later, progress=["Procedure drafted; consultation under way."], status="On track")])
+    return reportlib.inspect_plans(folder)
+
+
+def test_a_recommendation_newly_closed_without_action_is_a_change(tmp_path):
+    plans = _two_quarters(tmp_path)
+    found = compare.changes(plans, "2010-09-30", "2010-12-31")
+    assert found.loc[found["change"] == "newly_closed_without_action", "action_id"].tolist() == ["TBC-2010-001"]
+    assert CHANGE_LABELS["newly_closed_without_action"] == "Newly closed without action"
+    said = summary.summarise(plans, reportlib.progress(plans, "2010-12-31"))
+    assert said.changes["newly_closed_without_action"] == 1
+    from reportlib.present import report
+
+    assert "1 was closed without action" in report.summary(plans, reportlib.progress(plans, "2010-12-31")).html
+
+
+def test_a_blank_update_cell_this_time_is_no_update_this_time_even_with_the_word_restated(tmp_path):
+    """Eastmoor's HS-04: text last quarter, a blank update cell this quarter beside the same stated word."""
+    plans = _two_quarters(tmp_path)
+    found = compare.changes(plans, "2010-09-30", "2010-12-31")
+    assert found.loc[found["change"] == "no_update_this_time", "action_id"].tolist() == ["TBC-2010-002"]
+    from reportlib.present import report
+
+    assert "1 had no update this time" in report.summary(plans, reportlib.progress(plans, "2010-12-31")).html
+
+
+def test_a_plan_of_status_words_only_is_updated_by_them(tmp_path):
+    """No update text at all, ever: a restated word is the council's update, not 'no update this time'."""
+    import datetime as dt
+
+    from quarters import plan_folder, quarter_row, write_quarter
+
+    folder = plan_folder(tmp_path)
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"],
+                  [quarter_row(1, target=dt.datetime(2011, 3, 31), progress=[None], status="On track")])
+    write_quarter(folder, "q3.xlsx", ["Progress at 31 Dec 2010"],
+                  [quarter_row(1, target=dt.datetime(2011, 3, 31), progress=[None], status="On track")])
+    found = compare.changes(reportlib.inspect_plans(folder), "2010-09-30", "2010-12-31")
+    assert "no_update_this_time" not in set(found["change"])

@@ -53,7 +53,7 @@ def test_overdue_is_judged_against_the_revised_target_and_the_original_is_kept()
         [("A", "in_progress"), ("B", "in_progress"), ("C", "planned"), ("D", "in_progress"), ("E", "complete")]])
     out = progress(plans, "2010-07-31", due_soon_days=30).actions.set_index("action_id")
     assert out["timeliness"].to_dict() == {"A": "on_time", "B": "overdue", "C": "due_soon", "D": "no_target",
-                                           "E": "on_time"}
+                                           "E": "closed"}
     assert out.loc["B", "days_overdue"] == 122 and pd.isna(out.loc["A", "days_overdue"])
     assert out.loc["A", "target_date"] == pd.Timestamp("2010-03-31")
     assert out.loc["A", "effective_target_date"] == pd.Timestamp("2010-09-30")

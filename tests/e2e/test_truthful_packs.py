@@ -282,7 +282,8 @@ def _reconcile(plans, as_of):
     p = reportlib.progress(plans, as_of)
     figures = _figures(str(report.headline(p)))
     statuses = ["Complete", "In progress", "Planned (a date given, no progress reported)",
-                "Closed without action (declined, superseded or no longer required)", "No update yet", "Needs review (update text not understood)"]
+                "Closed without action (declined, superseded or no longer required)", "No update yet",
+                "Needs review (update text not understood, or at odds with the stated status)"]
     assert sum(figures[s] for s in statuses) == figures["Actions in the plan"] == len(p.actions)
     kloe = p.summary("kloe")
     assert kloe["actions"].sum() == figures["Actions in the plan"]

@@ -54,7 +54,10 @@ def test_a_key_row_among_the_headings_is_not_a_heading_and_gives_the_status_word
     assert data["status_words"] == {"G": "complete", "A": "in_progress", "R": "planned"}
     assert "# check" in line_of(draft, '"G":') and "row 9" in line_of(draft, '"G":')
     assert any(d.row == 9 and "key" in d.message for d in draft.doubts)
-    assert list(plans.updates["status"]) == ["complete", "in_progress", "planned", "complete"]
+    # G means complete; beside "Work under way." the text contradicts it, so those go to review
+    assert list(plans.updates["status"]) == ["needs_review", "in_progress", "planned", "needs_review"]
+    assert list(plans.updates["status_source"]) == ["needs_review.contradicted", "stated", "stated",
+                                                    "needs_review.contradicted"]
 
 
 def test_a_key_under_the_title_gives_the_status_words_and_is_said(tmp_path):
@@ -65,7 +68,9 @@ def test_a_key_under_the_title_gives_the_status_words_and_is_said(tmp_path):
     assert data["status_words"] == {"G": "complete", "A": "in_progress", "R": "planned"}
     assert "sections" not in data
     assert any(d.row == 2 and "key" in d.message for d in draft.doubts)
-    assert list(plans.updates["status"]) == ["complete", "in_progress", "planned"]
+    # G means complete; beside "Work under way." the text contradicts it, so it goes to review
+    assert list(plans.updates["status"]) == ["needs_review", "in_progress", "planned"]
+    assert list(plans.updates["status_source"]) == ["needs_review.contradicted", "stated", "stated"]
 
 
 def test_a_key_written_one_cell_per_colour_is_said_and_gives_the_status_words(tmp_path):

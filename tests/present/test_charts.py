@@ -484,3 +484,35 @@ def test_actions_without_a_target_date_are_said_in_words(actions):
     undated = int(actions["effective_target_date"].isna().sum())
     verb = "has" if undated == 1 else "have"
     assert undated and f"{undated} of {len(actions)} actions {verb} no target date" in _caption(chart)
+
+
+# --- Eastmoor trial: a tracker's groups, joint owners -----------------------------------
+
+
+def test_the_targets_chart_of_a_tracker_uses_its_group_label_not_kloe():
+    frame = make_actions([("WDC", None, "in_progress", "overdue", "HoF", "2010-03-31"),
+                          ("WDC", None, "planned", "on_time", "HoF", "2011-03-31"),
+                          ("WDC", None, "planned", "on_time", "HoF", "2011-01-31")])
+    frame["group"] = ["Council Tax 2025/26", "Payroll 2025/26", None]
+    frame.attrs["group_label"] = "Audit report"
+    chart = targets_timeline(frame, AS_OF)
+    ax = chart.figure.axes[0]
+    assert ax.get_ylabel() == "Audit report"
+    assert tick_labels(ax.get_yticklabels()) == ["Council Tax 2025/26", "Payroll 2025/26", "No audit report"]
+    assert "KLOE" not in " ".join([chart.alt_text, chart.finding, *tick_labels(ax.get_yticklabels())])
+
+
+def test_the_overdue_by_owner_caption_counts_actions_not_joint_owner_entries_and_leaves_out_no_tie():
+    frame = make_actions([("WDC", "2.1", "in_progress", "overdue", "HoF/ICT Mgr", "2010-03-31"),
+                          ("WDC", "2.1", "in_progress", "overdue", "ICT Mgr", "2010-03-31"),
+                          ("WDC", "2.1", "in_progress", "overdue", "Rev Mgr", "2010-03-31"),
+                          ("WDC", "2.1", "in_progress", "overdue", "Rev Mgr", "2010-03-31"),
+                          ("WDC", "2.1", "in_progress", "overdue", "H&S Adv", "2010-03-31"),
+                          ("WDC", "2.1", "in_progress", "overdue", "Creditors Mgr", "2010-03-31")])
+    chart = overdue_by_owner(frame, as_of=AS_OF)
+    assert list(chart.data["overdue"]) == [2, 2, 1, 1, 1]  # joint owners: once under each officer
+    assert chart.finding.startswith("ICT Mgr and Rev Mgr hold the most overdue actions (2 each of 6 overdue "
+                                    "actions as of 31 Jul 2010, joint owners counted for each)")
+    assert "then Creditors Mgr 1, H&S Adv 1, HoF 1." in chart.finding  # equal counts: none left out
+    assert "of 7" not in chart.finding and "7 overdue" not in chart.alt_text
+    assert "Horizontal bars of 6 overdue actions" in chart.alt_text

@@ -78,7 +78,7 @@ def test_the_headline_counts_unreadable_targets_and_open_actions_with_no_target(
     counts = p.review_counts()
     assert counts == {"needs_review": 10, "contradicted": 0, "target_unreadable": 2, "no_target": 24}
     text = _plain(report.headline(p))
-    assert "Needs review (update text not understood) 10 (and 2 actions whose target date cannot be read" in text
+    assert "Needs review (update text not understood, or at odds with the stated status) 10 (and 2 actions whose target date cannot be read" in text
     assert "Open, with no target date (so none of them can be overdue) 24" in text
 
 

@@ -128,3 +128,18 @@ def test_an_owner_not_in_the_plan_is_refused_with_the_nearest_named():
 def test_the_full_name_in_the_key_finds_the_officer(tmp_path):
     plans = load_plans([_keyed(tmp_path)])
     assert set(owners.only(plans, "Head of Finance").actions["owner"]) == {"HoF/IPM", "HoF"}
+
+
+def test_one_officers_report_says_whose_actions_it_shows(tmp_path):
+    # a trial's report of one officer's actions said so only in the parameters at its foot
+    from reportlib.analysis import snapshot
+    from reportlib.present import report
+
+    plans = load_plans([DATA]).council("WDC")
+    mine = owners.only(plans, "HoF")
+    assert mine.scope == "Actions of HoF only: 12 of the plan's 56 actions (those HoF shares with others included)."
+    kept = snapshot.read(snapshot.write(mine, tmp_path / "snap"))  # as a render hands it to the notebook
+    assert kept.scope == mine.scope
+    shown = report.summary(kept, reportlib.progress(kept, "2010-07-31")).html
+    assert mine.scope in shown and shown.index(mine.scope) < shown.index("As of 31 July 2010")
+    assert not plans.scope and "Actions of" not in report.summary(plans, reportlib.progress(plans, "2010-07-31")).html

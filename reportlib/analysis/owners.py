@@ -124,7 +124,12 @@ def only(plans, officer: str):
         raise UnknownOwner(officer, officers(plans))
     actions = plans.actions[mine].reset_index(drop=True)
     updates = plans.updates[plans.updates["action_id"].isin(actions["action_id"])].reset_index(drop=True)
-    return replace(plans, actions=actions, updates=updates)
+    full = keyed.get(officer) or next((name for short, name in keyed.items() if same(short) == same(officer)), "")
+    who = f"{officer} ({full})" if full and same(full) != same(officer) else officer
+    whole = "the plan's" if plans.actions["council_code"].nunique() <= 1 else "the plans'"
+    scope = (f"Actions of {who} only: {len(actions)} of {whole} {len(plans.actions)} actions "
+             f"(those {officer} shares with others included).")
+    return replace(plans, actions=actions, updates=updates, scope=scope)
 
 
 def key_for(shown, names: Mapping[str, str]) -> dict[str, str]:

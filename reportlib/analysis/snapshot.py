@@ -62,7 +62,7 @@ def write(plans: Plans, folder, **meta) -> Path:
               "sources": plans.sources, "inputs": plans.inputs}
     for name, frame in frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    info = {"withheld": list(plans.withheld), "audience": plans.audience, **meta}
+    info = {"withheld": list(plans.withheld), "audience": plans.audience, "scope": plans.scope, **meta}
     (folder / _META).write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
     return folder
 
@@ -81,7 +81,7 @@ def read(folder) -> Plans:
                 for r in frames["findings"].to_dict("records")]
     inputs = frames["inputs"].reindex(columns=INPUT_COLUMNS)
     return Plans(frames["actions"], frames["updates"], findings, frames["sources"], inputs,
-                 tuple(info.get("withheld", ())), info.get("audience", "internal"))
+                 tuple(info.get("withheld", ())), info.get("audience", "internal"), scope=info.get("scope", ""))
 
 
 def meta(folder) -> dict:

@@ -78,6 +78,9 @@ class Plans:
     action_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Every version's copy of the updates of those actions (``reportlib.ingest.versions``).
     update_versions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: What part of the plans these are, when not all of them, in a sentence for readers
+    #: ("Actions of HoF only: 12 of the plan's 56 actions ..."); empty for whole plans.
+    scope: str = ""
 
     @property
     def errors(self) -> list[Finding]:

@@ -200,7 +200,8 @@ def summary(plans, progress) -> SafeTable:
             "this is the plan's first progress update."))
     else:
         sentences.append(_since_previous(found))
-    parts = ['<div class="rl-summary">', f"<p>{html.escape(' '.join(sentences[:2]))}</p>",
+    scope = [f"<p><strong>{html.escape(plans.scope)}</strong></p>"] if getattr(plans, "scope", "") else []
+    parts = ['<div class="rl-summary">', *scope, f"<p>{html.escape(' '.join(sentences[:2]))}</p>",
              f"<p>{html.escape(sentences[2])}</p>"]
     uncertain = _uncertain_words(found)
     if uncertain:

@@ -132,6 +132,8 @@ def test_the_full_name_in_the_key_finds_the_officer(tmp_path):
 
 def test_one_officers_report_says_whose_actions_it_shows(tmp_path):
     # a trial's report of one officer's actions said so only in the parameters at its foot
+    import html
+
     from reportlib.analysis import snapshot
     from reportlib.present import report
 
@@ -141,5 +143,6 @@ def test_one_officers_report_says_whose_actions_it_shows(tmp_path):
     kept = snapshot.read(snapshot.write(mine, tmp_path / "snap"))  # as a render hands it to the notebook
     assert kept.scope == mine.scope
     shown = report.summary(kept, reportlib.progress(kept, "2010-07-31")).html
-    assert mine.scope in shown and shown.index(mine.scope) < shown.index("As of 31 July 2010")
+    said = html.escape(mine.scope)
+    assert said in shown and shown.index(said) < shown.index("As of 31 July 2010")
     assert not plans.scope and "Actions of" not in report.summary(plans, reportlib.progress(plans, "2010-07-31")).html

@@ -124,3 +124,17 @@ def test_the_committee_is_told_an_overdue_figure_rests_on_an_earlier_target(fold
     listed = attention(p, None).set_index("action_id")
     assert listed.at["TBC-2010-001", "reason"] == (
         "overdue by 92 days against an earlier target (its latest target date cannot be read)")
+
+
+def test_a_mistyped_revised_target_is_unreadable_even_where_the_original_target_reads(folder):
+    # a trial's tracker: original target 30 June 2010, then a revised target typed "31/03/2062";
+    # the action was rated Red, 92 days overdue against the stale original, with no word
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 6, 30), progress=["Procedure being drafted."], status="On track")])
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 6, 30), revised="31/03/2062",
+                    progress=["Extension to March 2011 agreed; procedure being drafted."], status="On track")])
+    plans = reportlib.inspect_plans(folder)
+    one = reportlib.progress(plans, "2010-09-30").actions.set_index("action_id").loc["TBC-2010-001"]
+    assert one["target_unreadable"] and one["rag"] == "Not rated"
+    assert "31/03/2062" in one["rag_note"]

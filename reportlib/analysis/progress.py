@@ -215,8 +215,9 @@ def _unreadable_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd
     """``target_unreadable``, the target as written and the previous readable target, per action.
 
     A target is unreadable when the target judged against is empty (no revised target, no
-    target date) although a target cell held something: text that reads as no date (not
-    "Ongoing", "N/A" or "TBC"), or a cell the reader warned about on the action's row. The
+    target date) although the target cell held text that reads as no date (not "Ongoing",
+    "N/A" or "TBC"), or when no revised target was read and the reader warned about a target
+    cell on the action's row (a mistyped revised target leaves only the stale original). The
     previous target is the latest readable one an earlier version of the plan gave.
     """
     out = pd.DataFrame({"target_unreadable": False, "unreadable_text": None, "previous_target": pd.NaT},
@@ -228,11 +229,15 @@ def _unreadable_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd
         else pd.Series("", index=actions.index)
     by_text = operative_empty & (written != "") & written.map(_is_a_date_gone)
     warned = _warned_rows(getattr(plans, "findings", ()) or ())
-    by_finding = operative_empty & pd.Series(
+    # a warned target cell with no revised target read: the target judged against (the original, if
+    # any) may be the one the unreadable cell replaced, so the rating cannot rest on it
+    quoted = pd.Series(
         [_row_warned(warned, a) for a in actions[["source_file", "source_sheet", "source_rows"]].itertuples(index=False)],
         index=actions.index, dtype=object)
-    out["target_unreadable"] = (by_text | by_finding.map(bool)).astype(bool)
-    out["unreadable_text"] = written.where(by_text, by_finding.map(lambda w: w if isinstance(w, str) else None))
+    by_finding = actions["revised_target_date"].isna() & quoted.map(bool)
+    out["target_unreadable"] = (by_text | by_finding).astype(bool)
+    out["unreadable_text"] = written.astype(object).where(
+        by_text, quoted.map(lambda w: w if isinstance(w, str) else None).where(by_finding, None))
     out["previous_target"] = _previous_targets(plans, actions, as_of)
     return out
 

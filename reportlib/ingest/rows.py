@@ -567,16 +567,17 @@ class SheetReader:
             self._year_notes(state, number, found, column, "target_date")
 
     def _prose_without_a_date(self, state):
-        """An ``unreadable_target`` warning for each item whose prose (``target_in_prose``), read to its
-        end, gives no date: as a target column's text that is no date is. Judged once the sheet is
-        read, so prose that gives its date on a continued row is not warned about."""
+        """A ``no_date_in_prose`` warning for each item whose prose (``target_in_prose``), read to its
+        end, gives no date. Judged once the sheet is read, so prose that gives its date on a
+        continued row is not warned about. The action has no target, as with an empty target cell
+        (prose describes the work, so it is not a target nobody could read)."""
         column = state.layout.target_in_prose
         if not column or "target" in state.positions or column not in state.positions:
             return
         for action in state.actions:
             text = action.get(column)
             if text and action.get("target_date") is None and not action.get("target_text"):
-                self._find("warning", "unreadable_target",
+                self._find("warning", "no_date_in_prose",
                            f"the {column.replace('_', ' ')} text ('{_shown(text)}') gives no target date (the layout "
                            f"reads targets from it: expected e.g. 'by March 2010', 'by 31/03/2010' or 'Q1 2010/11'); "
                            "target_date left empty", state.sheet, action["_rows"][0], self._column(state, column))

@@ -95,7 +95,7 @@ def test_end_of_a_month_and_year_in_prose_is_that_months_last_day():
 
 
 @pytest.mark.parametrize("details, column_says, code", [
-    ("target Blorgsday", "target Blorgsday", "unreadable_target"),
+    ("target Blorgsday", "target Blorgsday", "unreadable_target"),  # the column's word; prose's below
     ("finish by March 2101", "March 2101", "implausible_year"),
     ("finish by 31 July 20101", "31 July 20101", "implausible_year"),
 ])
@@ -109,7 +109,8 @@ def test_a_prose_target_gives_the_warning_a_target_column_gives_located_at_its_c
                                                                       "Cy Jones", column_says, "x"]],
                                        column_layout))
     for plans in (prose, column):
-        warned = found(plans, code)
+        # prose with no date at all is said as such (no target, as an empty cell), not as a mistyped date
+        warned = found(plans, "no_date_in_prose" if plans is prose and code == "unreadable_target" else code)
         assert len(warned) == 1, [str(f) for f in plans.findings]
         where = warned[0].location
         assert (where.sheet, where.row, where.column[:1]) == ("Tracker", 5, "E")

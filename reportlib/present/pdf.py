@@ -114,6 +114,21 @@ def pdf_bytes(html: str, *, running_header: str, dated: date | None = None) -> b
             raise RenderError(f"PDF could not be written: {exc}") from exc
 
 
+_HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
+_HAS_LANG = re.compile(r"\blang\s*=", re.IGNORECASE)
+
+
+def with_language(html: str, lang: str = "en") -> str:
+    """``html`` with a document language, which PDF/UA requires: the reports declare one;
+    a fragment (or a page without ``lang``) is given ``lang``, not left for WeasyPrint to warn."""
+    tag = _HTML_TAG.search(html)
+    if tag is None:
+        return f'<html lang="{lang}">{html}'
+    if _HAS_LANG.search(tag.group(1)):
+        return html
+    return f'{html[:tag.start()]}<html lang="{lang}"{tag.group(1)}>{html[tag.end():]}'
+
+
 def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     """Lay ``html`` out on A4 pages (a WeasyPrint document, before writing).
 
@@ -123,6 +138,7 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     First ``bound_long_text`` gives long unbroken runs break points and shortens
     huge table cells, so that no text costs WeasyPrint more than linear time.
     """
+    html = with_language(html)
     # landscape sections together at the end; short cells (status words) kept whole; the
     # phone's cell labels (reportlib.present.htmlnav) are of no use on paper
     html = keep_short_cells_whole(wide_sections_last(_PHONE_LABEL.sub(r"\1", html)))
@@ -152,7 +168,7 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
 #: A cell of at most this many characters and ``SHORT_CELL_WORDS`` words of at most
 #: ``SHORT_WORD_CHARS`` (a status, a RAG rating, a date) is never hyphenated or broken.
 SHORT_CELL_CHARS = 32
-SHORT_CELL_WORDS = 3
+SHORT_CELL_WORDS = 4  # "Not rated (update unclear)"
 SHORT_WORD_CHARS = 12
 _PLAIN_CELL = re.compile(rf"<(td|th)((?:\s[^<>]*)?)>([^<>]{{1,{SHORT_CELL_CHARS}}})</\1\s*>", re.IGNORECASE)
 

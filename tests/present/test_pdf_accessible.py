@@ -87,6 +87,13 @@ def test_pdf_is_tagged_pdf_ua_with_language_title_and_the_alt_text_of_every_char
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= kinds, kinds
 
 
+@pytest.mark.parametrize("page", ["<p>12 actions, 3 overdue</p>", "<html><body><p>12 actions</p></body></html>",
+                                  '<html lang="cy"><body><p>12 cam gweithredu</p></body></html>'])
+def test_a_page_without_a_language_is_given_one_and_a_declared_language_is_kept(page):
+    reader = PdfReader(io.BytesIO(pdf.pdf_bytes(page, running_header="H")))
+    assert reader.trailer["/Root"]["/Lang"] == ("cy" if "cy" in page else "en")
+
+
 def test_the_tagged_pdf_is_the_same_bytes_twice():
     html = report_html(new_code_cell("c", outputs=[html_output(chart_html(ALT, "Progress"))]))
     first = pdf.pdf_bytes(html, running_header="H", dated=PROVENANCE.as_of)
@@ -100,14 +107,14 @@ def test_status_words_are_never_hyphenated_even_in_a_table_squeezed_onto_the_pag
     rows = 12
     frame = pd.DataFrame({"Ref": [f"R{i}" for i in range(rows)],
                           **{f"Words {c}": ["Commissioning arrangements reviewed quarterly"] * rows for c in range(14)},
-                          "Status": (STATUS_WORDS * 2)[:rows], "RAG": (["Amber", "Green", "Red"] * 4)[:rows]})
+                          "Status": (STATUS_WORDS * 2)[:rows], "RAG": (["Amber", "Green", "Not rated (update unclear)"] * 4)[:rows]})
     html = report_html(new_code_cell("t", outputs=[html_output(tables.table(frame, wide=True).html)]))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.pdf_bytes(html, running_header="H"))).pages)
     # WeasyPrint hyphenates with U+2010; the long words of the table still may be
     assert re.search(r"Commis[-\u2010]\s", text), "the long words of the table should still hyphenate"
-    for word in ("Complete", "Amber", "review", "Superseded", "progress", "started", "Green"):
+    for word in ("Complete", "Amber", "review", "Superseded", "progress", "started", "Green", "update unclear"):
         assert word in text.replace("\n", " "), word
-    broken = re.findall(r"\b(?:Com|Am|Gre|Super|Superse|pro|star)[-\u2010]\s|\bre[-\u2010]\s*view\b", text)
+    broken = re.findall(r"\b(?:Com|Am|Gre|Super|Superse|pro|star|up|un)[-\u2010]\s|\bre[-\u2010]\s*view\b", text)
     assert broken == [], broken
 
 

@@ -71,12 +71,13 @@ LAYOUT = """(() => {
               headerPosition: t.querySelector('thead th') ? getComputedStyle(t.querySelector('thead th')).position : null,
               firstColumn: t.querySelector('tbody td') ? getComputedStyle(t.querySelector('tbody td')).position : null,
               stacked: r.classList.contains('rl-stack'),
-              // each cell on a line of its own, led by its column heading
+              // each cell on a line of its own, led by its column heading (a row heading under
+              // the empty corner cell stands alone: no ": " before it)
               unlabelled: Array.from(t.querySelectorAll('tbody tr')).flatMap(row => Array.from(row.cells).filter((c, i) => {
                   const heading = t.tHead && t.tHead.rows[0].cells[i];
-                  return getComputedStyle(c).display !== 'block' || !heading
-                      || getComputedStyle(c, '::before').content
-                         !== JSON.stringify(heading.textContent.replace(/\\s+/g, ' ').trim() + ': ');
+                  const label = heading ? heading.textContent.replace(/\\s+/g, ' ').trim() : null;
+                  return getComputedStyle(c).display !== 'block' || label === null
+                      || getComputedStyle(c, '::before').content !== (label ? JSON.stringify(label + ': ') : 'none');
               })).length};
   });
   const sideways = Array.from(document.querySelectorAll('body *')).filter(e =>

@@ -672,3 +672,33 @@ contradictions:
 ])
 def test_round6_cues_new_officers_write(text, expected):
     assert one(text, "July 2010")[0] == expected, one(text, "July 2010")
+
+
+def test_refer_to_and_quarter_references_are_followed():
+    # "Refer to previous report" carries the last position; with nothing before it, it says nothing new
+    out = classify(updates(("A1", "March 2010", "Implemented."), ("A1", "July 2010", "Refer to previous report."),
+                           ("A2", "July 2010", "Refer to previous report.")))
+    assert list(out["status"]) == ["complete", "complete", "no_update"]
+    assert list(out["status_source"])[1:] == ["reference", "reference"]
+    # a quarter named as the snapshot: "As per Q2 update" takes that quarter's status
+    frame = updates(("A1", "March 2010", "Work under way."), ("A1", "July 2010", "As per Q2 update."))
+    frame["snapshot"] = ["Tracker Q2 2024", "Tracker Q3 2024"]
+    got = classify(frame)
+    assert (got["status"].iloc[1], got["status_source"].iloc[1]) == ("in_progress", "reference")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # negation scope: not accepting the risk is not accepting it; declining to attend is not declining the action
+    ("Management does not accept the risk and will implement by March.", "planned"),
+    ("Declined to attend the workshop; rescheduled for May.", "in_progress"),
+    # "N/A" with a reason that is not that the action no longer applies
+    ("N/A - not yet due.", "planned"),
+    # the things an action cancels are its work, not the action withdrawn
+    ("Duplicate supplier records reviewed and 40 accounts cancelled.", "complete"),
+    # audit checking to come does not contradict a leading status word
+    ("Implemented. Not yet verified by audit.", "complete"),
+    # awaiting a third party's reply on the work is work going on, not a missing update
+    ("Awaiting a response from the supplier on the revised quote.", "in_progress"),
+])
+def test_round6_near_misses_are_left_alone(text, expected):
+    assert one(text, "July 2010")[0] == expected, one(text, "July 2010")

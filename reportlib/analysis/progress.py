@@ -287,6 +287,8 @@ def _previous_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.S
     dated = dated.assign(_readable=readable)[readable.notna()]
     dated = dated.sort_values("version_date", na_position="first", kind="stable")
     latest = dated.groupby("action_id")["_readable"].last()
+    if latest.empty:  # no version gives a readable target (pandas cannot map through an empty dated Series)
+        return fallback
     return actions["action_id"].map(latest).fillna(fallback)
 
 

@@ -7,7 +7,11 @@
 * for an ``external`` audience, the text of every column a council's layout marks
   internal is withheld: emptied in the tables, and any finding that quotes it, in any
   version, is told without it (``reportlib.analysis.audience``). ``Plans.withheld``
-  names those columns so reports can say so.
+  names those columns so reports can say so;
+* of the versions dated on or before ``as_of``, what judging an earlier report needs is
+  kept (``judging_versions``): each version's targets, and which updates it wrote, never
+  its words. A report looking back at the previous one counts it by the targets in force
+  then, as that report did, not by a later revision.
 
 ``write`` saves cut plans as Parquet files in a folder (``read`` loads them back), so
 the batch runner reads and hashes each input once and every notebook, download and
@@ -35,6 +39,7 @@ AUDIENCES = ("internal", "external")
 UPDATE_TEXT = audience_filter.UPDATE_TEXT
 WITHHELD = audience_filter.WITHHELD
 _FILES = ("actions", "updates", "findings", "sources", "inputs")
+_VERSIONS = ("action_versions", "update_versions")  # judging_versions: none for a plan of one version
 _META = "snapshot.json"
 
 
@@ -47,11 +52,40 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
         plans = replace(plans, updates=plans.updates[plans.updates["snapshot_date"] <= pd.Timestamp(as_of)])
         # the plan as known then: versions dated later give no wording, update, finding or sheet read
         plans = versions.plans_as_of(plans, as_of)
+    held_actions, held_updates = judging_versions(whole, as_of)
     plans = replace(plans, updates=plans.updates.reset_index(drop=True), audience=audience,
-                    action_versions=pd.DataFrame(), update_versions=pd.DataFrame())
+                    action_versions=held_actions, update_versions=held_updates)
     if audience == "external":
         plans = audience_filter.withhold(plans, whole)
     return plans
+
+
+#: Of each version of a plan, what judging a report at an earlier date needs (``versions.as_of``):
+#: the targets in force then, and where they were read.
+JUDGING_ACTION_COLUMNS = ("council_code", "assessment", "action_id", "source_file", "source_sheet", "source_rows",
+                          "version_date", "target_date", "revised_target_date", "target_recurring")
+#: Of each version's updates, which it held and whether it said anything (``versions.updates_as_of``).
+JUDGING_UPDATE_COLUMNS = ("action_id", "snapshot", "snapshot_date", "source_file", "source_sheet", "source_row",
+                          "source_column", "version_date")
+#: The text of an update kept in a version held for judging: only that there was some.
+SAID = "(text)"
+
+
+def judging_versions(plans: Plans, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The versions of ``plans`` dated on or before ``as_of`` (all without one), cut to what
+    ``progress`` at an earlier date needs: no wording, owner, or update text of any version
+    (an update's text is ``SAID`` or empty), so nothing internal, and nothing written later, is kept."""
+    held, held_updates = plans.action_versions, plans.update_versions
+    if held is None or held.empty or "version_date" not in held:
+        return pd.DataFrame(), pd.DataFrame()
+    later = versions.later_files(held, as_of) if as_of is not None else set()
+    actions = held.loc[~held["source_file"].isin(later), [c for c in JUDGING_ACTION_COLUMNS if c in held]]
+    if held_updates is None or held_updates.empty:
+        return actions.reset_index(drop=True), pd.DataFrame()
+    kept = held_updates[~held_updates["source_file"].isin(later)]
+    said = kept["text"].fillna("").astype(str).str.strip().ne("")
+    updates = kept[[c for c in JUDGING_UPDATE_COLUMNS if c in kept]].assign(text=said.map({True: SAID, False: ""}))
+    return actions.reset_index(drop=True), updates.reset_index(drop=True)
 
 
 def write(plans: Plans, folder, **meta) -> Path:
@@ -59,7 +93,8 @@ def write(plans: Plans, folder, **meta) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     frames = {"actions": plans.actions, "updates": plans.updates, "findings": plans.findings_frame(),
-              "sources": plans.sources, "inputs": plans.inputs}
+              "sources": plans.sources, "inputs": plans.inputs,
+              "action_versions": plans.action_versions, "update_versions": plans.update_versions}
     for name, frame in frames.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
     info = {"withheld": list(plans.withheld), "audience": plans.audience, "scope": plans.scope, **meta}
@@ -80,8 +115,11 @@ def read(folder) -> Plans:
                                  None if _none(r["row"]) is None else int(r["row"]), _none(r["column"])))
                 for r in frames["findings"].to_dict("records")]
     inputs = frames["inputs"].reindex(columns=INPUT_COLUMNS)
+    held = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").exists()
+            else pd.DataFrame() for name in _VERSIONS}
     return Plans(frames["actions"], frames["updates"], findings, frames["sources"], inputs,
-                 tuple(info.get("withheld", ())), info.get("audience", "internal"), scope=info.get("scope", ""))
+                 tuple(info.get("withheld", ())), info.get("audience", "internal"), scope=info.get("scope", ""),
+                 action_versions=held["action_versions"], update_versions=held["update_versions"])
 
 
 def meta(folder) -> dict:

@@ -59,6 +59,10 @@ class Summary:
     #: target_unreadable, no_target), now and at the previous report.
     uncertain: tuple[Figure, ...] = ()
 
+    #: How the complete and overdue figures moved since the previous report, each way counted once
+    #: (``moves``); empty without a previous report.
+    moves: dict = field(default_factory=dict)
+
     def figure(self, key: str) -> Figure:
         return next(f for f in (*self.figures, *self.uncertain) if f.key == key)
 
@@ -111,7 +115,32 @@ def summarise(plans, p: Progress) -> Summary:
     uncertain = tuple(Figure(key, _LABELS[key], value, then_review.get(key) if before is not None else None)
                       for key, value in p.review_counts().items())
     return Summary(p.as_of, previous, figures, attention(p, before, changed), p.due_soon_days, kinds,
-                   changed["action_id"].nunique() if previous is not None else None, uncertain)
+                   changed["action_id"].nunique() if previous is not None else None, uncertain,
+                   moves(before, p, kinds) if before is not None else {})
+
+
+def moves(before: Progress, p: Progress, kinds: dict) -> dict[str, int]:
+    """How the complete and overdue counts moved from ``before`` to ``p``, so that each rise or fall
+    adds up: ``complete_new`` (became complete), ``complete_undone`` (complete then, not now),
+    ``complete_left`` (complete then, left the plan since); ``overdue_passed`` (target passed since
+    ``before``: the change list's newly overdue), ``overdue_other`` (overdue now, not then, its target
+    already past: its update no longer reads as done, it went backwards, or it joined the plan late),
+    ``overdue_cleared`` (overdue then, not now, or left the plan)."""
+    then = before.actions.set_index("action_id")
+    now = p.actions.set_index("action_id")
+    was_done = then.index[then["status"] == "complete"]
+    is_done = now.index[now["status"] == "complete"]
+    was_late = then.index[then["timeliness"] == "overdue"]
+    is_late = now.index[now["timeliness"] == "overdue"]
+    passed = kinds.get("newly_overdue", 0)
+    return {
+        "complete_new": len(is_done.difference(was_done)),
+        "complete_undone": len(was_done.intersection(now.index).difference(is_done)),
+        "complete_left": len(was_done.difference(now.index)),
+        "overdue_passed": passed,
+        "overdue_other": len(is_late.difference(was_late)) - passed,
+        "overdue_cleared": len(was_late.difference(is_late)),
+    }
 
 
 def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None = None,

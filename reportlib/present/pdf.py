@@ -68,6 +68,9 @@ table[data-rl-cols] { table-layout: fixed !important; }
 /* Status words and other short cells ("Amber", "Needs review") are never hyphenated. */
 table td[data-rl-whole], table th[data-rl-whole] { hyphens: manual !important; }
 table[data-rl-wrap="anywhere"] td[data-rl-whole] { overflow-wrap: normal !important; }
+/* A hash or file name breaks where it must, but never with a hyphen a reader would copy. */
+table[data-rl-wrap] td[data-rl-long], table[data-rl-wrap] td[data-rl-long] * {
+  hyphens: manual !important; overflow-wrap: anywhere !important; }
 /* Once the wide sections are set last, the footer follows them on a landscape page. */
 .rl-provenance.rl-after-wide { page: wide; }
 .rl-moved { font-style: italic; }

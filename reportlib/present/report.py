@@ -241,7 +241,42 @@ def _since_previous(found) -> str:
             said.append(f"{n} {words.replace('were ', 'was ') if n == 1 else words}")
     several = sum(kinds.values()) > found.changed
     return (f"Since the previous report ({previous}), {_count(found.changed, 'action')} changed"
-            + (" (some in more than one way)" if several else "") + ": " + _listed(said) + ".")
+            + (" (some in more than one way)" if several else "") + ": " + _listed(said) + "."
+            + "".join(f" {sentence}" for sentence in _how_figures_moved(found)))
+
+
+def _how_figures_moved(found) -> list[str]:
+    """Where the change in the complete or overdue figure is not simply the count of actions that became
+    complete or overdue, the sentence that makes it add up ("Overdue rose by 12: 9 passed their target
+    since ..., 4 whose target had already passed are overdue now, and 1 is no longer overdue.")."""
+    moved, said = found.moves, []
+    if not moved:
+        return said
+    previous = long_date(found.previous)
+    complete, overdue = found.figure("complete").change, found.figure("overdue").change
+    if complete != moved["complete_new"]:
+        parts = [f"{moved['complete_new']} became complete"]
+        if moved["complete_undone"]:
+            n = moved["complete_undone"]
+            parts.append(f"{n} complete then {'is' if n == 1 else 'are'} not now (gone backwards, or no longer read as complete)")
+        if moved["complete_left"]:
+            parts.append(f"{moved['complete_left']} complete then left the plan")
+        said.append(f"Complete {_moved(complete)}: {_listed(parts)}.")
+    if overdue != moved["overdue_passed"]:
+        parts = [f"{moved['overdue_passed']} passed {'its' if moved['overdue_passed'] == 1 else 'their'} target "
+                 f"since {previous}"]
+        if moved["overdue_other"]:
+            parts.append(f"{moved['overdue_other']} whose target had already passed "
+                         f"{'is' if moved['overdue_other'] == 1 else 'are'} overdue now (an update no longer read as "
+                         "done, a status gone backwards, or new in the plan)")
+        if moved["overdue_cleared"]:
+            parts.append(f"{moved['overdue_cleared']} {'is' if moved['overdue_cleared'] == 1 else 'are'} no longer overdue")
+        said.append(f"Overdue {_moved(overdue)}: {_listed(parts)}.")
+    return said
+
+
+def _moved(change: int) -> str:
+    return "unchanged" if change == 0 else f"{'rose' if change > 0 else 'fell'} by {abs(change)}"
 
 
 def _uncertain_words(found) -> list[str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 
 import pandas as pd
 import pytest
 from quarters import plan_folder, q1, q2, q3, quarter_row, write_quarter
 
 import reportlib
-from reportlib.analysis import compare
+from reportlib.analysis import compare, snapshot
+from reportlib.analysis.summary import summarise
 from reportlib.present import charts, report
 from reportlib.present.packtables import report_frames
 
@@ -207,3 +209,39 @@ def test_a_report_dated_before_the_first_version_shows_the_plan_as_first_written
     assert two["action"] == "Agreed action 2." and pd.isna(two["revised_target_date"])
     assert set(may.actions["action_id"]) == {ONE, TWO, THREE, FOUR}
     assert "q1.xlsx" in set(may.sources["file"]) and "q3.xlsx" not in set(may.sources["file"])
+
+
+def test_a_report_judges_the_previous_report_by_the_targets_in_force_then(quarters):
+    """q2 (September) revised 2's target to 31 Dec 2010, q3 (December) to 31 Mar 2011: the December
+    report, looking back at September, judges September by September's target, as September's
+    own report did, and so do the packs, whose data goes through the run's snapshot."""
+    for plans in (reportlib.plans_for_report([quarters], as_of="2010-12-31"), _through_snapshot(quarters, "2010-12-31")):
+        then = reportlib.progress(plans, "2010-09-30").actions.set_index("action_id")
+        assert then.loc[TWO, "effective_target_date"] == pd.Timestamp("2010-12-31")
+        now = reportlib.progress(plans, "2010-12-31").actions.set_index("action_id")
+        assert now.loc[TWO, "effective_target_date"] == pd.Timestamp("2011-03-31")
+
+
+def test_the_change_since_the_previous_report_is_against_what_that_report_said(folder):
+    """Overdue in September against its target then; December's version moves the target on. The
+    December summary says overdue went from 1 to 0, as the September report said 1."""
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Sep 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 9, 15), progress=["Drafting the policy."], status="Behind schedule"),
+        quarter_row(2, target=dt.datetime(2011, 6, 30), progress=["Scoping meeting held."], status="On track")])
+    write_quarter(folder, "q3.xlsx", ["Progress at 30 Sep 2010", "Progress at 31 Dec 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 9, 15), revised=dt.datetime(2011, 3, 31),
+                    progress=["Drafting the policy.", "Policy drafting continues; new date agreed."], status="Behind schedule"),
+        quarter_row(2, target=dt.datetime(2011, 6, 30), progress=["Scoping meeting held.", "Survey under way."],
+                    status="On track")])
+    september = reportlib.progress(reportlib.plans_for_report([folder], as_of="2010-09-30"), "2010-09-30")
+    assert (september.actions["timeliness"] == "overdue").sum() == 1
+    for plans in (reportlib.plans_for_report([folder], as_of="2010-12-31"), _through_snapshot(folder, "2010-12-31")):
+        overdue = {f.key: f for f in summarise(plans, reportlib.progress(plans, "2010-12-31")).figures}["overdue"]
+        assert (overdue.now, overdue.before) == (0, 1)
+
+
+def _through_snapshot(folder, as_of):
+    """The plans a pack's notebooks read: cut for the report, written by the run and read back."""
+    with tempfile.TemporaryDirectory() as prepared:
+        snapshot.write(reportlib.plans_for_report([folder], as_of=as_of, strict=False), prepared)
+        return snapshot.read(prepared)

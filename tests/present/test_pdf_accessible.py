@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from reportlib.present import pdf, tables
+from reportlib.present import htmlnav, pdf, tables
 from reportlib.present.exporters import export_html
 from reportlib.present.htmlreport import Provenance
 
@@ -224,3 +224,22 @@ def test_a_tall_chart_is_drawn_smaller_to_share_the_first_page_with_the_headline
     document = pdf.layout(html, running_header="H")
     # drawn at most about half a page tall, the chart follows its heading on page 1 (at full size it cannot)
     assert page_of_each(document, "Progress by KLOE") == [1] and page_of_each(document, "Tall") == [1]
+
+
+def test_a_hash_or_file_name_in_a_squeezed_table_breaks_without_a_hyphen():
+    """A reader copies a SHA-256 from the PDF to check a file: where a table is too wide and laid out
+    again hyphenated, the hash and file name may break across lines but never gain a hyphen."""
+    digest = "a045640d72f592d7cccbae2d9df8f4ad99898d023bc08edf43d10f63e191d7a4"
+    name = "wdc_use_of_resources_action_plan.xlsx"
+    rows = 3
+    frame = pd.DataFrame({"File": [name] * rows, "SHA-256": [digest] * rows,
+                          **{f"Words {c}": ["Commissioning arrangements reviewed quarterly"] * rows for c in range(12)}})
+    shown, _ = htmlnav.label_cells(tables.table(frame, wide=True).html.replace(digest, f'<code class="rl-hash">{digest}</code>'))
+    html = report_html(new_code_cell("t", outputs=[html_output(shown)]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.pdf_bytes(html, running_header="H"))).pages)
+    assert re.search(r"Commis[-\u2010]\s", text), "the table should be squeezed enough to hyphenate its words"
+    joined = re.sub(r"\s+", "", text)
+    assert digest in joined and name in joined
+    # WeasyPrint hyphenates with U+2010; the hash and file name hold none of their own
+    for broken in re.findall(r"\S*\u2010\s*\S*", text):  # every hyphenated break is one of the words'
+        assert not re.search(r"[0-9_]", broken), broken

@@ -109,3 +109,32 @@ def test_the_progress_report_opens_with_the_summary_under_one_title():
     # no title of its own: a pack heads it with the pack's title alone, not with two near-identical ones
     assert notebook_title(nb) is None
     assert notebook_title(nbformat.read(REPO / "notebooks" / "compare_councils.ipynb", as_version=4)) is None
+
+
+def test_the_rise_in_overdue_and_complete_adds_up_in_words(wdc):
+    """WDC July against March: overdue 4 -> 16, but only 9 passed their target since March; the
+    others were overdue by date already and now count (an update no longer read as done, or gone
+    backwards), and one is overdue no longer. The summary says how the 12 adds up, from the tables."""
+    plans, p = wdc
+    before = reportlib.progress(plans, "2010-03-31", due_soon_days=30)
+    late = lambda q: set(q.actions.loc[q.actions["timeliness"] == "overdue", "action_id"])  # noqa: E731
+    changed = compare.changes(plans, "2010-03-31", "2010-07-31", due_soon_days=30)
+    passed = int((changed["change"] == "newly_overdue").sum())
+    other = len(late(p) - late(before)) - passed
+    cleared = len(late(before) - late(p))
+    assert (passed, other, cleared) != (len(late(p)) - len(late(before)), 0, 0)  # the case this test is about
+    words = _plain(report.summary(plans, p).html)
+    rise = len(late(p)) - len(late(before))
+    assert f"Overdue rose by {rise}: {passed} passed their target since 31 March 2010, {other} whose target had " \
+           f"already passed are overdue now" in words
+    assert f"and {cleared} is no longer overdue." in words or f"and {cleared} are no longer overdue." in words
+    assert passed + other - cleared == rise
+
+
+def test_a_complete_action_that_left_the_plan_is_said_where_complete_rose_by_less():
+    """NMB's December tracker: 4 became complete, 1 complete in September left the plan: the
+    complete figure rose by 3, and the summary says why it is not 4."""
+    plans = reportlib.plans_for_report([str(REPO / "data/trackers")], "", as_of="2024-12-31").council("NMB")
+    words = _plain(report.summary(plans, reportlib.progress(plans, "2024-12-31")).html)
+    assert "4 became complete" in words and "Complete rose by 3: 4 became complete and 1 complete then left the plan." in words
+    assert "Overdue rose" not in words and "Overdue fell" not in words  # overdue moved only as the change list says

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import re
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -110,6 +111,12 @@ def _validate(args) -> int:
     print(f"{len(plans.actions)} actions, {len(plans.updates)} updates from {plans.sources['file'].nunique()} "
           f"file(s); {len(plans.errors)} errors, {len(plans.warnings)} warnings"
           + (f", {notes} notes on versions of a plan" if notes else ""))
+    waiting = int((plans.updates["status"] == "needs_review").sum()) if "status" in plans.updates else 0
+    if waiting:
+        where = " ".join(shlex.quote(str(p)) for p in args.paths or ["data"])
+        print(f"{waiting} update{'s' if waiting != 1 else ''} need{'s' if waiting == 1 else ''} a person to read "
+              f"{'them' if waiting != 1 else 'it'} (the status could not be read from the text, or the text and the "
+              f"council's word disagree): `reportlib review {where}` lists them and records a decision")
     return EXIT_FAILED if plans.errors else EXIT_OK
 
 

@@ -28,6 +28,17 @@ def test_validate_shipped_data_passes(capsys):
     assert "72 actions" in out and "0 errors" in out
 
 
+def test_validate_says_how_many_updates_wait_for_a_person_and_the_command_that_lists_them(capsys):
+    # a trial: "0 errors, 2 warnings" and nothing about the updates its report then left for review
+    import reportlib
+
+    waiting = int((reportlib.inspect_plans([DATA]).updates["status"] == "needs_review").sum())
+    assert waiting > 0
+    code, out, _ = run(capsys, "validate", DATA)
+    assert code == 0
+    assert f"{waiting} updates need a person to read them" in out and f"`reportlib review {DATA}`" in out
+
+
 def test_export_writes_the_canonical_tables(tmp_path, capsys):
     code, out, _ = run(capsys, "export", DATA, "--out", tmp_path / "out")
     assert code == 0

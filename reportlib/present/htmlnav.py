@@ -97,10 +97,6 @@ _NESTED = re.compile(r"<table\b", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>|<t[dhr](?=[\s>/])", re.IGNORECASE)
 #: A cell with a run of more characters than this and no space may break it anywhere.
 LONG_RUN = 24
-#: A cell of one short token joined by "-", "/" or "." (an id "WDC-2009-005", owners "HoF/IPM") is
-#: marked ``data-rl-code``: on a wide screen it is kept on one line, not broken at its joints.
-CODE_CHARS = 16
-_CODE_JOINT = re.compile(r"\w[-/.]\w")
 
 
 def label_cells(table: str) -> tuple[str, list[str]]:
@@ -108,8 +104,7 @@ def label_cells(table: str) -> tuple[str, list[str]]:
     (their column heading as plain text) when it is to be stacked on a phone, and the classes
     its region gets (``rl-stack``, ``rl-keep``). A cell holding a run of more than
     ``LONG_RUN`` characters with no space (a hash, a file name) is marked ``data-rl-long``: it
-    may break anywhere, while words elsewhere are never broken; a short joined code (an id, joint
-    owners) is marked ``data-rl-code`` (``CODE_CHARS``). Tables without a header row
+    may break anywhere, while words elsewhere are never broken. Tables without a header row
     or with a table inside come back unchanged, no class."""
     thead = _THEAD.search(table)
     if thead is None or len(_NESTED.findall(table)) > 1:
@@ -132,11 +127,8 @@ def label_cells(table: str) -> tuple[str, list[str]]:
         column += 1
         cell_end = _CELL_END.search(table, match.end())
         text = html_module.unescape(_TAG.sub(" ", table[match.end():cell_end.start() if cell_end else len(table)]))
-        words = text.split()
-        if max(map(len, words), default=0) > LONG_RUN:
+        if max(map(len, text.split()), default=0) > LONG_RUN:
             extra += " data-rl-long"
-        elif len(words) == 1 and len(words[0]) <= CODE_CHARS and _CODE_JOINT.search(words[0]):
-            extra += " data-rl-code"
         if extra:
             end = len(tag) - (2 if tag.endswith("/>") else 1)
             out.append(table[pos:match.start()] + tag[:end] + extra + tag[end:])

@@ -34,13 +34,17 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
     ("action", r"actions?|agreedactions?|management(responses?|actions?|comments?)|agreedmanagementactions?"
                r"|actionagreed|proposedactions?|actionstobetaken|response|whatwewilldo|whatwillbedone|ourresponse"),
     ("owner", r"responsible(officer|officers|person|manager|owner)|lead|leadofficer|owner|actionowner"
-              r"|officerresponsible|responsibility|accountableofficer"),
+              r"|officerresponsible|responsibility|accountableofficer|officers?|leadofficers?|responsibleofficers?"),
     ("priority", r"priority|priorityrating|riskrating|risk|rating|grade|risklevel|category"),
     ("kloe", r"kloe|kloes|keylineofenquiry"),
     ("details", r"implementationdetails|details|furtherdetails"),
     ("status", r"status|rag|ragstatus|ragrating|currentstatus|progressstatus|implementationstatus"),
     ("progress", r"progress|updates?|progressupdate|latestupdate|latestposition|position|currentposition"
-                 r"|progresstodate|comments?|commentary|progresscomments?|managementupdate|officerupdate"),
+                 r"|progresstodate|comments?|commentary|progresscomments?|managementupdate|officerupdate"
+                 # a progress column that gives a RAG too ("Progress / RAG", "Update and RAG status"): its
+                 # text is the update, the status read from it
+                 r"|(progress|updates?|progressupdate|latestupdate|comments?)(and)?rag(status|rating)?"
+                 r"|rag(status|rating)?(and)?(progress|updates?|comments?)"),
 )
 _VOCAB = tuple((key, re.compile(f"(?:{pattern})")) for key, pattern in VOCABULARY)
 #: Headings matched only by a looser word: drafted, and marked for a person to check.

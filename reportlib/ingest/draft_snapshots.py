@@ -69,7 +69,7 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
     stat = next((c for _, c in status), None)
     titled = _title_dates(sheets)
     if len({when for _, when, _ in titled}) > 1:  # versions of the plan, each dated by its title
-        return _from_titles(titled, col, stat, notes)
+        return _from_titles(titled, col, status, notes)
     when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
                  if snapshot_target(m.group(0)).kind == "date"), None)
     if when is not None:
@@ -83,7 +83,7 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
     reference_note = "check: the first of the month of the position"
     reference = when.replace(day=1)
     entry = f"  - {{snapshot: {quote(snapshot_name(when))}, date: {when.isoformat()}" + \
-        (f", column: {quote(col.header)}" if col else "") + (f", status: {quote(stat.header)}" if stat else "") + "}"
+        (f", column: {quote(col.header)}" if col else "") + _status_entry(status) + "}"
     lines.append(noted(entry, note))
     names.append(snapshot_name(when))
     for _, other in progress[1:]:
@@ -106,7 +106,7 @@ def _title_dates(sheets: list[Sheet]) -> list[tuple[Sheet, dt.date, list[str]]]:
     return found
 
 
-def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
+def _from_titles(titled, col: Column | None, status: list[tuple[Sheet, Column]], notes: Notes):
     """Several files of one plan, each dated by its title ("position as at 31 December 2026"): a
     ``title_pattern`` capturing the date, and one snapshot entry with no date, so that each
     version's snapshot is dated (and named) by its own title."""
@@ -123,7 +123,7 @@ def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
                    f"check: each file's position is the date its title gives ({shown})"),
              "snapshots:"]
     entry = "  - {snapshot: \"Quarter end\"" + (f", column: {quote(col.header)}" if col else "") + \
-        (f", status: {quote(stat.header)}" if stat else "") + "}"
+        _status_entry(status) + "}"
     lines.append(noted(entry, "no date: each version's is read from its title, and names its snapshot "
                               f"('{snapshot_name(dates[0])}')"))
     first = titled[0][0]
@@ -131,6 +131,20 @@ def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
                                    f"({', '.join(f'{w:%d %b %Y}' for w in dates)}): the snapshot takes each file's "
                                    "date from its title (title_pattern)")
     return [], lines, dates[0].replace(day=1), f"check: the first of the month of the earliest position ({dates[0]:%d %b %Y})"
+
+
+def _status_entry(status: list[tuple[Sheet, Column]]) -> str:
+    """The stated-status part of an undated progress column's snapshot entry: the status header as
+    written (``status: "Status"``), or, when the files head it with different dates ("Status at
+    30/09/26", "Status at 31/12/26"), a ``status_pattern`` capturing the date, so every file's
+    status column is found and paired with the snapshot of its date."""
+    if not status:
+        return ""
+    headers = list(dict.fromkeys(c.header for _, c in status))
+    templates = list(dict.fromkeys(c.template for _, c in status if c.date))
+    if len(headers) > 1 and len(templates) == 1 and all(c.date for _, c in status):
+        return f", status_pattern: {quote_pattern(date_pattern(templates[0]))}"
+    return f", status: {quote(headers[0])}"
 
 
 def split_lines(sheets: list[Sheet], columns: dict[str, list[Column]], snapshots: list[str], notes: Notes) -> list[str]:

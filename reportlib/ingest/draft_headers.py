@@ -83,6 +83,21 @@ class Sheet:
     #: rows of several cells that are a key ("Key | G = implemented | A = ..."): not plan rows, though the
     #: loader reads them as such (row number, text)
     keys: list[tuple[int, str]] = field(default_factory=list)
+    #: a committee paper: its opening text (where it names the council and the date of its position),
+    #: and where each row of the grid comes from, (table or page, row within it or None for the text
+    #: above), so that the draft names rows as the loader's findings do ("table 1", row 3)
+    opening: str = ""
+    origins: list[tuple[str, int | None]] | None = None
+
+    def at(self, number: int | None) -> tuple[str, int | None]:
+        """(sheet, row) as the loader names row ``number`` (1-based in the grid): a paper's table and
+        the row within it (None for a line of text above the table)."""
+        if number is None or not self.origins or not 1 <= number <= len(self.origins):
+            return self.name, number
+        return self.origins[number - 1]
+
+    def row(self, number: int | None) -> int | None:
+        return self.at(number)[1]
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -72,14 +72,22 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
         return _from_titles(titled, col, status, notes)
     when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
                  if snapshot_target(m.group(0)).kind == "date"), None)
+    stated = None if when is not None else stated_position(first.opening)
     if when is not None:
         note = "check: the date the title gives"
-    else:
-        when = dt.date(2000, 1, 1)
-        note = "fill in: the date of this position (the files do not give it)"
+    elif stated is not None:
+        when, words = stated
+        note = f"check: the position the paper's opening text states ('{short(words, 60)}')"
+        notes.doubt(first, None, None, f"the date of the position, {when:%d %b %Y}, is taken from the paper's "
+                                       f"opening text ('{short(words, 80)}'): the header and title give none")
+    else:  # never a made-up date: the loader refuses this line until a person writes the date
         notes.doubt(first, first.header_index + 1, column_letter((col or stat).index),
-                    f"the date of the position in '{(col or stat).header}': the header and title give none",
-                    person=True)
+                    f"the date of the position in '{(col or stat).header}': the header, title and text give none; "
+                    "the layout is refused until it is written", person=True)
+        entry = "  - {snapshot: \"Position\", date: FILL-IN" + \
+            (f", column: {quote(col.header)}" if col else "") + _status_entry(status) + "}"
+        lines.append(noted(entry, "fill in: the date of this position, YYYY-MM-DD (the files do not give it)"))
+        return names, lines, None, ""
     reference_note = "check: the first of the month of the position"
     reference = when.replace(day=1)
     entry = f"  - {{snapshot: {quote(snapshot_name(when))}, date: {when.isoformat()}" + \
@@ -91,6 +99,22 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
             notes.doubt(first, first.header_index + 1, column_letter(other.index),
                         f"a second undated progress column '{other.header}' is not read")
     return names, lines, reference, reference_note
+
+
+#: "the position as at 31 December 2026", "progress as of 30 Sep 2026": the date a paper states its position at
+_STATED = re.compile(r"\b(?:as\s+at|as\s+of|position\s+(?:at|on)|progress\s+(?:at|to))\s+(?:the\s+)?"
+                     r"(?:end\s+of\s+)?(" + DATE_SPAN.pattern + ")", re.IGNORECASE)
+
+
+def stated_position(text: str) -> tuple[dt.date, str] | None:
+    """(date, the words that state it) for the first position a paper's text states ("the position as
+    at 31 December 2026"); dates elsewhere in the text (the committee's meeting) are not positions."""
+    for match in _STATED.finditer(text or ""):
+        read = snapshot_target(match.group(1))
+        if read.kind == "date":
+            start = text.rfind("\n", 0, match.start()) + 1
+            return read.date, text[max(start, match.start() - 30):match.end()].strip()
+    return None
 
 
 def _title_dates(sheets: list[Sheet]) -> list[tuple[Sheet, dt.date, list[str]]]:

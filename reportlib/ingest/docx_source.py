@@ -62,6 +62,7 @@ DOCUMENT_XML_LIMIT = 32 * 1024 * 1024  # bytes of word/document.xml once unpacke
 MAX_TABLES = 2_000
 MAX_NESTING = 3
 ABOVE_LINES = 6  # paragraphs kept from above a table
+OPENING_LINES = 20  # paragraphs kept from the top of the document (``Part.opening``)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -675,6 +676,7 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | No
     reader = _Reader(document, budget, where)
     parts: list[Part] = []
     above: list[str] = []
+    opening: list[str] = []
     heading = ""
     titled = False
     styles: dict = {}
@@ -683,6 +685,8 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | No
             text = reader.paragraph(block)
             if text:
                 above = (above + [text])[-ABOVE_LINES:]
+                if not parts and len(opening) < OPENING_LINES:
+                    opening.append(text)
                 if _heading_style(block, styles, reader.lists.styles):
                     heading, titled = text, True
             continue
@@ -692,6 +696,7 @@ def read_docx(data: bytes, where: Location, budget: ReadBudget, notes: list | No
         label = f"table {len(parts) + 1}"
         parts.append(reader.table(block, label, above, heading or (above[-1] if above else "")))
         parts[-1].titled = titled
+        parts[-1].opening = opening
         if budget.cut:
             break
         above, titled = [], False  # the section heading stays: it heads every table below it

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlib.errors import InputError, Location
-from reportlib.ingest.dates import cell_text, target_in_prose
+from reportlib.ingest.dates import cell_text, parse_target, target_in_prose
 from reportlib.ingest.draft_headers import (
     HEADER_SEARCH_ROWS,
     VOCABULARY,
@@ -111,6 +111,8 @@ class _Drafter:
             for name, rows in source.sheets.items():
                 sheet = read_sheet(source.name, name, rows, headings.get(name, ""))
                 if sheet is not None:
+                    sheet.opening = getattr(source, "opening", "") or ""
+                    sheet.origins = (getattr(source, "origins", None) or {}).get(name)
                     self.sheets.append(sheet)
                     continue
                 text = next((cell_text(v) for r in rows for v in r if cell_text(v)), "")
@@ -131,8 +133,9 @@ class _Drafter:
         first = self.sheets[0]
         for sheet in self.sheets:
             titles = sheet.header_index
-            self.found.append(f"{sheet.file}, sheet '{sheet.name}': header on row {sheet.header_index + 1}"
-                              + (f" (below {titles} title row{'s' if titles != 1 else ''})" if titles else "")
+            above = "line" if sheet.origins else "title row"  # a paper: lines of text above its table
+            self.found.append(f"{sheet.file}, sheet '{sheet.name}': header on row {sheet.row(sheet.header_index + 1)}"
+                              + (f" (below {titles} {above}{'s' if titles != 1 else ''})" if titles else "")
                               + f", {len(sheet.items)} item rows, {len(sheet.sections)} section rows")
         keys = key_rows(self.sheets)
         for sheet, number, text, where in keys:
@@ -144,6 +147,8 @@ class _Drafter:
         rags = rag_columns(self.sheets, meanings)  # colours no key explains: never the stated status
         columns = column_map(self.sheets, self.notes)
         snapshots, snap_lines, reference, reference_note = snapshot_lines(self.sheets, columns, self.notes)
+        if reference is None and not any(_YEAR.search(s.title) for s in self.sheets):
+            reference, reference_note = _reference_from_targets(self.sheets, columns)
         council, code, assessment, identity_lines = self._identity(first, reference)
         if reference is None and assessment.isdigit():
             reference = dt.date(int(assessment), 1, 1)
@@ -153,6 +158,11 @@ class _Drafter:
         if reference is not None:
             lines.append(noted(f"reference_date: {reference.isoformat()}",
                                reference_note))
+        else:  # never a made-up date, which would throw away every date of the plan far from it
+            lines.append(noted("reference_date: FILL-IN", "fill in: a date near the plan's position, YYYY-MM-DD "
+                                                          "(the files give none); the layout is refused until then"))
+            self.doubt(first, None, None, "the reference date: the files state no date of the position and the "
+                                          "plan has no readable dates", person=True)
         lines += column_lines(self.sheets, columns, self.notes)
         lines += snap_lines
         lines += rag_lines(rags, self.notes)
@@ -162,7 +172,7 @@ class _Drafter:
         lines += word_lines(self.sheets, self.notes, meanings)
         lines += priority_lines(self.sheets, columns, self.notes)
         lines += self._skip_lines()
-        name = f"{code.lower()}-{assessment}-draft"
+        name = f"{code.lower()}-{assessment}-draft" if assessment.isdigit() else f"{code.lower()}-draft"
         text = self._text(name, council, lines)
         return Draft(name, self.files, text, self.found, self.doubts)
 
@@ -183,13 +193,19 @@ class _Drafter:
     def _identity(self, first: Sheet, reference: dt.date | None):
         lines = []
         texts = [(s.title, f"the title of sheet '{s.name}'", s) for s in self.sheets if s.title] + \
+            [(s.opening, "the paper's opening text", s) for s in self.sheets[:1] if s.opening] + \
             [(t, "another sheet", None) for t in self.other_text]
         council = code = None
+        initials_note = "the council's initials, as its ids will begin"
         for text, where, sheet in texts:
             name = _council_name(text)
             if name:
                 council, code = name
                 lines.append(noted(f"council: {quote(council)}", f"from {where}" + (f" of {sheet.file}" if sheet else "")))
+                if sheet is not None and text is sheet.opening:  # further from the plan than its title: check
+                    initials_note = "check: " + initials_note
+                    self.doubt(sheet, None, None, f"the council '{council}' is taken from the paper's opening text "
+                                                  f"(no title row names it), its code from its initials")
                 break
         if council is None:
             code = _code_from_file(self.files[0].name)
@@ -199,7 +215,7 @@ class _Drafter:
                                           "the draft says 'Unnamed council'", person=True)
         if code is None:
             code = "".join(re.findall(r"\b([A-Z])", council))
-            lines.append(noted(f"council_code: {code}", "the council's initials, as its ids will begin"))
+            lines.append(noted(f"council_code: {code}", initials_note))
         else:
             how = "as the title writes it" if council != "Unnamed council" else \
                 "check: taken from the file name" if code != "XX" else "fill in: the council's code"
@@ -210,12 +226,17 @@ class _Drafter:
         year = next((m.group(1) for s in self.sheets for m in [_YEAR.search(s.title)] if m), None)
         if year:
             lines.append(noted(f"assessment: {quote(year)}", "the year the title gives"))
-        else:
-            year = str(reference.year) if reference else "2000"
-            why = "the year of the plan's first dated position" if reference else "a placeholder"
+        elif reference is not None:
+            year = str(reference.year)
+            why = "the year of the plan's reference date"
             lines.append(noted(f"assessment: {quote(year)}", f"check: {why}; action ids are {code}-{year}-NNN"))
             self.doubt(first, None, None, f"the assessment year: the title gives none, so the draft uses {why} "
-                                          f"({year})", person=reference is None)
+                                          f"({year})")
+        else:
+            year = "FILL-IN"
+            lines.append(noted(f"assessment: {quote(year)}", f"fill in: the year of the assessment the plan answers "
+                                                             f"(the files give none); action ids are {code}-YEAR-NNN"))
+            self.doubt(first, None, None, "the assessment year: the files give none", person=True)
         return council, code, year, lines
 
     def _prose_lines(self, columns, reference) -> list[str]:
@@ -254,7 +275,7 @@ class _Drafter:
                 lines.append(noted("continuation:", "check: a row with no number continues the row above"))
                 lines.append("  blank: [ref]")
                 self.doubt(sheet, blank[0], column_letter(columns["ref"][0].index),
-                           f"row{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank[:8]))} "
+                           f"row{'s' if len(blank) > 1 else ''} {', '.join(str(sheet.row(n)) for n in blank[:8])} "
                            f"{'have' if len(blank) > 1 else 'has'} no number: read as the row above running on")
         return lines
 
@@ -318,6 +339,23 @@ def with_load_report(draft: Draft, report: LoadReport) -> str:
 def _first_line_kloe(text: str) -> bool:
     first = text.split("\n", 1)[0].split("  ", 1)[0]
     return bool(kloe_mod.names_a_kloe(first) or kloe_mod.resolve(first))
+
+
+def _reference_from_targets(sheets, columns) -> tuple[dt.date | None, str]:
+    """A plan stating no date of its position: 1 January of the year of its latest target, so that
+    its targets are read (a target far from the reference date is refused), marked to check."""
+    latest = None
+    for sheet in sheets:
+        for key in ("target", "revised_target"):
+            for number, text in sheet.cells(key) if key in columns else ():
+                when = parse_target(text).date
+                if when is not None and (latest is None or when > latest[0]):
+                    latest = (when, sheet, number)
+    if latest is None:
+        return None, ""
+    when, sheet, number = latest
+    return dt.date(when.year, 1, 1), (f"check: 1 January of the year of the plan's latest target ({when:%d %b %Y}, "
+                                      f"{sheet.name} row {sheet.row(number)}); the files state no date of the position")
 
 
 def _council_name(text: str) -> tuple[str, str | None] | None:

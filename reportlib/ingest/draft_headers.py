@@ -34,13 +34,17 @@ VOCABULARY: tuple[tuple[str, str], ...] = (
     ("action", r"actions?|agreedactions?|management(responses?|actions?|comments?)|agreedmanagementactions?"
                r"|actionagreed|proposedactions?|actionstobetaken|response|whatwewilldo|whatwillbedone|ourresponse"),
     ("owner", r"responsible(officer|officers|person|manager|owner)|lead|leadofficer|owner|actionowner"
-              r"|officerresponsible|responsibility|accountableofficer"),
+              r"|officerresponsible|responsibility|accountableofficer|officers?|leadofficers?|responsibleofficers?"),
     ("priority", r"priority|priorityrating|riskrating|risk|rating|grade|risklevel|category"),
     ("kloe", r"kloe|kloes|keylineofenquiry"),
     ("details", r"implementationdetails|details|furtherdetails"),
     ("status", r"status|rag|ragstatus|ragrating|currentstatus|progressstatus|implementationstatus"),
     ("progress", r"progress|updates?|progressupdate|latestupdate|latestposition|position|currentposition"
-                 r"|progresstodate|comments?|commentary|progresscomments?|managementupdate|officerupdate"),
+                 r"|progresstodate|comments?|commentary|progresscomments?|managementupdate|officerupdate"
+                 # a progress column that gives a RAG too ("Progress / RAG", "Update and RAG status"): its
+                 # text is the update, the status read from it
+                 r"|(progress|updates?|progressupdate|latestupdate|comments?)(and)?rag(status|rating)?"
+                 r"|rag(status|rating)?(and)?(progress|updates?|comments?)"),
 )
 _VOCAB = tuple((key, re.compile(f"(?:{pattern})")) for key, pattern in VOCABULARY)
 #: Headings matched only by a looser word: drafted, and marked for a person to check.
@@ -79,6 +83,21 @@ class Sheet:
     #: rows of several cells that are a key ("Key | G = implemented | A = ..."): not plan rows, though the
     #: loader reads them as such (row number, text)
     keys: list[tuple[int, str]] = field(default_factory=list)
+    #: a committee paper: its opening text (where it names the council and the date of its position),
+    #: and where each row of the grid comes from, (table or page, row within it or None for the text
+    #: above), so that the draft names rows as the loader's findings do ("table 1", row 3)
+    opening: str = ""
+    origins: list[tuple[str, int | None]] | None = None
+
+    def at(self, number: int | None) -> tuple[str, int | None]:
+        """(sheet, row) as the loader names row ``number`` (1-based in the grid): a paper's table and
+        the row within it (None for a line of text above the table)."""
+        if number is None or not self.origins or not 1 <= number <= len(self.origins):
+            return self.name, number
+        return self.origins[number - 1]
+
+    def row(self, number: int | None) -> int | None:
+        return self.at(number)[1]
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -69,21 +69,29 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
     stat = next((c for _, c in status), None)
     titled = _title_dates(sheets)
     if len({when for _, when, _ in titled}) > 1:  # versions of the plan, each dated by its title
-        return _from_titles(titled, col, stat, notes)
+        return _from_titles(titled, col, status, notes)
     when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
                  if snapshot_target(m.group(0)).kind == "date"), None)
+    stated = None if when is not None else stated_position(first.opening)
     if when is not None:
         note = "check: the date the title gives"
-    else:
-        when = dt.date(2000, 1, 1)
-        note = "fill in: the date of this position (the files do not give it)"
+    elif stated is not None:
+        when, words = stated
+        note = f"check: the position the paper's opening text states ('{short(words, 60)}')"
+        notes.doubt(first, None, None, f"the date of the position, {when:%d %b %Y}, is taken from the paper's "
+                                       f"opening text ('{short(words, 80)}'): the header and title give none")
+    else:  # never a made-up date: the loader refuses this line until a person writes the date
         notes.doubt(first, first.header_index + 1, column_letter((col or stat).index),
-                    f"the date of the position in '{(col or stat).header}': the header and title give none",
-                    person=True)
+                    f"the date of the position in '{(col or stat).header}': the header, title and text give none; "
+                    "the layout is refused until it is written", person=True)
+        entry = "  - {snapshot: \"Position\", date: FILL-IN" + \
+            (f", column: {quote(col.header)}" if col else "") + _status_entry(status) + "}"
+        lines.append(noted(entry, "fill in: the date of this position, YYYY-MM-DD (the files do not give it)"))
+        return names, lines, None, ""
     reference_note = "check: the first of the month of the position"
     reference = when.replace(day=1)
     entry = f"  - {{snapshot: {quote(snapshot_name(when))}, date: {when.isoformat()}" + \
-        (f", column: {quote(col.header)}" if col else "") + (f", status: {quote(stat.header)}" if stat else "") + "}"
+        (f", column: {quote(col.header)}" if col else "") + _status_entry(status) + "}"
     lines.append(noted(entry, note))
     names.append(snapshot_name(when))
     for _, other in progress[1:]:
@@ -91,6 +99,22 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
             notes.doubt(first, first.header_index + 1, column_letter(other.index),
                         f"a second undated progress column '{other.header}' is not read")
     return names, lines, reference, reference_note
+
+
+#: "the position as at 31 December 2026", "progress as of 30 Sep 2026": the date a paper states its position at
+_STATED = re.compile(r"\b(?:as\s+at|as\s+of|position\s+(?:at|on)|progress\s+(?:at|to))\s+(?:the\s+)?"
+                     r"(?:end\s+of\s+)?(" + DATE_SPAN.pattern + ")", re.IGNORECASE)
+
+
+def stated_position(text: str) -> tuple[dt.date, str] | None:
+    """(date, the words that state it) for the first position a paper's text states ("the position as
+    at 31 December 2026"); dates elsewhere in the text (the committee's meeting) are not positions."""
+    for match in _STATED.finditer(text or ""):
+        read = snapshot_target(match.group(1))
+        if read.kind == "date":
+            start = text.rfind("\n", 0, match.start()) + 1
+            return read.date, text[max(start, match.start() - 30):match.end()].strip()
+    return None
 
 
 def _title_dates(sheets: list[Sheet]) -> list[tuple[Sheet, dt.date, list[str]]]:
@@ -106,7 +130,7 @@ def _title_dates(sheets: list[Sheet]) -> list[tuple[Sheet, dt.date, list[str]]]:
     return found
 
 
-def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
+def _from_titles(titled, col: Column | None, status: list[tuple[Sheet, Column]], notes: Notes):
     """Several files of one plan, each dated by its title ("position as at 31 December 2026"): a
     ``title_pattern`` capturing the date, and one snapshot entry with no date, so that each
     version's snapshot is dated (and named) by its own title."""
@@ -123,7 +147,7 @@ def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
                    f"check: each file's position is the date its title gives ({shown})"),
              "snapshots:"]
     entry = "  - {snapshot: \"Quarter end\"" + (f", column: {quote(col.header)}" if col else "") + \
-        (f", status: {quote(stat.header)}" if stat else "") + "}"
+        _status_entry(status) + "}"
     lines.append(noted(entry, "no date: each version's is read from its title, and names its snapshot "
                               f"('{snapshot_name(dates[0])}')"))
     first = titled[0][0]
@@ -131,6 +155,20 @@ def _from_titles(titled, col: Column | None, stat: Column | None, notes: Notes):
                                    f"({', '.join(f'{w:%d %b %Y}' for w in dates)}): the snapshot takes each file's "
                                    "date from its title (title_pattern)")
     return [], lines, dates[0].replace(day=1), f"check: the first of the month of the earliest position ({dates[0]:%d %b %Y})"
+
+
+def _status_entry(status: list[tuple[Sheet, Column]]) -> str:
+    """The stated-status part of an undated progress column's snapshot entry: the status header as
+    written (``status: "Status"``), or, when the files head it with different dates ("Status at
+    30/09/26", "Status at 31/12/26"), a ``status_pattern`` capturing the date, so every file's
+    status column is found and paired with the snapshot of its date."""
+    if not status:
+        return ""
+    headers = list(dict.fromkeys(c.header for _, c in status))
+    templates = list(dict.fromkeys(c.template for _, c in status if c.date))
+    if len(headers) > 1 and len(templates) == 1 and all(c.date for _, c in status):
+        return f", status_pattern: {quote_pattern(date_pattern(templates[0]))}"
+    return f", status: {quote(headers[0])}"
 
 
 def split_lines(sheets: list[Sheet], columns: dict[str, list[Column]], snapshots: list[str], notes: Notes) -> list[str]:

@@ -40,9 +40,12 @@ class Notes:
     found: list[str] = field(default_factory=list)
 
     def doubt(self, sheet, row, column, message, *, file=None, sheet_name=None, person=False) -> None:
-        """A doubt at a cell of ``sheet`` (a ``draft_headers.Sheet``, or None for the plan as a whole)."""
+        """A doubt at a cell of ``sheet`` (a ``draft_headers.Sheet``, or None for the plan as a whole); ``row``
+        counts the sheet's grid, and is said as the loader's findings say it (a paper's table and row)."""
+        if sheet is not None and sheet_name is None:
+            sheet_name, row = sheet.at(row)
         self.doubts.append(Doubt(file or (sheet.file if sheet else self.default_file),
-                                 sheet_name or (sheet.name if sheet else None), row, column, message, person))
+                                 sheet_name, row, column, message, person))
 
 
 def quote(text: str) -> str:
@@ -75,6 +78,6 @@ def noted(text: str, note: str) -> str:
 
 def rows_note(rows) -> str:
     """'rows 5, 10: 'Payroll 2023/24'' for (sheet, row number, text) triples."""
-    numbers = [str(n) for _, n, _ in rows]
+    numbers = [str(s.row(n)) for s, n, _ in rows]
     shown = ", ".join(numbers[:6]) + (" …" if len(numbers) > 6 else "")
     return f"row{'s' if len(numbers) > 1 else ''} {shown}: '{short(rows[0][2], 40)}'"

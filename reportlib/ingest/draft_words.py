@@ -96,11 +96,11 @@ def word_lines(sheets: list[Sheet], notes: Notes, meanings: dict | None = None) 
     meanings = meanings or {}
     explained = set()
     for key, (word, count, sheet, number, letter) in words.items():
-        where = f"{count} cell{'s' if count > 1 else ''}, first {letter}{number}"
+        where = f"{count} cell{'s' if count > 1 else ''}, first {letter}{sheet.row(number)}"
         if key in meanings:  # a key row of the plan says what this code means
             meaning = meanings[key]
             value = meaning.status if meaning.flag is None else f"{{status: {meaning.status}, flag: {meaning.flag}}}"
-            lines.append(noted(f"  {quote(word)}: {value}", f"check: the key at row {meaning.row} says "
+            lines.append(noted(f"  {quote(word)}: {value}", f"check: the key at row {meaning.sheet.row(meaning.row)} says "
                                f"'{meaning.code} = {short(meaning.words, 30)}' ({where})"))
             explained.add((meaning.sheet.file, meaning.sheet.name, meaning.row, meaning.text))
             continue
@@ -211,7 +211,7 @@ def priority_lines(sheets: list[Sheet], columns: dict, notes: Notes) -> list[str
     levels = sorted({int(m.group(0)) for k in unread for m in [_NUMBER.search(k)] if m})
     mapped = []
     for key, (text, count, sheet, number, letter) in unread.items():
-        where = f"{count} cell{'s' if count > 1 else ''}, first {letter}{number}"
+        where = f"{count} cell{'s' if count > 1 else ''}, first {letter}{sheet.row(number)}"
         canonical, why = _priority_meaning(key, levels)
         if canonical is None:
             mapped.append(f"  # {quote(text)}: PRIORITY   # check: {why}; left out, kept as written ({where})")

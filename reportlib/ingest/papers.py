@@ -54,6 +54,7 @@ class Paper(Source):
     empty_pages: list[int] = field(default_factory=list)  # PDF pages with no table
     origins: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # sheet -> (label, row) per row
     headings: dict[str, str] = field(default_factory=dict)  # sheet -> the text above its first table
+    opening: str = ""  # the paper's opening text (its first part's ``opening``), one line a paragraph
     groups: dict[str, list[Part]] = field(default_factory=dict)
     budget_cut: tuple[str, int, str] | None = None
     page_cut: int | None = None  # PDF: reading stopped after this page
@@ -117,6 +118,7 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
                              "was published.", where) from None
     paper.budget_cut = budget.cut
     _join(paper)
+    paper.opening = "\n".join(paper.parts[0].opening) if paper.parts else ""
     return paper
 
 

@@ -15,6 +15,9 @@ class Part:
     label: str  # "table 2", "page 3"
     rows: list[list]
     above: list[str] = field(default_factory=list)  # text above the table, nearest last
+    #: the document's opening text (Word: its first paragraphs before any table; PDF: the text above
+    #: the table on its page), first first: where a paper names its council and the date of its position
+    opening: list[str] = field(default_factory=list)
     heading: str = ""  # the heading the table is under
     width: int = 0  # grid columns
     page: int | None = None  # PDF page number

@@ -508,7 +508,8 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
         for row in rows:
             while row and row[-1] == "":
                 row.pop()
-        parts.append(Part(label, rows, above=above[-6:], heading=above[-1] if above else "", width=width,
+        parts.append(Part(label, rows, above=above[-6:], opening=above[:20], heading=above[-1] if above else "",
+                          width=width,
                           page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
                           merged_down=covered, opened=opened))
         floor = bbox[3]

@@ -244,8 +244,8 @@ class SheetReader:
 
     def _identity(self, sheet, above, layout: Layout, header_index):
         council, code, assessment = layout.council, layout.council_code, layout.assessment
+        title = " ".join(_text(v) for row in above for v in row if _text(v))
         if layout.title_pattern is not None:
-            title = " ".join(_text(v) for row in above for v in row if _text(v))
             match = layout.title_pattern.search(title)
             if match:
                 groups = match.groupdict()
@@ -257,8 +257,8 @@ class SheetReader:
         if not council or not assessment:
             what = "council" if not council else "assessment"
             self._find("error", "no_identity",
-                       f"the {what} is not named: layout '{layout.name}' gives none and the title above the header "
-                       "row does not match its title_pattern", sheet, max(header_index, 1))
+                       f"the {what} is not named: layout '{layout.name}' gives none and {_unmatched(layout, title)}",
+                       sheet, max(header_index, 1))
             return None, None, None
         return council, code, assessment
 
@@ -735,3 +735,13 @@ class _SheetState:
         self.header_index = 0
         self.covered: dict[int, list[int]] = {}  # row index -> columns merged down over from above
         self.rests: set[int] = set()  # rows that may be the rest of the row above, cut by a page break
+
+
+def _unmatched(layout: Layout, title: str) -> str:
+    """Why the title rows named nothing, quoting what was taken as the title."""
+    if layout.title_pattern is None:
+        return "it has no title_pattern to read it from the title rows above the header row"
+    if not title:
+        return "there are no title rows above the header row for its title_pattern to read"
+    return (f"the title above the header row ({snapdates.quoted_title(title)}) does not match its title_pattern "
+            f"'{layout.title_pattern.pattern}'")

@@ -164,11 +164,17 @@ def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> 
     where = next(((r + 1, column_letter(c)) for r, c, text in cells if written and written in text),
                  (cells[0][0] + 1, column_letter(cells[0][1])) if cells else (1, "A"))
     if not match:
-        why = (f"the title rows above the header do not match the title_pattern '{layout.title_pattern.pattern}'"
-               if cells else "there are no title rows above the header")
+        why = (f"the title rows above the header ({quoted_title(title)}) do not match the title_pattern "
+               f"'{layout.title_pattern.pattern}'" if cells else "there are no title rows above the header")
     elif read is not None and read.kind == "implausible":
         why = f"the title gives '{written}', which is not read as a date: {read.problem}"
     else:
         why = f"the title gives '{written}', which does not read as a date (expected e.g. '30 September 2010')"
     problems.append((where[0], where[1], f"snapshot '{snap.snapshot}' takes its date from the title, but {why}"))
     return None
+
+
+def quoted_title(title: str, limit: int = 200) -> str:
+    """The text of the title rows as a title_pattern is matched against, quoted (cut at ``limit``)."""
+    text = " ".join(title.split())
+    return "'" + (text if len(text) <= limit else text[:limit - 1] + "…") + "'"

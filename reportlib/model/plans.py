@@ -27,10 +27,12 @@ DEFAULT_GROUP_LABEL = "Group"
 
 def group_noun(label: str = DEFAULT_GROUP_LABEL, *, plural: bool = False, capital: bool = False) -> str:
     """A group label as a word in a sentence: "Audit report" -> "audit report" ("audit reports",
-    "Audit reports"); an initialism such as "KLOE" is kept as written ("KLOEs")."""
+    "Audit reports"); a first word with a capital after its first letter ("KLOE", "VfM criterion",
+    "ICT audit") is kept as written ("KLOEs", "VfM criterion")."""
     label = " ".join(str(label or DEFAULT_GROUP_LABEL).split())
-    acronym = len(label) > 1 and label.split(" ")[0].isupper()
-    word = label if acronym or capital else label[:1].lower() + label[1:]
+    first = label.split(" ")[0]
+    plain = first[1:].islower()  # "Audit": lower-cased mid-sentence; "VfM", "KLOE", "A": kept as written
+    word = label if not plain or capital else label[:1].lower() + label[1:]
     if capital:
         word = word[:1].upper() + word[1:]
     return word + ("s" if plural and not word.endswith("s") else "")

@@ -149,3 +149,12 @@ def test_the_pack_workbook_heads_the_group_column_with_the_plans_label():
     sheet = report_frames(plans, AS_OF)["Actions"]
     assert "Audit report" in sheet.columns and not [c for c in sheet.columns if "KLOE" in c or c == "Theme"]
     assert list(sheet["Audit report"][:2]) == ["Payroll 2023/24", "Payroll 2023/24"]
+
+
+@pytest.mark.parametrize("label, heading", [("VfM criterion", "Progress by VfM criterion"),
+                                            ("Audit report", "Progress by audit report"),
+                                            ("KLOE", "Progress by KLOE"),
+                                            ("ICT audit", "Progress by ICT audit"),
+                                            ("IT Service", "Progress by IT Service")])
+def test_a_group_label_mid_sentence_keeps_its_capitals_unless_it_is_a_plain_word(label, heading):
+    assert f">{heading}</h2>" in str(report.heading(label, "Progress by {group}"))

@@ -71,6 +71,8 @@ table[data-rl-wrap="anywhere"] td[data-rl-whole] { overflow-wrap: normal !import
 /* A hash or file name breaks where it must, but never with a hyphen a reader would copy. */
 table[data-rl-wrap] td[data-rl-long], table[data-rl-wrap] td[data-rl-long] * {
   hyphens: manual !important; overflow-wrap: anywhere !important; }
+/* A row of long text (let_tall_rows_break) runs over a page break rather than leave the page empty. */
+tr[data-rl-tall] { break-inside: auto !important; page-break-inside: auto !important; }
 /* Once the wide sections are set last, the footer follows them on a landscape page. */
 .rl-provenance.rl-after-wide { page: wide; }
 .rl-moved { font-style: italic; }
@@ -144,7 +146,7 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     html = with_language(html)
     # landscape sections together at the end; short cells (status words) kept whole; the
     # phone's cell labels (reportlib.present.htmlnav) are of no use on paper
-    html = keep_short_cells_whole(wide_sections_last(_PHONE_LABEL.sub(r"\1", html)))
+    html = let_tall_rows_break(keep_short_cells_whole(wide_sections_last(_PHONE_LABEL.sub(r"\1", html))))
     # long unbroken runs and huge cells: layout time linear, not quadratic, in the text
     html = bound_long_text(html, max_unbroken=MAX_UNBROKEN, max_cell_chars=MAX_CELL_CHARS)
     # long tables: column widths from their text, not from laying every cell out twice
@@ -174,6 +176,24 @@ SHORT_CELL_CHARS = 32
 SHORT_CELL_WORDS = 4  # "Not rated (update unclear)"
 SHORT_WORD_CHARS = 12
 _PLAIN_CELL = re.compile(rf"<(td|th)((?:\s[^<>]*)?)>([^<>]{{1,{SHORT_CELL_CHARS}}})</\1\s*>", re.IGNORECASE)
+
+
+#: A table row holding more characters of text than this may run over a page break: kept whole, a row
+#: of long implementation notes left most of the page before it empty (SDDC's action table).
+TALL_ROW_CHARS = 700
+_ROW_ELEMENT = re.compile(r"<tr\b([^>]*)>(.*?)</tr\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def let_tall_rows_break(html: str) -> str:
+    """Mark table rows of more than ``TALL_ROW_CHARS`` characters of text ``data-rl-tall``: the PDF's
+    CSS lets them break over pages (the header row repeats above the rest), other rows stay whole."""
+    def mark(match: re.Match) -> str:
+        attributes, inner = match.groups()
+        if "data-rl-tall" in attributes or len(_ANY_TAG.sub("", inner)) <= TALL_ROW_CHARS:
+            return match.group(0)
+        return f"<tr{attributes} data-rl-tall>{inner}</tr>"
+
+    return _ROW_ELEMENT.sub(mark, html)
 
 
 def keep_short_cells_whole(html: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reportlib.present import report, tables
+from reportlib.present import pdf, report, tables
 from reportlib.present.pdf import layout
 
 pytestmark = pytest.mark.slow  # renders packs, starts kernels, browsers or processes
@@ -96,8 +96,9 @@ def test_shipped_pack_pdf_keeps_headings_with_their_text_and_charts_whole(render
     pages, problems = page_problems(report_html.read_text(encoding="utf-8"))
     assert problems == [], problems
     # 14 before table rows were kept whole on one page (its rows hold long implementation text); 16 before
-    # the landscape sections were set together at the end, the footer after them on a landscape page of its own
-    assert pages <= 17
+    # the landscape sections were set together at the end, the footer after them on a landscape page of its own;
+    # 15 once rows of long text may run over a page break
+    assert pages <= 15
 
 
 @pytest.mark.parametrize("row, figure", [("Complete", "3 (25%)"), ("Longest overdue", "183 days")])
@@ -121,3 +122,15 @@ def test_headline_table_marks_every_figure_right_aligned():
     figures = body.count('class="rl-num"')
     assert figures == body.count("<tr>") and figures >= 9, html  # one per row: counts, "1 (25%)", "183 days" alike
     assert '<td class="rl-num">1 (25%)</td>' in html and '<td class="rl-num">183 days</td>' in html
+
+
+def test_rows_of_long_text_run_over_a_page_break_rather_than_leave_pages_empty():
+    # a trial saw SDDC's action table take pages 7-16 for 16 actions, a page 60% blank before a tall row
+    long_text = " ".join(["Implementation continues with the partnership board reviewing each quarter."] * 22)
+    rows = "".join(f"<tr><td>R{i}</td><td>{long_text}</td><td>Amber</td></tr>" for i in range(8))
+    html = ('<html lang="en"><body><main><p style="height: 150mm">Before the table.</p><table><thead><tr><th>Ref</th>'
+            f'<th>Implementation details</th><th>RAG</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>')
+    assert pdf.let_tall_rows_break(html).count("data-rl-tall") == 8
+    assert pdf.let_tall_rows_break("<table><tr><td>Short row</td></tr></table>").count("data-rl-tall") == 0
+    _, problems = page_problems(html)
+    assert problems == [], problems

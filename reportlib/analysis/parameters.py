@@ -65,6 +65,10 @@ def iso_date(value, parameter: str = "as_of") -> date:
     raise ParameterError(parameter, f"{value!r} is not a date written YYYY-MM-DD (e.g. 2010-07-31)")
 
 
+#: The longest "due soon" window a report may use: ten years (anything longer is a typing slip).
+MAX_DUE_SOON_DAYS = 3660
+
+
 def check_values(values: Mapping) -> None:
     """The checks that need no data: dates, windows, audience, codes and names as text."""
     if "as_of" in values and values["as_of"] not in (None, ""):
@@ -75,6 +79,9 @@ def check_values(values: Mapping) -> None:
             raise ParameterError("due_soon_days", f"{days!r} is not a whole number of days (0 or more)")
         if days < 0:
             raise ParameterError("due_soon_days", f"{days} days: the window must be 0 or more days")
+        if days > MAX_DUE_SOON_DAYS:
+            raise ParameterError("due_soon_days", f"{days} days: the window must be at most {MAX_DUE_SOON_DAYS} "
+                                 "days (ten years)")
     if "audience" in values and values["audience"] not in snapshot.AUDIENCES:
         raise ParameterError("audience", f"{values['audience']!r} is not one of {', '.join(snapshot.AUDIENCES)}")
     if "council_code" in values and (not isinstance(values["council_code"], str) or not values["council_code"].strip()):

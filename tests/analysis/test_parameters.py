@@ -19,6 +19,7 @@ NOTEBOOKS = ROOT / "notebooks"
     ("as_of", "2010-02-30", "YYYY-MM-DD"),
     ("due_soon_days", -5, "0 or more"),
     ("due_soon_days", "30", "whole number"),
+    ("due_soon_days", 100000000000000000000, "at most 3660"),  # a trial: "due in the next 1e20 days" published
     ("audience", "public", "internal"),
     ("council_code", "", "council code"),
 ])

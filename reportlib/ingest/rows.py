@@ -675,6 +675,9 @@ def _id_suffix(ref: str, position: int) -> tuple[str, str | None]:
     """
     if ref.isascii() and ref.isdigit() and len(ref) <= 18:
         return f"{int(ref):03d}", None
+    if ref.upper() in ("TRUE", "FALSE"):  # a tick box, or a formula's result, read as the cell's value
+        return f"{position:03d}", (f"is TRUE or FALSE (a tick box or a formula's result), not an item number; the "
+                                   f"action is numbered by its position on the sheet ({position})")
     if len(ref) <= 18 and all(unicodedata.digit(ch, None) is not None for ch in ref):
         number = int("".join(str(unicodedata.digit(ch)) for ch in ref))
         return f"{number:03d}", f"is not written with the digits 0-9; it is read as {number}"

@@ -359,3 +359,13 @@ def test_a_cell_that_looks_like_spreadsheet_markup_is_written_as_text(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "plans.xlsx")
     assert book["actions"]["B2"].value == text and book["updates"]["B2"].value == "<r><t>x</t></r>"
     assert pd.read_excel(tmp_path / "plans.xlsx", sheet_name="actions", engine="calamine").loc[0, "action"] == text
+
+
+def test_a_true_or_false_item_number_is_a_finding_and_not_an_id(tmp_path):
+    # a trial: an item number cell holding TRUE (a tick box, or a formula's result) became the id TDC-2010-True
+    folder = tracker_folder(tmp_path, [item(True, KLOE="2.1"), item(2, "B", KLOE="2.1")])
+    plans = inspect_plans(folder)
+    assert plans.errors == []
+    assert plans.actions["action_id"].tolist() == ["TDC-2010-001", "TDC-2010-002"]
+    [note] = _codes(plans, "unusual_item_number")
+    assert note.location.row == 5 and "TRUE or FALSE" in note.message and "position on the sheet (1)" in note.message

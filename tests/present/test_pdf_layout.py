@@ -134,3 +134,19 @@ def test_rows_of_long_text_run_over_a_page_break_rather_than_leave_pages_empty()
     assert pdf.let_tall_rows_break("<table><tr><td>Short row</td></tr></table>").count("data-rl-tall") == 0
     _, problems = page_problems(html)
     assert problems == [], problems
+
+
+@pytest.mark.parametrize("pack", ["wdc-finance-audit-scrutiny/2010-07-31", "sddc-finance-management/2010-07-31"])
+def test_the_group_heading_written_by_code_stays_on_the_page_of_its_chart(rendered_packs, pack):
+    # a trial saw "Progress by KLOE" and its introduction alone at the foot of page 1, the chart on page 2:
+    # the heading is a code cell's output (its words are the plan's own), not a markdown cell
+    html = (rendered_packs.reports / pack / "council_progress.html").read_text(encoding="utf-8")
+    document = layout(html, running_header="test")
+    heading_page = chart_page = None
+    for number, page in enumerate(document.pages, 1):
+        for box, ancestors in _leaves(page._page_box.children[0]):
+            if heading_page is None and getattr(box, "text", "").startswith("Progress by"):
+                heading_page = number
+            if heading_page and chart_page is None and any(_tag(e) == "figure" for e in ancestors):
+                chart_page = number
+    assert heading_page is not None and chart_page == heading_page, (heading_page, chart_page)

@@ -352,8 +352,9 @@ def _attention_list(found) -> str:
         items.append(f'<li><a href="#{html.escape(anchor(row.council_code, row.action_id), quote=True)}">'
                      f"{html.escape(str(row.action_id))}</a> {html.escape(str(what or ''))}{html.escape(owner)}: "
                      f"<strong>{html.escape(row.reason)}</strong></li>")
-    return (f"<p><strong>For the committee's attention</strong> ({_count(len(listed), 'action')}; "
-            "each links to its row in the table of all actions):</p><ol>" + "".join(items) + "</ol>")
+    return (f"<p><strong>For the committee's attention</strong> ({_count(len(listed), 'action')}"
+            '<span class="rl-screen-only">; each links to its row in the table of all actions</span>):</p><ol>'
+            + "".join(items) + "</ol>")
 
 
 #: The headline's row of open actions with no target date at all (not those whose target cannot be read).

@@ -138,3 +138,13 @@ def test_a_complete_action_that_left_the_plan_is_said_where_complete_rose_by_les
     words = _plain(report.summary(plans, reportlib.progress(plans, "2024-12-31")).html)
     assert "4 became complete" in words and "Complete rose by 3: 4 became complete and 1 complete then left the plan." in words
     assert "Overdue rose" not in words and "Overdue fell" not in words  # overdue moved only as the change list says
+
+
+def test_the_words_about_links_are_for_the_screen_only(wdc):
+    # a trial: "each links to its row" stayed in the printed PDF, where nothing links
+    plans, p = wdc
+    page = report.summary(plans, p).html
+    assert re.search(r'<span class="rl-screen-only">; each links to its row[^<]*</span>', page)
+    css = (REPO / "reportlib/present/templates/reportlib/static/report.css").read_text()
+    print_rules = css[css.index("@media print"):]
+    assert ".rl-screen-only { display: none; }" in print_rules

@@ -20,7 +20,9 @@ address. Those two fields are left out of the comparison, so anything else writt
 inputs and this code; nothing in it is signed, and verifying says nothing of who approved it.
 
 The report folder may be anywhere, under any name: the manifest's paths are relative to the
-project, and the published files name none of the folders they sit in.
+project, and the published files name none of the folders they sit in. A pack file kept outside
+the project (``reportlib render ../pack.yaml``) is recorded by its absolute path and read from
+there; if it is no longer there, verify says so, naming that path.
 
 Nothing is written into ``reports/``. The result is a ``Verification``; the CLI prints it.
 """
@@ -39,6 +41,7 @@ from reportlib.errors import ReportlibError
 from reportlib.model.vocab import DECISIONS_FILE
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.run.fingerprint import needed_files
+from reportlib.run.packpaths import how_found, project_root
 
 MANIFEST = "manifest.json"
 #: ``generated_at`` as a render writes it (UTC, to the second).
@@ -170,12 +173,29 @@ def _project_root(folder: Path, manifest: dict, root) -> Path:
         candidates = [Path(root)]
     else:
         candidates = [Path.cwd(), folder.resolve().parent.parent.parent]
+    if Path(pack_file).is_absolute():
+        return _project_of_outside_pack(folder, Path(pack_file), candidates)
     for candidate in candidates:
         if (candidate / pack_file).is_file():
             return candidate.resolve()
     raise VerifyError(f"the pack file {pack_file} named in {folder / MANIFEST} is not in "
                       f"{' or '.join(str(c) for c in dict.fromkeys(candidates))}; "
                       "run verify from the project folder, or give it with --root")
+
+
+def _project_of_outside_pack(folder: Path, pack_file: Path, candidates: list[Path]) -> Path:
+    """A pack file kept outside its project is recorded by its absolute path: it must still be there,
+    and verify must run where a render of it takes the same project (``packpaths.project_root``)."""
+    if not pack_file.is_file():
+        raise VerifyError(f"the pack file {pack_file} recorded in {folder / MANIFEST} is no longer there: it has "
+                          "moved or been deleted since the report was rendered; put it back at that path to verify "
+                          "the report")
+    found = project_root(pack_file)
+    if found not in [c.resolve() for c in candidates]:
+        raise VerifyError(f"the pack file {pack_file} named in {folder / MANIFEST} would be rendered again with "
+                          f"{found} as its project, not {' or '.join(str(c) for c in dict.fromkeys(candidates))}"
+                          f"{how_found(pack_file, found)}")
+    return found
 
 
 def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:

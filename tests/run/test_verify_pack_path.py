@@ -110,3 +110,16 @@ def test_a_report_of_a_pack_file_outside_the_project_verifies(tmp_path, monkeypa
     capsys.readouterr()
     assert main(["verify", f"reports/pk-outside/{SAMPLE_AS_OF}"]) == 0, capsys.readouterr()
     assert capsys.readouterr().out.splitlines()[-1].startswith("verified:")
+
+
+def test_verify_of_a_pack_file_outside_the_project_run_from_elsewhere_names_the_project(tmp_path, monkeypatch):
+    root, outside = _outside_pack(tmp_path, monkeypatch)
+    folder = _fake_report(root, outside.resolve().as_posix(), _sha(outside))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # a render of the pack from here would not take proj/ as its project
+    with pytest.raises(VerifyError) as caught:
+        verify_report(folder)
+    message = str(caught.value)
+    assert str(outside.resolve()) in message and str(root.resolve()) in message
+    assert "run from the project folder" in message

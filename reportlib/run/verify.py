@@ -25,10 +25,16 @@ the project (``reportlib render ../pack.yaml``) is recorded by its absolute path
 there; if it is no longer there, verify says so, naming that path.
 
 Nothing is written into ``reports/``. The result is a ``Verification``; the CLI prints it.
+
+The new render is made in ``$TMPDIR/reportlib-verify-<pid>-<random>/`` and removed afterwards. A
+verify killed outright (SIGKILL) cannot remove its folder, so each verify first removes those of
+verifies whose process is gone (``clear_leftovers``), as a render does with its own (``publish``).
 """
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import shutil
 import tempfile
@@ -42,8 +48,14 @@ from reportlib.model.vocab import DECISIONS_FILE
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.run.fingerprint import needed_files
 from reportlib.run.packpaths import how_found, project_root
+from reportlib.run.publish import _running
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+#: The temporary folder a verify renders again in: ``reportlib-verify-<pid>-<random>``, the pid says whose.
+SCRATCH_PREFIX = "reportlib-verify-"
+_SCRATCH = re.compile(rf"^{SCRATCH_PREFIX}(?P<pid>\d+)-[a-z0-9_]{{8}}$")
 #: ``generated_at`` as a render writes it (UTC, to the second).
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 #: A Dask address (``tcp://10.0.0.2:8786``) or ``<host>:pid<pid>``: no spaces, nothing but these.
@@ -101,6 +113,7 @@ def verify_report(folder, *, root=None, on_render=None) -> Verification:
     nowhere to be found.
     """
     folder = Path(folder)
+    clear_leftovers()
     manifest = _read_manifest(folder)
     root = _project_root(folder, manifest, root)
     result = Verification(folder)
@@ -111,6 +124,31 @@ def verify_report(folder, *, root=None, on_render=None) -> Verification:
             on_render()
         _compare_with_new_render(folder, manifest, root, result)
     return result
+
+
+def clear_leftovers() -> list[str]:
+    """Remove the temporary folders (``$TMPDIR/reportlib-verify-<pid>-<random>/``) of verifies that were
+    killed before they could, as this user; returns the names removed. A folder whose process is still
+    running is its own; a link, or a folder of another user, is never touched."""
+    try:
+        found = sorted(Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"))
+    except OSError:
+        return []
+    removed = []
+    for path in found:
+        match = _SCRATCH.match(path.name)
+        if not match or int(match["pid"]) == os.getpid() or _running(int(match["pid"])):
+            continue
+        try:
+            owned = not path.is_symlink() and path.is_dir() and path.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if owned:
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                removed.append(path.name)
+                log.info("removed %s, left by a verify that was killed", path)
+    return removed
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -252,7 +290,7 @@ def _compare_with_new_render(folder: Path, manifest: dict, root: Path, result: V
     from reportlib.run.render import render_packs  # the runner (kernels, WeasyPrint) only when needed
 
     reports_dir = folder.resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="reportlib-verify-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         # the same folder name as the published one, though no published file should name it
         again_reports = Path(scratch) / reports_dir.name
         again_reports.mkdir()

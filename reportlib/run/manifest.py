@@ -9,7 +9,9 @@ check read it through ``read``/``read_if_any``.
 Keys, in the order they are written:
 
 - ``pack``, ``title``, ``council``, ``committee``, ``as_of``, ``audience``, ``formats``;
-- ``pack_file``: ``{path, sha256}`` of the pack file;
+- ``pack_file``: ``{path, sha256}`` of the pack file; ``path`` is relative to the project
+  (``params/<pack>.yaml``), or absolute for a pack file kept outside the project, so that
+  ``reportlib verify`` finds it again;
 - ``inputs``: ``{file, path, sha256, bytes}`` of each data file, the very bytes parsed;
 - ``withheld``: columns withheld from an external audience;
 - ``notebooks``: ``{notebook, sha256, parameters}`` of each notebook run;

@@ -128,6 +128,15 @@ class Pack:
         except ValueError:
             return Path(path).name
 
+    def recorded_path(self) -> str:
+        """The pack file as ``manifest.json`` records it, so that ``verify`` finds it again: relative
+        to the project when it lies inside it (``params/<pack>.yaml``), else its absolute path."""
+        path = self.path.resolve()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
     def injected_parameters(self, council: str | None = None, snapshot: str = "") -> dict[str, Any]:
         """The pack-level parameters papermill injects into every notebook.
 

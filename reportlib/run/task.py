@@ -301,7 +301,7 @@ def _manifest(pack: Pack, folder: Path, prepared: Prepared, timings, generated_a
     return manifests.Manifest(
         pack=pack.pack, title=pack.title, council=prepared.council, committee=pack.committee,
         as_of=pack.as_of.isoformat(), audience=pack.audience, formats=tuple(pack.formats),
-        pack_file={"path": pack.relative(pack.path), "sha256": sha256_file(pack.path)},
+        pack_file={"path": pack.recorded_path(), "sha256": sha256_file(pack.path)},
         inputs=tuple(prepared.inputs), withheld=tuple(prepared.plans.withheld),
         notebooks=tuple({"notebook": pack.relative(s.notebook), "sha256": sha256_file(s.notebook),
                          "parameters": _parameters_for(pack, s, prepared)} for s in pack.notebooks),

@@ -20,13 +20,21 @@ address. Those two fields are left out of the comparison, so anything else writt
 inputs and this code; nothing in it is signed, and verifying says nothing of who approved it.
 
 The report folder may be anywhere, under any name: the manifest's paths are relative to the
-project, and the published files name none of the folders they sit in.
+project, and the published files name none of the folders they sit in. A pack file kept outside
+the project (``reportlib render ../pack.yaml``) is recorded by its absolute path and read from
+there; if it is no longer there, verify says so, naming that path.
 
 Nothing is written into ``reports/``. The result is a ``Verification``; the CLI prints it.
+
+The new render is made in ``$TMPDIR/reportlib-verify-<pid>-<random>/`` and removed afterwards. A
+verify killed outright (SIGKILL) cannot remove its folder, so each verify first removes those of
+verifies whose process is gone (``clear_leftovers``), as a render does with its own (``publish``).
 """
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import shutil
 import tempfile
@@ -39,8 +47,15 @@ from reportlib.errors import ReportlibError
 from reportlib.model.vocab import DECISIONS_FILE
 from reportlib.run.determinism import GENERATED_FIELD, RENDERED_BY_FIELD, without_generated_time
 from reportlib.run.fingerprint import needed_files
+from reportlib.run.packpaths import how_found, project_root
+from reportlib.run.publish import _running
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+#: The temporary folder a verify renders again in: ``reportlib-verify-<pid>-<random>``, the pid says whose.
+SCRATCH_PREFIX = "reportlib-verify-"
+_SCRATCH = re.compile(rf"^{SCRATCH_PREFIX}(?P<pid>\d+)-[a-z0-9_]{{8}}$")
 #: ``generated_at`` as a render writes it (UTC, to the second).
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 #: A Dask address (``tcp://10.0.0.2:8786``) or ``<host>:pid<pid>``: no spaces, nothing but these.
@@ -98,6 +113,7 @@ def verify_report(folder, *, root=None, on_render=None) -> Verification:
     nowhere to be found.
     """
     folder = Path(folder)
+    clear_leftovers()
     manifest = _read_manifest(folder)
     root = _project_root(folder, manifest, root)
     result = Verification(folder)
@@ -108,6 +124,31 @@ def verify_report(folder, *, root=None, on_render=None) -> Verification:
             on_render()
         _compare_with_new_render(folder, manifest, root, result)
     return result
+
+
+def clear_leftovers() -> list[str]:
+    """Remove the temporary folders (``$TMPDIR/reportlib-verify-<pid>-<random>/``) of verifies that were
+    killed before they could, as this user; returns the names removed. A folder whose process is still
+    running is its own; a link, or a folder of another user, is never touched."""
+    try:
+        found = sorted(Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"))
+    except OSError:
+        return []
+    removed = []
+    for path in found:
+        match = _SCRATCH.match(path.name)
+        if not match or int(match["pid"]) == os.getpid() or _running(int(match["pid"])):
+            continue
+        try:
+            owned = not path.is_symlink() and path.is_dir() and path.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if owned:
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                removed.append(path.name)
+                log.info("removed %s, left by a verify that was killed", path)
+    return removed
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -170,12 +211,29 @@ def _project_root(folder: Path, manifest: dict, root) -> Path:
         candidates = [Path(root)]
     else:
         candidates = [Path.cwd(), folder.resolve().parent.parent.parent]
+    if Path(pack_file).is_absolute():
+        return _project_of_outside_pack(folder, Path(pack_file), candidates)
     for candidate in candidates:
         if (candidate / pack_file).is_file():
             return candidate.resolve()
     raise VerifyError(f"the pack file {pack_file} named in {folder / MANIFEST} is not in "
                       f"{' or '.join(str(c) for c in dict.fromkeys(candidates))}; "
                       "run verify from the project folder, or give it with --root")
+
+
+def _project_of_outside_pack(folder: Path, pack_file: Path, candidates: list[Path]) -> Path:
+    """A pack file kept outside its project is recorded by its absolute path: it must still be there,
+    and verify must run where a render of it takes the same project (``packpaths.project_root``)."""
+    if not pack_file.is_file():
+        raise VerifyError(f"the pack file {pack_file} recorded in {folder / MANIFEST} is no longer there: it has "
+                          "moved or been deleted since the report was rendered; put it back at that path to verify "
+                          "the report")
+    found = project_root(pack_file)
+    if found not in [c.resolve() for c in candidates]:
+        raise VerifyError(f"the pack file {pack_file} named in {folder / MANIFEST} would be rendered again with "
+                          f"{found} as its project, not {' or '.join(str(c) for c in dict.fromkeys(candidates))}"
+                          f"{how_found(pack_file, found)}")
+    return found
 
 
 def _check_inputs(manifest: dict, root: Path, result: Verification) -> None:
@@ -232,7 +290,7 @@ def _compare_with_new_render(folder: Path, manifest: dict, root: Path, result: V
     from reportlib.run.render import render_packs  # the runner (kernels, WeasyPrint) only when needed
 
     reports_dir = folder.resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="reportlib-verify-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         # the same folder name as the published one, though no published file should name it
         again_reports = Path(scratch) / reports_dir.name
         again_reports.mkdir()

@@ -60,6 +60,8 @@ class Paper(Source):
     page_cut: int | None = None  # PDF: reading stopped after this page
     dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
     notes: list[Finding] = field(default_factory=list)  # Word: content not read, or left out (docx_source)
+    #: PDF: page with no table -> (lines of its text in the columns of the table before, that table's page)
+    loose_pages: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: PDF: (part cut, its row cut, part holding the rest) for each row joined over a page break
     joined: list[tuple[str, int, str]] = field(default_factory=list)
 
@@ -101,7 +103,8 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
         from reportlib.ingest.pdf_source import read_pdf
 
         paper.kind = "pdf"
-        paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages = read_pdf(data, where, budget)
+        (paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages,
+         paper.loose_pages) = read_pdf(data, where, budget)
     else:
         if not data.startswith(b"PK\x03\x04"):
             raise InputError("this is not a Word document despite its name (a .docx is a zip package); expected "
@@ -262,6 +265,20 @@ def _span_after(heads: tuple[int, ...], header: list) -> int:
     return max(1, len(header) - max(heads)) if header else 1
 
 
+_CONTINUATION_ADVICE = (" Check the page against the document; the plan reads whole from a PDF whose table "
+                        "repeats its header row at the top of each page (Word: Table Properties, Row, \"Repeat as "
+                        "header row at the top of each page\"), or from the Word original")
+
+
+def _in_columns(part: Part, table: Part) -> bool:
+    """Whether each column of ``part`` begins where a column of ``table`` begins (text starts a
+    cell's padding inside a rule, so a ruled table's columns are matched more loosely)."""
+    if len(part.edges) < 2 or not table.edges:
+        return False
+    inside = 16.0 if table.ruled and not part.ruled else 3.0
+    return all(any(edge - 3 <= x <= edge + inside for edge in table.edges) for x in part.edges)
+
+
 def _first_cells(rows, limit: int = 3) -> str:
     for row in rows:
         cells = [str(v).strip() for v in row if str(v).strip()]
@@ -321,11 +338,48 @@ class PaperReader:
         elif unmatched:
             for name in unmatched:
                 group = paper.groups[name]
-                self._find("warning", "table_skipped",
-                           f"{self._span(group)} skipped: its header row matches none of the layouts "
-                           f"(it begins '{_first_cells(paper.sheets[name])}')", group[0].label, 1)
+                begun = self._continued_from(group[0], read_parts)
+                if begun is not None:
+                    lines = sum(part.lines for part in group)
+                    self._find("error", "continuation_not_read",
+                               f"{self._span(group)} skipped: its header row matches none of the layouts (it begins "
+                               f"'{_first_cells(paper.sheets[name])}'), yet its {len(paper.sheets[name]):,} rows "
+                               f"({lines:,} lines of text) stand in the columns of the table begun on page {begun}: "
+                               f"expected a continuation of the table begun on page {begun}. They were not read, so "
+                               "actions are missing from the plan." + _CONTINUATION_ADVICE, group[0].label, 1)
+                else:
+                    self._find("warning", "table_skipped",
+                               f"{self._span(group)} skipped: its header row matches none of the layouts "
+                               f"(it begins '{_first_cells(paper.sheets[name])}')", group[0].label, 1)
+        self._loose_pages(read_parts)
         self._part_rows(read_parts, unmatched)
         return self.actions, self.updates, self.findings, self.sheets
+
+    def _continued_from(self, part: Part, read_parts: dict) -> int | None:
+        """The page a plan read from this PDF begins on, when ``part`` (on a later page, read as a
+        table of its own) stands in that plan's columns: the plan going on without its header."""
+        if self.paper.kind != "pdf" or part.page is None:
+            return None
+        for name in read_parts:
+            group = self.paper.groups[name]
+            if group[-1].page is not None and group[-1].page < part.page and _in_columns(part, group[0]):
+                return group[0].page
+        return None
+
+    def _loose_pages(self, read_parts: dict):
+        """A page after a plan with no table found on it, but text standing in the plan's columns:
+        the plan going on in a form not read (a row's rest with no rule across the page)."""
+        read_pages = {part.page: part for name in read_parts for part in self.paper.groups[name]}
+        for page, (lines, table_page) in sorted(self.paper.loose_pages.items()):
+            if table_page not in read_pages or lines < 2:
+                continue
+            begun = next(group[0].page for name, group in self.paper.groups.items() if name in read_parts
+                         and read_pages[table_page] in group)
+            self._find("error", "continuation_not_read",
+                       f"no table was found on this page, yet {lines:,} lines of its text stand in the columns of the "
+                       f"table begun on page {begun}: expected a continuation of the table begun on page {begun}. "
+                       "They were not read, so the plan may be missing actions, or the text of one."
+                       + _CONTINUATION_ADVICE, f"page {page}")
 
     @staticmethod
     def _span(group: list[Part]) -> str:

@@ -393,12 +393,34 @@ def _unopened_row(page, table, words, used, edges) -> list[dict]:
             and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
 
 
+def _column_lines(words: list[dict], edges: tuple[float, ...], ruled: bool) -> int:
+    """How many lines of a page's text stand in a table's columns: a line with a word that begins
+    one of the table's inner columns (at its start, or just inside its rule), set apart from the word
+    before it by more than a space. Prose runs across a column's start with a single space."""
+    lines = _lines(words)
+    if not lines or len(edges) < 2:
+        return 0
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.3 * height
+    inside = 16.0 if ruled else 3.0  # text begins a cell's padding inside its rule, at an unruled column's start
+    count = 0
+    for line in lines:
+        ends = [None] + [w["x1"] for w in line[:-1]]
+        if any(edge - 3 <= w["x0"] <= edge + inside and (end is None or w["x0"] - end > 2.5 * space)
+               for w, end in zip(line, ends) for edge in edges[1:]):
+            count += 1
+    return count
+
+
 def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     """(parts, pages read, pages with no table, page where reading stopped or None, pages not read
-    for holding more than ``CHARS_PER_PAGE`` characters)."""
+    for holding more than ``CHARS_PER_PAGE`` characters, and for each page with no table after a
+    page with one: (lines of its text standing in that table's columns, the page of that table))."""
     pdf = _open(data, where)
     parts: list[Part] = []
     empty: list[int] = []
+    loose: dict[int, tuple[int, int]] = {}
     any_text = False
     page_cut = None
     dense: list[int] = []
@@ -439,6 +461,11 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
                 parts += found
             else:
                 empty.append(number)
+                if parts:  # text set in the columns of the table read before may be that table going on
+                    words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+                    lines = _column_lines(words, parts[-1].edges, parts[-1].ruled)
+                    if lines:
+                        loose[number] = (lines, parts[-1].page)
             page.flush_cache()
             if budget.cut:
                 break
@@ -449,7 +476,7 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
         raise InputError("no text to read: this PDF is an image (a scan or a picture of the pages), with no text "
                          "layer to read the plan from; ask for the original document (the Word file, or a PDF "
                          "saved from it).", where)
-    return parts, pages, empty, page_cut, dense
+    return parts, pages, empty, page_cut, dense, loose
 
 
 def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:
@@ -511,7 +538,7 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
         parts.append(Part(label, rows, above=above[-6:], opening=above[:20], heading=above[-1] if above else "",
                           width=width,
                           page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
-                          merged_down=covered, opened=opened))
+                          merged_down=covered, opened=opened, lines=len(_lines([w for w in words if id(w) in used]))))
         floor = bbox[3]
     return parts
 

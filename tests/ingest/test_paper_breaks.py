@@ -7,6 +7,7 @@ of the table, as Word draws a table whose header row is not set to repeat."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -118,3 +119,7 @@ def test_no_action_is_lost_without_an_error(case, request):
     read = set(got.actions["action_id"])
     if read != {f"TBC-2026-R-{n:02d}" for n in range(1, 13)}:
         assert got.errors, f"{case}: read {sorted(read)} with no error"
+        unread = [f for f in got.errors if f.code == "continuation_not_read"]
+        assert unread and all(f.location.file == "tracker.pdf" and f.location.sheet in ("page 2", "page 3")
+                              and "expected a continuation of the table begun on page 1" in f.message
+                              and re.search(r"\b\d+ lines of (its )?text", f.message) for f in unread)

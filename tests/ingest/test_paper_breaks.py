@@ -123,3 +123,25 @@ def test_no_action_is_lost_without_an_error(case, request):
         assert unread and all(f.location.file == "tracker.pdf" and f.location.sheet in ("page 2", "page 3")
                               and "expected a continuation of the table begun on page 1" in f.message
                               and re.search(r"\b\d+ lines of (its )?text", f.message) for f in unread)
+
+
+@pytest.mark.parametrize("case", ["unruled_one_break", "ruled_two_breaks"])
+def test_the_row_cut_by_the_breaks_is_read_whole_and_named(case, request):
+    """The page after the break is read as the table going on, in the columns of page 1: the
+    rest of the cut row (no ref) joins the row above it, and the rows after it are read."""
+    folder = request.getfixturevalue(case)
+    got = reportlib.inspect_plans(folder)
+    assert not got.errors, [f.message for f in got.errors]
+    long_words = 70 if case == "unruled_one_break" else 260
+    expected = {f"TBC-2026-{row[0]}": row for row in _rows(long_words)}
+    actions = got.actions.set_index("action_id")
+    updates = got.updates.set_index("action_id")
+    assert sorted(actions.index) == sorted(expected)
+    flat = lambda v: " ".join(str(v).split())  # noqa: E731  (lines wrapped in a cell)
+    for key, row in expected.items():
+        assert [flat(actions.at[key, c]) for c in ("recommendation", "action", "owner")] == [row[1], row[3], row[4]]
+        assert flat(updates.at[key, "stated_status"]) == row[6]
+        assert flat(updates.at[key, "text"]) == row[7]
+    joined = [f for f in got.findings if f.code == "row_split_at_break"]
+    assert joined and joined[0].location.sheet == "page 1"
+    assert "row" in joined[0].message and "page 2" in joined[0].message

@@ -162,15 +162,26 @@ def _join(paper: Paper) -> None:
         covered: set[tuple[int, int]] = set()
         rests: set[int] = set()
         heads = {_key(row) for row in first.rows[:5]} - {()}
+        running = None  # (label, row) where the last row read begins, while it runs on over a break
         for before, part in zip([None] + group, group):
-            if before is not None and _joins(before, part, rows, origins):
+            if before is not None and _joins(before, part, rows, origins, running):
                 # the rest of the row cut at the foot of the page before, above this page's first rule:
                 # one row of the plan, its cells read on from one page to the next
                 rows[-1] = _joined(rows[-1], part.rows[0])
                 covered.update((len(rows) + r - 1, c) for r, c in part.merged_down if r)
                 rows += part.rows[1:]
                 origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
-                paper.joined.append((before.label, before.cut_row, part.label))
+                paper.joined.append(running + (part.label,))
+                running = origins[-1] if part.cut_row and part.cut_row == len(part.rows) else None
+                continue
+            running = (part.label, part.cut_row) if part.cut_row and part.cut_row == len(part.rows) else None
+            if before is not None and _rest_unruled(before, part, heads, rows, origins):
+                # unruled, no header repeated: a first row with its first cell (the item number) blank
+                # is the rest of the row above, its cells cut by the break
+                paper.joined.append(origins[-1] + (part.label,))
+                rows[-1] = _joined(rows[-1], part.rows[0])
+                rows += part.rows[1:]
+                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
                 continue
             if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
                 rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
@@ -189,11 +200,24 @@ def _join(paper: Paper) -> None:
         paper.groups[name] = group
 
 
-def _joins(before: Part, part: Part, rows: list, origins: list) -> bool:
+def _joins(before: Part, part: Part, rows: list, origins: list, running) -> bool:
     """Whether ``part`` opens with the rest of ``before``'s last row: that row has no bottom rule
-    and this page's first row no top rule, the column lines running on over the break."""
+    and this page's first row no top rule, the column lines running on over the break.
+    ``running``: where the row still running on begins (on an earlier page, for a row over two breaks)."""
     return bool(before.ruled and part.ruled and before.cut_row and part.opened and part.rows and rows
-                and origins[-1] == (before.label, before.cut_row))
+                and running is not None and origins[-1] == running)
+
+
+def _rest_unruled(before: Part, part: Part, heads: set, rows: list, origins: list) -> bool:
+    """Whether an unruled ``part`` on the page after ``before``, with no header repeated, opens
+    with the rest of the last row read: its first cell blank where that row's is filled."""
+    if before.ruled or part.ruled or before.page is None or part.page != before.page + 1 or not part.rows:
+        return False
+    first = [str(v).strip() for v in part.rows[0]]
+    if not rows or origins[-1][0] != before.label or _key(part.rows[0]) in heads or first[:1] != [""] \
+            or not any(first):
+        return False
+    return bool(str(rows[-1][0]).strip()) if rows[-1] else False
 
 
 def _joined(cut: list, rest: list) -> list:
@@ -482,12 +506,18 @@ class PaperReader:
         header = _key(rows[sheets[0]["header_row"] - 1])
         labels = {part.label for part in group}
         joined = {rest for _, _, rest in self.paper.joined}
+        parts = {part.label: part for part in group}
+        chains: dict[tuple[str, int], list[str]] = {}  # a row over two breaks: its rest on two pages
         for label, cut, rest in self.paper.joined:
             if label in labels:
-                self._find("warning", "row_split_at_break",
-                           f"row {cut} of {label} runs on over the page break: its rest, at the top of {rest} (above "
-                           "the first rule there, with no header repeated), was joined to it and read as one row; "
-                           "check the row against the document", label, cut)
+                chains.setdefault((label, cut), []).append(rest)
+        for (label, cut), rest in chains.items():
+            breaks = "the page break" if len(rest) == 1 else f"{len(rest)} page breaks"
+            self._find("warning", "row_split_at_break",
+                       f"row {cut} of {label} runs on over {breaks}: its rest, at the top of {' and '.join(rest)} "
+                       f"({'above the first rule there' if parts[rest[0]].ruled else 'its first column blank'}, with "
+                       "no header repeated), was joined to it and read as one row; check the row against the "
+                       "document", label, cut)
         for before, part in zip(group, group[1:]):
             if part.label in joined:
                 continue
@@ -578,7 +608,9 @@ class PaperReader:
                              and header and _key(paper.sheets[name][i]) == header]
                     row["header_row"] = heads[0] if heads else None
                     where = f"the plan in {self._span(group)}" if len(group) > 1 else "the plan"
-                    row["note"] = (f"{count} rows of {where}"
+                    cut = next(((label, r) for label, r, rest in paper.joined if rest == part.label), None)
+                    row["note"] = ((f"the rest of row {cut[1]} of {cut[0]}, running on over the page; " if cut
+                                    and not count else "") + f"{count} rows of {where}"
                                    + (f"; {len(part.unplaced)} pieces of text not placed" if part.unplaced else ""))
                 by_label[part.label] = row
         for page in paper.empty_pages:

@@ -283,7 +283,13 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
             header_at, starts = i, [seg[0]["x0"] for seg in segments]
             break
     found_at = header_at  # the line read as a header row (three cells or more), if any
-    if previous and (starts is None or not _aligned(lines, previous, gutter)):
+    # A line in some of the previous page's columns only is no header: the rest of a row cut by the
+    # break (its text in a few cells) at the top of a page with no header repeated.
+    fewer = bool(previous) and starts is not None and len(starts) < len(previous) and all(
+        any(abs(x - p) <= 3 for p in previous) for x in starts)
+    if fewer:
+        found_at = None
+    if previous and (starts is None or fewer or not _aligned(lines, previous, gutter)):
         header_at, starts = None, list(previous)
         first = next((i for i, line in enumerate(lines) if _aligned([line], previous, gutter)
                       and len(_segments(line, gutter)) >= 2), None)
@@ -443,8 +449,10 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
                             break
                         dense.append(number)
                         continue
-                    previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
-                    found = _page_parts(page, number, budget, previous)
+                    before = parts[-1] if parts and parts[-1].page == number - 1 else None
+                    previous = before.edges if before else ()
+                    running = bool(before and before.ruled and before.cut_row and before.cut_row == len(before.rows))
+                    found = _page_parts(page, number, budget, previous, running)
             except limits.TimeUp:
                 raise InputError(f"reading this page took longer than the {seconds:g} s a page may take, so the paper "
                                  "was not read. A page of an action plan reads in well under a second; this one is "
@@ -479,7 +487,25 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     return parts, pages, empty, page_cut, dense, loose
 
 
-def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:
+def _through_row(page, words, edges: tuple[float, ...]) -> tuple[list[dict], float] | None:
+    """On a page with no rule across it, after a page whose last row runs on over the break: the
+    words between the table's column lines running down the page (a row taller than the page, going
+    on from the page before), and the table's right edge. None when the lines are not there."""
+    lines = [e for e in page.vertical_edges if e["bottom"] - e["top"] > 20]
+    at = [e for e in lines if any(abs(e["x0"] - x) < 2 for x in edges)]
+    if len({round(e["x0"]) for e in at}) < 2:
+        return None
+    top, bottom = min(e["top"] for e in at), max(e["bottom"] for e in at)
+    right = max(e["x0"] for e in lines if e["top"] < bottom and e["bottom"] > top)
+    inside = [w for w in words if edges[0] - 2 <= w["x0"] and w["x1"] <= right + 1
+              and top - 2 <= (w["top"] + w["bottom"]) / 2 <= bottom + 2]
+    return (inside, right) if inside else None
+
+
+def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...],
+                running: bool = False) -> list[Part]:
+    """The tables of one page. ``previous``: the column edges of the table on the page before, if
+    any; ``running``: that table is ruled and its last row runs on over the break."""
     words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
     for link in page.hyperlinks[:1000]:
         uri = link.get("uri")
@@ -512,7 +538,14 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             cut_row = cut_row + 1 if cut_row else None
             bbox = (bbox[0], min(w["top"] for w in head), bbox[2], bbox[3])
         found.append((label, rows, tops, used, edges, bbox, cut_row, True, covered, bool(head)))
-    if not tables:
+    through = _through_row(page, words, previous) if running and not tables else None
+    if through:  # the whole page is the middle of one row: read as the rest of it, and cut again
+        inside, right = through
+        budget.take(f"page {number}", 1, len(previous), sum(len(w["text"]) for w in inside))
+        bbox = (previous[0], min(w["top"] for w in inside), right, max(w["bottom"] for w in inside))
+        found.append((f"page {number}", [_by_columns(inside, list(previous), right)],
+                      [min(w["top"] for w in inside)], {id(w) for w in inside}, previous, bbox, 1, True, set(), True))
+    if not tables and not through:
         body = [w for w in words if w["top"] > 0]
         unruled = _unruled(body, f"page {number}", budget, previous)
         if unruled is not None:

@@ -145,3 +145,21 @@ def test_the_row_cut_by_the_breaks_is_read_whole_and_named(case, request):
     joined = [f for f in got.findings if f.code == "row_split_at_break"]
     assert joined and joined[0].location.sheet == "page 1"
     assert "row" in joined[0].message and "page 2" in joined[0].message
+
+
+def test_a_continuation_page_that_cannot_be_read_stops_validation(ruled_two_breaks, monkeypatch, capsys):
+    """The safety net under the reading above: with the page that is all one row's middle not read
+    (as for any continuation the reader cannot follow), the pages left unread are errors naming
+    them, and validate exits non-zero, so no pack is rendered with recommendations missing."""
+    from reportlib.cli import main
+    from reportlib.ingest import pdf_source
+
+    monkeypatch.setattr(pdf_source, "_through_row", lambda *args: None)
+    got = reportlib.inspect_plans(ruled_two_breaks)
+    assert len(got.actions) == 10
+    unread = {f.location.sheet: f.message for f in got.errors if f.code == "continuation_not_read"}
+    assert set(unread) == {"page 2", "page 3"}
+    assert re.search(r"\d+ lines of its text stand in the columns of the table begun on page 1", unread["page 2"])
+    assert "expected a continuation of the table begun on page 1" in unread["page 3"]
+    assert main(["validate", str(ruled_two_breaks)]) != 0
+    assert "continuation of the table begun on page 1" in capsys.readouterr().out

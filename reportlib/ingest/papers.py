@@ -60,6 +60,8 @@ class Paper(Source):
     page_cut: int | None = None  # PDF: reading stopped after this page
     dense_pages: list[int] = field(default_factory=list)  # PDF: pages with too many characters to be a table
     notes: list[Finding] = field(default_factory=list)  # Word: content not read, or left out (docx_source)
+    #: PDF: page with no table -> (lines of its text in the columns of the table before, that table's page)
+    loose_pages: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: PDF: (part cut, its row cut, part holding the rest) for each row joined over a page break
     joined: list[tuple[str, int, str]] = field(default_factory=list)
 
@@ -101,7 +103,8 @@ def open_paper(path: Path, data: bytes, source: Source) -> Paper:
         from reportlib.ingest.pdf_source import read_pdf
 
         paper.kind = "pdf"
-        paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages = read_pdf(data, where, budget)
+        (paper.parts, paper.pages, paper.empty_pages, paper.page_cut, paper.dense_pages,
+         paper.loose_pages) = read_pdf(data, where, budget)
     else:
         if not data.startswith(b"PK\x03\x04"):
             raise InputError("this is not a Word document despite its name (a .docx is a zip package); expected "
@@ -159,15 +162,26 @@ def _join(paper: Paper) -> None:
         covered: set[tuple[int, int]] = set()
         rests: set[int] = set()
         heads = {_key(row) for row in first.rows[:5]} - {()}
+        running = None  # (label, row) where the last row read begins, while it runs on over a break
         for before, part in zip([None] + group, group):
-            if before is not None and _joins(before, part, rows, origins):
+            if before is not None and _joins(before, part, rows, origins, running):
                 # the rest of the row cut at the foot of the page before, above this page's first rule:
                 # one row of the plan, its cells read on from one page to the next
                 rows[-1] = _joined(rows[-1], part.rows[0])
                 covered.update((len(rows) + r - 1, c) for r, c in part.merged_down if r)
                 rows += part.rows[1:]
                 origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
-                paper.joined.append((before.label, before.cut_row, part.label))
+                paper.joined.append(running + (part.label,))
+                running = origins[-1] if part.cut_row and part.cut_row == len(part.rows) else None
+                continue
+            running = (part.label, part.cut_row) if part.cut_row and part.cut_row == len(part.rows) else None
+            if before is not None and _rest_unruled(before, part, heads, rows, origins):
+                # unruled, no header repeated: a first row with its first cell (the item number) blank
+                # is the rest of the row above, its cells cut by the break
+                paper.joined.append(origins[-1] + (part.label,))
+                rows[-1] = _joined(rows[-1], part.rows[0])
+                rows += part.rows[1:]
+                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
                 continue
             if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
                 rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
@@ -186,11 +200,24 @@ def _join(paper: Paper) -> None:
         paper.groups[name] = group
 
 
-def _joins(before: Part, part: Part, rows: list, origins: list) -> bool:
+def _joins(before: Part, part: Part, rows: list, origins: list, running) -> bool:
     """Whether ``part`` opens with the rest of ``before``'s last row: that row has no bottom rule
-    and this page's first row no top rule, the column lines running on over the break."""
+    and this page's first row no top rule, the column lines running on over the break.
+    ``running``: where the row still running on begins (on an earlier page, for a row over two breaks)."""
     return bool(before.ruled and part.ruled and before.cut_row and part.opened and part.rows and rows
-                and origins[-1] == (before.label, before.cut_row))
+                and running is not None and origins[-1] == running)
+
+
+def _rest_unruled(before: Part, part: Part, heads: set, rows: list, origins: list) -> bool:
+    """Whether an unruled ``part`` on the page after ``before``, with no header repeated, opens
+    with the rest of the last row read: its first cell blank where that row's is filled."""
+    if before.ruled or part.ruled or before.page is None or part.page != before.page + 1 or not part.rows:
+        return False
+    first = [str(v).strip() for v in part.rows[0]]
+    if not rows or origins[-1][0] != before.label or _key(part.rows[0]) in heads or first[:1] != [""] \
+            or not any(first):
+        return False
+    return bool(str(rows[-1][0]).strip()) if rows[-1] else False
 
 
 def _joined(cut: list, rest: list) -> list:
@@ -262,6 +289,20 @@ def _span_after(heads: tuple[int, ...], header: list) -> int:
     return max(1, len(header) - max(heads)) if header else 1
 
 
+_CONTINUATION_ADVICE = (" Check the page against the document; the plan reads whole from a PDF whose table "
+                        "repeats its header row at the top of each page (Word: Table Properties, Row, \"Repeat as "
+                        "header row at the top of each page\"), or from the Word original")
+
+
+def _in_columns(part: Part, table: Part) -> bool:
+    """Whether each column of ``part`` begins where a column of ``table`` begins (text starts a
+    cell's padding inside a rule, so a ruled table's columns are matched more loosely)."""
+    if len(part.edges) < 2 or not table.edges:
+        return False
+    inside = 16.0 if table.ruled and not part.ruled else 3.0
+    return all(any(edge - 3 <= x <= edge + inside for edge in table.edges) for x in part.edges)
+
+
 def _first_cells(rows, limit: int = 3) -> str:
     for row in rows:
         cells = [str(v).strip() for v in row if str(v).strip()]
@@ -321,11 +362,48 @@ class PaperReader:
         elif unmatched:
             for name in unmatched:
                 group = paper.groups[name]
-                self._find("warning", "table_skipped",
-                           f"{self._span(group)} skipped: its header row matches none of the layouts "
-                           f"(it begins '{_first_cells(paper.sheets[name])}')", group[0].label, 1)
+                begun = self._continued_from(group[0], read_parts)
+                if begun is not None:
+                    lines = sum(part.lines for part in group)
+                    self._find("error", "continuation_not_read",
+                               f"{self._span(group)} skipped: its header row matches none of the layouts (it begins "
+                               f"'{_first_cells(paper.sheets[name])}'), yet its {len(paper.sheets[name]):,} rows "
+                               f"({lines:,} lines of text) stand in the columns of the table begun on page {begun}: "
+                               f"expected a continuation of the table begun on page {begun}. They were not read, so "
+                               "actions are missing from the plan." + _CONTINUATION_ADVICE, group[0].label, 1)
+                else:
+                    self._find("warning", "table_skipped",
+                               f"{self._span(group)} skipped: its header row matches none of the layouts "
+                               f"(it begins '{_first_cells(paper.sheets[name])}')", group[0].label, 1)
+        self._loose_pages(read_parts)
         self._part_rows(read_parts, unmatched)
         return self.actions, self.updates, self.findings, self.sheets
+
+    def _continued_from(self, part: Part, read_parts: dict) -> int | None:
+        """The page a plan read from this PDF begins on, when ``part`` (on a later page, read as a
+        table of its own) stands in that plan's columns: the plan going on without its header."""
+        if self.paper.kind != "pdf" or part.page is None:
+            return None
+        for name in read_parts:
+            group = self.paper.groups[name]
+            if group[-1].page is not None and group[-1].page < part.page and _in_columns(part, group[0]):
+                return group[0].page
+        return None
+
+    def _loose_pages(self, read_parts: dict):
+        """A page after a plan with no table found on it, but text standing in the plan's columns:
+        the plan going on in a form not read (a row's rest with no rule across the page)."""
+        read_pages = {part.page: part for name in read_parts for part in self.paper.groups[name]}
+        for page, (lines, table_page) in sorted(self.paper.loose_pages.items()):
+            if table_page not in read_pages or lines < 2:
+                continue
+            begun = next(group[0].page for name, group in self.paper.groups.items() if name in read_parts
+                         and read_pages[table_page] in group)
+            self._find("error", "continuation_not_read",
+                       f"no table was found on this page, yet {lines:,} lines of its text stand in the columns of the "
+                       f"table begun on page {begun}: expected a continuation of the table begun on page {begun}. "
+                       "They were not read, so the plan may be missing actions, or the text of one."
+                       + _CONTINUATION_ADVICE, f"page {page}")
 
     @staticmethod
     def _span(group: list[Part]) -> str:
@@ -428,12 +506,18 @@ class PaperReader:
         header = _key(rows[sheets[0]["header_row"] - 1])
         labels = {part.label for part in group}
         joined = {rest for _, _, rest in self.paper.joined}
+        parts = {part.label: part for part in group}
+        chains: dict[tuple[str, int], list[str]] = {}  # a row over two breaks: its rest on two pages
         for label, cut, rest in self.paper.joined:
             if label in labels:
-                self._find("warning", "row_split_at_break",
-                           f"row {cut} of {label} runs on over the page break: its rest, at the top of {rest} (above "
-                           "the first rule there, with no header repeated), was joined to it and read as one row; "
-                           "check the row against the document", label, cut)
+                chains.setdefault((label, cut), []).append(rest)
+        for (label, cut), rest in chains.items():
+            breaks = "the page break" if len(rest) == 1 else f"{len(rest)} page breaks"
+            self._find("warning", "row_split_at_break",
+                       f"row {cut} of {label} runs on over {breaks}: its rest, at the top of {' and '.join(rest)} "
+                       f"({'above the first rule there' if parts[rest[0]].ruled else 'its first column blank'}, with "
+                       "no header repeated), was joined to it and read as one row; check the row against the "
+                       "document", label, cut)
         for before, part in zip(group, group[1:]):
             if part.label in joined:
                 continue
@@ -524,7 +608,9 @@ class PaperReader:
                              and header and _key(paper.sheets[name][i]) == header]
                     row["header_row"] = heads[0] if heads else None
                     where = f"the plan in {self._span(group)}" if len(group) > 1 else "the plan"
-                    row["note"] = (f"{count} rows of {where}"
+                    cut = next(((label, r) for label, r, rest in paper.joined if rest == part.label), None)
+                    row["note"] = ((f"the rest of row {cut[1]} of {cut[0]}, running on over the page; " if cut
+                                    and not count else "") + f"{count} rows of {where}"
                                    + (f"; {len(part.unplaced)} pieces of text not placed" if part.unplaced else ""))
                 by_label[part.label] = row
         for page in paper.empty_pages:

@@ -28,6 +28,7 @@ class Part:
     cut_row: int | None = None  # PDF: the last row has no bottom rule: it runs on over the page break
     opened: bool = False  # PDF: the first row has no top rule: the rest of a row cut by the page break before
     merged_down: set[tuple[int, int]] = field(default_factory=set)  # (row, column), 0-based: covered from above
+    lines: int = 0  # PDF: the lines of text read into the table's rows
     #: Word: per row, the grid columns its cells begin at (a row with skipped grid columns,
     #: ``w:gridBefore``, begins further right); compared with the header row's (``row_misaligned``)
     cell_starts: list[tuple[int, ...]] = field(default_factory=list)

@@ -283,7 +283,13 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
             header_at, starts = i, [seg[0]["x0"] for seg in segments]
             break
     found_at = header_at  # the line read as a header row (three cells or more), if any
-    if previous and (starts is None or not _aligned(lines, previous, gutter)):
+    # A line in some of the previous page's columns only is no header: the rest of a row cut by the
+    # break (its text in a few cells) at the top of a page with no header repeated.
+    fewer = bool(previous) and starts is not None and len(starts) < len(previous) and all(
+        any(abs(x - p) <= 3 for p in previous) for x in starts)
+    if fewer:
+        found_at = None
+    if previous and (starts is None or fewer or not _aligned(lines, previous, gutter)):
         header_at, starts = None, list(previous)
         first = next((i for i, line in enumerate(lines) if _aligned([line], previous, gutter)
                       and len(_segments(line, gutter)) >= 2), None)
@@ -393,12 +399,34 @@ def _unopened_row(page, table, words, used, edges) -> list[dict]:
             and table.bbox[0] <= w["x0"] and w["x1"] <= table.bbox[2] + 1]
 
 
+def _column_lines(words: list[dict], edges: tuple[float, ...], ruled: bool) -> int:
+    """How many lines of a page's text stand in a table's columns: a line with a word that begins
+    one of the table's inner columns (at its start, or just inside its rule), set apart from the word
+    before it by more than a space. Prose runs across a column's start with a single space."""
+    lines = _lines(words)
+    if not lines or len(edges) < 2:
+        return 0
+    height = statistics.median(line[0]["bottom"] - line[0]["top"] for line in lines)
+    gaps = [b["x0"] - a["x1"] for line in lines for a, b in zip(line, line[1:]) if 0 < b["x0"] - a["x1"] < height]
+    space = statistics.median(gaps) if gaps else 0.3 * height
+    inside = 16.0 if ruled else 3.0  # text begins a cell's padding inside its rule, at an unruled column's start
+    count = 0
+    for line in lines:
+        ends = [None] + [w["x1"] for w in line[:-1]]
+        if any(edge - 3 <= w["x0"] <= edge + inside and (end is None or w["x0"] - end > 2.5 * space)
+               for w, end in zip(line, ends) for edge in edges[1:]):
+            count += 1
+    return count
+
+
 def read_pdf(data: bytes, where: Location, budget: ReadBudget):
     """(parts, pages read, pages with no table, page where reading stopped or None, pages not read
-    for holding more than ``CHARS_PER_PAGE`` characters)."""
+    for holding more than ``CHARS_PER_PAGE`` characters, and for each page with no table after a
+    page with one: (lines of its text standing in that table's columns, the page of that table))."""
     pdf = _open(data, where)
     parts: list[Part] = []
     empty: list[int] = []
+    loose: dict[int, tuple[int, int]] = {}
     any_text = False
     page_cut = None
     dense: list[int] = []
@@ -421,8 +449,10 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
                             break
                         dense.append(number)
                         continue
-                    previous = parts[-1].edges if parts and parts[-1].page == number - 1 else ()
-                    found = _page_parts(page, number, budget, previous)
+                    before = parts[-1] if parts and parts[-1].page == number - 1 else None
+                    previous = before.edges if before else ()
+                    running = bool(before and before.ruled and before.cut_row and before.cut_row == len(before.rows))
+                    found = _page_parts(page, number, budget, previous, running)
             except limits.TimeUp:
                 raise InputError(f"reading this page took longer than the {seconds:g} s a page may take, so the paper "
                                  "was not read. A page of an action plan reads in well under a second; this one is "
@@ -439,6 +469,11 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
                 parts += found
             else:
                 empty.append(number)
+                if parts:  # text set in the columns of the table read before may be that table going on
+                    words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+                    lines = _column_lines(words, parts[-1].edges, parts[-1].ruled)
+                    if lines:
+                        loose[number] = (lines, parts[-1].page)
             page.flush_cache()
             if budget.cut:
                 break
@@ -449,10 +484,28 @@ def read_pdf(data: bytes, where: Location, budget: ReadBudget):
         raise InputError("no text to read: this PDF is an image (a scan or a picture of the pages), with no text "
                          "layer to read the plan from; ask for the original document (the Word file, or a PDF "
                          "saved from it).", where)
-    return parts, pages, empty, page_cut, dense
+    return parts, pages, empty, page_cut, dense, loose
 
 
-def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...]) -> list[Part]:
+def _through_row(page, words, edges: tuple[float, ...]) -> tuple[list[dict], float] | None:
+    """On a page with no rule across it, after a page whose last row runs on over the break: the
+    words between the table's column lines running down the page (a row taller than the page, going
+    on from the page before), and the table's right edge. None when the lines are not there."""
+    lines = [e for e in page.vertical_edges if e["bottom"] - e["top"] > 20]
+    at = [e for e in lines if any(abs(e["x0"] - x) < 2 for x in edges)]
+    if len({round(e["x0"]) for e in at}) < 2:
+        return None
+    top, bottom = min(e["top"] for e in at), max(e["bottom"] for e in at)
+    right = max(e["x0"] for e in lines if e["top"] < bottom and e["bottom"] > top)
+    inside = [w for w in words if edges[0] - 2 <= w["x0"] and w["x1"] <= right + 1
+              and top - 2 <= (w["top"] + w["bottom"]) / 2 <= bottom + 2]
+    return (inside, right) if inside else None
+
+
+def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ...],
+                running: bool = False) -> list[Part]:
+    """The tables of one page. ``previous``: the column edges of the table on the page before, if
+    any; ``running``: that table is ruled and its last row runs on over the break."""
     words = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
     for link in page.hyperlinks[:1000]:
         uri = link.get("uri")
@@ -485,7 +538,14 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
             cut_row = cut_row + 1 if cut_row else None
             bbox = (bbox[0], min(w["top"] for w in head), bbox[2], bbox[3])
         found.append((label, rows, tops, used, edges, bbox, cut_row, True, covered, bool(head)))
-    if not tables:
+    through = _through_row(page, words, previous) if running and not tables else None
+    if through:  # the whole page is the middle of one row: read as the rest of it, and cut again
+        inside, right = through
+        budget.take(f"page {number}", 1, len(previous), sum(len(w["text"]) for w in inside))
+        bbox = (previous[0], min(w["top"] for w in inside), right, max(w["bottom"] for w in inside))
+        found.append((f"page {number}", [_by_columns(inside, list(previous), right)],
+                      [min(w["top"] for w in inside)], {id(w) for w in inside}, previous, bbox, 1, True, set(), True))
+    if not tables and not through:
         body = [w for w in words if w["top"] > 0]
         unruled = _unruled(body, f"page {number}", budget, previous)
         if unruled is not None:
@@ -511,7 +571,7 @@ def _page_parts(page, number: int, budget: ReadBudget, previous: tuple[float, ..
         parts.append(Part(label, rows, above=above[-6:], opening=above[:20], heading=above[-1] if above else "",
                           width=width,
                           page=number, edges=edges, unplaced=_joined(unplaced), cut_row=cut_row, ruled=ruled,
-                          merged_down=covered, opened=opened))
+                          merged_down=covered, opened=opened, lines=len(_lines([w for w in words if id(w) in used]))))
         floor = bbox[3]
     return parts
 

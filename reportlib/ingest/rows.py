@@ -373,7 +373,24 @@ class SheetReader:
         if prose and "target" not in state.positions and _text(self._cell(row, state, prose)):
             # the item's prose now runs on: a date it commits to in the continued part counts too
             self._prose_target(state, number, target, prose)
+        self._not_joined(state, number, row, target)
         target["_rows"].append(number)
+
+    def _not_joined(self, state, number, row, target):
+        """A finding for each cell of a continuation row that is not text joined to the row above
+        (a priority, a target, the council's status word cut off by a page break): never dropped unsaid."""
+        joined = {"recommendation", "action", "owner", "details", state.layout.target_in_prose}
+        for key in state.positions:
+            if key in joined or key.startswith("update:"):
+                continue
+            extra = _text(self._cell(row, state, key))
+            if extra:
+                ref = _text(target.get("ref"))
+                whose = f"item {ref}" if ref else "the action above"
+                self._find("warning", "continuation_cell_not_joined",
+                           f"'{_shown(extra, 40)}' is on a continuation row of {whose} (row {target['_rows'][0]}), "
+                           f"where only its text columns are joined: this cell was not read; put it on the "
+                           "action's own row", state.sheet, number, self._column(state, key))
 
     def _item(self, state, number, row):
         layout = state.layout

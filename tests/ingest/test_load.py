@@ -156,6 +156,18 @@ def test_continuation_rows_join_the_row_above(tmp_path):
     assert a["source_rows"] == "5-6" and a["action_id"] == "TDC-2010-007"
 
 
+def test_a_continuation_row_s_other_cells_are_never_dropped_in_silence(tmp_path):
+    # a row cut by a page break whose rest holds a priority, a target or the council's status word:
+    # only the text columns are joined; the rest is a finding naming the cell, never lost unsaid
+    rows = [item(7, "First half of the finding", "Act", KLOE="2.2"),
+            [None, None, "second half.", None, None, "High", "March 2011", None, None, None, "Achieved"]]
+    plans = load_plans(tracker_folder(tmp_path, rows))
+    assert len(plans.actions) == 1 and plans.actions.iloc[0]["recommendation"].endswith("second half.")
+    dropped = [f for f in plans.findings if f.code == "continuation_cell_not_joined"]
+    assert [(f.location.row, f.location.column[0]) for f in dropped] == [(6, "F"), (6, "G"), (6, "K")]
+    assert "'High'" in dropped[0].message and "item 7" in dropped[0].message and "row 5" in dropped[0].message
+
+
 def test_stated_status_and_updates_per_snapshot(tmp_path):
     rows = [item(1, KLOE="2.3", March_2010_update="Work started", July_2010_update="Policy agreed", Status="Achieved")]
     plans = load_plans(tracker_folder(tmp_path, rows))

@@ -179,3 +179,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.name in SLOW_CASES:
             item.add_marker(pytest.mark.slow)
+
+
+#: A notebook's parameters cell as the runner injects into it (``build_notebook`` cells).
+PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
+                            "pack_title = ''\naudience = ''\nsnapshot = ''")
+#: Holds (marker written, then a long sleep) when REPORTLIB_TEST_HOLD names a file;
+#: prints REPORTLIB_TEST_PAD characters when set; else ends at once.
+HOLDING_CELL = """import os, time, pathlib
+hold = os.environ.get('REPORTLIB_TEST_HOLD')
+if hold:
+    pathlib.Path(hold + '.part').write_text(str(os.getpid()))
+    pathlib.Path(hold + '.part').rename(hold)
+    end = time.monotonic() + 120
+    while pathlib.Path(hold).exists() and time.monotonic() < end:  # held until the test takes it away
+        time.sleep(0.05)
+print('x' * int(os.environ.get('REPORTLIB_TEST_PAD', '0')))"""

@@ -167,10 +167,8 @@ def _join(paper: Paper) -> None:
             if before is not None and _joins(before, part, rows, origins, running):
                 # the rest of the row cut at the foot of the page before, above this page's first rule:
                 # one row of the plan, its cells read on from one page to the next
-                rows[-1] = _joined(rows[-1], part.rows[0])
                 covered.update((len(rows) + r - 1, c) for r, c in part.merged_down if r)
-                rows += part.rows[1:]
-                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
+                _take_rest(rows, origins, part)
                 paper.joined.append(running + (part.label,))
                 running = origins[-1] if part.cut_row and part.cut_row == len(part.rows) else None
                 continue
@@ -179,9 +177,7 @@ def _join(paper: Paper) -> None:
                 # unruled, no header repeated: a first row with its first cell (the item number) blank
                 # is the rest of the row above, its cells cut by the break
                 paper.joined.append(origins[-1] + (part.label,))
-                rows[-1] = _joined(rows[-1], part.rows[0])
-                rows += part.rows[1:]
-                origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
+                _take_rest(rows, origins, part)
                 continue
             if before is not None and paper.kind == "pdf" and (before.cut_row or not before.ruled):
                 rest = next((r for r, row in enumerate(part.rows) if _key(row) not in heads
@@ -218,6 +214,14 @@ def _rest_unruled(before: Part, part: Part, heads: set, rows: list, origins: lis
             or not any(first):
         return False
     return bool(str(rows[-1][0]).strip()) if rows[-1] else False
+
+
+def _take_rest(rows: list, origins: list, part: Part) -> None:
+    """Join ``part``'s first row (the rest of the row cut at the break) to the last row read, and
+    read on with its other rows."""
+    rows[-1] = _joined(rows[-1], part.rows[0])
+    rows += part.rows[1:]
+    origins += [(part.label, r) for r in range(2, len(part.rows) + 1)]
 
 
 def _joined(cut: list, rest: list) -> list:

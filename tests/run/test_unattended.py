@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
+from conftest import HOLDING_CELL, PARAMETERS, SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
 
 from reportlib.cli import main
 from reportlib.errors import RenderError
@@ -34,21 +34,6 @@ from reportlib.run.render import render_packs
 pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="signals, flock and renameat2 as on Linux"), pytest.mark.slow]
 
 PACK = "unattended"
-PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
-                            "pack_title = ''\naudience = ''\nsnapshot = ''")
-#: Holds (marker written, then a long sleep) when REPORTLIB_TEST_HOLD names a file;
-#: prints REPORTLIB_TEST_PAD characters when set; else ends at once.
-HOLDING_CELL = """import os, time, pathlib
-hold = os.environ.get('REPORTLIB_TEST_HOLD')
-if hold:
-    pathlib.Path(hold + '.part').write_text(str(os.getpid()))
-    pathlib.Path(hold + '.part').rename(hold)
-    end = time.monotonic() + 120
-    while pathlib.Path(hold).exists() and time.monotonic() < end:  # held until the test takes it away
-        time.sleep(0.05)
-print('x' * int(os.environ.get('REPORTLIB_TEST_PAD', '0')))"""
-
-
 @dataclass
 class Repo:
     root: Path

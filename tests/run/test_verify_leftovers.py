@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
+from conftest import HOLDING_CELL, PARAMETERS, SAMPLE_AS_OF, build_notebook, build_sample_repo, write_pack
 
 from reportlib.run import verify
 from reportlib.run.verify import VerifyError, verify_report
@@ -73,20 +73,6 @@ def test_verify_clears_dead_verifies_leftovers_even_when_it_cannot_verify(scratc
     with pytest.raises(VerifyError):  # no pack file: nothing to verify, but the leftover goes all the same
         verify_report(folder, root=tmp_path / "proj")
     assert not left.exists()
-
-
-PARAMETERS = ("parameters", "data_paths = []\nas_of = ''\ncouncil = ''\ncommittee = ''\n"
-                            "pack_title = ''\naudience = ''\nsnapshot = ''")
-#: Holds (marker written, then a sleep) when REPORTLIB_TEST_HOLD names a file, until the file goes.
-HOLDING_CELL = """import os, time, pathlib
-hold = os.environ.get('REPORTLIB_TEST_HOLD')
-if hold:
-    pathlib.Path(hold + '.part').write_text(str(os.getpid()))
-    pathlib.Path(hold + '.part').rename(hold)
-    end = time.monotonic() + 120
-    while pathlib.Path(hold).exists() and time.monotonic() < end:
-        time.sleep(0.05)
-print('done')"""
 
 
 @pytest.mark.slow  # renders a pack, then kills a real verify mid-render

@@ -11,7 +11,9 @@ on it. The sources of drift, and what holds each still:
   ``settle_notebook`` removes the timings and gives that cell a fixed id. A warning or
   traceback names the cell's file in the kernel's own temporary folder
   (``/tmp/ipykernel_<pid>/<hash>.py``): the folder is written ``ipykernel/`` instead (the
-  hash comes from the cell's code, so it stays).
+  hash comes from the cell's code, so it stays). What a cell prints reaches the notebook
+  in pieces cut by the kernel's flush timer, stdout and stderr apart: each run of them is
+  settled to one stdout output then one stderr output.
 - the kernel: ``kernel_environment`` sets ``SOURCE_DATE_EPOCH`` to the as-of date
   (matplotlib writes it as the date of SVG and PDF figures) and ``PYTHONHASHSEED``,
   so set and dict-of-set ordering in a notebook is the same from run to run.
@@ -71,8 +73,40 @@ def settle_notebook(nb) -> None:
                 cell_papermill.pop(key, None)
         if "injected-parameters" in cell.metadata.get("tags", []) and "id" in cell:
             cell["id"] = INJECTED_CELL_ID
+        if "outputs" in cell:
+            cell["outputs"] = _joined_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             _settle_output(output)
+
+
+def _joined_streams(outputs: list) -> list:
+    """Each run of consecutive stream outputs as one stdout output then one stderr output.
+
+    The kernel sends what a cell prints in pieces, as its flush timer fires, and stdout and
+    stderr travel apart: how a cell's printing is cut, and which stream comes first, depends
+    on timing, not on the notebook. Outputs that are not streams keep their place.
+    """
+    settled, run = [], []
+
+    def close_run():
+        for name in ("stdout", "stderr"):
+            pieces = [o for o in run if o.get("name") == name]
+            if pieces:
+                first = pieces[0]
+                first["text"] = "".join("".join(p["text"]) if isinstance(p["text"], list) else p["text"]
+                                        for p in pieces)
+                settled.append(first)
+        settled.extend(o for o in run if o.get("name") not in ("stdout", "stderr"))
+        run.clear()
+
+    for output in outputs:
+        if output.get("output_type") == "stream":
+            run.append(output)
+        else:
+            close_run()
+            settled.append(output)
+    close_run()
+    return settled
 
 
 #: The kernel's folder for cell files, named after its pid: ``/tmp/ipykernel_12345/``.

@@ -144,6 +144,9 @@ class Template:
     def __init__(self):
         reader, writer = os.pipe()
         parent = os.getpid()
+        for stream in (sys.stdout, sys.stderr):  # what waits in a buffer is written once, by us, not
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # again by the kernel's start
+                stream.flush()
         gc.freeze()  # the kernel's garbage collector leaves what it inherits alone (no copied pages)
         pid = os.fork()
         if pid:

@@ -149,3 +149,25 @@ def test_the_command_imports_the_kernels_debugger_once_and_quietly():
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True"]
     assert "Debugger warning" not in run.stderr and "frozen" not in run.stderr
+
+
+def test_what_the_command_had_not_yet_written_does_not_reach_a_forked_kernels_notebook(tmp_path):
+    """The command's stdout is a pipe under cron or a test (block-buffered): a line it printed
+    but had not yet flushed when it forked the kernel's template must stay the command's.
+    The kernel captures its own file descriptors 1 and 2 into the notebook, so a copy flushed
+    there would be published as the report's own output."""
+    build_notebook(tmp_path / "in.ipynb", cells=[("code", "print('from the notebook')")])
+    script = ("import sys\nimport papermill\nfrom reportlib.run import execute, forkkernel\n"
+              "forkkernel.enable()\n"
+              "print('PENDING-IN-THE-COMMAND ' * 4)\n"  # stdout is a pipe: this waits in the buffer
+              "sys.stderr.write('PENDING-ON-STDERR')\n"
+              "with forkkernel.template() as manager:\n"
+              "    papermill.execute_notebook('in.ipynb', 'out.ipynb', kernel_name=execute.kernel_name(),\n"
+              "                               progress_bar=False, kernel_manager_class=manager)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env={**os.environ, "PYTHONHASHSEED": HASH_SEED})
+    assert run.returncode == 0, run.stderr
+    executed = (tmp_path / "out.ipynb").read_text()
+    assert "from the notebook" in executed
+    assert "PENDING" not in executed
+    assert run.stdout.count("PENDING-IN-THE-COMMAND") == 4  # written once, by the command

@@ -202,6 +202,30 @@ def test_settle_notebook_keeps_what_ran_and_drops_when():
     nbformat.validate(nb)
 
 
+def test_a_cells_printing_settles_to_the_same_outputs_however_the_kernel_sent_it():
+    """The kernel sends what a cell prints in pieces as its flush timer fires, so how many
+    stream outputs a cell gets (and whether stdout or stderr comes first) depends on timing:
+    on a slow machine one render's cell had two stdout outputs where another had one, and
+    the published notebook, HTML and PDF differed. Settled, consecutive pieces are one
+    output a stream, stdout before stderr; outputs that are not streams keep their place."""
+    def cell(*pieces):
+        return new_code_cell("print(...)", outputs=[
+            nbformat.v4.new_output("stream", name=name, text=text) if name in ("stdout", "stderr")
+            else nbformat.v4.new_output("display_data", data={"text/plain": text}) for name, text in pieces])
+
+    whole = cell(("stdout", "one\ntwo\n"), ("stderr", "warned\n"), ("display", "<table>"), ("stdout", "three\n"))
+    cut = cell(("stdout", "one\n"), ("stderr", "warned\n"), ("stdout", "two\n"), ("display", "<table>"),
+               ("stdout", "thr"), ("stdout", "ee\n"))
+    for c in (whole, cut):
+        nb = new_notebook(cells=[c])
+        settle_notebook(nb)
+        nbformat.validate(nb)
+    assert cut.outputs == whole.outputs
+    assert [(o.output_type, o.get("name")) for o in cut.outputs] == [
+        ("stream", "stdout"), ("stream", "stderr"), ("display_data", None), ("stream", "stdout")]
+    assert cut.outputs[0].text == "one\ntwo\n" and cut.outputs[3].text == "three\n"
+
+
 def test_only_the_generation_time_of_a_manifest_is_set_aside():
     one = b'{\n  "pack": "p",\n  "generated_at": "2026-11-25T07:04:02Z"\n}\n'
     two = b'{\n  "pack": "p",\n  "generated_at": "2027-01-01T00:00:00Z"\n}\n'

@@ -14,6 +14,12 @@ From synthetic councils (``make_synthetic.py``) it builds a self-contained proje
   15 minutes or less), with the peak memory of the largest process each way;
 * a no-op re-render of the council packs (nothing changed since the last render).
 
+Dask is measured two ways (``--dask-start``): cold, where the command registers the
+worker plugin and its rendering processes' start-up is inside the timed run, and
+preloaded, where the workers were started with ``--preload reportlib.run.cluster`` (as a
+long-lived cluster is) and the run is timed once they are ready. The first costs a fixed
+few seconds a run, which only a short run notices.
+
 Each way of rendering the council packs reports packs a minute, the CPU seconds a pack
 (every process of the run: the command, its stages and kernels, or the Dask workers and
 what they start), and the minutes 900 packs (every principal council's committees in
@@ -163,7 +169,7 @@ def free_port() -> int:
 
 
 def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: bool, noop: bool,
-                dask_workers=(2,)) -> None:
+                dask_workers=(2,), dask_preload=(False, True)) -> None:
     packs = project / "council-packs"
     count = len(list(packs.glob("*.yaml")))
     helps = help_text(cli)
@@ -182,9 +188,11 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
               f"peak {peak:.0f} MiB per process ({load_note()})")
     if dask:
         for workers in dask_workers:
-            rate = bench_dask(cli, project, packs, out, count, helps, force, workers)
-            if rate and workers in rates:
-                print(f"  Dask, {workers} workers, against --jobs {workers}: {rate / rates[workers]:.2f} of its packs/min")
+            for preload in dask_preload:
+                rate = bench_dask(cli, project, packs, out, count, helps, force, workers, preload)
+                if rate and workers in rates:
+                    print(f"  Dask, {workers} workers{' (preloaded)' if preload else ''}, against --jobs {workers}: "
+                          f"{rate / rates[workers]:.2f} of its packs/min")
     if noop:
         reports = out / f"reports-jobs{jobs_list[0]}"
         if "--force" not in helps:
@@ -197,8 +205,27 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
                   f"peak {peak:.0f} MiB ({load_note()})")
 
 
+def _rendering_ready(dask_worker) -> bool:
+    """On a worker started with ``--preload reportlib.run.cluster``: wait until its rendering
+    process has imported what kernels are forked from (the plugin's start-up)."""
+    plugin = dask_worker.plugins.get("reportlib-forked-kernels")
+    return plugin is not None and all(future.result(timeout=300) for future in getattr(plugin, "_ready", []))
+
+
+def wait_for_workers(address: str, workers: int, preload: bool) -> None:
+    """Until the scheduler has ``workers`` workers and, preloaded, each one's rendering process is ready."""
+    from distributed import Client
+
+    with Client(address, timeout=120) as client:
+        client.wait_for_workers(workers, timeout=300)
+        if preload:
+            ready = client.run(_rendering_ready)
+            if not all(ready.values()):
+                sys.exit(f"a worker has no reportlib rendering process after --preload: {ready}")
+
+
 def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, helps: str, force: list[str],
-               workers: int = 2) -> float | None:
+               workers: int = 2, preload: bool = False) -> float | None:
     bin_dir = Path(cli).parent
     dask_cli = bin_dir / "dask"
     if "--scheduler" not in helps:
@@ -218,9 +245,10 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
         for i in range(workers):
             started.append(subprocess.Popen(
                 [sys.executable, "-c", _PEAK, str(peaks[i]), str(dask_cli), "worker", address, "--nworkers", "1",
-                 "--nthreads", "1", "--no-dashboard", "--name", f"bench-{i}"],
+                 "--nthreads", "1", "--no-dashboard", "--name", f"bench-{i}",
+                 *(["--preload", "reportlib.run.cluster"] if preload else [])],
                 cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        time.sleep(5)
+        wait_for_workers(address, workers, preload)
         reports = out / "reports-dask"
         shutil.rmtree(reports, ignore_errors=True)
         seconds, _, command_cpu = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
@@ -239,7 +267,9 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
     for p in peaks:
         p.unlink(missing_ok=True)
     rate = count / seconds * 60
-    print(f"{count} council packs, Dask cluster of {workers} local workers: {seconds:.1f} s = {rate:.1f} packs/min "
+    started_how = ("started with --preload reportlib.run.cluster, timed once ready" if preload
+                   else "the command registers the plugin: its start-up is timed")
+    print(f"{count} council packs, Dask cluster of {workers} local workers ({started_how}): {seconds:.1f} s = {rate:.1f} packs/min "
           f"(400 packs in {400 / rate:.1f} min; {PROJECTED_PACKS} in {PROJECTED_PACKS / rate:.1f} min), "
           f"CPU {(worker_cpu + command_cpu) / count:.2f} s a pack (workers and command), peak per worker "
           + (", ".join(f"{m:.0f} MiB" for m in worker_peaks) if any(worker_peaks) else "not measured")
@@ -256,6 +286,10 @@ def main() -> None:
                         help="how to render the council packs, comma-separated: sequential, jobs2, jobs3, jobs4, "
                              "dask (default: the first two and dask)")
     parser.add_argument("--dask-workers", default="2", help="local Dask workers, comma-separated (default 2; e.g. 1,2,4)")
+    parser.add_argument("--dask-start", choices=["cold", "preload", "both"], default="both",
+                        help="Dask workers plain (the command registers the plugin and its start-up is timed), "
+                             "started with --preload reportlib.run.cluster and timed once ready (a long-lived "
+                             "cluster), or both (default)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "scale")
     parser.add_argument("--reportlib", default=str(Path(sys.executable).parent / "reportlib"),
                         help="the reportlib command to drive (default: the one beside this Python)")
@@ -273,7 +307,8 @@ def main() -> None:
         ways = set(args.ways.split(","))
         jobs = [n for n, way in ((1, "sequential"), (2, "jobs2"), (3, "jobs3"), (4, "jobs4")) if way in ways]
         bench_packs(args.reportlib, project, out, jobs, dask="dask" in ways, noop=bool(jobs),
-                    dask_workers=[int(n) for n in args.dask_workers.split(",")])
+                    dask_workers=[int(n) for n in args.dask_workers.split(",")],
+                    dask_preload={"cold": (False,), "preload": (True,), "both": (False, True)}[args.dask_start])
 
 
 if __name__ == "__main__":

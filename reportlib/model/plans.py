@@ -35,7 +35,29 @@ def group_noun(label: str = DEFAULT_GROUP_LABEL, *, plural: bool = False, capita
     word = label if not plain or capital else label[:1].lower() + label[1:]
     if capital:
         word = word[:1].upper() + word[1:]
-    return word + ("s" if plural and not word.endswith("s") else "")
+    return _plural(word) if plural else word
+
+
+#: Words of a group label whose plural is not made with an "s".
+_IRREGULAR = {"criterion": "criteria", "phenomenon": "phenomena", "analysis": "analyses", "basis": "bases"}
+
+
+def _plural(words: str) -> str:
+    """The plural of a label's last word: "report" -> "reports", "criterion" -> "criteria",
+    "category" -> "categories", "process" -> "processes"; a word already plural is kept."""
+    head, _, last = words.rpartition(" ")
+    lower = last.lower()
+    if lower in _IRREGULAR:
+        plural = _IRREGULAR[lower]
+    elif lower in _IRREGULAR.values() or (lower.endswith("s") and not lower.endswith(("ss", "us", "is"))):
+        plural = last  # already plural: "Audit reports", "criteria"
+    elif lower.endswith(("ss", "x", "ch", "sh", "us")):
+        plural = last + "es"
+    elif lower.endswith("y") and lower[-2:-1] not in tuple("aeiou"):
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
 
 
 def kloe_grouped(actions: pd.DataFrame) -> bool:

@@ -803,3 +803,14 @@ def test_round7_cues_new_officers_write(text, expected):
 ])
 def test_round7_near_misses_are_left_alone(text, expected):
     assert one(text, "July 2010")[0] == expected, one(text, "July 2010")
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("Deferred", "planned"), ("On hold", "in_progress"), ("Awaiting verification", "in_progress"),
+    ("Awaiting sign-off", "in_progress"), ("Update requested", "no_update"), ("No response", "no_update"),
+    ("Action deleted", "no_action"), ("Duplicate", "no_action"), ("Not being progressed", "no_action"),
+    ("Acheived", "complete"),
+])
+def test_round7_stated_words_follow_the_conventions(word, expected):
+    out = classify(updates(("A1", "July 2010", "See the tracker."), stated=[word]))
+    assert (out["status"].iloc[0], out["status_source"].iloc[0]) == (expected, "stated")

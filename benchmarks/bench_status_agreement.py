@@ -26,10 +26,14 @@ Sets (all in tests/data/):
                         after round 6. Held-out sets and the unseen ones print only with --holdout
   labelled_unseen3.csv  150 updates (90 modern trackers, 60 UoR plans) by a third labeller who
                         never saw the rules, copied in after round 6 and measured once: the
-                        honest figure (70.0 % / 10.7 % / 20.7 %)
+                        honest figure then (70.0 % / 10.7 % / 20.7 %). TUNED ON in round 7 (the
+                        labelling conventions written in the rules README; its misses read)
   labelled_unseen4.csv  150 updates (90 modern trackers, 60 UoR plans) by a fourth labeller who
                         never saw the rules, labelled to the conventions written in the rules
-                        README: with round 6's rules 64.0 % / 15.3 % / 24.7 %
+                        README, never tuned on: with round 6's rules 64.0 % / 15.3 % / 24.7 %;
+                        measured once after round 7 (the honest figure; see the rules README)
+Round 7 relabelled 20 rows of these sets that contradicted the labelling conventions (each
+reason ends "[relabelled to convention, round 7: was X]").
 Targets: agreement >= 90 %, needs_review <= 10 % (fresh set; unseen set), and on the unseen
 set at most 1 in 20 confidently wrong (a status other than needs_review that disagrees).
 """
@@ -81,7 +85,7 @@ def main(argv=None) -> None:
         report("unseen set 1 (tuned on in round 6)", read_labelled(DATA / "labelled_unseen.csv"),
                args.misses)
         report("unseen set 2 (tuned on in round 6)", read_labelled(DATA / "labelled_unseen2.csv"), args.misses)
-        report("unseen set 3 (the honest figure: written by a third labeller, measured once after round 6)",
+        report("unseen set 3 (measured once after round 6; tuned on in round 7)",
                read_labelled(DATA / "labelled_unseen3.csv"), args.misses)
         report("unseen set 4 (written by a fourth labeller to the written labelling conventions)",
                read_labelled(DATA / "labelled_unseen4.csv"), args.misses)

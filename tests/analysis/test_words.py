@@ -195,3 +195,16 @@ def test_contradictions_are_caught_in_both_directions_and_agreement_is_not_flagg
     assert sorted(decisions.queue(plans)["action_id"]) == marked
     headline = report.headline(reportlib.progress(plans, "2010-06-30")).html
     assert "4 (including 4 where the stated status and the update text disagree)" in headline
+
+
+def test_a_word_saying_the_action_is_paused_or_late_is_never_green_before_its_target(folder):
+    future = dt.datetime(2010, 12, 31)
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=future, progress=["Paused while the restructure is agreed."], status="On hold"),
+        quarter_row(2, target=future, progress=["Work continues with the service."], status="Slipped"),
+        quarter_row(3, target=future, progress=["Work continues with the service."], status="On track"),
+    ])
+    acts = reportlib.progress(reportlib.inspect_plans(folder), "2010-06-30").actions.set_index("action_id")
+    assert acts["status"].tolist() == ["in_progress"] * 3
+    assert acts["rag"].tolist()[:2] == ["Amber", "Amber"]  # paused or slipped: never Green, though not yet due
+    assert acts["rag"].tolist()[2] == "Green"

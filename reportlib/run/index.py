@@ -35,7 +35,7 @@ def write_index(reports_dir: str | Path) -> Path:
         except ValueError:
             pass
         entry["generated_at"] = entry["generated_at"].replace("T", " ")[:16] + " UTC"
-        packs.append({**entry, "links": [(name, href + quote(name)) for name in files]})
+        packs.append({**entry, "links": [(output_label(name), href + quote(name), name) for name in files]})
     folder = TEMPLATES_DIR / TEMPLATE_NAME
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
     page = env.get_template("reports_index.html.j2").render(
@@ -49,4 +49,14 @@ def write_index(reports_dir: str | Path) -> Path:
 
 
 _INDEX_KEYS = ("pack", "title", "council", "committee", "as_of", "generated_at")
+#: What each kind of output is, in the words of someone choosing which to open.
+_KINDS = {".html": "web page", ".pdf": "PDF", ".xlsx": "Excel", ".ipynb": "notebook", ".json": "JSON"}
+
+
+def output_label(name: str) -> str:
+    """A published file as a link's words: "council_progress.pdf" -> "Council progress (PDF)"."""
+    path = Path(name)
+    words = " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
+    kind = _KINDS.get(path.suffix.lower(), path.suffix.lstrip(".") or "file")
+    return f"{words[:1].upper()}{words[1:]} ({kind})"
 _LINK_ORDER = {".html": 0, ".pdf": 1, ".xlsx": 2, ".ipynb": 3, ".json": 4}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import struct
 import zlib
 
@@ -210,3 +211,22 @@ def test_ordinary_table_keeps_short_values_whole_in_the_pdf():
     assert pdf.overflowing_tables(document) == set()
     text = PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
     assert "SDDC-2010-001" in text and "31 Mar 2010" in text
+
+
+def test_index_names_each_output_in_words_a_clerk_can_pick_from(tmp_path):
+    folder = tmp_path / "nmb-pack" / "2024-12-31"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "pack": "nmb-pack", "title": "Internal audit recommendations", "council": "Northmoor Borough Council",
+        "committee": "Audit and Governance Committee", "as_of": "2024-12-31", "generated_at": "now",
+        "outputs": [{"file": f} for f in ("council_progress.html", "council_progress.pdf", "data_quality.html",
+                                           "tables.xlsx", "council_progress.ipynb")]}))
+    page = write_index(tmp_path).read_text()
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page))
+    assert links["Council progress (web page)"] == "nmb-pack/2024-12-31/council_progress.html"
+    assert links["Council progress (PDF)"] == "nmb-pack/2024-12-31/council_progress.pdf"
+    assert links["Data quality (web page)"] == "nmb-pack/2024-12-31/data_quality.html"
+    assert links["Tables (Excel)"] == "nmb-pack/2024-12-31/tables.xlsx"
+    assert links["Council progress (notebook)"] == "nmb-pack/2024-12-31/council_progress.ipynb"
+    assert links["Manifest (JSON)"] == "nmb-pack/2024-12-31/manifest.json"
+    assert 'title="council_progress.pdf"' in page  # the file name is still there for whoever wants it

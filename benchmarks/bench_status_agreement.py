@@ -32,6 +32,8 @@ Sets (all in tests/data/):
                         never saw the rules, labelled to the conventions written in the rules
                         README, never tuned on: with round 6's rules 64.0 % / 15.3 % / 24.7 %;
                         measured once after round 7 (the honest figure; see the rules README)
+  labelled_unseen5.csv  150 updates by a fifth labeller, to the same conventions, measured once
+                        after round 7: the same figure again, on new text
 Round 7 relabelled 20 rows of these sets that contradicted the labelling conventions (each
 reason ends "[relabelled to convention, round 7: was X]").
 Targets: agreement >= 90 %, needs_review <= 10 % (fresh set; unseen set), and on the unseen
@@ -89,6 +91,8 @@ def main(argv=None) -> None:
                read_labelled(DATA / "labelled_unseen3.csv"), args.misses)
         report("unseen set 4 (written by a fourth labeller to the written labelling conventions)",
                read_labelled(DATA / "labelled_unseen4.csv"), args.misses)
+        report("unseen set 5 (written by a fifth labeller to the written labelling conventions)",
+               read_labelled(DATA / "labelled_unseen5.csv"), args.misses)
 
 
 if __name__ == "__main__":

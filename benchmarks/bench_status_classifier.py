@@ -80,8 +80,10 @@ def main(argv=None) -> None:
     parser.add_argument("--dev", action="store_true",
                         help="measure on unseen set 3 instead, trained without it (valid only with rules not "
                              "tuned on set 3: round 6's)")
+    parser.add_argument("--test", default=TEST, help=f"the labelled set to measure on (default {TEST}; "
+                        "labelled_unseen5.csv repeats the measurement on a fifth labeller's set)")
     args = parser.parse_args(argv)
-    test_name = "labelled_unseen3.csv" if args.dev else TEST
+    test_name = "labelled_unseen3.csv" if args.dev else args.test
     try:
         import sklearn  # noqa: F401
     except ImportError:

@@ -49,6 +49,7 @@ def test_rules_own_set_does_not_fall():
     ("labelled_unseen2.csv", 147),  # 118 of 150 (78.7 %) measured once; 146 after round 6 read its misses; 147 after round 7
     ("labelled_unseen3.csv", 144),  # 105 of 150 (70.0 %) measured once after round 6; 144 after round 7 read its misses (11 rows relabelled to the conventions)
     ("labelled_unseen4.csv", 117),  # 96 of 150 (64.0 %) with round 6's rules; 117 (78.0 %) measured once after round 7, misses not read
+    ("labelled_unseen5.csv", 122),  # 122 of 150 (81.3 %) measured once after round 7 (a fifth labeller), misses not read
 ])
 def test_held_out_sets_do_not_fall(name, floor):
     m = measure(read_labelled(DATA / name))
@@ -71,7 +72,7 @@ def test_labelled_sets_are_kept_apart():
     tracker: set[str] = set()
     for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv",
                  "labelled_tracker_tune.csv", "labelled_unseen.csv", "labelled_unseen2.csv", "labelled_unseen3.csv",
-                 "labelled_unseen4.csv"):
+                 "labelled_unseen4.csv", "labelled_unseen5.csv"):
         texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
         assert not texts.duplicated().any(), name
         shared = (set(texts) & own) | (set(texts) & seen)
@@ -79,13 +80,16 @@ def test_labelled_sets_are_kept_apart():
             # written by another person, who could not avoid the stock phrases ("As above.", "Complete.",
             # "No change"): only those may recur, and the tuning and first unseen sets share nothing; the
             # second unseen set, written later, repeats three of their stock cells ("-", "Complete.", "TBC")
-            stock_only = name in ("labelled_unseen2.csv", "labelled_unseen3.csv", "labelled_unseen4.csv")
+            stock_only = name in ("labelled_unseen2.csv", "labelled_unseen3.csv", "labelled_unseen4.csv",
+                                  "labelled_unseen5.csv")
             shared = {text for text in shared if len(text.split()) > 3 or (text in tracker and not stock_only)}
             if name == "labelled_unseen3.csv":  # the third labeller's brief quoted this cell as an example
                 shared -= {"update requested from service – not received."}
             if name == "labelled_unseen4.csv":  # two common phrasings the fourth labeller wrote too
                 shared -= {"deferred until the outcome of the comprehensive spending review is known.",
                            "no change since last report."}
+            if name == "labelled_unseen5.csv":  # and two the fifth labeller wrote too
+                shared -= {"not achieved by march 2010.", "nothing further to report this quarter."}
             tracker |= set(texts)
         assert not shared, (name, shared)
         seen |= set(texts)

@@ -613,6 +613,28 @@ contradictions:
         load_rules(rules)
 
 
+
+def test_a_rule_may_be_kept_out_of_the_mixed_signals_check(tmp_path):
+    # round 8: a rule whose own pattern rules the open words out ("outstanding at the last committee but
+    # now completed") marks itself mixed: false; its complete is not sent to review by the open words it quotes
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("""
+version: 1
+rules:
+  - {id: complete.now_done, status: complete, pattern: 'but now done', why: 'a test rule', mixed: false}
+  - {id: complete.done, status: complete, pattern: 'done', why: 'a test rule'}
+contradictions:
+  - {id: contradicts.outstanding, says: open, pattern: 'outstanding', why: 'a test cue'}
+""")
+    got = classify(updates(("A1", "July 2010", "Outstanding last time but now done."),
+                           ("A2", "July 2010", "Done; one item outstanding.")), rules)
+    assert got["status"].tolist() == ["complete", "needs_review"]
+    assert got["status_source"].tolist() == ["complete.now_done", "needs_review.mixed_signals"]
+    rules.write_text(rules.read_text().replace("mixed: false", "mixed: 0"))
+    with pytest.raises(RuleTableError, match="complete.now_done: mixed must be true or false"):
+        load_rules(rules)
+
+
 # ------------------------------------------------------------ round 6: general cues from unseen sets 1 and 2's misses
 # Written for this test in other words than the labelled sets: each is a cue a new officer's text is
 # likely to carry (negation scope, part done, placeholders, refusals, a status word contradicted).
@@ -869,13 +891,26 @@ def test_round7_stated_words_follow_the_conventions(word, expected):
     ("Now tracked on the ICT risk log and removed from this plan.", "no_action"),
     ("Closed - replaced by the Procurement Strategy 2025.", "no_action"),
     ("Closed - overtaken by the move to a shared service.", "no_action"),
-    # carried forward to a later year: open and late, with a new period
-    ("Carried forward to 2011/12.", "in_progress"),
-    ("C/f to 2025/26", "in_progress"),
+    # carried forward to a later year, with work said to go on
+    ("C/f to 2011/12 - the new system is being procured.", "in_progress"),
     # terse notes
     ("WIP", "in_progress"),
     ("W.I.P. - with Legal", "in_progress"),
     ("Done - evid. rec'd 12/3", "complete"),
+    # a RAG colour before the words: the words decide
+    ("Green. On track for March.", "in_progress"),
+    ("Amber - delayed by sickness; now due September 2010.", "in_progress"),
+    # note-style abbreviations
+    ("Implemented - evid o/s", "in_progress"),
+    ("Part done", "in_progress"),
+    ("Compl.", "complete"),
+    # a verbal update says nothing written
+    ("A verbal update will be given at the meeting.", "no_update"),
+    # merged into another plan's action
+    ("Merged with the AGS action on data quality.", "no_action"),
+    # an arrangement found satisfactory, and one the council now has
+    ("The arrangements were reviewed by the external auditor and found to be satisfactory.", "complete"),
+    ("The Authority now has a medium term financial strategy covering 2010-2013.", "complete"),
     # committee prose: the framing is not the position
     ("Members will recall that the revised policy was approved by Cabinet in March.", "complete"),
     ("As Members will recall, the strategy was adopted in February.", "complete"),
@@ -897,6 +932,13 @@ def test_round8_cues_new_officers_write(text, expected):
     ("Completed. Further work is still needed on the supplier records.", "needs_review"),
     ("Implemented. Roll-out to the remaining teams is under way.", "needs_review"),
     ("Implemented - action withdrawn by Internal Audit.", "needs_review"),
+    # carried forward to a later year or plan, and nothing else: slipped, moved or not begun, the words do not say
+    ("Carried forward to 2011/12.", "needs_review"),
+    ("C/f to the 2025/26 plan", "needs_review"),
+    # the recommendation met another way: done, or not done
+    ("Not implemented as recommended; a compensating control is in place instead.", "needs_review"),
+    # a target not met, and nothing else
+    ("Target of March 2010 not achieved.", "needs_review"),
     # a colour or a score judges the action, it does not say where it is
     ("Amber", "needs_review"),
     ("RAG: Green.", "needs_review"),

@@ -30,10 +30,11 @@ Sets (all in tests/data/):
                         labelling conventions written in the rules README; its misses read)
   labelled_unseen4.csv  150 updates (90 modern trackers, 60 UoR plans) by a fourth labeller who
                         never saw the rules, labelled to the conventions written in the rules
-                        README, never tuned on: with round 6's rules 64.0 % / 15.3 % / 24.7 %;
-                        measured once after round 7 (the honest figure; see the rules README)
+                        README: with round 6's rules 64.0 % / 15.3 % / 24.7 %; measured once after
+                        round 7 (the honest figure then: 78.0 % / 12.7 % / 14.7 %). TUNED ON in
+                        round 8 (its misses read)
   labelled_unseen5.csv  150 updates by a fifth labeller, to the same conventions, measured once
-                        after round 7: the same figure again, on new text
+                        after round 7 and once after round 8, never tuned on: the honest figure
 Round 7 relabelled 20 rows of these sets that contradicted the labelling conventions (each
 reason ends "[relabelled to convention, round 7: was X]").
 Targets: agreement >= 90 %, needs_review <= 10 % (fresh set; unseen set), and on the unseen
@@ -89,9 +90,9 @@ def main(argv=None) -> None:
         report("unseen set 2 (tuned on in round 6)", read_labelled(DATA / "labelled_unseen2.csv"), args.misses)
         report("unseen set 3 (measured once after round 6; tuned on in round 7)",
                read_labelled(DATA / "labelled_unseen3.csv"), args.misses)
-        report("unseen set 4 (written by a fourth labeller to the written labelling conventions)",
+        report("unseen set 4 (measured once after round 7; tuned on in round 8)",
                read_labelled(DATA / "labelled_unseen4.csv"), args.misses)
-        report("unseen set 5 (written by a fifth labeller to the written labelling conventions)",
+        report("unseen set 5 (the honest figure: a fifth labeller, to the conventions, never tuned on)",
                read_labelled(DATA / "labelled_unseen5.csv"), args.misses)
 
 

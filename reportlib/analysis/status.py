@@ -16,7 +16,8 @@ The decision for each update, in this order:
    the normalised text decides; status_source is the rule's id. No rule: needs_review,
    status_source ``unmatched``.
 5. mixed signals: a text read as complete by a rule that does not lead with the status
-   word ("Procedure notes updated and circulated", not "Implemented. ...") but in which an
+   word ("Procedure notes updated and circulated", not "Implemented. ...") and is not marked
+   ``mixed: false`` (a rule whose own pattern rules the open words out) but in which an
    ``open`` contradiction cue is found ("... still to be approved", "... awaiting sign-off")
    says both; it is ``needs_review``, status_source ``needs_review.mixed_signals``: a wrong
    "complete" costs a committee more than a question.
@@ -151,6 +152,7 @@ class Rule:
     pattern: re.Pattern
     why: str
     when: str | None = None  # "future" / "past": only when the captured date is so
+    mixed: bool = True  # False: a complete from this rule is not sent to review as mixed signals (step 5)
     finder: _Finder = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -271,7 +273,9 @@ def load_rules(path=None) -> RuleTable:
         pattern = compile_(entry_id, entry.get("pattern"))
         if when and "date" not in pattern.groupindex:
             raise RuleTableError(path, entry_id, "a rule with 'when' must capture (?P<date>...)")
-        rules.append(Rule(entry_id, status, pattern, str(entry["why"]), when))
+        if not isinstance(entry.get("mixed", True), bool):
+            raise RuleTableError(path, entry_id, "mixed must be true or false")
+        rules.append(Rule(entry_id, status, pattern, str(entry["why"]), when, entry.get("mixed", True)))
 
     cues = []
     for entry in doc.get("contradictions") or []:
@@ -521,7 +525,8 @@ def _mixed_signals(table: RuleTable, norm, rows, which, status, source) -> None:
     opens = [cue for cue in table.contradictions if cue.says == "open" and cue.mixed]
     if not opens or len(rows) == 0:
         return
-    read_done = (status[rows] == "complete") & ~np.isin(source[rows], LEADING_COMPLETE)
+    exempt = [*LEADING_COMPLETE, *(rule.id for rule in table.rules if not rule.mixed)]
+    read_done = (status[rows] == "complete") & ~np.isin(source[rows], exempt)
     if not read_done.any():
         return
     distinct = np.unique(which[read_done])

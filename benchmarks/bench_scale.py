@@ -18,7 +18,9 @@ Dask is measured two ways (``--dask-start``): cold, where the command registers 
 worker plugin and its rendering processes' start-up is inside the timed run, and
 preloaded, where the workers were started with ``--preload reportlib.run.cluster`` (as a
 long-lived cluster is) and the run is timed once they are ready. The first costs a fixed
-few seconds a run, which only a short run notices.
+few seconds a run, which only a short run notices. A worker's CPU is its processes' whole
+lives, read just before it is stopped (a rendering process a preloaded worker started can
+die with it unreaped, and would otherwise go uncounted).
 
 Each way of rendering the council packs reports packs a minute, the CPU seconds a pack
 (every process of the run: the command, its stages and kernels, or the Dask workers and
@@ -205,6 +207,25 @@ def bench_packs(cli: str, project: Path, out: Path, jobs_list: list[int], dask: 
                   f"peak {peak:.0f} MiB ({load_note()})")
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants, those alive and those they reaped."""
+    import psutil  # distributed's own dependency
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 def _rendering_ready(dask_worker) -> bool:
     """On a worker started with ``--preload reportlib.run.cluster``: wait until its rendering
     process has imported what kernels are forked from (the plugin's start-up)."""
@@ -254,6 +275,7 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
         seconds, _, command_cpu = run([cli, "render", "--all", "--params", str(packs), "--reports", str(reports),
                                        "--scheduler", address, *force], cwd=project)
     finally:
+        alive_cpu = [tree_cpu(process.pid) for process in started[1:]]  # before anything is stopped
         for process in reversed(started):
             process.send_signal(signal.SIGTERM)
         for process in started:
@@ -263,7 +285,10 @@ def bench_dask(cli: str, project: Path, packs: Path, out: Path, count: int, help
                 process.kill()
     measured = [(p.read_text() or "0 0").split() for p in peaks if p.exists()]
     worker_peaks = [int(kib) / 1024 for kib, _ in measured]
-    worker_cpu = sum(float(cpu) for _, cpu in measured)  # each worker's whole life, start-up included
+    # each worker's whole life, start-up included: what its processes had used just before they were
+    # stopped, or what was reaped after, whichever is more (a rendering process a preloaded worker
+    # started may die with it unreaped, and then only the first sees it)
+    worker_cpu = max(sum(float(cpu) for _, cpu in measured), sum(alive_cpu))
     for p in peaks:
         p.unlink(missing_ok=True)
     rate = count / seconds * 60

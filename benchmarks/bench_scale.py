@@ -230,7 +230,7 @@ def _rendering_ready(dask_worker) -> bool:
     """On a worker started with ``--preload reportlib.run.cluster``: wait until its rendering
     process has imported what kernels are forked from (the plugin's start-up)."""
     plugin = dask_worker.plugins.get("reportlib-forked-kernels")
-    return plugin is not None and all(future.result(timeout=300) for future in getattr(plugin, "_ready", []))
+    return plugin is not None and plugin.ready(timeout=300)
 
 
 def wait_for_workers(address: str, workers: int, preload: bool) -> None:

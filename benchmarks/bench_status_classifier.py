@@ -35,12 +35,12 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_status_agreement import DATA, OLD_SNAPSHOTS  # noqa: E402
+
 from reportlib.analysis.status import classify  # noqa: E402
 from reportlib.analysis.status_check import read_labelled  # noqa: E402
 
-DATA = ROOT / "tests" / "data"
-OLD_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",
-                 "July 2010": "2010-07-31", "Action Plan 2010": "2010-01-01"}
 TRAIN = ["labelled_updates.csv", "labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv",
          "labelled_holdout3.csv", "labelled_tracker_tune.csv", "labelled_unseen.csv", "labelled_unseen2.csv",
          "labelled_unseen3.csv"]

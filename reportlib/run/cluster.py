@@ -221,6 +221,11 @@ class ForkedKernels(WorkerPlugin):
                 os.environ["PYTHONHASHSEED"] = before
         self._pool, self._ready = pool, ready
 
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait until each rendering process has imported what its kernels are forked from
+        (its start-up, begun by ``setup``); whether every one now forks them."""
+        return self._pool is not None and all(future.result(timeout=timeout) for future in self._ready)
+
     def teardown(self, worker) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:  # its processes are waited for: they end with the worker, not after it

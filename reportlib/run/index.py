@@ -49,8 +49,9 @@ def write_index(reports_dir: str | Path) -> Path:
 
 
 _INDEX_KEYS = ("pack", "title", "council", "committee", "as_of", "generated_at")
-#: What each kind of output is, in the words of someone choosing which to open.
+#: Each kind of output, in the order its links are listed, in the words of someone choosing which to open.
 _KINDS = {".html": "web page", ".pdf": "PDF", ".xlsx": "Excel", ".ipynb": "notebook", ".json": "JSON"}
+_LINK_ORDER = {suffix: place for place, suffix in enumerate(_KINDS)}
 
 
 def output_label(name: str) -> str:
@@ -59,4 +60,3 @@ def output_label(name: str) -> str:
     words = " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
     kind = _KINDS.get(path.suffix.lower(), path.suffix.lstrip(".") or "file")
     return f"{words[:1].upper()}{words[1:]} ({kind})"
-_LINK_ORDER = {".html": 0, ".pdf": 1, ".xlsx": 2, ".ipynb": 3, ".json": 4}

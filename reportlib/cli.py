@@ -223,8 +223,12 @@ def _layout_draft(args) -> int:
     write_atomically(out, draft.text)
     report = load_report(draft, inspect_plans(draft.files, layouts=str(out)))
     write_atomically(out, with_load_report(draft, report))
-    print(f"wrote {out}" if not draft.doubts else
-          f"wrote {out}: {len(draft.doubts)} thing(s) to check, each marked in the file:")
+    if draft.doubts:
+        print(f"wrote {out}: {len(draft.doubts)} thing(s) to check, each marked in the file:")
+    elif draft.marked:
+        print(f"wrote {out}: confirm the {draft.marked} line(s) marked '# check' or '# fill in'")
+    else:
+        print(f"wrote {out}")
     for doubt in draft.doubts:
         print(one_line(f"  {doubt}"))
     print(one_line(f"checked by loading the files with it: {report.summary}"))

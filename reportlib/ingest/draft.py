@@ -80,6 +80,7 @@ class Draft:
     text: str
     found: list[str]
     doubts: list[Doubt]
+    marked: int = 0  # lines of the layout marked '# check' or '# fill in' for a person to confirm
 
 
 @dataclass
@@ -173,11 +174,14 @@ class _Drafter:
         lines += priority_lines(self.sheets, columns, self.notes)
         lines += self._skip_lines()
         name = f"{code.lower()}-{assessment}-draft" if assessment.isdigit() else f"{code.lower()}-draft"
-        text = self._text(name, council, lines)
-        return Draft(name, self.files, text, self.found, self.doubts)
+        text, marked = self._text(name, council, lines)
+        return Draft(name, self.files, text, self.found, self.doubts, marked)
 
-    def _text(self, name: str, council: str, lines: list[str]) -> str:
+    def _text(self, name: str, council: str, lines: list[str]) -> tuple[str, int]:
+        """The layout's text, and how many of its lines are marked for a person to confirm."""
         files = ", ".join(p.name for p in self.files)
+        body = [f"name: {name}", noted(f"description: {quote('drafted from ' + files)}", "say what this plan is")]
+        marked = sum("# check" in line or "# fill in" in line for line in body + lines)
         head = [f"# Layout drafted by `reportlib layout draft` from {files}.",
                 "# Read every line marked '# check' or '# fill in' before this layout reads a plan for a report;",
                 f"# then check what it reads: reportlib validate {' '.join(p.name for p in self.files)} --layout THIS_FILE",
@@ -185,10 +189,12 @@ class _Drafter:
         if self.doubts:
             head.append("# What the draft is unsure of, cell by cell:")
             head += [f"# {one_line(str(d))}" for d in self.doubts]
+        elif marked:
+            head.append(f"# No cell left the draft unsure; confirm the {marked} line{'s' if marked != 1 else ''} "
+                        "below marked '# check' or '# fill in'.")
         else:
             head.append("# The draft is unsure of nothing it read.")
-        body = [f"name: {name}", noted(f"description: {quote('drafted from ' + files)}", "say what this plan is")]
-        return "\n".join(head + body + lines) + "\n"
+        return "\n".join(head + body + lines) + "\n", marked
 
     def _identity(self, first: Sheet, reference: dt.date | None):
         lines = []

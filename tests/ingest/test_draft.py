@@ -188,3 +188,15 @@ def test_headings_with_a_qualifier_or_a_note_are_read_and_marked_to_check(header
 
     column = classify_header(header)
     assert column.key == key
+
+
+def test_a_draft_sure_of_every_cell_still_counts_the_lines_it_marks_for_a_person(tmp_path):
+    """A tracker written by someone who never saw the code (Thornbury, 10 recommendations under
+    three audit headings): no cell left the draft unsure, yet it marks its reference date, the
+    position's date and the group label '# check'. The file must not say it is unsure of nothing."""
+    draft = draft_layout([DATA.parent / "tests" / "data" / "stranger_tdc_tracker.xlsx"])
+    marked = [line for line in draft.text.splitlines()
+              if not line.startswith("#") and ("# check" in line or "# fill in" in line)]
+    assert not draft.doubts and len(marked) == draft.marked == 3
+    assert "unsure of nothing" not in draft.text
+    assert "confirm the 3 lines below marked '# check' or '# fill in'" in draft.text

@@ -16,7 +16,9 @@ next year": it warned, naming the cell, and left the date empty) is not "no targ
 ``target_unreadable`` is set, timeliness is judged against the latest readable target an
 earlier version of the plan gave (if any), and the action is never rated Green: an open one is
 "Not rated", whatever the RAG rule says, and ``rag_note`` says why ("target date unreadable
-('30/09/2205'); judged against the previous target, 30 June 2010"). An action whose latest
+('30/09/2205'); judged against the previous target, 30 June 2010"). A target still to be set
+("TBC", "to be agreed") and a spreadsheet error ("#N/A") are held the same way: a committee
+cannot hold an action to either, so neither may leave it rated Green. An action whose latest
 update needs review is rated by its timeliness (overdue is Red) and noted "update unclear".
 
 Extensions: ``original_target_date`` is the first target the plan ever set (its
@@ -64,8 +66,9 @@ RAG_ORDER = ("Red", "Amber", "Green", "Complete", "Not rated")
 #: ``rag_note`` of an action whose latest update needs review (rated by its timeliness all the same).
 UPDATE_UNCLEAR = "update unclear"
 TARGET_UNREADABLE = "target date unreadable"
+TARGET_NOT_SET = "target date not yet set"
 # Finding codes of a target cell the date reader warned about and left empty (reportlib.ingest.rows).
-_UNREADABLE_TARGET_CODES = ("unreadable_target", "implausible_year")
+_UNREADABLE_TARGET_CODES = ("unreadable_target", "implausible_year", "target_not_set")
 _CONDITIONS = {"status", "timeliness", "min_days_overdue", "flag"}
 
 
@@ -242,11 +245,16 @@ def _unreadable_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd
     return out
 
 
-def _is_a_date_gone(text: str) -> bool:
-    """Whether a target as written is something other than "no target" ("Ongoing", "N/A", "TBC")."""
+def _target_kind(text: str) -> str:
     from reportlib.ingest.dates import parse_target
 
-    return parse_target(text, None).kind not in ("ongoing", "status", "none")
+    return parse_target(text, None).kind
+
+
+def _is_a_date_gone(text: str) -> bool:
+    """Whether a target as written is something other than "no target" ("Ongoing", "N/A"): a date
+    nobody can read, or one still to be set ("TBC")."""
+    return _target_kind(text) not in ("ongoing", "status", "none")
 
 
 def _warned_rows(findings) -> dict[tuple, str]:
@@ -390,7 +398,8 @@ def _never_green_unread(actions: pd.DataFrame) -> pd.DataFrame:
     for i in actions.index[unread]:
         row = actions.loc[i]
         written = row["unreadable_text"]
-        said = f"{TARGET_UNREADABLE} ('{written}')" if isinstance(written, str) and written else TARGET_UNREADABLE
+        what = TARGET_NOT_SET if isinstance(written, str) and _target_kind(written) == "to_be_set" else TARGET_UNREADABLE
+        said = f"{what} ('{written}')" if isinstance(written, str) and written else what
         if pd.notna(row["previous_target"]):
             when = long_date(pd.Timestamp(row["previous_target"]).date())
             late = f", {int(row['days_overdue'])} days overdue against it" if pd.notna(row["days_overdue"]) else ""

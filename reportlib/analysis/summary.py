@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reportlib.analysis import compare
-from reportlib.analysis.progress import Progress, progress
+from reportlib.analysis.progress import TARGET_NOT_SET, Progress, progress
 from reportlib.model.vocab import STATUS_LABELS, short_date
 
 #: At most this many actions are put to the committee's attention.
@@ -91,7 +91,7 @@ def _ratings(p: Progress) -> list[str]:
 
 _LABELS = {"actions": "Actions in the plan", "complete": "Complete", "overdue": "Overdue", "due_soon": "Due soon",
            "needs_review": "Latest update needs review", "contradicted": "Update text contradicts the council's word",
-           "target_unreadable": "Target date unreadable", "no_target": "Open, with no target date"}
+           "target_unreadable": "Target date unreadable or not yet set", "no_target": "Open, with no target date"}
 
 
 def summarise(plans, p: Progress) -> Summary:
@@ -154,8 +154,11 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
     late = p.overdue()
     overdue = {a: f"overdue by {int(d)} day{'s' if d != 1 else ''}" for a, d in zip(late["action_id"], late["days_overdue"])}
     if "target_unreadable" in late:  # judged against an earlier target: the committee must know the figure is uncertain
-        for a in late.loc[late["target_unreadable"].fillna(False).astype(bool), "action_id"]:
-            overdue[a] += " against an earlier target (its latest target date cannot be read)"
+        flagged = late[late["target_unreadable"].fillna(False).astype(bool)]
+        notes = flagged["rag_note"] if "rag_note" in flagged else pd.Series("", index=flagged.index)
+        for a, note in zip(flagged["action_id"], notes):
+            said = "is not yet set" if str(note).startswith(TARGET_NOT_SET) else "cannot be read"
+            overdue[a] += f" against an earlier target (its latest target date {said})"
     reasons: dict[str, list[str]] = {}
     for action_id in list(overdue)[:LONGEST]:
         reasons[action_id] = [overdue[action_id]]

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reportlib.model.vocab import SPREADSHEET_ERROR
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS.update({"sept": 9})
@@ -65,7 +67,12 @@ _SEASON_END = {"spring": (5, 0), "summer": (8, 0), "autumn": (11, 0), "winter": 
 _ONGOING = re.compile(r"^\W*(?:on\s*-?\s*going|ongoing|continuous|annual(?:ly)?|rolling)\W*$")
 _RECURRING = re.compile(r"\b(?:and ongoing|on\s*-?\s*going|ongoing|onwards|annual(?:ly)?|each year|every year)\b")
 _NOT_A_TARGET = re.compile(
-    r"^\W*(?:achieved|complete[d]?|done|implemented|in place|n/?a|no action|none|not applicable|tbc|tba)\b"
+    r"^\W*(?:achieved|complete[d]?|done|implemented|in place|n/?a|no action|none|not applicable)\b"
+)
+# A target the council has still to agree: the action has none yet to be held to.
+_TO_BE_SET = re.compile(
+    r"\b(?:tb[cad]|to be (?:confirmed|agreed|set|determined|decided|advised|arranged)"
+    r"|not yet (?:agreed|set|confirmed|known|decided))\b"
 )
 
 
@@ -75,8 +82,9 @@ _PIVOT = 69  # two-digit years from here on are 19xx, as Python's %y
 
 @dataclass(frozen=True)
 class Target:
-    """A target as written and what it means. ``kind``: date, ongoing, status, none, unreadable
-    or implausible (a date whose year is mistyped or far from the reference date; ``problem``
+    """A target as written and what it means. ``kind``: date, ongoing, status, none, to_be_set
+    ("TBC", "to be agreed": a target the council has still to set), unreadable (including a
+    spreadsheet error such as "#N/A") or implausible (a date whose year is mistyped or far from the reference date; ``problem``
     says which). ``year_assumed``: the year was not written but taken from the reference date."""
 
     text: str
@@ -254,6 +262,8 @@ def _parse_text(text: str, reference: dt.date | None) -> Target:
         return Target(text, max(found), recurring, "date", year_assumed=True)
     if _ONGOING.match(lowered):
         return Target(text, None, True, "ongoing")
+    if _TO_BE_SET.search(lowered):
+        return Target(text, None, recurring, "to_be_set")
     if _NOT_A_TARGET.match(lowered):
         return Target(text, None, False, "status")
     return Target(text, None, recurring, "unreadable")
@@ -315,6 +325,8 @@ def parse_target(value, reference: dt.date | None = None) -> Target:
         when = excel_serial(float(value))
         return _checked(Target(str(value), when, False, "date" if when else "unreadable"), reference)
     text = str(value).strip()
+    if SPREADSHEET_ERROR.match(text):  # "#N/A": a formula that gave no value, not "n/a"
+        return Target(text, None, False, "unreadable")
     if _NOT_A_QUARTER.search(text):  # "Q5 2010/11": the year alone would give a date never meant
         return Target(text, None, False, "unreadable")
     return _parse_text(text, reference) if text else Target("", None, False, "none")

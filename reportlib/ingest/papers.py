@@ -347,6 +347,7 @@ class PaperReader:
             sub = Source(paper.path, paper.name, paper.sha256, {name: rows}, max_rows=self.max_rows, size=paper.size)
             sub.markup_cells = [m for m in paper.markup_cells if m[0] == name]
             sub.long_cells = [m for m in paper.long_cells if m[0] == name]
+            sub.error_cells = [m for m in paper.error_cells if m[0] == name]
             sub.more_noted = {k: v for k, v in paper.more_noted.items() if k[1] == name}
             sub.cut = {k: v for k, v in paper.cut.items() if k == name}
             sub.merged_down = {name: paper.merged_down.get(name, set())}

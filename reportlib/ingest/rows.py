@@ -105,9 +105,16 @@ class SheetReader:
                        f"cell {column_letter(col)}{row} holds markup ('{tag}…') outside what reports format "
                        "(lists, paragraphs, emphasis, http(s)/mailto links): reports show it as literal text",
                        sheet, row, column_letter(col))
+        for sheet, row, col, error in self.source.error_cells:
+            self._find("warning", "spreadsheet_error",
+                       f"cell {column_letter(col)}{row} holds the spreadsheet error '{error}' (a formula that could "
+                       "not give a value, such as a lookup that found nothing), not a value the plan meant: it is "
+                       f"read as the text '{error}'. Correct the cell or its formula", sheet, row, column_letter(col))
+        codes = {"formula": "formula_without_value", "markup": "markup", "error": "spreadsheet_error"}
         for (kind, sheet), count in self.source.more_noted.items():
-            what = {"formula": "formulas saved without their values", "markup": "markup shown as literal text"}[kind]
-            self._find("warning", "formula_without_value" if kind == "formula" else "markup",
+            what = {"formula": "formulas saved without their values", "markup": "markup shown as literal text",
+                    "error": "spreadsheet errors"}[kind]
+            self._find("warning", codes[kind],
                        f"{count:,} more cells hold {what} (only the first cells are listed)", sheet)
 
     def _budget_exceeded(self, sheet, cut):
@@ -554,7 +561,12 @@ class SheetReader:
     def _target(self, state, number, action, value, key):
         target = parse_target(value, state.layout.reference_date)
         field = "target_date" if key == "target" else "revised_target_date"
-        if target.kind == "unreadable":
+        if target.kind == "to_be_set":
+            self._find("warning", "target_not_set",
+                       f"target '{target.text}' is not set yet: the action has no target date to be held to, so "
+                       "it is never rated Green (a target an earlier version gave still judges it). Enter the "
+                       "agreed date when there is one", state.sheet, number, self._column(state, key))
+        elif target.kind == "unreadable":
             self._find("warning", "unreadable_target",
                        f"target '{target.text}' does not read as a date (expected e.g. 'March 2010', "
                        "'Q1 2010/11', '31/03/2010' or an Excel date); target_date left empty",

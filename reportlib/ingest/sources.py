@@ -23,7 +23,9 @@ Reading is bounded, so that a small hostile file cannot take gigabytes or minute
 
 Formula cells give their cached value. A formula saved without one (a file written by a
 program rather than Excel) gives its display text: a ``HYPERLINK``'s label, else the
-formula itself as text; each is listed in ``Source.formula_cells`` for a warning.
+formula itself as text; each is listed in ``Source.formula_cells`` for a warning. A cell
+holding a spreadsheet error ("#N/A", "#REF!"), which calamine gives as empty, gives the error
+as Excel shows it, and is listed in ``Source.error_cells`` (as is such text in a csv).
 Cells holding markup outside the rich-text allow-list (``reportlib.model.markup.RICH_TAGS``) are listed in
 ``Source.markup_cells``: reports show such markup as literal text, never delete it.
 """
@@ -43,7 +45,7 @@ from python_calamine import CalamineWorkbook
 
 from reportlib.errors import InputError, Location
 from reportlib.model.markup import markup_outside_allow_list
-from reportlib.model.vocab import SPREADSHEET_SUFFIXES
+from reportlib.model.vocab import SPREADSHEET_ERROR, SPREADSHEET_SUFFIXES
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -80,6 +82,7 @@ class Source:
     long_cells: list[tuple[str, int, int, int]] = field(default_factory=list)  # sheet, row, col, length
     formula_cells: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # sheet, row, col, formula, shown
     markup_cells: list[tuple[str, int, int, str]] = field(default_factory=list)  # sheet, row, col, first tag
+    error_cells: list[tuple[str, int, int, str]] = field(default_factory=list)  # sheet, row, col, "#N/A"
     more_noted: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, sheet) -> cells not listed
     cut: dict[str, Cut] = field(default_factory=dict)  # sheet -> where reading stopped
     #: sheet -> the cells (row, column; 0-based in ``sheets``) a cell above is merged down over: each
@@ -159,6 +162,8 @@ def collect_rows(source: Source, sheet: str, rows, col_offset: int = 0) -> list[
                         if tags:
                             _note(source, "markup", sheet, (sheet, r + 1, c, tags[0]))
                     value = clean_text(value)
+                    if value[:1] == "#" and SPREADSHEET_ERROR.match(value):  # as a csv or a typed cell shows it
+                        _note(source, "error", sheet, (sheet, r + 1, c, value))
             elif value is not None:
                 value = _clean(value)
             else:
@@ -201,6 +206,7 @@ class _SheetScan:
     max_row: int = 0
     width: int = 26  # an upper bound on the columns: 26 (A-Z), 702 (to ZZ) or 16,384
     formulas: bool = False
+    errors: bool = False  # a cell of type "e": a formula's error ("#N/A"), which calamine gives as ""
     too_big: bool = False
 
 
@@ -247,6 +253,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> _SheetScan:
             elif scan.width < 702 and _WIDE_2.search(buf):
                 scan.width = 702
             scan.formulas = scan.formulas or bool(_FORMULA.search(buf))
+            scan.errors = scan.errors or b't="e"' in buf or b"t='e'" in buf
             if scan.xml_bytes > SHEET_XML_LIMIT:
                 scan.too_big = True
                 break
@@ -299,8 +306,10 @@ def _scan_package(data: bytes, where: Location) -> dict[str, tuple[_SheetScan, b
         return found
 
 
-def _formulas_without_values(zf: zipfile.ZipFile, part: str, row_cap: int) -> list[tuple[int, int, str]]:
-    """(row, col, formula) of each formula cell saved with no cached value, both 0-based."""
+def _cells_to_fill(zf: zipfile.ZipFile, part: str, row_cap: int) -> list[tuple[int, int, str, str]]:
+    """(row, col, kind, text) of each cell calamine gives as empty though it is not, both 0-based:
+    kind "formula" for a formula saved with no cached value (text: the formula), "error" for a
+    cell holding a spreadsheet error (text: what Excel shows, "#N/A")."""
     found, shared = [], {}
     row_index, col_index, rows_seen = -1, -1, 0
     with zf.open(part) as stream:
@@ -333,7 +342,9 @@ def _formulas_without_values(zf: zipfile.ZipFile, part: str, row_cap: int) -> li
                     kind = element.get("t", "n")
                     no_value = value is None or (kind not in ("str", "inlineStr") and not (value.text or "").strip())
                     if no_value:
-                        found.append((row_index, col_index, text))
+                        found.append((row_index, col_index, "formula", text))
+                if element.get("t") == "e" and value is not None and (value.text or "").strip():
+                    found.append((row_index, col_index, "error", value.text.strip()))
                 element.clear()
             elif tag == "row":
                 element.clear()
@@ -388,8 +399,8 @@ def _read_xlsx(data: bytes, where: Location, source: Source) -> None:
                 source.merged_down[name] = _merged_down(sheet)
             else:
                 source.sheets[name] = collect_rows(source, name, _openpyxl_rows(data, name))
-            if scan is not None and scan.formulas:
-                _fill_formulas(data, source, name, scan.part)
+            if scan is not None and (scan.formulas or scan.errors):
+                _fill_cells(data, source, name, scan.part)
     except Exception as exc:  # calamine raises several kinds for a damaged zip or xml
         raise InputError(
             f"this workbook cannot be read: it looks damaged or truncated ({type(exc).__name__}: {exc}). "
@@ -408,20 +419,25 @@ def _merged_down(sheet) -> set[tuple[int, int]]:
     return covered
 
 
-def _fill_formulas(data: bytes, source: Source, name: str, part: str) -> None:
+def _fill_cells(data: bytes, source: Source, name: str, part: str) -> None:
+    """Give each cell calamine left empty what it shows in Excel: a formula saved without its value
+    its display text, an error cell its error ("#N/A"); each is noted for a warning."""
     rows = source.sheets[name]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        missing = _formulas_without_values(zf, part, source.max_rows + HEADER_ROWS)
-    for r, c, formula in missing:
+        missing = _cells_to_fill(zf, part, source.max_rows + HEADER_ROWS)
+    for r, c, kind, text in missing:
         if r >= len(rows) or r < 0 or c < 0:
             continue
         row = rows[r]
         if c < len(row) and row[c] not in ("", None):
             continue  # calamine found a value after all
-        shown = clean_text(formula_display(formula))
+        shown = clean_text(formula_display(text) if kind == "formula" else text)[:40 if kind == "error" else None]
         row.extend([""] * (c + 1 - len(row)))
         row[c] = shown
-        _note(source, "formula", name, (name, r + 1, c, formula, shown))
+        if kind == "formula":
+            _note(source, "formula", name, (name, r + 1, c, text, shown))
+        else:
+            _note(source, "error", name, (name, r + 1, c, shown))
 
 
 def _read_csv(data: bytes, where: Location, source: Source) -> list[list]:

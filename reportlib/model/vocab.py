@@ -7,6 +7,7 @@ exports and the command line read these; none of them spells them again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 #: The kinds of plan file the loader reads, and that a report's footer hashes.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -14,6 +15,11 @@ PAPER_SUFFIXES = (".docx", ".pdf")
 PLAN_SUFFIXES = SPREADSHEET_SUFFIXES + PAPER_SUFFIXES
 #: Analysts' decisions, kept beside the data (``reportlib.analysis.decisions``): never a plan.
 DECISIONS_FILE = "decisions.csv"
+#: What a spreadsheet cell shows when its formula could not give a value (a lookup that found
+#: nothing shows "#N/A"). Such a cell holds no value a plan meant: the loader warns and names it.
+SPREADSHEET_ERROR = re.compile(
+    r"^#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NULL!|NUM!|SPILL!|CALC!|FIELD!|BLOCKED!|BUSY!|CONNECT!|UNKNOWN!"
+    r"|GETTING_DATA)$", re.IGNORECASE)
 
 
 #: The word a reader sees for each status, in the house order; "no_action" is closed without the

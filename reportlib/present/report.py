@@ -297,7 +297,7 @@ def _uncertain_words(found) -> list[str]:
     unreadable = figure("target_unreadable").now if "target_unreadable" in keys else 0
     if unreadable:
         out.append(f"{_count(unreadable, 'action')} {'has' if unreadable == 1 else 'have'} a target date that cannot "
-                   "be read: " + ("it is" if unreadable == 1 else "each is") + " judged against an earlier target where "
+                   "be read or is not yet set ('TBC'): " + ("it is" if unreadable == 1 else "each is") + " judged against an earlier target where "
                    "there is one, and never rated Green.")
     if "no_target" in keys:
         none = figure("no_target")

@@ -138,3 +138,46 @@ def test_a_mistyped_revised_target_is_unreadable_even_where_the_original_target_
     one = reportlib.progress(plans, "2010-09-30").actions.set_index("action_id").loc["TBC-2010-001"]
     assert one["target_unreadable"] and one["rag"] == "Not rated"
     assert "31/03/2062" in one["rag_note"]
+
+
+def test_a_target_still_to_be_confirmed_is_warned_and_never_rated_green(folder):
+    # stranger trial 8: an open action whose target cell said "TBC" was rated Green with no
+    # word anywhere; a target not yet agreed gives the committee nothing to hold the action to
+    plans, p = _two_quarters(folder, later_target="TBC")
+    told = [f for f in plans.findings if f.code == "target_not_set"]
+    assert len(told) == 1 and told[0].location.row is not None and told[0].location.column
+    assert "'TBC'" in told[0].message and "q2.xlsx" in str(told[0].location.file)
+    one = p.actions.set_index("action_id").loc["TBC-2010-001"]
+    assert one["rag"] == "Not rated" and one["target_unreadable"]
+    assert "target date not yet set ('TBC')" in one["rag_note"]
+    # the target the council had agreed before still judges it: resetting to "TBC" hides no overdue action
+    assert one["timeliness"] == "overdue" and one["days_overdue"] == 92
+    assert "30 June 2010" in one["rag_note"]
+
+
+@pytest.mark.parametrize("written", ["To be confirmed", "tba", "Date TBC", "To be agreed with the Head of Service"])
+def test_other_ways_of_saying_a_target_is_not_yet_set_are_read_the_same(folder, written):
+    plans, p = _two_quarters(folder, later_target=written)
+    assert [f.code for f in plans.findings if f.code == "target_not_set"] == ["target_not_set"]
+    one = p.actions.set_index("action_id").loc["TBC-2010-001"]
+    assert one["rag"] == "Not rated" and "not yet set" in one["rag_note"]
+
+
+def test_a_spreadsheet_error_in_a_target_cell_is_named_and_never_rated_green(folder):
+    # stranger trial 8: a lookup formula's #N/A in the target column was read as an empty cell
+    # (calamine gives an error cell as ""), so the open action was rated Green with no warning
+    plans, p = _two_quarters(folder, later_target="#N/A")  # openpyxl writes it as an error cell (t="e")
+    errors = [f for f in plans.findings if f.code == "spreadsheet_error"]
+    assert len(errors) == 1 and "'#N/A'" in errors[0].message and errors[0].location.column == "E"
+    one = p.actions.set_index("action_id").loc["TBC-2010-001"]
+    assert one["rag"] == "Not rated" and one["target_unreadable"] and "#N/A" in one["rag_note"]
+    assert one["timeliness"] == "overdue"  # judged against June's target, as any unreadable target
+
+
+def test_the_attention_list_says_an_overdue_figure_rests_on_a_target_now_to_be_confirmed(folder):
+    from reportlib.analysis.summary import attention
+
+    _, p = _two_quarters(folder, later_target="TBC")
+    listed = attention(p, None).set_index("action_id")
+    assert listed.at["TBC-2010-001", "reason"] == (
+        "overdue by 92 days against an earlier target (its latest target date is not yet set)")

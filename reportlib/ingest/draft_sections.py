@@ -11,7 +11,7 @@ import re
 from reportlib.ingest.dates import cell_text
 from reportlib.ingest.draft_headers import Sheet
 from reportlib.ingest.draft_keys import is_key
-from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote_pattern, rows_note, short
+from reportlib.ingest.draft_text import Notes, comment_suffix, noted, quote, quote_pattern, rows_note, short
 
 #: Section rows. The Use of Resources ones are those the shipped layouts use.
 THEME_PATTERN = r"^\s*theme\s*[1-3]\b"
@@ -38,7 +38,9 @@ def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
     if kloes:
         lines.append(noted(f"  kloe: {quote_pattern(KLOE_PATTERN)}", rows_note(kloes)))
     if headings:
-        pattern, sure = heading_pattern(list(dict.fromkeys(t for _, _, t in headings)))
+        texts = list(dict.fromkeys(t for _, _, t in headings))
+        lead = shared_lead(texts)
+        pattern, sure = heading_pattern(texts) if lead is None else (lead_pattern(lead), True)
         lines.append(noted(f"  group: {quote_pattern(pattern)}", rows_note(headings) + ": each names the group of the "
                            "rows below it" + ("" if sure else "; check")))
         if not sure:
@@ -55,7 +57,10 @@ def section_lines(sheets: list[Sheet], notes: Notes) -> list[str]:
             notes.doubt(s, n, "A", f"the row '{short(t, 60)}' is read as {what}, not as a heading of the rows below "
                                    "it nor as an action; if it heads them, add it to the 'group' pattern")
     if headings:
-        lines.append(noted("group_label: Audit report", "check: what a heading row names, in reports"))
+        label = _label(lead) if lead else "Audit report"
+        why = f"the words every heading begins with ('{lead}')" if lead else "what a heading row names"
+        lines.append(noted(f"group_label: {quote(label) if ':' in label or '#' in label else label}",
+                           f"check: {why}, in reports"))
     return lines
 
 
@@ -74,6 +79,38 @@ def is_sentence(text: str) -> bool:
     removed from this tracker."): a note, never a heading (headings are a few words, no full stop)."""
     words = text.split()
     return (text.rstrip().endswith(".") and len(words) >= 6) or len(words) > 14
+
+
+#: Where a heading's shared lead ends and its name begins: "Audit report: Payroll", "Audit - Payroll".
+_LEAD_END = re.compile(r"\s*(?::|\s[-–—]|–|—)\s*")
+
+
+def shared_lead(texts: list[str]) -> str | None:
+    """The words every heading begins with, up to a colon or dash ("Audit report" for "Audit report:
+    Payroll 2024/25" and "Audit report: Fleet 2025/26"), when each has a name after it; else None."""
+    if len(texts) < 2:
+        return None
+    leads = set()
+    for text in texts:
+        end = _LEAD_END.search(text)
+        if end is None or end.start() == 0 or not text[end.end():].strip():
+            return None
+        leads.add(" ".join(text[:end.start()].split()).lower())
+    if len(leads) != 1:
+        return None
+    lead = " ".join(texts[0][:_LEAD_END.search(texts[0]).start()].split())
+    return lead if re.search(r"[A-Za-z]{2}", lead) and len(lead.split()) <= 4 and not _FOOTNOTE.search(lead) else None
+
+
+def lead_pattern(lead: str) -> str:
+    r"""``^\s*Audit\s+report\s*[:–—-]\s*(?P<group>.+?)\s*$``: a heading's name, without its lead."""
+    words = r"\s+".join(re.escape(w) for w in lead.split())
+    return r"^\s*" + words + r"\s*[:\-–—]\s*(?P<group>.+?)\s*$"
+
+
+def _label(lead: str) -> str:
+    """The lead as a label: "Audit report" for "AUDIT REPORT" or "audit report"."""
+    return lead if not (lead.isupper() or lead.islower()) else lead.capitalize()
 
 
 def heading_pattern(texts: list[str]) -> tuple[str, bool]:

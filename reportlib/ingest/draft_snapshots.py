@@ -3,7 +3,9 @@
 Dated progress headers ("Progress at 30/09/24", "March 2010 update") become a
 ``column_pattern`` with a ``date`` group (``date_pattern``), paired with dated status
 columns by a ``status_pattern``; a plan with a ``split`` gets fixed, dated snapshots; an
-undated "Progress" one fixed snapshot dated by the title, or marked to fill in."""
+undated "Progress" one fixed snapshot dated by the title; with no date in the title, one dated by
+each file's stated-status header ("Status at 31/12/25") where that carries the date; or marked to
+fill in."""
 from __future__ import annotations
 
 import datetime as dt
@@ -68,7 +70,9 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
     col = next((c for _, c in progress), None)
     stat = next((c for _, c in status), None)
     titled = _title_dates(sheets)
-    if len({when for _, when, _ in titled}) > 1:  # versions of the plan, each dated by its title
+    # versions of the plan, each dated by its title; or one version whose status header carries its
+    # date ("Status at 31/12/25"), so the next quarter's file, titled and headed with its own, reads too
+    if len({when for _, when, _ in titled}) > 1 or (titled and any(c.date for _, c in status)):
         return _from_titles(titled, col, status, notes)
     when = next((snapshot_target(m.group(0)).date for s in sheets for m in DATE_SPAN.finditer(s.title)
                  if snapshot_target(m.group(0)).kind == "date"), None)
@@ -80,6 +84,13 @@ def snapshot_lines(sheets: list[Sheet], columns: dict[str, list[Column]], notes:
         note = f"check: the position the paper's opening text states ('{short(words, 60)}')"
         notes.doubt(first, None, None, f"the date of the position, {when:%d %b %Y}, is taken from the paper's "
                                        f"opening text ('{short(words, 80)}'): the header and title give none")
+    elif _status_entry(status).startswith(", status_pattern"):  # each file dated by its status header
+        stamped = max(c.date for _, c in status if c.date)
+        entry = "  - {snapshot: \"Quarter end\"" + (f", column: {quote(col.header)}" if col else "") + \
+            _status_entry(status) + "}"
+        lines.append(noted(entry, "no date: each file's is read from its status header "
+                                  f"('{short(status[0][1].header)}': '{snapshot_name(stamped)}')"))
+        return names, lines, stamped.replace(day=1), f"check: the first of the month of the position ({stamped:%d %b %Y})"
     else:  # never a made-up date: the loader refuses this line until a person writes the date
         notes.doubt(first, first.header_index + 1, column_letter((col or stat).index),
                     f"the date of the position in '{(col or stat).header}': the header, title and text give none; "
@@ -151,6 +162,11 @@ def _from_titles(titled, col: Column | None, status: list[tuple[Sheet, Column]],
     lines.append(noted(entry, "no date: each version's is read from its title, and names its snapshot "
                               f"('{snapshot_name(dates[0])}')"))
     first = titled[0][0]
+    if len(titled) == 1:  # one file: dated by its title, so the next quarter's, titled with its own date, reads too
+        lines[0] = noted(f"title_pattern: {quote_pattern(pattern)}",
+                         f"check: the position is the date the title gives ({shown}); a later quarter's file is "
+                         "dated by its own title")
+        return [], lines, dates[0].replace(day=1), f"check: the first of the month of the position ({dates[0]:%d %b %Y})"
     notes.doubt(first, None, None, f"{len(titled)} files of one plan are dated by their titles "
                                    f"({', '.join(f'{w:%d %b %Y}' for w in dates)}): the snapshot takes each file's "
                                    "date from its title (title_pattern)")
@@ -166,7 +182,7 @@ def _status_entry(status: list[tuple[Sheet, Column]]) -> str:
         return ""
     headers = list(dict.fromkeys(c.header for _, c in status))
     templates = list(dict.fromkeys(c.template for _, c in status if c.date))
-    if len(headers) > 1 and len(templates) == 1 and all(c.date for _, c in status):
+    if len(templates) == 1 and all(c.date for _, c in status):
         return f", status_pattern: {quote_pattern(date_pattern(templates[0]))}"
     return f", status: {quote(headers[0])}"
 

@@ -330,9 +330,12 @@ def _snapshot(snap, i: int, source: str, title_pattern) -> Snapshot:
         raise _fail(source, f"'{where}' needs 'snapshot' (its name), or a 'column_pattern'")
     if not snap.get("column") and not snap.get("status") and status_pattern is None:
         raise _fail(source, f"'{where}' needs a 'column' (update text) or a 'status' header")
-    if snap.get("date") is None and (title_pattern is None or "date" not in title_pattern.groupindex):
-        raise _fail(source, f"'{where}' needs a 'date', or a title_pattern capturing (?P<date>...) so the date "
-                            "is read from the title rows above the header")
+    by_title = title_pattern is not None and "date" in title_pattern.groupindex
+    by_status = status_pattern is not None and "date" in status_pattern.groupindex
+    if snap.get("date") is None and not (by_title or by_status):
+        raise _fail(source, f"'{where}' needs a 'date', a title_pattern capturing (?P<date>...) so the date "
+                            "is read from the title rows above the header, or a status_pattern capturing it "
+                            "from the stated-status header ('Status at (?P<date>.+)')")
     date = _date(snap["date"], source, f"{where}.date") if snap.get("date") is not None else None
     return Snapshot(str(snap["snapshot"]), date, snap.get("column"), snap.get("status"), None, status_pattern)
 

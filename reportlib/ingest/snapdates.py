@@ -3,8 +3,9 @@
 A layout's snapshot may leave its date to the sheet: a ``column_pattern`` such as
 ``'Progress at (?P<date>.+)'`` dates each header it matches ("Progress at 30 Sep 2010"),
 and a fixed ``column`` with no ``date`` takes the date the layout's ``title_pattern``
-captures from the title rows ("position at 30 September 2010"), and is named by that date
-("September 2010"), so each quarter's file gives a snapshot of its own. Dates are read by the
+captures from the title rows ("position at 30 September 2010"), or, with no title_pattern,
+the date its ``status_pattern`` captures from the stated-status header ("Status at 31/12/25"),
+and is named by that date ("September 2010"), so each quarter's file gives a snapshot of its own. Dates are read by the
 same reader as targets. ``resolve`` turns such a layout into one whose snapshots are all
 dated, for one sheet; a date that cannot be read is a problem naming the cell, and so is
 one whose year is mistyped or far from the layout's reference date ("Progress at 31 July
@@ -35,6 +36,9 @@ def resolve(layout: Layout, header: list, above: list[list], header_index: int):
     for snap in layout.snapshots:
         if snap.column_pattern is not None:
             made = _from_headers(snap, layout, header, header_index, problems)
+        elif snap.date is None and layout.title_pattern is None:  # dated by its status header (layouts.py)
+            when = _from_status_header(snap, layout, header, header_index, problems)
+            made = [replace(snap, date=when, snapshot=snapshot_name(when))] if when is not None else []
         elif snap.date is None:
             when = _from_title(snap, layout, above, problems)
             # named by its date, as a column_pattern's are: each quarter's file gives its own snapshot
@@ -151,6 +155,25 @@ def _stated_columns(snap: Snapshot, made: list[Snapshot], layout: Layout, header
             by_date[read.date] = len(made)
             made.append(Snapshot(snapshot_name(read.date), read.date, None, text))
     return sorted(made, key=lambda s: s.date)
+
+
+def _from_status_header(snap: Snapshot, layout: Layout, header: list, header_index: int, problems) -> dt.date | None:
+    """The date of an undated snapshot whose ``status_pattern`` captures a date and whose layout has no
+    title_pattern: the newest date the matching status headers give ("Status at 31/12/25"). The
+    progress text is the newest position; an older dated status column is a snapshot of its own."""
+    dates = []
+    for text in (_text(v) for v in header):
+        match = snap.status_pattern.search(text) if text else None
+        read = snapshot_target((match.group("date") or "").strip(), layout.reference_date) if match else None
+        if read is not None and read.date is not None:
+            dates.append(read.date)
+    if dates:
+        return max(dates)
+    problems.append((header_index + 1, None, f"snapshot '{snap.snapshot}' takes its date from its stated-status "
+                                             f"header, but no header in the header row matches the status pattern "
+                                             f"'{snap.status_pattern.pattern}' with a date it can read (expected e.g. "
+                                             "'Status at 31/12/25')"))
+    return None
 
 
 def _from_title(snap: Snapshot, layout: Layout, above: list[list], problems) -> dt.date | None:

@@ -80,7 +80,7 @@ def test_tracker_draft_names_each_column_and_the_header_it_matched(tmp_path, tra
     assert str(data["reference_date"]) == "2024-09-01"
     lines = draft.text.splitlines()
     assert any(line.startswith("  target: ") and "column G" in line for line in lines)
-    assert data["group_label"] == "Audit report"
+    assert data["group_label"] == "Audit"  # the words each heading leads with ("Audit: Payroll 2023/24 ...")
     assert any(line.startswith("group_label:") and "# check" in line for line in lines)
 
 
@@ -98,7 +98,8 @@ def test_tracker_draft_lists_what_it_is_unsure_of_cell_by_cell(tmp_path, tracker
     # after loading: the audit headings are the plan's groups, never Use of Resources KLOEs by their words
     checked = load_report(draft, plans)
     assert plans.actions["kloe"].isna().all()
-    assert plans.actions["group"].str.startswith("Audit: ").all()
+    assert plans.actions["group"].str.startswith("Payroll 2023/24").any()  # named without the lead "Audit: "
+    assert not plans.actions["group"].str.startswith("Audit").any()
     assert any("row 15" in line and "not as an action" in line for line in checked.doubts)  # the priority key
     assert "7 actions" in checked.summary and "0 errors" in checked.summary
 

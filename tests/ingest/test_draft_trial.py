@@ -49,7 +49,7 @@ def test_a_key_row_among_the_headings_is_not_a_heading_and_gives_the_status_word
     heading = data["sections"]["group"]
     assert re.search(heading, "Audit: Payroll 2024/25") and re.search(heading, "Audit: Cyber 2025/26")
     assert not re.search(heading, key)  # the key is not the plan's grouping
-    assert list(plans.actions["group"]) == ["Audit: Payroll 2024/25"] * 2 + ["Audit: Debtors 2024/25"] * 2
+    assert list(plans.actions["group"]) == ["Payroll 2024/25"] * 2 + ["Debtors 2024/25"] * 2  # without the lead
     # the key's meanings are the colours' status words, each to check
     assert data["status_words"] == {"G": "complete", "A": "in_progress", "R": "planned"}
     assert "# check" in line_of(draft, '"G":') and "row 9" in line_of(draft, '"G":')

@@ -2,7 +2,9 @@
 
 * ``named``: the officers an owner cell names. Joint owners are written "HoF/IPM",
   "HoF & IPM", "HoF and IPM", "HoF, IPM" or "HoF; IPM"; an ampersand with no space either
-  side belongs to an abbreviation ("A&RM") and joins no one. A name the layout's key
+  side belongs to an abbreviation ("A&RM") and joins no one. "and" or "&" joins two officers
+  only where each side is one alone (an abbreviation, or words naming a post: "ICT Manager",
+  "Head of Legal"), so "Head of Audit and Risk" and "Revenues and Benefits Manager" are one each. A name the layout's key
   knows (either side of it) is never split, so "Head of Finance and Performance" stays
   one officer when the key gives it.
 * ``each_officer``: actions with one row per action and officer named, so a summary or a
@@ -27,7 +29,13 @@ from reportlib.errors import ReportlibError
 
 #: Where the layouts' keys travel with the plans: a column of ``Plans.sources`` (JSON per sheet).
 SOURCE_COLUMN = "owner_names"
-_JOINS = re.compile(r"\s*/\s*|\s+&\s+|\s+and\s+|\s*[,;]\s*", re.IGNORECASE)
+_LISTS = re.compile(r"\s*/\s*|\s*[,;]\s*")
+_WORD_JOINS = re.compile(r"\s+&\s+|\s+and\s+", re.IGNORECASE)
+#: Words that make a post: "and" splits an owner cell only where each side holds one (or is an abbreviation).
+_POSTS = frozenset("""head manager managers director directors officer officers lead leads chief executive clerk
+    accountant controller auditor auditors team teams assistant deputy coordinator co-ordinator adviser advisor
+    administrator supervisor leader secretary treasurer solicitor lawyer cfo ceo s151 monitoring partner
+    commissioner superintendent inspector engineer surveyor architect analyst specialist consultant""".split())
 _SPACES = re.compile(r"\s+")
 
 
@@ -59,11 +67,23 @@ def named(owner, key: Mapping[str, str] | None = None) -> list[str]:
     if same(text) in whole:
         return [text]
     out: list[str] = []
-    for part in _JOINS.split(text):
-        part = part.strip()
-        if part and same(part) not in {same(o) for o in out}:
-            out.append(part)
+    for piece in _LISTS.split(text):
+        parts = [p.strip() for p in _WORD_JOINS.split(piece)]
+        # "and" joins two officers only where each side is one on its own: "Head of Audit and Risk"
+        # and "Revenues and Benefits Manager" are one officer each, never "Risk" or "Revenues"
+        for part in parts if len(parts) == 1 or all(_an_officer(p) for p in parts) else [piece.strip()]:
+            if part and same(part) not in {same(o) for o in out}:
+                out.append(part)
     return out
+
+
+def _an_officer(part: str) -> bool:
+    """Whether ``part`` names an officer standing alone: an abbreviation ("HoF", "S151", "CMT") or
+    words with a post in them ("ICT Manager", "Head of Legal", "Monitoring Officer")."""
+    words = part.split()
+    if len(words) == 1 and (sum(ch.isupper() or ch.isdigit() for ch in part) >= 2):
+        return True
+    return any(w.strip(".,()").casefold() in _POSTS for w in words)
 
 
 def key(plans) -> dict[str, str]:

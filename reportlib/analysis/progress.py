@@ -283,17 +283,21 @@ def _row_warned(warned: dict, action) -> str | bool:
 
 
 def _previous_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """The latest readable target each action had in a version of the plan dated on or before as_of
-    (for a plan of one version: its original target, when the plan gives one)."""
+    """The latest readable target each action had in a version of the plan earlier than the one in
+    force at as_of (for a plan of one version: its original target, when the plan gives one)."""
     held = getattr(plans, "action_versions", None)
     fallback = pd.to_datetime(actions["original_target_date"]) if "original_target_date" in actions \
         else pd.Series(pd.NaT, index=actions.index, dtype="datetime64[ns]")
     if held is None or held.empty or "version_date" not in held:
         return fallback
     dated = held[held["version_date"].isna() | (pd.to_datetime(held["version_date"]) <= as_of)]
+    dated = dated.sort_values("version_date", na_position="first", kind="stable")
+    # the version in force holds the target nobody can read: where its revised target is the one
+    # unread, its own original target is stale ("31/03/2207" for 31/03/2027), so only EARLIER versions
+    # say what the target was; a plan of one version falls back to its original target
+    dated = dated[dated.duplicated("action_id", keep="last")]
     readable = pd.to_datetime(dated["revised_target_date"]).fillna(pd.to_datetime(dated["target_date"]))
     dated = dated.assign(_readable=readable)[readable.notna()]
-    dated = dated.sort_values("version_date", na_position="first", kind="stable")
     latest = dated.groupby("action_id")["_readable"].last()
     if latest.empty:  # no version gives a readable target (pandas cannot map through an empty dated Series)
         return fallback
@@ -302,8 +306,10 @@ def _previous_targets(plans, actions: pd.DataFrame, as_of: pd.Timestamp) -> pd.S
 
 def _timeliness(frame: pd.DataFrame, as_of: pd.Timestamp, due_soon_days: int) -> pd.DataFrame:
     target = frame["revised_target_date"].fillna(frame["target_date"])
-    if "previous_target" in frame:  # a target nobody can read: the last readable one judges
-        target = target.fillna(pd.to_datetime(frame["previous_target"]).where(_flag(frame, "target_unreadable")))
+    if "previous_target" in frame:  # a target nobody can read: the last readable one judges (not the
+        # row's own original beside an unread revised target, which an earlier revision replaced)
+        previous = pd.to_datetime(frame["previous_target"]).where(_flag(frame, "target_unreadable"))
+        target = previous.fillna(target)
     days_late = (as_of - target).dt.days
     closed = frame["status"].isin(CLOSED)
     timeliness = pd.Series("on_time", index=frame.index, dtype=object)
@@ -384,6 +390,7 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
     actions.attrs["as_of"] = left.attrs["as_of"] = as_of  # charts name the date in titles and alt text
     actions.attrs[owners.SOURCE_COLUMN] = owners.key(plans)  # the layouts' key to owner abbreviations
     actions.attrs["group_label"] = getattr(plans, "group_label", "Group")  # charts name the plan's groups
+    actions.attrs["withheld"] = tuple(getattr(plans, "withheld", ()))  # columns this audience is not shown
     return Progress(as_of, actions, dated, tuple(getattr(plans, "withheld", ())),
                     getattr(plans, "audience", "internal"), due_soon_days, check_rag_rule(rag_rule), left,
                     getattr(plans, "group_label", "Group"))
@@ -444,5 +451,6 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     for col in ["actions", *STATUSES, "overdue", "due_soon", "no_target", "target_unreadable", "high_priority"]:
         out[col] = out[col].astype(int)
     out = out.reset_index()
-    out.attrs = {owners.SOURCE_COLUMN: actions.attrs.get(owners.SOURCE_COLUMN, {})} if "owner" in keys else {}
+    out.attrs = {owners.SOURCE_COLUMN: actions.attrs.get(owners.SOURCE_COLUMN, {}),
+                 "withheld": actions.attrs.get("withheld", ())} if "owner" in keys else {}
     return out

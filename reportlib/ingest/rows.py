@@ -20,6 +20,7 @@ from reportlib.ingest.dates import parse_target, target_in_prose, year_problem
 from reportlib.ingest.layouts import BUILTIN_DIR, HeaderMatch, Layout, find_header, normalise_header, word_key
 from reportlib.ingest.sources import CELL_LIMIT, Source, column_letter
 from reportlib.model import kloe as kloe_mod
+from reportlib.model.vocab import SPREADSHEET_ERROR
 
 _PRIORITIES = {"high": "High", "h": "High", "medium": "Medium", "med": "Medium", "m": "Medium",
                "low": "Low", "l": "Low"}
@@ -84,7 +85,16 @@ class SheetReader:
         for name in unmatched if self.sheets else ():
             self._find("warning", "sheet_skipped",
                        "sheet skipped: none of the layouts' header rows was found in it", name)
+        self._one_warning_a_cell()
         return self.actions, self.updates, self.findings, self.sheets
+
+    def _one_warning_a_cell(self):
+        """A target cell holding a spreadsheet error is warned of once, as an unreadable target
+        (which says what became of the target), not also as a spreadsheet error."""
+        targets = {(f.location.sheet, f.location.row, (f.location.column or "").split(" ")[0])
+                   for f in self.findings if f.code == "unreadable_target"}
+        self.findings = [f for f in self.findings if not (
+            f.code == "spreadsheet_error" and (f.location.sheet, f.location.row, f.location.column) in targets)]
 
     def _source_notes(self):
         """Warnings for what the source reader met in single cells: long text, formulas, markup."""
@@ -566,6 +576,11 @@ class SheetReader:
                        f"target '{target.text}' is not set yet: the action has no target date to be held to, so "
                        "it is never rated Green (a target an earlier version gave still judges it). Enter the "
                        "agreed date when there is one", state.sheet, number, self._column(state, key))
+        elif target.kind == "unreadable" and SPREADSHEET_ERROR.match(target.text):
+            self._find("warning", "unreadable_target",
+                       f"target '{target.text}' is a spreadsheet error (a formula that could not give a value, such "
+                       "as a lookup that found nothing), not a date; target_date left empty. Correct the cell or "
+                       "its formula", state.sheet, number, self._column(state, key))
         elif target.kind == "unreadable":
             self._find("warning", "unreadable_target",
                        f"target '{target.text}' does not read as a date (expected e.g. 'March 2010', "

@@ -15,6 +15,8 @@ PAPER_SUFFIXES = (".docx", ".pdf")
 PLAN_SUFFIXES = SPREADSHEET_SUFFIXES + PAPER_SUFFIXES
 #: Analysts' decisions, kept beside the data (``reportlib.analysis.decisions``): never a plan.
 DECISIONS_FILE = "decisions.csv"
+#: Why an external pack has no chart or table by owner: the council marks owners internal.
+OWNERS_WITHHELD = "owners are not named in this report (the council keeps them for its own officers)"
 #: What a spreadsheet cell shows when its formula could not give a value (a lookup that found
 #: nothing shows "#N/A"). Such a cell holds no value a plan meant: the loader warns and names it.
 SPREADSHEET_ERROR = re.compile(

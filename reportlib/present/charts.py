@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from reportlib.analysis.owners import each_officer
 from reportlib.errors import ReportlibError
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
+from reportlib.model.vocab import OWNERS_WITHHELD
 from reportlib.present.chartkit import (
     HEATMAP_VALUES,
     INK,
@@ -341,6 +342,8 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     """Horizontal bars: overdue actions per owner, most first, the count at each bar's end."""
     as_of = as_of_date(as_of, actions)
     title = title or dated_title("Overdue actions by owner", as_of)
+    if "owner" in getattr(actions, "attrs", {}).get("withheld", ()):  # an external pack: owners are kept for internal readers
+        return nothing_to_show(title, OWNERS_WITHHELD, ["owner", "overdue"])
     frame = usable_frame(actions, ["owner", "timeliness"], "overdue_by_owner", "actions")
     if frame is None:
         return nothing_to_show(title, "there are no actions", ["owner", "overdue"])

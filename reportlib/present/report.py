@@ -13,11 +13,13 @@ import nh3
 import pandas as pd
 
 from reportlib.analysis.owners import key_for
+from reportlib.analysis.progress import TARGET_NOT_SET
 from reportlib.analysis.words import CONTRADICTED as CONTRADICTED_SOURCE
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.model.vocab import (
     CHANGE_LABELS,
+    OWNERS_WITHHELD,
     STATUS_EXPLAINED,
     STATUS_LABELS,
     TIMELINESS_LABELS,
@@ -379,10 +381,15 @@ def _review_figure(acts: pd.DataFrame):
     target where there is one, never rated Green)."""
     waiting = int((acts["status"] == "needs_review").sum())
     contradicted = int((acts["status_source"] == CONTRADICTED_SOURCE).sum()) if "status_source" in acts else 0
-    unreadable = int(_unreadable(acts).sum())
+    flagged = _unreadable(acts)
+    not_set = flagged & acts["rag_note"].fillna("").astype(str).str.startswith(TARGET_NOT_SET) \
+        if "rag_note" in acts else pd.Series(False, index=acts.index)
+    unreadable, unset = int((flagged & ~not_set).sum()), int(not_set.sum())
     among = f" (including {contradicted} where the stated status and the update text disagree)" if contradicted else ""
-    if unreadable:
-        return f"{waiting}{among} (and {_count(unreadable, 'action')} whose target date cannot be read, never rated Green)"
+    kinds = ([f"{_count(unreadable, 'action')} whose target date cannot be read"] if unreadable else []) + \
+        ([f"{_count(unset, 'action')} whose target is not yet set ('TBC')"] if unset else [])
+    if kinds:
+        return f"{waiting}{among} (and {' and '.join(kinds)}, never rated Green)"
     return f"{waiting}{among}" if among else waiting
 
 
@@ -397,6 +404,10 @@ def summary_table(summary: pd.DataFrame, by, caption: str, *, label: str = DEFAU
     ``label`` names the plan's groups (``Progress.group_label``) when ``by`` includes "group".
     """
     keys = [by] if isinstance(by, str) else list(by)
+    if "owner" in keys and "owner" in summary.attrs.get("withheld", ()):  # never a table of "(none)"
+        return SafeTable(f'<p class="rl-note">{html.escape(OWNERS_WITHHELD[:1].upper() + OWNERS_WITHHELD[1:])}, '
+                         f"so there is no table of {html.escape(caption[:1].lower() + caption[1:])}.</p>",
+                         pd.DataFrame(columns=keys))
     frame = summary.copy()
     if "kloe" in keys:
         frame["kloe"] = frame["kloe"].map(lambda k: kloe_label(k if k != "(none)" else None))

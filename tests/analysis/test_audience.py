@@ -329,3 +329,25 @@ def test_an_owner_split_off_an_internal_action_is_withheld(tmp_path):
     assert outside.actions["owner"].isna().all()
     for name, text in external_texts(outside, tmp_path).items():
         assert "Quennell" not in text, name
+
+
+def test_an_external_pack_says_owners_are_not_named_rather_than_charting_none(tmp_path):
+    # stranger trial 9: with owners internal, the external pack still drew "Overdue actions by owner"
+    # ("No owner named holds the most overdue actions") and a table of one row, "(none) 22"
+    from reportlib.present import charts
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _layout(folder, ["owner"])
+    write_quarter(folder, "q1.xlsx", HEADERS[0], [
+        [1, "Recommendation one.", "Reconcile the ledger.", "Head of Finance", dt.datetime(2010, 3, 31), None,
+         "Started.", "On track"]])
+    outside = cut(reportlib.inspect_plans(folder), AS_OF, "external")
+    p = progress(outside, AS_OF)
+    chart = charts.overdue_by_owner(p.actions)
+    assert chart.empty and "owners are not named in this report" in chart.finding.lower()
+    table = report.summary_table(p.summary("owner"), "owner", "Actions by responsible officer")
+    assert "(none)" not in table.html and "Owners are not named in this report" in table.html
+    inside = progress(reportlib.inspect_plans(folder), AS_OF)  # the internal pack keeps both
+    assert not charts.overdue_by_owner(inside.actions).empty
+    assert "Head of Finance" in report.summary_table(inside.summary("owner"), "owner", "By officer").html

@@ -1025,6 +1025,19 @@ def test_round8_near_misses_are_left_alone(text, expected):
     # done for some only
     ("Rolled out for office staff only - depot staff will be trained in the spring.", "in_progress"),
     ("In place for the main reception only.", "in_progress"),
+    # a refusal said as a judgement: "do not consider it necessary"
+    ("We do not consider a second authoriser necessary given the low value of the payments.", "no_action"),
+    # "agreed" with an owner named is accepted, not done
+    ("Agreed. Head of HR to lead.", "planned"),
+    ("Agreed - Finance Manager to take forward.", "planned"),
+    # a date something is due by, nothing under way: a target
+    ("Cabinet resolved to adopt the strategy. Adoption is due in September 2010.", "planned"),
+    # done, but a decision or sign-off still to come
+    ("Done - still needs sign-off from the Director.", "in_progress"),
+    ("The plan was drafted and discussed with members; the panel has asked for further costings before it goes to "
+     "Cabinet in March.", "in_progress"),
+    # the auditors' recommendation recalled before the position
+    ("Audit recommended that the register be updated. Register updated in May.", "complete"),
 ])
 def test_round9_cues_new_officers_write(text, expected):
     assert one(text, "July 2010")[0] == expected, one(text, "July 2010")
@@ -1058,6 +1071,12 @@ def test_round9_left_for_a_person(text, expected):
     ("Management do not agree that the action is complete; evidence of the reconciliations is awaited.", "in_progress"),
     # operating in part is not operating
     ("Now operating in two of the five depots; the rest by March 2011.", "in_progress"),
+    # late, then a draft approved, or a slip to a new date: not done
+    ("Slipped to June; however the draft was approved by CMT in May.", "in_progress"),
+    # disagreeing with a rating is not declining the action
+    ("Management do not agree with the priority rating but will implement the recommendation by March 2011.", "planned"),
+    # agreed, then the work done: not merely accepted
+    ("Agreed - the Head of ICT has led a review and the policy was approved in May.", "complete"),
     # a target not met, and nothing else
     ("Target of 10 days not met.", "needs_review"),
 ])

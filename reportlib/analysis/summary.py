@@ -147,8 +147,9 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
               limit: int = ATTENTION_LIMIT) -> pd.DataFrame:
     """The actions a committee should look at, at most ``limit``, each once: the longest overdue
     (up to ``LONGEST``), those whose status has gone backwards since ``before`` (``changed``:
-    ``compare.changes`` since then) or whose update no longer reads as complete, those whose target has been
-    moved since ``before``, then further overdue actions, longest first. ``reason`` says why (several reasons joined by "; ")."""
+    ``compare.changes`` since then) or whose update no longer reads as complete, those newly overdue
+    (longest first), those whose target has been moved since ``before``, then further overdue actions,
+    longest first. ``reason`` says why (several reasons joined by "; ")."""
     columns = ["action_id", "council_code", "action", "owner", "reason", "days_overdue"]
     acts = p.actions.drop_duplicates("action_id").set_index("action_id", drop=False)
     late = p.overdue()
@@ -175,6 +176,10 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
         for action_id in sorted((a for a in unclear if a in acts.index),
                                 key=lambda a: (-_days(acts.at[a, "days_overdue"]), str(a))):
             reasons.setdefault(action_id, []).append("its update no longer reads as complete")
+        newly = [] if changed is None else list(changed.loc[changed["change"] == "newly_overdue", "action_id"])
+        for action_id in sorted((a for a in newly if a in acts.index),
+                                key=lambda a: (-_days(acts.at[a, "days_overdue"]), str(a))):
+            reasons.setdefault(action_id, []).append(f"newly overdue since {short_date(before.as_of)}")
         target_now = pd.to_datetime(acts["effective_target_date"])
         target_then = pd.to_datetime(then["effective_target_date"])
         moved = (target_now > target_then).fillna(False) & ~acts["status"].isin(["complete", "no_action"])

@@ -21,6 +21,8 @@ _KEY_START = re.compile(r"^\s*(?:(?:status|rag|colour|color|progress|priority|ri
                         r"(?:\s+to\s+[^:=]+:|\s*[:\-–—]?)\s*", re.IGNORECASE)
 #: One code and its meaning: "G = implemented", "Amber - in progress", "G/A: on track".
 _PAIR = re.compile(r"^\s*([A-Za-z]{1,6}(?:\s*/\s*[A-Za-z]{1,6})?)\s*(?:=|:|-|–|—)\s*(\S.*?)\s*\.?\s*$")
+#: A code defined with an equals sign ("Key = key recommendation"): two of them make a legend.
+_DEFINED = re.compile(r"\w\s*=\s*\w")
 _PIECES = re.compile(r"\s*(?:[,;|\n]|\s/\s)\s*")
 
 
@@ -52,6 +54,8 @@ def is_key(text: str) -> bool:
     """A key or legend: begins "Key"/"Legend", or gives two codes' meanings, or one colour's meaning in
     words of status ("Green = Implemented"; never "A - Governance", a heading)."""
     if _KEY_START.match(text):
+        return True
+    if len(_DEFINED.findall(text)) >= 2:  # "Type: Key = key recommendation; Improvement = ...": a legend
         return True
     pairs = key_pairs(text)
     if len(pairs) >= 2:

@@ -216,3 +216,35 @@ def test_the_headline_says_which_targets_cannot_be_read_and_which_are_not_yet_se
     review = next(v for k, v in figures.items() if k.startswith("Needs review"))
     assert review.endswith("(and 2 actions whose target date cannot be read and 1 action whose target is not "
                            "yet set ('TBC'), never rated Green)")
+
+
+def test_actions_newly_overdue_are_put_to_the_committee_before_targets_merely_moved(folder):
+    # stranger trial 9: the list of five held two targets moved (one of them still on time) and left
+    # out an action newly 92 days overdue
+    from reportlib.analysis.summary import ATTENTION_LIMIT, summarise
+
+    june, sept = dt.datetime(2010, 6, 30), dt.datetime(2010, 9, 30)
+    rows_q1 = [quarter_row(1, target=dt.datetime(2009, 6, 30), progress=["Started."], status="On track"),
+               quarter_row(2, target=dt.datetime(2009, 12, 31), progress=["Started."], status="On track"),
+               quarter_row(3, target=dt.datetime(2010, 7, 31), progress=["Started."], status="On track"),
+               quarter_row(4, target=dt.datetime(2010, 7, 31), progress=["Started."], status="On track"),
+               quarter_row(5, target=dt.datetime(2010, 9, 30), progress=["Started."], status="On track"),
+               quarter_row(6, target=dt.datetime(2010, 9, 30), progress=["Started."], status="On track")]
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], rows_q1)
+    rows_q2 = [quarter_row(1, target=dt.datetime(2009, 6, 30), progress=["Started."], status="On track"),
+               quarter_row(2, target=dt.datetime(2009, 12, 31), progress=["Started."], status="On track"),
+               quarter_row(3, target=dt.datetime(2010, 7, 31), progress=["Started."], status="On track"),
+               quarter_row(4, target=dt.datetime(2010, 7, 31), progress=["Started."], status="On track"),
+               quarter_row(5, target=dt.datetime(2010, 9, 30), revised=dt.datetime(2010, 12, 31),
+                           progress=["Started."], status="On track"),
+               quarter_row(6, target=dt.datetime(2010, 9, 30), revised=dt.datetime(2011, 3, 31),
+                           progress=["Started."], status="On track")]
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"],
+                  [r[:6] + ["Started.", "Started."] + r[7:] for r in rows_q2])
+    plans = reportlib.inspect_plans(folder)
+    p = reportlib.progress(plans, sept)
+    listed = summarise(plans, p).attention.set_index("action_id")
+    assert len(listed) == ATTENTION_LIMIT and june < sept
+    for newly in ("TBC-2010-003", "TBC-2010-004"):  # their targets passed since June: 61 days overdue
+        assert listed.at[newly, "reason"] == "overdue by 61 days; newly overdue since 30 Jun 2010"
+    assert "TBC-2010-005" in listed.index and "TBC-2010-006" not in listed.index  # one moved target is cut

@@ -87,3 +87,22 @@ def test_a_sheet_with_no_title_is_dated_by_its_status_header_not_left_to_fill_in
     assert plans.errors == []
     assert set(plans.updates["snapshot_date"]) == {pd.Timestamp("2025-12-31")}
     assert set(plans.updates["stated_status"]) == {"Implemented", "In progress"}
+
+
+def test_a_legend_of_codes_that_are_not_colours_is_a_note_not_a_heading(tmp_path):
+    # stranger trial 9: "Type: Key = key recommendation ...; Improvement = ..." under the plan was
+    # drafted into the heading pattern, so it would have named a group had rows followed it
+    from reportlib.ingest.draft_keys import is_key
+
+    legend = "Type: Key = key recommendation (significant weakness); Improvement = improvement recommendation"
+    assert is_key(legend)
+    assert not is_key("Audit report: Accounts Payable 2024/25") and not is_key("Governance")
+    book = quarter(tmp_path, "q3.xlsx", "31 December 2025", "31/12/25", ("Implemented", "In progress",
+                                                                         "In progress"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    wb.active.append([legend])
+    wb.save(book)
+    _, data, _ = drafted(tmp_path, [book])
+    assert not re.search(data["sections"]["group"], legend)

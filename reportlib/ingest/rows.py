@@ -29,6 +29,10 @@ _OWNER_SUFFIX = re.compile(r"\s+[-–—]\s*(?P<owner>[A-Za-z][\w&/().]*(?:\s[A-
 _INITIALS = re.compile(r"\b([A-Z])")
 
 
+#: A cell that is only a date ("31/03/2026", "2026-03-31", an Excel date shown as "31 Mar 2026").
+_A_DATE = re.compile(r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]{2} \d{4})\s*$")
+
+
 def split_owner(text: str) -> tuple[str, str | None]:
     """ "Ensure savings are monitored - HoF" -> ("Ensure savings are monitored", "HoF")."""
     match = _OWNER_SUFFIX.search(text)
@@ -475,6 +479,11 @@ class SheetReader:
         for key in layout.owner_suffix:
             if not action["owner"] and action.get(key):
                 action[key], action["owner"] = split_owner(action[key])
+        if action["owner"] and "owner" in state.positions and _A_DATE.match(action["owner"]):
+            self._find("warning", "owner_is_a_date",
+                       f"the owner cell holds a date ('{action['owner']}'), not an officer: check the columns have not "
+                       "shifted; the action is read with no owner", state.sheet, number, self._column(state, "owner"))
+            action["owner"] = None
         if "priority" in state.positions:
             self._priority(state, number, action, get("priority"))
         if "target" in state.positions:

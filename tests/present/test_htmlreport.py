@@ -230,3 +230,17 @@ def test_index_names_each_output_in_words_a_clerk_can_pick_from(tmp_path):
     assert links["Council progress (notebook)"] == "nmb-pack/2024-12-31/council_progress.ipynb"
     assert links["Manifest (JSON)"] == "nmb-pack/2024-12-31/manifest.json"
     assert 'title="council_progress.pdf"' in page  # the file name is still there for whoever wants it
+
+
+def test_a_title_that_names_the_position_date_is_not_followed_by_it_again():
+    # stranger trial 8: "position at 31 December 2024" in the title, then "Position as of 31 December
+    # 2024" under it, then "As of 31 December 2024" opening the summary: the date three times running
+    from dataclasses import replace
+
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[new_markdown_cell("# Progress")])
+    titled = replace(PROVENANCE, title="Internal audit recommendations – position at 31 July 2010",
+                     heading="Internal audit recommendations – position at 31 July 2010")
+    assert "Position as of 31 July 2010" not in export_html(nb, titled, notebook_dir=".")
+    assert "Position as of 31 July 2010" in export_html(nb, PROVENANCE, notebook_dir=".")

@@ -27,8 +27,7 @@ def write_index(reports_dir: str | Path) -> Path:
             continue
         manifest = manifests.read(dated[-1])
         href = f"{quote(folder.name)}/{quote(dated[-1].name)}/"
-        files = sorted(dict.fromkeys(manifest.files() + [manifests.FILE_NAME]),
-                       key=lambda name: (_LINK_ORDER.get(Path(name).suffix, 9), name))
+        files = _in_reading_order(list(dict.fromkeys(manifest.files() + [manifests.FILE_NAME])))
         entry = {k: str(getattr(manifest, k)) for k in _INDEX_KEYS}
         try:
             entry["as_of"] = long_date(date.fromisoformat(entry["as_of"]))
@@ -52,6 +51,20 @@ _INDEX_KEYS = ("pack", "title", "council", "committee", "as_of", "generated_at")
 #: Each kind of output, in the order its links are listed, in the words of someone choosing which to open.
 _KINDS = {".html": "web page", ".pdf": "PDF", ".xlsx": "Excel", ".ipynb": "notebook", ".json": "JSON"}
 _LINK_ORDER = {suffix: place for place, suffix in enumerate(_KINDS)}
+
+
+def _in_reading_order(files: list[str]) -> list[str]:
+    """Each report's web page then its PDF, reports in the pack's order; then the other kinds."""
+    reports = list(dict.fromkeys(Path(n).stem for n in files if Path(n).suffix in _READ))
+    def place(name: str):
+        path = Path(name)
+        if path.suffix in _READ:
+            return (0, reports.index(path.stem), _LINK_ORDER[path.suffix], name)
+        return (1, 0, _LINK_ORDER.get(path.suffix, 9), name)
+    return sorted(files, key=place)
+
+
+_READ = (".html", ".pdf")  # the reports themselves, kept together report by report
 
 
 def output_label(name: str) -> str:

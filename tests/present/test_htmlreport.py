@@ -220,7 +220,7 @@ def test_index_names_each_output_in_words_a_clerk_can_pick_from(tmp_path):
         "pack": "nmb-pack", "title": "Internal audit recommendations", "council": "Northmoor Borough Council",
         "committee": "Audit and Governance Committee", "as_of": "2024-12-31", "generated_at": "now",
         "outputs": [{"file": f} for f in ("council_progress.html", "council_progress.pdf", "data_quality.html",
-                                           "tables.xlsx", "council_progress.ipynb")]}))
+                                           "data_quality.pdf", "tables.xlsx", "council_progress.ipynb")]}))
     page = write_index(tmp_path).read_text()
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page))
     assert links["Council progress (web page)"] == "nmb-pack/2024-12-31/council_progress.html"
@@ -230,6 +230,11 @@ def test_index_names_each_output_in_words_a_clerk_can_pick_from(tmp_path):
     assert links["Council progress (notebook)"] == "nmb-pack/2024-12-31/council_progress.ipynb"
     assert links["Manifest (JSON)"] == "nmb-pack/2024-12-31/manifest.json"
     assert 'title="council_progress.pdf"' in page  # the file name is still there for whoever wants it
+    # each report's web page and PDF side by side, reports in the pack's order (stranger trial 8 found
+    # them ordered by format: both web pages, then both PDFs)
+    order = [text for _, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', page) if text in links]
+    assert order[:5] == ["Council progress (web page)", "Council progress (PDF)", "Data quality (web page)",
+                         "Data quality (PDF)", "Tables (Excel)"]
 
 
 def test_a_title_that_names_the_position_date_is_not_followed_by_it_again():

@@ -278,8 +278,14 @@ def lay_out(fig: Figure) -> bool:
 
 
 def new_figure(height: float) -> Figure:
-    """A figure at A4 text width; never through pyplot, so nothing auto-displays it."""
-    return Figure(figsize=(FIGURE_WIDTH, max(1.6, height)), layout="constrained")
+    """A figure at A4 text width; never through pyplot, so nothing auto-displays it.
+
+    It has an Agg canvas from the start, so its layouts and text measurements share one renderer
+    and that renderer's cache of text sizes (a bare figure makes a new renderer, by drawing the
+    figure up to its first artist, each time it is laid out or a legend is measured)."""
+    fig = Figure(figsize=(FIGURE_WIDTH, max(1.6, height)), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def nothing_to_show(title: str, reason: str, columns) -> Chart:

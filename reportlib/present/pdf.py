@@ -25,6 +25,7 @@ from pathlib import Path
 from reportlib.core.stamps import document_time
 from reportlib.errors import RenderError
 from reportlib.present.pdfcolumns import fix_column_widths
+from reportlib.present.pdfimages import palette_images
 
 # WeasyPrint logs every layout step (even the stylesheets it parses on import) at INFO;
 # a batch log wants none of that.
@@ -151,12 +152,14 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
     html = bound_long_text(html, max_unbroken=MAX_UNBROKEN, max_cell_chars=MAX_CELL_CHARS)
     # long tables: column widths from their text, not from laying every cell out twice
     html = fix_column_widths(html)
+    # the charts' palette PNGs go into the PDF as they are, not decoded and encoded twice over
+    images = palette_images(html)
     with _quiet_weasyprint():
         page_css = weasyprint.CSS(string=_PAGE_CSS % {"header": _css_string(_one_line(running_header))})
 
         def render(source: str):
             document = weasyprint.HTML(string=source, base_url=".", url_fetcher=_data_only_fetcher())
-            return document.render(stylesheets=[page_css], presentational_hints=True)
+            return document.render(stylesheets=[page_css], presentational_hints=True, cache=dict(images))
 
         document, marks = render(html), {}
         for fallback in ("hyphens", "anywhere"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reportlib.analysis.progress import progress, summarise
+from reportlib.analysis.progress import DEFAULT_RAG_RULE, check_rag_rule, progress, summarise
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_order, kloe_grouped, no_group
 
@@ -40,15 +40,18 @@ def since_last(plans, as_of, **progress_options) -> pd.DataFrame:
     return found
 
 
-def changes(plans, before, after, **progress_options) -> pd.DataFrame:
+def changes(plans, before, after, *, known=(), **progress_options) -> pd.DataFrame:
     """Actions that changed between two dates: newly complete, newly closed without action, newly overdue (its target passed since
     ``before``; not an action late all along whose update could no longer be read as complete), gone backwards,
     no longer read as complete (complete at ``before``, its update now needs review), or with no update at the
     latest snapshot (a blank update cell, even where the council's status word is restated beside it); new in the plan, or left it (versions of a plan).
     One row per action and change (``by_action``: one row per action); an action that has left the plan has no
-    other change."""
-    then = _everyone(progress(plans, before, **progress_options))
-    now = _everyone(progress(plans, after, **progress_options))
+    other change.
+
+    ``known``: progresses of these same ``plans`` already worked out (a summary has both): one at either
+    date, with the same options, is used rather than worked out again."""
+    then = _everyone(_progress_at(plans, before, known, progress_options))
+    now = _everyone(_progress_at(plans, after, known, progress_options))
     was_in_plan = now.index.isin(then.index)
     in_plan_now = now["_in_plan"].to_numpy()
     then = then.reindex(now.index)
@@ -111,6 +114,17 @@ def by_action(changes: pd.DataFrame) -> pd.DataFrame:
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def _progress_at(plans, when, known, options: dict):
+    """The progress of ``plans`` at ``when``: one of ``known`` made with the same options, else worked out."""
+    stamp = pd.Timestamp(when).normalize()
+    due = options.get("due_soon_days", 30)
+    rule = check_rag_rule(options.get("rag_rule", DEFAULT_RAG_RULE))
+    for p in known:
+        if p is not None and p.as_of == stamp and p.due_soon_days == due and p.rag_rule == rule:
+            return p
+    return progress(plans, when, **options)
 
 
 def _everyone(p) -> pd.DataFrame:

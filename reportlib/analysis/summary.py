@@ -102,7 +102,7 @@ def summarise(plans, p: Progress) -> Summary:
     if previous is not None:
         options = {"due_soon_days": p.due_soon_days, "rag_rule": p.rag_rule}
         before = progress(plans, previous, **options)
-        changed = compare.changes(plans, previous, p.as_of, **options)
+        changed = compare.changes(plans, previous, p.as_of, known=(before, p), **options)
     now_counts = counts(p)
     then_counts = counts(before) if before is not None else {}
     figures = tuple(

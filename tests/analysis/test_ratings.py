@@ -248,3 +248,22 @@ def test_actions_newly_overdue_are_put_to_the_committee_before_targets_merely_mo
     for newly in ("TBC-2010-003", "TBC-2010-004"):  # their targets passed since June: 61 days overdue
         assert listed.at[newly, "reason"] == "overdue by 61 days; newly overdue since 30 Jun 2010"
     assert "TBC-2010-005" in listed.index and "TBC-2010-006" not in listed.index  # one moved target is cut
+
+
+def test_a_summary_works_out_each_dates_progress_once(folder, monkeypatch):
+    # issue 25: a pack's summary worked out the progress at the previous report three times over
+    # (itself, then both dates again for the list of changes); the figures must not change
+    from reportlib.analysis import compare, summary
+
+    _, p = _two_quarters(folder, later_target="TBC")
+    plans = reportlib.inspect_plans(folder)
+    p = reportlib.progress(plans, "2010-09-30")
+    expected = summary.summarise(plans, p)
+    calls = []
+    real = compare.progress
+    monkeypatch.setattr(compare, "progress", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(summary, "progress", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    found = summary.summarise(plans, p)
+    assert len(calls) == 1  # the previous report's, once
+    assert found.figures == expected.figures and found.attention.equals(expected.attention)
+    assert found.changes == expected.changes

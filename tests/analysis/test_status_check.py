@@ -51,6 +51,7 @@ def test_rules_own_set_does_not_fall():
     ("labelled_unseen4.csv", 143),  # 96 of 150 (64.0 %) with round 6's rules; 117 (78.0 %) measured once after round 7; 143 after round 8 read its misses
     ("labelled_unseen5.csv", 145),  # 122 of 150 (81.3 %) after round 7, 125 (83.3 %) after round 8; 145 after round 9 read its misses
     ("labelled_unseen6.csv", 148),  # 134 of 150 (89.3 %) with round 8's rules, 135 (90.0 %) after round 9 (never tuned on); 148 after round 10 read its misses
+    ("labelled_unseen7.csv", 131),  # 129 of 150 (86.0 %) with round 9's rules, 131 (87.3 %) after round 10; never tuned on
 ])
 def test_held_out_sets_do_not_fall(name, floor):
     m = measure(read_labelled(DATA / name))
@@ -73,7 +74,8 @@ def test_labelled_sets_are_kept_apart():
     tracker: set[str] = set()
     for name in ("labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv", "labelled_holdout3.csv",
                  "labelled_tracker_tune.csv", "labelled_unseen.csv", "labelled_unseen2.csv", "labelled_unseen3.csv",
-                 "labelled_unseen4.csv", "labelled_unseen5.csv", "labelled_unseen6.csv"):
+                 "labelled_unseen4.csv", "labelled_unseen5.csv", "labelled_unseen6.csv",
+                 "labelled_unseen7.csv"):
         texts = pd.read_csv(DATA / name, keep_default_na=False, dtype=str)["text"].map(_plain)
         assert not texts.duplicated().any(), name
         shared = (set(texts) & own) | (set(texts) & seen)
@@ -82,7 +84,7 @@ def test_labelled_sets_are_kept_apart():
             # "No change"): only those may recur, and the tuning and first unseen sets share nothing; the
             # second unseen set, written later, repeats three of their stock cells ("-", "Complete.", "TBC")
             stock_only = name in ("labelled_unseen2.csv", "labelled_unseen3.csv", "labelled_unseen4.csv",
-                                  "labelled_unseen5.csv", "labelled_unseen6.csv")
+                                  "labelled_unseen5.csv", "labelled_unseen6.csv", "labelled_unseen7.csv")
             shared = {text for text in shared if len(text.split()) > 3 or (text in tracker and not stock_only)}
             if name == "labelled_unseen3.csv":  # the third labeller's brief quoted this cell as an example
                 shared -= {"update requested from service – not received."}
@@ -91,6 +93,8 @@ def test_labelled_sets_are_kept_apart():
                            "no change since last report."}
             if name == "labelled_unseen5.csv":  # and two the fifth labeller wrote too
                 shared -= {"not achieved by march 2010.", "nothing further to report this quarter."}
+            if name == "labelled_unseen7.csv":  # two the seventh labeller, who saw no other set, wrote too
+                shared -= {"deferred until the outcome of the lgr proposals is known.", "no change since last report."}
             if name == "labelled_unseen6.csv":  # three the sixth labeller, who saw no other set, wrote too
                 shared -= {"agreed. will be implemented as part of the 2025/26 budget setting process.",
                            "no change since last report.", "nothing further to report this quarter."}

@@ -298,6 +298,10 @@ def _unruled(words: list[dict], label: str, budget: ReadBudget, previous: tuple[
         header_at = first
     if starts is None:
         return None
+    # on a page going on from the one before, lines above the table in that page's later columns only
+    # are the rest of the row cut at its foot (a long progress text running on): row 1 here, never left out
+    if previous and header_at and all(_aligned([line], previous[1:], gutter) for line in lines[:header_at]):
+        header_at = 0
     headed = found_at is not None and header_at == found_at  # the table's first line is its header row
     table_lines = lines[header_at:]
     right = max(w["x1"] for line in table_lines for w in line)

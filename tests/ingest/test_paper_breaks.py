@@ -102,6 +102,32 @@ def ruled_two_breaks(tmp_path_factory):
     return _paper(tmp_path_factory.mktemp("ruled"), ruled=True, long_words=260)
 
 
+@pytest.fixture(scope="module")
+def unruled_rest_in_one_column(tmp_path_factory):
+    """Unruled; the tenth row whole on page 1 but for its progress text, which runs on at the top of
+    page 2 in that one column (stranger trial 10: such rests were dropped without a word)."""
+    import pdfplumber
+
+    folder = tmp_path_factory.mktemp("unruled_rest")
+    for space in range(10, 130, 2):
+        path = _draw(folder, ruled=False, long_words=120, space_mm=space)
+        with pdfplumber.open(path) as pdf:
+            first = pdf.pages[0].extract_text()
+        if "START-R10" in first and "END-R10" not in first and "Officer 10" in first:
+            return folder
+    raise AssertionError("no spacing cuts the tenth row's progress text only")
+
+
+def test_the_rest_of_a_cut_row_in_one_column_is_joined_not_dropped(unruled_rest_in_one_column):
+    got = reportlib.inspect_plans(unruled_rest_in_one_column)
+    assert not got.errors, [f.message for f in got.errors]
+    assert sorted(got.actions["action_id"]) == sorted(f"TBC-2026-R-{n:02d}" for n in range(1, 13))
+    text = " ".join(str(got.updates.set_index("action_id").at["TBC-2026-R-10", "text"]).split())
+    assert text == _rows(120)[9][7]  # START ... END, every word
+    joined = [f for f in got.findings if f.code == "row_split_at_break"]
+    assert joined and "page 2" in joined[0].message
+
+
 def _pages(path) -> int:
     import pdfplumber
 

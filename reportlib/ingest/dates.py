@@ -348,7 +348,7 @@ def target_in_prose(text: str | None, reference: dt.date | None = None) -> Targe
     implausible (see ``year_problem``) the target is of kind ``implausible`` with no date: an
     earlier date in the text is not what it commits to. So is a date whose year is four or more
     digits that are no year ("March 2101", "31 July 20101"), as in a target column: which date
-    the prose meant cannot be told.
+    the prose meant cannot be told. No date but "TBC" or "to be agreed" gives kind ``to_be_set``.
     """
     if not text:
         return Target("", None, False, "none")
@@ -361,7 +361,9 @@ def target_in_prose(text: str | None, reference: dt.date | None = None) -> Targe
         why, (start, end) = mistyped[0]
         return Target(written[start:end], None, recurring, "implausible", problem=why)
     if not found:
-        return Target("", None, False, "none")
+        unset = _TO_BE_SET.search(lowered)  # "timescale TBC": a target the council has still to set
+        return Target(written[unset.start():unset.end()], None, recurring, "to_be_set") if unset \
+            else Target("", None, False, "none")
     when, kind, (start, end) = max(found, key=lambda f: f[0])
     best = Target(written[start:end], when, recurring, "date", year_assumed=kind == "fy_end")
     return _checked(best, reference)

@@ -608,6 +608,8 @@ class SheetReader:
     def _prose_target(self, state, number, action, column):
         """The target the item's prose (``column``) commits to, read again as the prose runs on."""
         found = target_in_prose(action[column], state.layout.reference_date)
+        if found.kind == "to_be_set":  # judged once the sheet is read: the prose may give a date further on
+            return
         if found.kind == "implausible":
             action.update(target_text=found.text, target_date=None, target_recurring=found.recurring)
         elif found.date:
@@ -630,6 +632,15 @@ class SheetReader:
         for action in state.actions:
             text = action.get(column)
             if text and action.get("target_date") is None and not action.get("target_text"):
+                unset = target_in_prose(text, state.layout.reference_date)
+                if unset.kind == "to_be_set":  # "timescale TBC": never rated Green (analysis.progress)
+                    action["target_text"] = unset.text
+                    self._find("warning", "target_not_set",
+                               f"target '{unset.text}' is not set yet: the {column.replace('_', ' ')} text gives no "
+                               f"date ('{_shown(text)}'), so the action has none to be held to and is never rated "
+                               "Green. Enter the agreed date when there is one", state.sheet, action["_rows"][0],
+                               self._column(state, column))
+                    continue
                 self._find("warning", "no_date_in_prose",
                            f"the {column.replace('_', ' ')} text ('{_shown(text)}') gives no target date (the layout "
                            f"reads targets from it: expected e.g. 'by March 2010', 'by 31/03/2010' or 'Q1 2010/11'); "

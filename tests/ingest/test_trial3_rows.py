@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from workbooks import write_xlsx
 
+import reportlib
 from reportlib.analysis.plans import inspect_plans
 from reportlib.ingest import dates
 
@@ -141,3 +142,14 @@ def test_a_cell_over_excels_limit_is_not_reported_as_holding_exactly_the_limit(t
     message = long[0].message
     assert "holds 32,767 characters," not in message  # the reader keeps at most that many: the cell had more
     assert "holds 32,767 characters or more" in message
+
+
+def test_prose_that_says_its_target_is_still_to_be_set_is_never_rated_green(tmp_path):
+    # stranger trial 10: notes read for targets said "... timescale TBC"; the open action was rated Green
+    plans = inspect_plans(folder_with(tmp_path, GOOD + [["3", "Archive old records", "Records team", "Cy Jones",
+                                                         "Records review begun; timescale TBC", "x"]]))
+    told = found(plans, "target_not_set")
+    assert len(told) == 1 and (told[0].location.row, told[0].location.column[:1]) == (5, "E")
+    assert not found(plans, "no_date_in_prose")
+    one = reportlib.progress(plans, "2026-12-31").actions.set_index("action_id").loc["LKB-2026-003"]
+    assert one["rag"] == "Not rated" and "not yet set" in one["rag_note"]

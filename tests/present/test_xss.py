@@ -93,6 +93,9 @@ class Rendered:
         return " ".join(" ".join(Walker(html).text).split())
 
 
+INSTALLED = "(the recording fetcher was installed)"
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Rendered:
     from reportlib.present import pdf
@@ -118,6 +121,7 @@ def rendered(tmp_path_factory) -> Rendered:
 
     def recording_fetcher(real=pdf._data_only_fetcher):  # the real data:-only fetcher, noting each URL
         inner = real()
+        note(fetch_log, INSTALLED)  # so an empty log cannot pass for a fetcher never put in place
         if not hasattr(inner, "fetch"):  # WeasyPrint < 66: a function
             return lambda url, *args: note(fetch_log, url) or inner(url, *args)
         fetch, inner.fetch = inner.fetch, lambda url, *args, **kw: note(fetch_log, url) or fetch(url, *args, **kw)
@@ -245,7 +249,10 @@ def test_plain_columns_show_the_payload_text_escaped(rendered):
 def test_pdf_shows_the_text_and_fetched_nothing(rendered):
     pdfs = rendered.files(".pdf")
     assert len(pdfs) == len(rendered.files(".html"))
-    assert rendered.fetched and [u for u in rendered.fetched if not u.startswith("data:")] == []
+    # the data:-only fetcher was in place for every PDF; charts reach WeasyPrint from its image cache
+    # (present/pdfimages), so it may be asked for nothing at all, and never for anything but data:
+    assert rendered.fetched.count(INSTALLED) >= len(pdfs)
+    assert [u for u in rendered.fetched if u != INSTALLED and not u.startswith("data:")] == []
     assert rendered.lookups == []
     for pdf_file in pdfs:
         reader = PdfReader(pdf_file)

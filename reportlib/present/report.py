@@ -79,7 +79,7 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out["group_shown"] = out["kloe_label"]
     out["status_word"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
     if "status_source" in out:  # an analyst's decision says so beside the status it settled
-        reviewed = out["status_source"].astype("string").str.startswith("reviewed by").fillna(False)
+        reviewed = out["status_source"].astype("string").str.startswith("reviewed ").fillna(False)
         out.loc[reviewed, "status_word"] = out.loc[reviewed, "status_word"] + " (" + out.loc[reviewed, "status_source"] + ")"
         disputed = (out["status_source"] == CONTRADICTED_SOURCE).fillna(False)
         out.loc[disputed, "status_word"] = out.loc[disputed, "status_word"] + CONTRADICTED

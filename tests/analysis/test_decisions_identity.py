@@ -167,3 +167,17 @@ def test_two_decisions_files_that_disagree_are_a_finding_naming_both_rows(tmp_pa
     plans = reportlib.inspect_plans([first, second])
     assert not [f for f in plans.findings if f.code == "decisions_disagree"]
     assert _update(plans, "TBC-2010-003", "June 2010")["status"] == "planned"
+
+
+def test_an_external_report_says_a_status_was_reviewed_without_naming_the_reviewer(folder, capsys):
+    # stranger trial 10: "In progress (reviewed by ZQREVIEWER Smith on 07 Dec 2026)" in an external pack
+    from reportlib.analysis.snapshot import cut
+    from reportlib.present import report
+
+    _q1(folder)
+    _decide(folder, reviewer="Quennell Smyth")
+    plans = reportlib.inspect_plans(folder)
+    inside = report.action_table(reportlib.progress(cut(plans, "2010-06-30", "internal"), "2010-06-30")).html
+    outside = report.action_table(reportlib.progress(cut(plans, "2010-06-30", "external"), "2010-06-30")).html
+    assert "reviewed by Quennell Smyth on" in inside
+    assert "Quennell" not in outside and "(reviewed on " in outside

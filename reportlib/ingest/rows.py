@@ -93,10 +93,10 @@ class SheetReader:
         return self.actions, self.updates, self.findings, self.sheets
 
     def _one_warning_a_cell(self):
-        """A target cell holding a spreadsheet error is warned of once, as an unreadable target
-        (which says what became of the target), not also as a spreadsheet error."""
+        """A target or item number cell holding a spreadsheet error is warned of once, as an unreadable
+        target or a missing item number (which say what became of it), not also as a spreadsheet error."""
         targets = {(f.location.sheet, f.location.row, (f.location.column or "").split(" ")[0])
-                   for f in self.findings if f.code == "unreadable_target"}
+                   for f in self.findings if f.code in ("unreadable_target", "no_item_number")}
         self.findings = [f for f in self.findings if not (
             f.code == "spreadsheet_error" and (f.location.sheet, f.location.row, f.location.column) in targets)]
 
@@ -688,6 +688,8 @@ class SheetReader:
                 action["group"] = kloe_mod.label(action["kloe"]) if action.get("kloe") else None
             counters[action["assessment"]] = counters.get(action["assessment"], 0) + 1
             ref = _text(action.pop("ref", None))
+            error = ref if ref and SPREADSHEET_ERROR.match(ref) else None
+            ref = "" if error else ref  # "#N/A" is no item number: never an id such as ...-N-A
             position = counters[action["assessment"]]
             suffix, note = _id_suffix(ref, position) if ref else (f"{position:03d}", None)
             action["action_id"] = f"{action['council_code']}-{action['assessment']}-{suffix}"
@@ -696,8 +698,10 @@ class SheetReader:
                            f"item number '{ref[:40]}' {note}: the action's id is {action['action_id']}",
                            state.sheet, action["_rows"][0], self._column(state, "ref"))
             elif not ref and "ref" in state.positions:  # never numbered in silence: the id moves if rows do
+                said = f"the item number cell holds the spreadsheet error '{error}'" if error \
+                    else "the action has no item number"
                 self._find("warning", "no_item_number",
-                           f"the action has no item number, so it is numbered by its position on the sheet: its "
+                           f"{said}, so it is numbered by its position on the sheet: its "
                            f"id is {action['action_id']}, which changes if rows are added above it; give it a "
                            "number of its own", state.sheet, action["_rows"][0], self._column(state, "ref"))
         for action in state.actions:

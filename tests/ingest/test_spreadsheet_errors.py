@@ -67,3 +67,17 @@ def test_text_that_only_looks_like_an_error_is_not_one(tmp_path, text):
     write_quarter(folder, "q1.xlsx", ["Progress at 30 Sep 2010"], [
         quarter_row(1, owner=text, target=dt.datetime(2010, 12, 31), progress=["Drafted."], status="On track")])
     assert _errors(reportlib.inspect_plans(folder)) == []
+
+
+def test_an_item_number_that_is_a_spreadsheet_error_makes_no_id_of_it(tmp_path):
+    # stranger trial 10: an "#N/A" item number became the id NMB-2024-N-A (two of them, a duplicate id)
+    folder = plan_folder(tmp_path)
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Sep 2010"], [
+        quarter_row("#N/A", target=dt.datetime(2010, 12, 31), progress=["Drafted."], status="On track"),
+        quarter_row("#N/A", target=dt.datetime(2010, 12, 31), progress=["Started."], status="On track")])
+    plans = reportlib.inspect_plans(folder)
+    assert plans.errors == []
+    assert list(plans.actions["action_id"]) == ["TBC-2010-001", "TBC-2010-002"]
+    told = [f for f in plans.findings if f.location.row in (6, 7) and "#N/A" in f.message]
+    assert [f.code for f in told] == ["no_item_number", "no_item_number"]  # one warning a cell
+    assert all("spreadsheet error '#N/A'" in f.message for f in told)

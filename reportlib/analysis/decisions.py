@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,22 @@ class Decision:
     @property
     def source(self) -> str:
         return f"reviewed by {self.reviewer} on {self.date:%d %b %Y}"
+
+
+def reviewed(sources: pd.Series) -> pd.Series:
+    """Which ``status_source`` values a decision set: "reviewed by A. Analyst on 25 Nov 2026", or
+    "reviewed on 25 Nov 2026" once ``without_reviewer`` has taken the name out."""
+    return sources.astype("string").str.startswith("reviewed ").fillna(False).astype(bool)
+
+
+_REVIEWER = re.compile(r"^reviewed by .*? on (?=\d)")
+
+
+def without_reviewer(sources: pd.Series) -> pd.Series:
+    """``status_source`` values with the reviewer's name taken out of each decision ("reviewed on
+    25 Nov 2026"), for external readers: a decision is told as made, not by whom."""
+    text = sources.astype("string")
+    return text.str.replace(_REVIEWER, "reviewed on ", regex=True).astype(object).where(text.notna(), None)
 
 
 def files_for(data_files) -> list[Path]:

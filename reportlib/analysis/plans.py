@@ -57,7 +57,7 @@ def inspect_plans(paths_or_dir="data", layouts=None, *, max_rows: int = MAX_ROWS
 
 def _settled_words_dropped(plans: Plans) -> list[Finding]:
     updates = plans.updates
-    reviewed = updates[updates["status_source"].astype("string").str.startswith("reviewed by").fillna(False)]
+    reviewed = updates[decisions.reviewed(updates["status_source"])]
     settled = {(u.source_file, u.source_sheet, None if pd.isna(u.source_row) else int(u.source_row))
                for u in reviewed.itertuples()}
     return [f for f in plans.findings if not (f.code in ("unknown_stated_status", "stated_contradicted") and

@@ -396,6 +396,13 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
                     getattr(plans, "group_label", "Group"))
 
 
+def target_not_set(actions: pd.DataFrame) -> pd.Series:
+    """Of the actions ``target_unreadable``, those whose target is still to be set ("TBC"), not unreadable."""
+    if "rag_note" not in actions:
+        return pd.Series(False, index=actions.index)
+    return _flag(actions, "target_unreadable") & actions["rag_note"].fillna("").astype(str).str.startswith(TARGET_NOT_SET)
+
+
 def _never_green_unread(actions: pd.DataFrame) -> pd.DataFrame:
     """An open action whose target cannot be read is "Not rated" (whatever the RAG rule), and every
     rating that needs a word of explanation gets it in ``rag_note``."""

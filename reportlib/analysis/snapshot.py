@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportlib.analysis import audience as audience_filter
+from reportlib.analysis import decisions
 from reportlib.analysis.plans import inspect_plans, load_plans
 from reportlib.core.paths import resolve_data_paths
 from reportlib.errors import Finding, InputError, Location, ValidationFailed
@@ -57,15 +58,9 @@ def cut(plans: Plans, as_of=None, audience: str = "internal") -> Plans:
                     action_versions=held_actions, update_versions=held_updates)
     if audience == "external":
         plans = audience_filter.withhold(plans, whole)
-        # an analyst's decision is told as made, not by whom: external readers get no officer's name
-        source = plans.updates["status_source"].astype("string")
         plans = replace(plans, updates=plans.updates.assign(
-            status_source=source.str.replace(_REVIEWER, "reviewed on ", regex=True).astype(object)
-            .where(source.notna(), None)))
+            status_source=decisions.without_reviewer(plans.updates["status_source"])))
     return plans
-
-
-_REVIEWER = r"^reviewed by .*? on (?=\d)"
 
 
 #: Of each version of a plan, what judging a report at an earlier date needs (``versions.as_of``):

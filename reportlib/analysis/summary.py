@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reportlib.analysis import compare
-from reportlib.analysis.progress import TARGET_NOT_SET, Progress, progress
+from reportlib.analysis.progress import Progress, progress, target_not_set
 from reportlib.model.vocab import STATUS_LABELS, short_date
 
 #: At most this many actions are put to the committee's attention.
@@ -155,10 +155,9 @@ def attention(p: Progress, before: Progress | None, changed: pd.DataFrame | None
     late = p.overdue()
     overdue = {a: f"overdue by {int(d)} day{'s' if d != 1 else ''}" for a, d in zip(late["action_id"], late["days_overdue"])}
     if "target_unreadable" in late:  # judged against an earlier target: the committee must know the figure is uncertain
-        flagged = late[late["target_unreadable"].fillna(False).astype(bool)]
-        notes = flagged["rag_note"] if "rag_note" in flagged else pd.Series("", index=flagged.index)
-        for a, note in zip(flagged["action_id"], notes):
-            said = "is not yet set" if str(note).startswith(TARGET_NOT_SET) else "cannot be read"
+        flagged = late["target_unreadable"].fillna(False).astype(bool)
+        for a, unset in zip(late.loc[flagged, "action_id"], target_not_set(late)[flagged]):
+            said = "is not yet set" if unset else "cannot be read"
             overdue[a] += f" against an earlier target (its latest target date {said})"
     reasons: dict[str, list[str]] = {}
     for action_id in list(overdue)[:LONGEST]:

@@ -581,10 +581,9 @@ class SheetReader:
         target = parse_target(value, state.layout.reference_date)
         field = "target_date" if key == "target" else "revised_target_date"
         if target.kind == "to_be_set":
-            self._find("warning", "target_not_set",
-                       f"target '{target.text}' is not set yet: the action has no target date to be held to, so "
-                       "it is never rated Green (a target an earlier version gave still judges it). Enter the "
-                       "agreed date when there is one", state.sheet, number, self._column(state, key))
+            self._not_set(state, number, key, target.text,
+                          "the action has no target date to be held to, so it is never rated Green (a target an "
+                          "earlier version gave still judges it)")
         elif target.kind == "unreadable" and SPREADSHEET_ERROR.match(target.text):
             self._find("warning", "unreadable_target",
                        f"target '{target.text}' is a spreadsheet error (a formula that could not give a value, such "
@@ -604,6 +603,12 @@ class SheetReader:
         if target.date is not None:
             state.dated.append((target.date, number, key, target.text, action, field))
         return target.date
+
+    def _not_set(self, state, number, key, written: str, what_follows: str):
+        """A ``target_not_set`` warning: the target ``written`` ("TBC") is still to be set."""
+        self._find("warning", "target_not_set",
+                   f"target '{written}' is not set yet: {what_follows}. Enter the agreed date when there is one",
+                   state.sheet, number, self._column(state, key))
 
     def _prose_target(self, state, number, action, column):
         """The target the item's prose (``column``) commits to, read again as the prose runs on."""
@@ -635,11 +640,9 @@ class SheetReader:
                 unset = target_in_prose(text, state.layout.reference_date)
                 if unset.kind == "to_be_set":  # "timescale TBC": never rated Green (analysis.progress)
                     action["target_text"] = unset.text
-                    self._find("warning", "target_not_set",
-                               f"target '{unset.text}' is not set yet: the {column.replace('_', ' ')} text gives no "
-                               f"date ('{_shown(text)}'), so the action has none to be held to and is never rated "
-                               "Green. Enter the agreed date when there is one", state.sheet, action["_rows"][0],
-                               self._column(state, column))
+                    self._not_set(state, action["_rows"][0], column, unset.text,
+                                  f"the {column.replace('_', ' ')} text gives no date ('{_shown(text)}'), so the "
+                                  "action has none to be held to and is never rated Green")
                     continue
                 self._find("warning", "no_date_in_prose",
                            f"the {column.replace('_', ' ')} text ('{_shown(text)}') gives no target date (the layout "

@@ -12,8 +12,9 @@ import re
 import nh3
 import pandas as pd
 
+from reportlib.analysis import decisions
 from reportlib.analysis.owners import key_for
-from reportlib.analysis.progress import TARGET_NOT_SET
+from reportlib.analysis.progress import target_not_set
 from reportlib.analysis.words import CONTRADICTED as CONTRADICTED_SOURCE
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
@@ -79,7 +80,7 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out["group_shown"] = out["kloe_label"]
     out["status_word"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
     if "status_source" in out:  # an analyst's decision says so beside the status it settled
-        reviewed = out["status_source"].astype("string").str.startswith("reviewed ").fillna(False)
+        reviewed = decisions.reviewed(out["status_source"])
         out.loc[reviewed, "status_word"] = out.loc[reviewed, "status_word"] + " (" + out.loc[reviewed, "status_source"] + ")"
         disputed = (out["status_source"] == CONTRADICTED_SOURCE).fillna(False)
         out.loc[disputed, "status_word"] = out.loc[disputed, "status_word"] + CONTRADICTED
@@ -381,10 +382,8 @@ def _review_figure(acts: pd.DataFrame):
     target where there is one, never rated Green)."""
     waiting = int((acts["status"] == "needs_review").sum())
     contradicted = int((acts["status_source"] == CONTRADICTED_SOURCE).sum()) if "status_source" in acts else 0
-    flagged = _unreadable(acts)
-    not_set = flagged & acts["rag_note"].fillna("").astype(str).str.startswith(TARGET_NOT_SET) \
-        if "rag_note" in acts else pd.Series(False, index=acts.index)
-    unreadable, unset = int((flagged & ~not_set).sum()), int(not_set.sum())
+    not_set = target_not_set(acts)
+    unreadable, unset = int((_unreadable(acts) & ~not_set).sum()), int(not_set.sum())
     among = f" (including {contradicted} where the stated status and the update text disagree)" if contradicted else ""
     kinds = ([f"{_count(unreadable, 'action')} whose target date cannot be read"] if unreadable else []) + \
         ([f"{_count(unset, 'action')} whose target is not yet set ('TBC')"] if unset else [])

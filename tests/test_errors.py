@@ -14,6 +14,7 @@ from reportlib.analysis.owners import UnknownOwner
 from reportlib.analysis.parameters import ParameterError
 from reportlib.analysis.status import RuleTableError
 from reportlib.analysis.status_check import LabelledFileError
+from reportlib.analysis.textmodel import ModelFileError
 from reportlib.errors import (
     Finding,
     InputError,
@@ -62,6 +63,7 @@ ERRORS = {
     "ClusterError": ClusterError("tcp://127.0.0.1:8786", "cannot reach the Dask scheduler at tcp://127.0.0.1:8786"),
     "RuleTableError": RuleTableError("rules/status_rules.yaml", "complete-done", "pattern does not compile"),
     "LabelledFileError": LabelledFileError("labelled.csv", "no status column", row=3, column="status"),
+    "ModelFileError": ModelFileError("the status model has no coef", Location(file="rules/status_model.npz")),
     "VerifyError": VerifyError("reports/wdc/2010-07-31/manifest.json cannot be read"),
     "ParameterError": ParameterError("due_soon_days", "-5 days: the window must be 0 or more days"),
     "UnknownOwner": UnknownOwner("HoFF", ["HoF", "IPM"]),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reportlib.analysis.status import STATUSES, classify
+from reportlib.analysis.status import SHIPPED, STATUSES, classify
 from reportlib.errors import Location, ReportlibError
 
 
@@ -110,9 +110,9 @@ def read_labelled(path, snapshot_dates: dict[str, str] | None = None) -> pd.Data
     })
 
 
-def measure(labelled: pd.DataFrame, rules=None, stated_map=None) -> Measured:
-    """Classify a frame from ``read_labelled`` and compare with its labels."""
-    out = classify(labelled.drop(columns="label"), rules, stated_map)
+def measure(labelled: pd.DataFrame, rules=None, stated_map=None, model=SHIPPED) -> Measured:
+    """Classify a frame from ``read_labelled`` and compare with its labels (``model=None``: the rules alone)."""
+    out = classify(labelled.drop(columns="label"), rules, stated_map, model)
     got, want = out["status"], labelled["label"]
     agree = got == want
     confusion = pd.crosstab(pd.Categorical(want, STATUSES), pd.Categorical(got, STATUSES),

@@ -44,7 +44,9 @@ def test_the_figures_are_those_of_the_progress_tables_now_and_at_the_previous_re
     for rating in ("Red", "Amber", "Green", "Not rated"):
         expected[f"rag:{rating}"] = (_count(p, "rag", rating), _count(before, "rag", rating))
     assert {f.key: (f.now, f.before) for f in found.figures} == expected
-    assert found.figure("overdue").now == 16  # the figure of the headline table and the overdue table
+    # the figure of the headline table and the overdue table: 16 by the rules alone, whose July updates of
+    # WDC-2009-002 and WDC-2009-021 the second reader reads as complete, as the hand labels have them
+    assert found.figure("overdue").now == 14
     changes = compare.since_last(plans, "2010-07-31", due_soon_days=30)
     assert found.changes["newly_complete"] == int((changes["change"] == "newly_complete").sum())
     assert found.changes["gone_backwards"] == int((changes["change"] == "gone_backwards").sum())

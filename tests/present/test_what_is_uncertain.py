@@ -59,7 +59,7 @@ def test_the_action_and_overdue_tables_say_why_a_rating_needs_a_word(july):
     for shown in (report.action_table(p).html, report.overdue_table(p).html):
         assert "<td>Red (update unclear)</td>" in _row(shown, "WDC-2009-005")  # 243 days late, update unclear
         assert "<td>Red</td>" in _row(shown, "WDC-2009-011")                   # late, update read: no note
-    assert "<td>Not rated (update unclear)</td>" in _row(report.action_table(p).html, "WDC-2009-001")
+    assert "<td>Not rated (update unclear)</td>" in _row(report.action_table(p).html, "WDC-2009-008")
 
 
 def test_an_unreadable_target_is_said_beside_the_rating_with_the_target_judged_against(mistyped):
@@ -76,19 +76,20 @@ def test_an_unreadable_target_is_said_beside_the_rating_with_the_target_judged_a
 def test_the_headline_counts_unreadable_targets_and_open_actions_with_no_target(july):
     _, p = july
     counts = p.review_counts()
-    assert counts == {"needs_review": 10, "contradicted": 0, "target_unreadable": 2, "no_target": 24}
+    # 10 by the rules alone: the second reader reads four of their July updates as the hand labels do
+    assert counts == {"needs_review": 6, "contradicted": 0, "target_unreadable": 2, "no_target": 24}
     text = _plain(report.headline(p))
-    assert "Needs review (update text not understood, or at odds with the stated status) 10 (and 2 actions whose target date cannot be read" in text
+    assert "Needs review (update text not understood, or at odds with the stated status) 6 (and 2 actions whose target date cannot be read" in text
     assert "Open, with no target date (so none of them can be overdue) 24" in text
 
 
 def test_the_summary_says_how_many_open_actions_have_no_target_and_its_change(july):
     plans, p = july
     text = _plain(report.summary(plans, p))
-    # 27 at 31 March 2010
-    assert "24 open actions have no target date, so none of them can be overdue (3 fewer than at 31 March 2010)." in text
+    # 26 at 31 March 2010 (27 by the rules alone, which leave WDC-2009-035's March update for review)
+    assert "24 open actions have no target date, so none of them can be overdue (2 fewer than at 31 March 2010)." in text
     assert "2 actions have a target date that cannot be read" in text
-    assert "the latest update of 10 actions needs a person to read it" in text.lower()
+    assert "the latest update of 6 actions needs a person to read it" in text.lower()
 
 
 def test_a_summary_with_no_previous_report_says_the_figures_without_a_change(mistyped):
@@ -123,7 +124,8 @@ def test_an_update_that_no_longer_reads_as_complete_is_in_the_changes_table(july
     text = _plain(report.summary(plans, p))
     said = re.search(r"Since the previous report \(31 March 2010\), (\d+) actions changed", text)
     assert said and int(said.group(1)) == len(shown.frame)
-    assert "the updates of 2 no longer read as complete" in text  # WDC-2009-005 and WDC-2009-001
+    # WDC-2009-005; WDC-2009-001's July update is read complete by the second reader, as the hand labels have it
+    assert "the update of 1 no longer reads as complete" in text
 
 
 # -- 4. every reason for review in words ---------------------------------------------------------------

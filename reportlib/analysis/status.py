@@ -25,9 +25,10 @@ The decision for each update, in this order:
    the same texts. Where it is at least ``MODEL_SURE`` sure of a status other than the rules',
    its reading stands: status_source "text model, 72% sure ('awaiting', ...)", followed by
    what the rules had read ("; rule complete.leading_word read complete"). A status the
-   model reads as ``needs_review`` goes to review. It does not read a text whose rules turn
-   on the snapshot's date (a target that has passed or not), nor references, stated or
-   blank updates. ``classify(..., model=None)`` reads by the rules alone.
+   model reads as ``needs_review`` goes to review. It does not overrule a rule that sends a
+   text to review on purpose (a leading status word the rest contradicts, mixed signals), nor
+   read a text whose rules turn on the snapshot's date (a target that has passed or not),
+   references, stated or blank updates. ``classify(..., model=None)`` reads by the rules alone.
 
 The rules are data: this module only normalises, matches and follows references.
 Each distinct text is matched once, so repeated texts ("Ongoing", "As above") cost
@@ -568,7 +569,8 @@ def _second_reader(model: textmodel.TextModel, texts, rows, which, status, sourc
     for row, u in zip(rows, which):
         i = at[int(u)]
         best, sure = reading.best[i], float(reading.sure[i])
-        if sure < MODEL_SURE or best == status[row]:
+        deliberate = status[row] == "needs_review" and source[row] != "unmatched"  # a rule's cue says "ask"
+        if sure < MODEL_SURE or best == status[row] or deliberate:
             continue
         words = ", ".join(f"'{w}'" for w in reading.evidence[i])
         said = f"{MODEL_SOURCE}, {sure:.0%} sure" + (f" ({words})" if words else "")

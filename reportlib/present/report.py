@@ -636,12 +636,21 @@ REVIEW_REASONS = {
 }
 
 
+_MODEL_SAID = re.compile(r"text model, (?P<sure>\d+)% sure(?: \((?P<words>.*?)\))?(?:; rule \S+ read (?P<rule>\w+))?")
+
+
 def _review_reason(why) -> str:
     """``decisions.queue``'s "why" in words: a rule's id becomes what it means."""
     if not isinstance(why, str):
         return "not stated"
     if why in REVIEW_REASONS:
         return REVIEW_REASONS[why]
+    model = _MODEL_SAID.fullmatch(why)
+    if model:  # the second reader found the text unclear
+        said = f"the second reader (a model) finds the text unclear, {model['sure']}% sure"
+        said += f" (from {model['words']})" if model["words"] else ""
+        return said + (f", where a rule read it as {STATUS_WORDS.get(model['rule'], model['rule'])}"
+                       if model["rule"] else "")
     if _FIELD_NAME.fullmatch(why.split(".")[0]) or "." in why and " " not in why:  # another rule's id
         return "a rule marked the update for a person to read"
     return why
@@ -738,7 +747,10 @@ def how_to_read(progress) -> SafeTable:
         "a stated status the map does not know; it is shown as written, never guessed). A council's own status "
         "word decides where one is given; where the update text contradicts it, the action needs review ('the stated "
         "status and the update text disagree', the council's word shown beside it) and is not counted as the word says. "
-        "An action's status is its latest update on or before the as-of date that says something.",
+        "An action's status is its latest update on or before the as-of date that says something. The text is read "
+        "by a table of rules and by a second reader, a model trained on updates labelled by hand: where the model is "
+        "at least 60% sure of another reading, its reading stands. The tables' 'Status decided by' column names the "
+        "rule, or the model with the words that weighed most.",
         f"Timeliness is judged at the as-of date ({long_date(progress.as_of)}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "
         f"{progress.due_soon_days} days), On time, No target; Closed (complete or closed without action: not "

@@ -75,6 +75,13 @@ def test_training_again_gives_the_shipped_model():
 
 # ------------------------------------------------------------------ how classify uses it
 
+def _sure_of(reading: str) -> textmodel.TextModel:
+    """A model that reads every text as ``reading``, 99% sure."""
+    classes = list(status.STATUSES)
+    intercept = np.where(np.array(classes) == reading, 10.0, 0.0)
+    return textmodel.TextModel(classes, ["x"], [1.0], ["xx"], [1.0], np.zeros((len(classes), 2)), intercept, {})
+
+
 def test_a_text_no_rule_reads_takes_the_models_reading_with_the_words_that_weighed():
     text = "The update is missing."
     alone = status.classify(_updates([text]), model=None).iloc[0]
@@ -102,15 +109,27 @@ def test_where_the_model_is_unsure_or_agrees_the_rules_reading_stands():
     assert list(both["status_source"]) == list(alone["status_source"])
 
 
+def test_a_rule_that_sends_a_text_to_review_on_purpose_is_not_overruled():
+    # a leading status word the rest contradicts: the conventions leave it to a person, whatever a model leans to
+    texts = ["Closed. Work continues with the remaining schools.", "Procedure notes circulated to all staff."]
+    alone = status.classify(_updates(texts), model=None)
+    both = status.classify(_updates(texts), model=_sure_of("in_progress"))
+    assert alone.at[0, "status_source"].startswith("needs_review.")
+    assert (both.at[0, "status"], both.at[0, "status_source"]) == ("needs_review", alone.at[0, "status_source"])
+    assert both.at[1, "status"] == "in_progress" and alone.at[1, "status"] != "in_progress"  # a rule's reading is
+
+
 def test_a_text_whose_reading_turns_on_the_snapshots_date_is_left_to_the_rules():
     # a bare date already passed says nothing; the model, which sees no dates, is not asked
-    got = status.classify(_updates(["March 2010"], snapshot_date="2010-07-31")).iloc[0]
+    got = status.classify(_updates(["March 2010"], snapshot_date="2010-07-31"), model=_sure_of("planned")).iloc[0]
     assert (got["status"], got["status_source"]) == ("needs_review", "unmatched")
 
 
 def test_stated_blank_and_referring_updates_are_not_read_by_the_model():
-    out = status.classify(_updates(["Awaiting update from Housing.", "", "As above."], stated=["Achieved", pd.NA, pd.NA]))
+    out = status.classify(_updates(["Awaiting update from Housing.", "", "As above."], stated=["Achieved", pd.NA, pd.NA]),
+                          model=_sure_of("in_progress"))
     assert list(out["status_source"]) == ["stated", "blank", "reference"]
+    assert list(out["status"]) == ["complete", "no_update", "no_update"]  # "As above" carries the blank row's
 
 
 def test_the_same_words_in_any_format_give_the_same_reading():

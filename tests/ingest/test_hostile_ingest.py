@@ -130,10 +130,12 @@ def _shared_string_bomb(folder: Path, rows: int, columns: int = 9) -> Path:
 def test_shared_string_bomb_stops_with_a_located_error_in_bounded_memory(tmp_path):
     path = _shared_string_bomb(tmp_path / "bomb", rows=3_000)  # 864 million characters if expanded
     assert path.stat().st_size < 200_000
-    script = ("import json, resource, sys\nfrom reportlib.analysis.plans import inspect_plans\n"
+    # the child's own high-water mark (VmHWM): ru_maxrss would count the pytest process it was forked from
+    script = ("import json, re, sys\nfrom reportlib.analysis.plans import inspect_plans\n"
               "plans = inspect_plans(sys.argv[1])\n"
+              "hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
               "print(json.dumps({'findings': [str(f) for f in plans.findings], 'actions': len(plans.actions),"
-              " 'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+              " 'peak_mib': hwm / 1024}))")
     done = subprocess.run([sys.executable, "-c", script, str(path.parent)], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr

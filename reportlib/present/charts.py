@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportlib.analysis.owners import each_officer
+from reportlib.analysis.progress import target_not_set
 from reportlib.errors import ReportlibError
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.model.vocab import OWNERS_WITHHELD
@@ -403,6 +404,21 @@ def overdue_by_owner(actions: pd.DataFrame, *, as_of=None, title: str | None = N
     return Chart(fig, title, alt, data, finding)
 
 
+def _why_not_shown(undated: pd.DataFrame) -> str | None:
+    """Why actions are off the timeline, in the headline's words: no target date at all, a target date
+    that cannot be read, or a target not yet set ('TBC')."""
+    tbc = int(target_not_set(undated).sum())
+    unread = (int(undated["target_unreadable"].astype("boolean").fillna(False).sum()) - tbc
+              if "target_unreadable" in undated else 0)
+    none = len(undated) - tbc - unread
+    parts = ([f"{none} with no target date"] if none else []) \
+        + ([f"{unread} whose target date cannot be read"] if unread else []) \
+        + ([f"{tbc} whose target is not yet set ('TBC')"] if tbc else [])
+    if not (tbc or unread):
+        return None  # said the plain way: "N actions with no target date are not shown"
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
 @house_style
 def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: str | None = None) -> Chart:
     """Each action's effective target date on a time axis, against a line at ``as_of``.
@@ -442,6 +458,7 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         named = frame["council"].fillna(frame["council_code"]) if "council" in frame else frame["council_code"]
         tidy["council"] = named.astype("string").fillna("Council not named")
     undated = int(tidy["effective_target_date"].isna().sum())
+    why_undated = _why_not_shown(frame[tidy["effective_target_date"].isna().to_numpy()])
     tidy = tidy[tidy["effective_target_date"].notna()]
     if tidy.empty:
         return nothing_to_show(title, "no action has a target date", columns)
@@ -497,8 +514,9 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: month_year(mdates.num2date(x)).replace(" ", "\n")))
     figure_title(fig, title)
-    ax.set_xlabel("Effective target date (the revised one where there is one)"
-                  + (f"\n{counted(undated, 'action')} with no target date {is_or_are(undated)} not shown" if undated else ""))
+    off_chart = (f"{counted(undated, 'action')} with no target date {is_or_are(undated)} not shown" if not why_undated
+                 else f"{counted(undated, 'action')} {is_or_are(undated)} not shown: {why_undated}")
+    ax.set_xlabel("Effective target date (the revised one where there is one)" + (f"\n{off_chart}" if undated else ""))
     ax.set_ylabel(group_noun(plan_label, capital=True) if by_group else {"kloe": "KLOE", "council": "Council", "action": "Action"}[y])
     top_legend(fig, ax, handles, gap=SMALL_TEXT + 8)  # room for the as-of label under it
 
@@ -508,14 +526,16 @@ def targets_timeline(actions: pd.DataFrame, as_of, *, y: str = "kloe", title: st
         f"Timeline of the effective target dates of {counted(len(data), 'action')}, from "
         f"{short_date(data['effective_target_date'].min())} to {short_date(data['effective_target_date'].max())}, "
         f"against the as-of date, {short_date(as_of)}: {', '.join(parts)}."
-        + (f" {counted(undated, 'action')} with no target date {is_or_are(undated)} not shown." if undated else "")
+        + (f" {off_chart}." if undated else "")
     )
     total = len(data) + undated
     finding = (f"Of the {counted(len(data), 'action')} with a target date, {', '.join(parts)} at "
                f"{short_date(as_of)}; the targets run from {short_date(data['effective_target_date'].min())} to "
                f"{short_date(data['effective_target_date'].max())}.")
     if undated:
-        finding += f" {undated} of {total} actions {has_or_have(undated)} no target date and {is_or_are(undated)} not shown"
+        finding += (f" {undated} of {total} actions {has_or_have(undated)} no target date and {is_or_are(undated)} "
+                    "not shown" if not why_undated else f" {undated} of {total} actions {is_or_are(undated)} not shown: "
+                    f"{why_undated}")
         if y == "council":  # which councils' actions they are
             every = frame["council"].fillna(frame["council_code"]) if "council" in frame else frame["council_code"]
             missing = every[effective_target(frame).isna()].value_counts()

@@ -141,3 +141,24 @@ def test_text_read_as_done_that_says_something_is_open_is_queued_with_a_reason_i
         assert "reads as done but also says something is still open" in text
         if audience == "internal":
             assert "1 update that needs a person to read it" in text  # not "1 updates"
+
+
+def test_the_targets_chart_says_why_an_action_is_not_on_it_as_the_headline_does(tmp_path):
+    """Stranger trial 9: the chart said "2 of 19 actions have no target date" where the headline
+    said one target could not be read and one was not yet set ('TBC')."""
+    from reportlib.present.charts import targets_timeline
+
+    folder = plan_folder(tmp_path)
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 9, 30), progress=["Procedure being drafted."], status="On track"),
+        quarter_row(2, target="TBC", progress=["Procedure being drafted."], status="On track"),
+        quarter_row(3, target="31/13/2010", progress=["Procedure being drafted."], status="On track"),
+        quarter_row(4, target=None, progress=["Procedure being drafted."], status="On track")])
+    plans = reportlib.inspect_plans(folder)
+    p = reportlib.progress(plans, "2010-06-30")
+    assert p.review_counts()["no_target"] == 1 and p.review_counts()["target_unreadable"] == 2
+    chart = targets_timeline(p.actions, p.as_of)
+    said = ("3 of 4 actions are not shown: 1 with no target date, 1 whose target date cannot be read and 1 "
+            "whose target is not yet set ('TBC')")
+    assert said in chart.finding and said in chart.alt_text.replace("3 actions are not shown", "3 of 4 actions are not shown")
+    assert "no target date" in chart.finding and "have no target date" not in chart.finding

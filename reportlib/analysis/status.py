@@ -25,7 +25,8 @@ The decision for each update, in this order:
    the same texts. Where it is at least ``MODEL_SURE`` sure of a status other than the rules',
    its reading stands: status_source "text model, 72% sure ('awaiting', ...)", followed by
    what the rules had read ("; rule complete.leading_word read complete"). A status the
-   model reads as ``needs_review`` goes to review. It does not overrule a rule that sends a
+   model reads as ``needs_review`` goes to review. A reading that cannot name the words it rests
+   on (only parts of words weighed: "Webiste updated") does not stand. It does not overrule a rule that sends a
    text to review on purpose (a leading status word the rest contradicts, mixed signals), nor
    read a text whose rules turn on the snapshot's date (a target that has passed or not),
    references, stated or blank updates. ``classify(..., model=None)`` reads by the rules alone.
@@ -570,10 +571,11 @@ def _second_reader(model: textmodel.TextModel, texts, rows, which, status, sourc
         i = at[int(u)]
         best, sure = reading.best[i], float(reading.sure[i])
         deliberate = status[row] == "needs_review" and source[row] != "unmatched"  # a rule's cue says "ask"
-        if sure < MODEL_SURE or best == status[row] or deliberate:
+        # a reading that cannot name the words it rests on (only letters of them weighed) does not stand
+        if sure < MODEL_SURE or best == status[row] or deliberate or not reading.evidence[i]:
             continue
         words = ", ".join(f"'{w}'" for w in reading.evidence[i])
-        said = f"{MODEL_SOURCE}, {sure:.0%} sure" + (f" ({words})" if words else "")
+        said = f"{MODEL_SOURCE}, {sure:.0%} sure ({words})"
         if source[row] != "unmatched":
             said += f"; rule {source[row]} read {status[row]}"
         status[row], source[row] = best, said

@@ -743,14 +743,12 @@ def how_to_read(progress) -> SafeTable:
     paragraphs = [
         "Status comes from each progress update: Complete, In progress, Planned (a date or intention given, no "
         "progress yet), Closed without action (declined, superseded or no longer required; an action not yet "
-        "done is never counted here), No update (left blank) and Needs review (text that no rule understood, or "
-        "a stated status the map does not know; it is shown as written, never guessed). A council's own status "
+        "done is never counted here), No update (left blank) and Needs review (text not understood, or a stated "
+        "word not known: shown as written, never guessed). A council's own status "
         "word decides where one is given; where the update text contradicts it, the action needs review ('the stated "
         "status and the update text disagree', the council's word shown beside it) and is not counted as the word says. "
-        "An action's status is its latest update on or before the as-of date that says something. The text is read "
-        "by a table of rules and by a second reader, a model trained on updates labelled by hand: where the model is "
-        "at least 60% sure of another reading, its reading stands. The tables' 'Status decided by' column names the "
-        "rule, or the model with the words that weighed most.",
+        "An action's status is its latest update on or before the as-of date that says something. Rules read the "
+        "text, and a model trained on hand-labelled updates where it is sure (tables.xlsx says which).",
         f"Timeliness is judged at the as-of date ({long_date(progress.as_of)}) against the revised target where "
         f"there is one: Overdue (not complete and the target has passed), Due soon (within "
         f"{progress.due_soon_days} days), On time, No target; Closed (complete or closed without action: not "

@@ -75,11 +75,23 @@ def test_training_again_gives_the_shipped_model():
 
 # ------------------------------------------------------------------ how classify uses it
 
-def _sure_of(reading: str) -> textmodel.TextModel:
-    """A model that reads every text as ``reading``, 99% sure."""
+def _sure_of(reading: str, words=("closed", "procedure", "notes", "march", "awaiting", "update")) -> textmodel.TextModel:
+    """A model that reads every text as ``reading``, 99% sure, and names ``words`` as its evidence where they are."""
     classes = list(status.STATUSES)
+    coef = np.zeros((len(classes), len(words) + 1))
+    coef[classes.index(reading), :len(words)] = 3.0
     intercept = np.where(np.array(classes) == reading, 10.0, 0.0)
-    return textmodel.TextModel(classes, ["x"], [1.0], ["xx"], [1.0], np.zeros((len(classes), 2)), intercept, {})
+    return textmodel.TextModel(classes, list(words), [1.0] * len(words), ["xx"], [1.0], coef, intercept, {})
+
+
+def test_a_reading_that_cannot_name_the_words_it_rests_on_does_not_stand():
+    texts = ["Procedure notes circulated to all staff.", "Webiste updated"]
+    alone = status.classify(_updates(texts), model=None)
+    wordless = status.classify(_updates(texts), model=_sure_of("planned", words=()))
+    assert list(wordless["status"]) == list(alone["status"])
+    assert list(wordless["status_source"]) == list(alone["status_source"])
+    named = status.classify(_updates(texts), model=_sure_of("planned")).iloc[0]
+    assert named["status"] == "planned" and "'procedure'" in named["status_source"]
 
 
 def test_a_text_no_rule_reads_takes_the_models_reading_with_the_words_that_weighed():

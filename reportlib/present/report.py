@@ -88,6 +88,19 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out["timeliness_word"] = out["timeliness"].map(TIMELINESS_WORDS).fillna(out["timeliness"])
     if "rag" in out:
         out["rag_shown"] = _rag_with_note(out)
+    if {"status_text", "status_snapshot", "latest_snapshot"} <= set(out.columns):
+        out["status_text"] = _said_when(out)
+    return out
+
+
+def _said_when(frame: pd.DataFrame) -> pd.Series:
+    """The latest update that says something, led by the snapshot it is from where a later one said
+    nothing new ("(March 2010 update; nothing new in July 2010) ..."): never an older text as the latest."""
+    said, latest = frame["status_snapshot"], frame["latest_snapshot"]
+    older = said.notna() & latest.notna() & frame["status_text"].notna() & (said.astype(str) != latest.astype(str))
+    out = frame["status_text"].astype(object).copy()
+    out[older] = ("(" + said[older].astype(str) + " update; nothing new in " + latest[older].astype(str) + ") "
+                  + frame.loc[older, "status_text"].astype(str))
     return out
 
 

@@ -162,3 +162,13 @@ def test_the_targets_chart_says_why_an_action_is_not_on_it_as_the_headline_does(
             "whose target is not yet set ('TBC')")
     assert said in chart.finding and said in chart.alt_text.replace("3 actions are not shown", "3 of 4 actions are not shown")
     assert "no target date" in chart.finding and "have no target date" not in chart.finding
+
+
+def test_a_latest_update_from_an_earlier_snapshot_says_so(july):
+    """Stranger trial 11: "Latest update" showed the June text of an action whose September update said
+    nothing new ("No update received"), with nothing to say it was June's."""
+    _, p = july
+    row = _plain(_row(report.action_table(p).html, "WDC-2009-033"))  # July's cell says nothing new
+    assert "(March 2010 update; nothing new in July 2010) Agency staff are now managed centrally" in row
+    row = _plain(_row(report.action_table(p).html, "WDC-2009-011"))   # updated in July: as written
+    assert "nothing new in" not in row

@@ -66,7 +66,9 @@ from reportlib.model.plans import Plans
 __all__ = ["HEADER_SEARCH_ROWS", "VOCABULARY", "Column", "Doubt", "Draft", "LoadReport", "classify_header",
            "date_pattern", "draft_layout", "load_report", "with_load_report"]
 
-_COUNCIL = re.compile(r"((?:[A-Z][\w'&.-]*\s+){1,5})Council\b")
+# Capitalised words before "Council", with the small words places' names have between them
+# ("Harrowby and Fenmouth District", "Kingston upon Thames", "Isles of Scilly")
+_COUNCIL = re.compile(r"((?:[A-Z][\w'&.-]*\s+(?:(?:and|of|upon|on|the|in|&)\s+(?=[A-Z]))?){1,6})Council\b")
 _NOT_NAME = {"The", "This", "A", "An", "Our", "Each", "Every", "Full", "Audit", "Appendix"}
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 

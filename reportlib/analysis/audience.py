@@ -31,6 +31,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from reportlib.analysis import status
 from reportlib.errors import Finding
 from reportlib.model.plans import Plans
 
@@ -97,6 +98,8 @@ def withhold(plans: Plans, every_version: Plans | None = None) -> Plans:
         frame, column = (updates, "text") if name == UPDATE_TEXT else (actions, name)
         if column in frame:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
+    if UPDATE_TEXT in names and "status_source" in updates:  # the second reader quotes the text's words
+        updates["status_source"] = status.without_evidence(updates["status_source"])
     sources = plans.sources
     if "note" in sources:
         sources = sources.assign(note=sources["note"].map(internal.text))

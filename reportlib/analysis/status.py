@@ -581,6 +581,16 @@ def _second_reader(model: textmodel.TextModel, texts, rows, which, status, sourc
         status[row], source[row] = best, said
 
 
+_MODEL_WORDS = re.compile(r"(?<=% sure) \((?:'[^']*'(?:, )?)+\)")
+
+
+def without_evidence(sources: pd.Series) -> pd.Series:
+    """``status_source`` values with the words the second reader quoted from the text taken out
+    ("text model, 98% sure; rule in_progress.awaiting read in_progress"): for a reader who may not
+    see the update text (``audience.withhold``)."""
+    return sources.map(lambda s: _MODEL_WORDS.sub("", s) if isinstance(s, str) and s.startswith(MODEL_SOURCE) else s)
+
+
 def _holds(when: str | None, date_text: str | None, snapshot) -> bool:
     """Whether a rule's ``when`` holds for the date it captured, in a snapshot of that date."""
     if when is None:

@@ -680,7 +680,7 @@ def review_table(plans) -> SafeTable:
 
     frame = queue(plans)
     if frame.empty:
-        return text("Every progress update was read: by a rule, by the council's own status word or by an "
+        return text("Every progress update was read: by a rule or the second reader, by the council's own status word or by an "
                     "analyst's decision. None is left for a person to read.")
     frame["why"] = frame["why"].map(_review_reason)
     if plans.audience == "external":

@@ -136,6 +136,7 @@ def _latest(dated: pd.DataFrame) -> pd.DataFrame:
     said = ordered[ordered["status"] != "no_update"].groupby("action_id").tail(1).set_index("action_id")
     out = pd.DataFrame(index=latest_any.index)
     out["latest_snapshot"] = latest_any["snapshot"]
+    out["latest_snapshot_text"] = latest_any["text"]  # what the latest snapshot said, where it said nothing new
     # a blank update cell says nothing new, even beside the council's status word restated, where the
     # action's updates have had text before (a plan that gives only status words is updated by them)
     written = ordered["text"].astype("string").str.strip().fillna("").ne("")

@@ -94,13 +94,19 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
 
 
 def _said_when(frame: pd.DataFrame) -> pd.Series:
-    """The latest update that says something, led by the snapshot it is from where a later one said
-    nothing new ("(March 2010 update; nothing new in July 2010) ..."): never an older text as the latest."""
+    """The latest update that says something, led by the snapshot it is from where a later one was read
+    as saying nothing new, and by what that one said: "(March 2010 update; July 2010's was blank) ...",
+    "(March 2010 update; July 2010's, read as no update: 'No update received') ...". An older text is
+    never shown as the latest, and the later words are never hidden behind it."""
     said, latest = frame["status_snapshot"], frame["latest_snapshot"]
     older = said.notna() & latest.notna() & frame["status_text"].notna() & (said.astype(str) != latest.astype(str))
     out = frame["status_text"].astype(object).copy()
-    out[older] = ("(" + said[older].astype(str) + " update; nothing new in " + latest[older].astype(str) + ") "
-                  + frame.loc[older, "status_text"].astype(str))
+    later = frame.get("latest_snapshot_text", pd.Series(pd.NA, index=frame.index))
+    for index in frame.index[older]:
+        words = later[index]
+        what = (f"{latest[index]}'s, read as no update: '{excerpt(str(words), 20)}'"
+                if isinstance(words, str) and words.strip() else f"{latest[index]}'s was blank")
+        out[index] = f"({said[index]} update; {what}) {frame.at[index, 'status_text']}"
     return out
 
 

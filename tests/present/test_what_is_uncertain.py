@@ -169,6 +169,21 @@ def test_a_latest_update_from_an_earlier_snapshot_says_so(july):
     nothing new ("No update received"), with nothing to say it was June's."""
     _, p = july
     row = _plain(_row(report.action_table(p).html, "WDC-2009-033"))  # July's cell says nothing new
-    assert "(March 2010 update; nothing new in July 2010) Agency staff are now managed centrally" in row
+    assert "(March 2010 update; July 2010's was blank) Agency staff are now managed centrally" in row
     row = _plain(_row(report.action_table(p).html, "WDC-2009-011"))   # updated in July: as written
-    assert "nothing new in" not in row
+    assert "update; July 2010's" not in row
+
+
+def test_the_words_of_a_later_update_read_as_no_update_are_shown_beside_the_earlier_one(tmp_path):
+    """Hostile trial 12: a December update read as no update was hidden behind September's text, the
+    report saying nothing new where the December words said more."""
+    folder = plan_folder(tmp_path)
+    for name, when, text in (("q1.xlsx", "30 Sep 2010", "Rota being drafted with the union."),
+                             ("q2.xlsx", "31 Dec 2010", "No update received from the service.")):
+        write_quarter(folder, name, [f"Progress at {when}"], [
+            quarter_row(1, target=dt.datetime(2011, 3, 31), progress=[text], status=None)])
+    plans = reportlib.inspect_plans(folder)
+    p = reportlib.progress(plans, "2010-12-31")
+    assert p.actions.at[0, "status_snapshot"] != p.actions.at[0, "latest_snapshot"]  # December said nothing new
+    row = _plain(_row(report.action_table(p).html, "TBC-2010-001"))
+    assert "read as no update: 'No update received from the service.') Rota being drafted with the union." in row

@@ -1479,3 +1479,15 @@ def test_round12_a_pointer_elsewhere_and_an_instruction_to_delete(text, expected
 ])
 def test_round12_no_further_action_after_an_arrangement_running(text, expected):
     assert one(text, "July 2010")[0] == expected, one(text, "July 2010")
+
+
+@pytest.mark.parametrize("text", ["No update this quarter, but the new rota went live on 1 December.",
+                                  "No further update, however the policy was approved by Cabinet in May."])
+def test_no_update_followed_by_but_says_something_new(text):
+    # hostile trial 12: read as no update, so its words were hidden behind the previous quarter's text
+    assert one(text)[0] != "no_update"
+
+
+@pytest.mark.parametrize("text", ["No update this quarter.", "No further update at this time.", "Nothing further to report."])
+def test_no_update_alone_is_still_no_update(text):
+    assert one(text)[0] == "no_update"

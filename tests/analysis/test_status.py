@@ -1491,3 +1491,15 @@ def test_no_update_followed_by_but_says_something_new(text):
 @pytest.mark.parametrize("text", ["No update this quarter.", "No further update at this time.", "Nothing further to report."])
 def test_no_update_alone_is_still_no_update(text):
     assert one(text)[0] == "no_update"
+
+
+@pytest.mark.parametrize("text", ["Implemented for two of the three sites.", "Complete in 4 of the 6 schools.",
+                                  "Rolled out across 3 out of 5 depots."])
+def test_done_for_some_of_a_number_is_part_done(text):
+    # hostile trial 12: "Implemented for two of the three sites" was read as complete
+    assert one(text)[0] == "in_progress"
+
+
+@pytest.mark.parametrize("text", ["Implemented. All three sites now reconcile daily.", "Completed for 2009."])
+def test_done_for_all_or_for_a_year_is_not_part_done(text):
+    assert one(text)[0] == "complete"

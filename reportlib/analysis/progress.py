@@ -106,7 +106,7 @@ class Progress:
         return {"needs_review": int((acts["status"] == "needs_review").sum()),
                 "contradicted": int((source == CONTRADICTED).sum()),
                 "target_unreadable": int(_flag(acts, "target_unreadable").sum()),
-                "no_target": int(_no_target(acts).sum())}
+                "no_target": int(no_target(acts).sum())}
 
     def overdue(self) -> pd.DataFrame:
         """Overdue actions, longest overdue first."""
@@ -210,7 +210,7 @@ def _flag(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name].astype("boolean").fillna(False).astype(bool)
 
 
-def _no_target(acts: pd.DataFrame) -> pd.Series:
+def no_target(acts: pd.DataFrame) -> pd.Series:
     """Open actions with no target date at all (not those whose target could not be read)."""
     return (acts["timeliness"] == "no_target") & ~_flag(acts, "target_unreadable")
 
@@ -397,11 +397,16 @@ def progress(plans, as_of, *, due_soon_days: int = 30, rag_rule=DEFAULT_RAG_RULE
                     getattr(plans, "group_label", "Group"))
 
 
+def target_unreadable(actions: pd.DataFrame) -> pd.Series:
+    """Actions whose target cell held something no date could be read from, or a target not yet set."""
+    return _flag(actions, "target_unreadable")
+
+
 def target_not_set(actions: pd.DataFrame) -> pd.Series:
     """Of the actions ``target_unreadable``, those whose target is still to be set ("TBC"), not unreadable."""
     if "rag_note" not in actions:
         return pd.Series(False, index=actions.index)
-    return _flag(actions, "target_unreadable") & actions["rag_note"].fillna("").astype(str).str.startswith(TARGET_NOT_SET)
+    return target_unreadable(actions) & actions["rag_note"].fillna("").astype(str).str.startswith(TARGET_NOT_SET)
 
 
 def _never_green_unread(actions: pd.DataFrame) -> pd.DataFrame:
@@ -449,7 +454,7 @@ def summarise(actions: pd.DataFrame, by="kloe") -> pd.DataFrame:
     out["overdue"] = grouped["timeliness"].apply(lambda s: int((s == "overdue").sum()))
     out["due_soon"] = grouped["timeliness"].apply(lambda s: int((s == "due_soon").sum()))
     # open actions with no target date at all, and those whose target cell could not be read
-    frame["_no_target"], frame["_unreadable"] = _no_target(frame), _flag(frame, "target_unreadable")
+    frame["_no_target"], frame["_unreadable"] = no_target(frame), _flag(frame, "target_unreadable")
     out["no_target"] = grouped["_no_target"].sum()
     out["target_unreadable"] = grouped["_unreadable"].sum()
     out["high_priority"] = grouped["priority"].apply(lambda s: int((s == "High").sum()))

@@ -574,21 +574,50 @@ def _second_reader(model: textmodel.TextModel, texts, rows, which, status, sourc
         # a reading that cannot name the words it rests on (only letters of them weighed) does not stand
         if sure < MODEL_SURE or best == status[row] or deliberate or not reading.evidence[i]:
             continue
-        words = ", ".join(f"'{w}'" for w in reading.evidence[i])
-        said = f"{MODEL_SOURCE}, {sure:.0%} sure ({words})"
-        if source[row] != "unmatched":
-            said += f"; rule {source[row]} read {status[row]}"
-        status[row], source[row] = best, said
+        overruled = (source[row], status[row]) if source[row] != "unmatched" else (None, None)
+        status[row], source[row] = best, model_source(round(sure * 100), reading.evidence[i], *overruled)
 
 
-_MODEL_WORDS = re.compile(r"(?<=% sure) \((?:'[^']*'(?:, )?)+\)")
+@dataclass(frozen=True)
+class ModelSaid:
+    """What a ``status_source`` written by the second reader says: how sure (per cent), the words it
+    quoted from the text (as written there, "'awaiting', 'update'"; empty when taken out), and the
+    rule it overruled with that rule's status (None where no rule read the text)."""
+
+    sure: int
+    words: str
+    rule: str | None
+    rule_status: str | None
+
+
+_MODEL_SAID = re.compile(rf"{MODEL_SOURCE}, (?P<sure>\d+)% sure(?: \((?P<words>(?:'[^']*'(?:, )?)+)\))?"
+                         r"(?:; rule (?P<rule>\S+) read (?P<rule_status>\w+))?")
+
+
+def model_source(sure: int, words=(), rule: str | None = None, rule_status: str | None = None) -> str:
+    """The ``status_source`` of a status the second reader decided: "text model, 97% sure ('awaiting
+    update', 'update'); rule in_progress.awaiting read in_progress" (``read_model_source`` reads it)."""
+    quoted = words if isinstance(words, str) else ", ".join(f"'{w}'" for w in words)
+    return (f"{MODEL_SOURCE}, {sure}% sure" + (f" ({quoted})" if quoted else "")
+            + (f"; rule {rule} read {rule_status}" if rule else ""))
+
+
+def read_model_source(source) -> ModelSaid | None:
+    """What a ``status_source`` the second reader wrote says; None for any other source."""
+    found = _MODEL_SAID.fullmatch(source) if isinstance(source, str) else None
+    if found is None:
+        return None
+    return ModelSaid(int(found["sure"]), found["words"] or "", found["rule"], found["rule_status"])
 
 
 def without_evidence(sources: pd.Series) -> pd.Series:
     """``status_source`` values with the words the second reader quoted from the text taken out
     ("text model, 98% sure; rule in_progress.awaiting read in_progress"): for a reader who may not
     see the update text (``audience.withhold``)."""
-    return sources.map(lambda s: _MODEL_WORDS.sub("", s) if isinstance(s, str) and s.startswith(MODEL_SOURCE) else s)
+    def plain(source):
+        said = read_model_source(source)
+        return model_source(said.sure, (), said.rule, said.rule_status) if said else source
+    return sources.map(plain)
 
 
 def _holds(when: str | None, date_text: str | None, snapshot) -> bool:

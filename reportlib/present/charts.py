@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportlib.analysis.owners import each_officer
-from reportlib.analysis.progress import target_not_set
+from reportlib.analysis.progress import target_not_set, target_unreadable
 from reportlib.errors import ReportlibError
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
 from reportlib.model.vocab import OWNERS_WITHHELD
@@ -408,8 +408,7 @@ def _why_not_shown(undated: pd.DataFrame) -> str | None:
     """Why actions are off the timeline, in the headline's words: no target date at all, a target date
     that cannot be read, or a target not yet set ('TBC')."""
     tbc = int(target_not_set(undated).sum())
-    unread = (int(undated["target_unreadable"].astype("boolean").fillna(False).sum()) - tbc
-              if "target_unreadable" in undated else 0)
+    unread = int(target_unreadable(undated).sum()) - tbc
     none = len(undated) - tbc - unread
     parts = ([f"{none} with no target date"] if none else []) \
         + ([f"{unread} whose target date cannot be read"] if unread else []) \

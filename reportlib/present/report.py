@@ -14,7 +14,8 @@ import pandas as pd
 
 from reportlib.analysis import decisions
 from reportlib.analysis.owners import key_for
-from reportlib.analysis.progress import target_not_set
+from reportlib.analysis.progress import no_target, target_not_set, target_unreadable
+from reportlib.analysis.status import read_model_source
 from reportlib.analysis.words import CONTRADICTED as CONTRADICTED_SOURCE
 from reportlib.model.kloe import label as kloe_label
 from reportlib.model.plans import DEFAULT_GROUP_LABEL, group_noun, group_order, kloe_grouped, no_group
@@ -161,7 +162,7 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
         (f"Due soon (target within {progress.due_soon_days} days)", count("timeliness", "due_soon")),
-        (NO_TARGET_ROW, int(_no_target(acts).sum())),
+        (NO_TARGET_ROW, int(no_target(acts).sum())),
         ("Overdue against the original target", int(acts["days_overdue_original"].notna().sum())
          if "days_overdue_original" in acts else len(late)),
         ("Target extended since first set", int(acts["days_extended"].notna().sum()) if "days_extended" in acts else 0),
@@ -383,18 +384,6 @@ def _attention_list(found) -> str:
 NO_TARGET_ROW = "Open, with no target date (so none of them can be overdue)"
 
 
-def _unreadable(acts: pd.DataFrame) -> pd.Series:
-    """Actions whose target cell held something no date could be read from (``Progress.actions.target_unreadable``)."""
-    if "target_unreadable" not in acts:
-        return pd.Series(False, index=acts.index)
-    return acts["target_unreadable"].astype("boolean").fillna(False).astype(bool)
-
-
-def _no_target(acts: pd.DataFrame) -> pd.Series:
-    """Open actions with no target date at all, as ``Progress.review_counts`` counts them."""
-    return (acts["timeliness"] == "no_target") & ~_unreadable(acts)
-
-
 def _review_figure(acts: pd.DataFrame):
     """Updates left for review (among them those whose stated status their own text contradicts: never
     counted as the word says), and actions whose target date cannot be read (judged against an earlier
@@ -402,7 +391,7 @@ def _review_figure(acts: pd.DataFrame):
     waiting = int((acts["status"] == "needs_review").sum())
     contradicted = int((acts["status_source"] == CONTRADICTED_SOURCE).sum()) if "status_source" in acts else 0
     not_set = target_not_set(acts)
-    unreadable, unset = int((_unreadable(acts) & ~not_set).sum()), int(not_set.sum())
+    unreadable, unset = int((target_unreadable(acts) & ~not_set).sum()), int(not_set.sum())
     among = f" (including {contradicted} where the stated status and the update text disagree)" if contradicted else ""
     kinds = ([f"{_count(unreadable, 'action')} whose target date cannot be read"] if unreadable else []) + \
         ([f"{_count(unset, 'action')} whose target is not yet set ('TBC')"] if unset else [])
@@ -655,21 +644,18 @@ REVIEW_REASONS = {
 }
 
 
-_MODEL_SAID = re.compile(r"text model, (?P<sure>\d+)% sure(?: \((?P<words>.*?)\))?(?:; rule \S+ read (?P<rule>\w+))?")
-
-
 def _review_reason(why) -> str:
     """``decisions.queue``'s "why" in words: a rule's id becomes what it means."""
     if not isinstance(why, str):
         return "not stated"
     if why in REVIEW_REASONS:
         return REVIEW_REASONS[why]
-    model = _MODEL_SAID.fullmatch(why)
+    model = read_model_source(why)
     if model:  # the second reader found the text unclear
-        said = f"the second reader (a model) finds the text unclear, {model['sure']}% sure"
-        said += f" (from {model['words']})" if model["words"] else ""
-        return said + (f", where a rule read it as {STATUS_WORDS.get(model['rule'], model['rule'])}"
-                       if model["rule"] else "")
+        said = f"the second reader (a model) finds the text unclear, {model.sure}% sure"
+        said += f" (from {model.words})" if model.words else ""
+        return said + (f", where a rule read it as {STATUS_WORDS.get(model.rule_status, model.rule_status)}"
+                       if model.rule else "")
     if _FIELD_NAME.fullmatch(why.split(".")[0]) or "." in why and " " not in why:  # another rule's id
         return "a rule marked the update for a person to read"
     return why

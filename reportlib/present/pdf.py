@@ -25,6 +25,7 @@ from pathlib import Path
 from reportlib.core.stamps import document_time
 from reportlib.errors import RenderError
 from reportlib.present.pdfcolumns import fix_column_widths
+from reportlib.present.pdffit import MAIN_OPEN, fitted, top_level_divs
 from reportlib.present.pdfimages import palette_images
 
 # WeasyPrint logs every layout step (even the stylesheets it parses on import) at INFO;
@@ -78,7 +79,6 @@ tr[data-rl-tall] { break-inside: auto !important; page-break-inside: auto !impor
 .rl-provenance.rl-after-wide { page: wide; }
 .rl-moved { font-style: italic; }
 """
-_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
 #: Tagged PDF for accessibility, identified as PDF/UA-1 (structure tree, language, title, alt text).
 PDF_VARIANT = "pdf/ua-1"
 
@@ -161,14 +161,7 @@ def layout(html: str, *, running_header: str) -> weasyprint.document.Document:
             document = weasyprint.HTML(string=source, base_url=".", url_fetcher=_data_only_fetcher())
             return document.render(stylesheets=[page_css], presentational_hints=True, cache=dict(images))
 
-        document, marks = render(html), {}
-        for fallback in ("hyphens", "anywhere"):
-            wide = overflowing_tables(document)
-            if not wide:
-                break
-            marks.update(dict.fromkeys(wide, fallback))
-            document = render(_mark_tables(html, marks))
-        return document
+        return fitted(html, render)
 
 
 # --- the order and words of the printed page ------------------------------------------
@@ -215,9 +208,6 @@ def keep_short_cells_whole(html: str) -> str:
 _PHONE_LABEL = re.compile(r'(<t[dh]\b[^<>]*?) data-label="[^"<>]*"', re.IGNORECASE)
 WIDE_SECTION_CLASS = "celltag_rl-wide-section"
 MOVED_NOTE = "see the landscape pages at the end of this report."
-_MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
-_DIV_EDGE = re.compile(r"<div\b[^>]*>|</div\s*>", re.IGNORECASE)
-_RAW_BLOCK = re.compile(r"<(script|style|textarea|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _SECTION_HEADING = re.compile(r"<h([12])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL | re.IGNORECASE)
 _ANCHOR_LINK = re.compile(r"<a class=\"anchor-link\"[^>]*>.*?</a>", re.DOTALL)
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -230,12 +220,12 @@ def wide_sections_last(html: str) -> str:
     rather than back and forth; each moved heading leaves a line behind ("Overdue actions: see the
     landscape pages at the end of this report.", linked to it) and the footer follows on a
     landscape page. A report with no wide section, or nothing but, is returned unchanged."""
-    opened = _MAIN_OPEN.search(html)
+    opened = MAIN_OPEN.search(html)
     closed = html.rfind("</main>")
     if opened is None or closed < opened.end() or WIDE_SECTION_CLASS not in html[opened.end():closed]:
         return html
     body = html[opened.end():closed]
-    cells = _top_level_divs(body)
+    cells = top_level_divs(body)
     wide = [WIDE_SECTION_CLASS in body[start:end] for start, end in cells]
     if not any(wide) or all(wide):
         return html
@@ -257,24 +247,6 @@ def wide_sections_last(html: str) -> str:
 def _moved_note(anchor: str, heading: str) -> str:
     text = html_module.escape(" ".join(html_module.unescape(_ANY_TAG.sub(" ", _ANCHOR_LINK.sub("", heading))).split()))
     return f'<p class="rl-moved"><a href="#{anchor}">{text}</a>: {MOVED_NOTE}</p>'
-
-
-def _top_level_divs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each ``<div>`` element directly in ``text`` (raw-text and SVG content skipped)."""
-    protected = [(m.start(), m.end()) for m in _RAW_BLOCK.finditer(text)]
-    spans, depth, start = [], 0, 0
-    for match in _DIV_EDGE.finditer(text):
-        if any(begin <= match.start() < end for begin, end in protected):
-            continue
-        if match.group(0)[1] != "/":
-            if depth == 0:
-                start = match.start()
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, match.end()))
-    return spans
 
 
 # --- long text: layout time linear in the text ------------------------------------
@@ -525,39 +497,6 @@ def _grapheme_cut(units, cut: int) -> int:
             or units[cut - 1] == "\u200d"):
         cut += 1
     return cut
-
-
-def overflowing_tables(document) -> set[int]:
-    """Document-order numbers of the tables laid out wider than their page's content area."""
-    wide, order = set(), None
-    for page in document.pages:
-        root = page._page_box.children[0]  # the <html> box: the page's content area
-        if order is None:
-            order = {id(e): i for i, e in enumerate(
-                e for e in root.element.iter() if isinstance(e.tag, str) and e.tag.endswith("table"))}
-        right = root.content_box_x() + root.width
-        for box in _descendants(root):
-            if box.element_tag == "table" and box.position_x + box.margin_width() > right + 0.5:
-                wide.add(order.get(id(box.element), -1))
-    wide.discard(-1)
-    return wide
-
-
-def _descendants(box):
-    for child in getattr(box, "children", ()):
-        yield child
-        yield from _descendants(child)
-
-
-def _mark_tables(html: str, marks: dict[int, str]) -> str:
-    """Add ``data-rl-wrap="<fallback>"`` to the tables numbered in ``marks``."""
-    numbers = iter(range(len(html)))
-
-    def mark(match):
-        fallback = marks.get(next(numbers))
-        return f'<table data-rl-wrap="{fallback}"' if fallback else match.group(0)
-
-    return _TABLE_TAG.sub(mark, html)
 
 
 def _one_line(text: str) -> str:

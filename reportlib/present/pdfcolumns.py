@@ -26,7 +26,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
-__all__ = ["MIN_ROWS", "fix_column_widths"]
+__all__ = ["MIN_ROWS", "PAGE_EMS", "column_widths", "fix_column_widths", "narrowest_width"]
 
 #: Tables with at least this many rows get worked-out widths; shorter ones cost little.
 MIN_ROWS = 15
@@ -87,6 +87,31 @@ def column_widths(body: str, *, landscape: bool = False, smaller: bool = False) 
     rows = _ROW.findall(body)
     if len(rows) < MIN_ROWS:
         return None
+    measured = _measure(rows)
+    if measured is None:
+        return None
+    narrowest, widest, amount = measured
+    room = PAGE_EMS["landscape" if landscape else "portrait"] / (0.85 if smaller else 1.0)
+    low = [w + CELL_PADDING for w in narrowest]
+    high = [max(w, n) + CELL_PADDING for w, n in zip(widest, narrowest)]
+    if sum(low) > room or max(high) > room:
+        # its words cannot all fit, or a cell holds paragraphs of prose: the automatic layout
+        # (and its fallbacks) weighs those better than a count of characters can
+        return None
+    if sum(high) <= room:
+        return high  # everything fits on one line; the table still fills the width, in proportion
+    return _share(low, high, amount, room - sum(low))
+
+
+def narrowest_width(body: str) -> float | None:
+    """The width, in ems, that the table in ``body`` needs at its narrowest (each column its longest
+    word, padding included); None for a table that is not a plain grid (merged cells)."""
+    measured = _measure(_ROW.findall(body))
+    return None if measured is None else sum(w + CELL_PADDING for w in measured[0])
+
+
+def _measure(rows: list[str]) -> tuple[list[float], list[float], list[float]] | None:
+    """Each column's narrowest and widest width and all its text, in ems; None if not a plain grid."""
     narrowest: list[float] = []
     widest: list[float] = []
     amount: list[float] = []  # all the text of each column, in ems on one line
@@ -108,16 +133,7 @@ def column_widths(body: str, *, landscape: bool = False, smaller: bool = False) 
             narrowest[i] = max(narrowest[i], low * scale)
             widest[i] = max(widest[i], high * scale)
             amount[i] += whole
-    room = PAGE_EMS["landscape" if landscape else "portrait"] / (0.85 if smaller else 1.0)
-    low = [w + CELL_PADDING for w in narrowest]
-    high = [max(w, n) + CELL_PADDING for w, n in zip(widest, narrowest)]
-    if sum(low) > room or max(high) > room:
-        # its words cannot all fit, or a cell holds paragraphs of prose: the automatic layout
-        # (and its fallbacks) weighs those better than a count of characters can
-        return None
-    if sum(high) <= room:
-        return high  # everything fits on one line; the table still fills the width, in proportion
-    return _share(low, high, amount, room - sum(low))
+    return (narrowest, widest, amount) if narrowest else None
 
 
 def _share(low: list[float], high: list[float], amount: list[float], free: float) -> list[float]:

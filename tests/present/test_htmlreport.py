@@ -166,7 +166,7 @@ def test_wide_long_table_wraps_and_repeats_its_header_in_the_pdf():
     import pandas as pd
     from pypdf import PdfReader
 
-    from reportlib.present import pdf, tables
+    from reportlib.present import pdf, pdffit, tables
 
     frame = pd.DataFrame({f"column_heading_{i}": [f"QZXQZXQZXQZXQZXQZX{i}{r} and words" for r in range(14)]
                           for i in range(14)})  # words no hyphenation can split
@@ -174,9 +174,9 @@ def test_wide_long_table_wraps_and_repeats_its_header_in_the_pdf():
     nb.cells = [new_code_cell("t", outputs=[new_output("display_data", data={
         "text/html": tables.table(frame).html, "text/plain": "table"})])]
     html = export_html(nb, PROVENANCE, notebook_dir=".")
-    assert pdf.overflowing_tables(pdf.weasyprint.HTML(string=html).render()) == {0}  # too wide as it is
+    assert pdffit.overflowing_tables(pdf.weasyprint.HTML(string=html).render()) == {0}  # too wide as it is
     document = pdf.layout(html, running_header="HEADER")
-    assert len(document.pages) > 1 and pdf.overflowing_tables(document) == set()
+    assert len(document.pages) > 1 and pdffit.overflowing_tables(document) == set()
 
     def boxes(box):
         yield box
@@ -200,7 +200,7 @@ def test_ordinary_table_keeps_short_values_whole_in_the_pdf():
     import pandas as pd
     from pypdf import PdfReader
 
-    from reportlib.present import pdf, tables
+    from reportlib.present import pdf, pdffit, tables
 
     frame = pd.DataFrame({"Ref": ["SDDC-2010-001"], "Target": [dt.date(2010, 3, 31)],
                           "Management response": ["The Council agrees and will report progress. " * 40]})
@@ -208,7 +208,7 @@ def test_ordinary_table_keeps_short_values_whole_in_the_pdf():
     nb.cells = [new_code_cell("t", outputs=[new_output("display_data", data={
         "text/html": tables.table(frame).html, "text/plain": "table"})])]
     document = pdf.layout(export_html(nb, PROVENANCE, notebook_dir="."), running_header="HEADER")
-    assert pdf.overflowing_tables(document) == set()
+    assert pdffit.overflowing_tables(document) == set()
     text = PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
     assert "SDDC-2010-001" in text and "31 Mar 2010" in text
 

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from reportlib.present import pdf
+from reportlib.present import pdf, pdffit
 from reportlib.present.pdf import MAX_CELL_CHARS, MAX_UNBROKEN, TRUNCATION_NOTE, bound_long_text
 
 NOTE_TEXT = "(full text in the HTML report and tables.xlsx)"
@@ -189,11 +189,11 @@ def test_pdf_of_a_cell_too_long_shows_its_start_and_the_note(tmp_path):
 def test_pdf_shows_a_long_unbroken_run_wrapped_with_no_junk_and_no_anywhere_relayout(tmp_path, monkeypatch):
     text = unbroken(2000)
     marked = []
-    real_mark = pdf._mark_tables
-    monkeypatch.setattr(pdf, "_mark_tables", lambda html, marks: marked.append(dict(marks)) or real_mark(html, marks))
+    real_mark = pdffit.mark_tables
+    monkeypatch.setattr(pdffit, "mark_tables", lambda html, marks: marked.append(dict(marks)) or real_mark(html, marks))
     document = pdf.layout(page(action_table(text)), running_header="Test")
     assert marked == []  # fitted at the first layout: no "hyphens" or "anywhere" re-layout
-    assert pdf.overflowing_tables(document) == set()
+    assert pdffit.overflowing_tables(document) == set()
     path = tmp_path / "run.pdf"
     document.write_pdf(path)
     shown = pdf_text(path)

@@ -1,0 +1,163 @@
+"""Tables too wide for the PDF's page: found first by a trial layout of the short ones, then checked.
+
+A table that WeasyPrint lays out wider than its page would be cut at the page's edge, so it
+is laid out again with a fallback (``FALLBACKS``): its text smaller and hyphenated, then, if
+still too wide, broken anywhere in a word. Found by laying out the whole report, that costs a
+second layout of every page for one short table: a council report's progress by KLOE, ten
+columns of counts under long headings, only just misses a portrait page, and its second
+layout was a third of the report's PDF time.
+
+So before the report is laid out, its short tables left to the automatic layout whose words
+need most of the page (``TRIAL_SHARE`` of it, counted as ``pdfcolumns`` counts them) are laid
+out alone: a document of only the sections that hold them, with the report's own head, styles
+and page rules, a few pages instead of twenty. Those found too wide there start at the first
+fallback. The report is then laid out and checked as before: a table still too wide (one the
+trial did not try, or whose fallback was not enough) moves to its next fallback and the report
+is laid out again. The trial only saves layouts: the PDF is the one the checks alone would give.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reportlib.present.pdfcolumns import MIN_ROWS, PAGE_EMS, narrowest_width
+
+__all__ = ["FALLBACKS", "MAIN_OPEN", "TRIAL_SHARE", "fitted", "mark_tables", "overflowing_tables",
+           "too_wide_alone", "top_level_divs"]
+
+#: What a table too wide for its page is given, in turn (``data-rl-wrap``; the page CSS in
+#: ``reportlib.present.pdf`` says what each does).
+FALLBACKS = ("hyphens", "anywhere")
+#: A short table is tried alone when its words, at their narrowest, need this share of the
+#: room ``pdfcolumns`` allows a table (the widest that fitted measured 1.05 of it, the
+#: narrowest too wide 1.06: the count of characters is not exact, so the trial decides).
+TRIAL_SHARE = 0.9
+#: A section holding more table rows than this is not tried alone: laying it out costs
+#: about what a second layout would save.
+MAX_TRIAL_ROWS = 2 * MIN_ROWS
+
+_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+_OPEN_TAG = re.compile(r"<table\b([^>]*)>", re.IGNORECASE)
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
+_ROW_TAG = re.compile(r"<tr\b", re.IGNORECASE)
+_WRAP = re.compile(r"""\bdata-rl-wrap\s*=\s*["']?([a-z]+)""", re.IGNORECASE)
+MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
+_DIV_EDGE = re.compile(r"<div\b[^>]*>|</div\s*>", re.IGNORECASE)
+_RAW_BLOCK = re.compile(r"<(script|style|textarea|svg|math)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+Render = Callable[[str], object]
+
+
+def fitted(html: str, render: Render):
+    """``html`` laid out by ``render`` (a WeasyPrint document) with every table within its page."""
+    marks = dict.fromkeys(too_wide_alone(html, render), FALLBACKS[0])
+    document = render(mark_tables(html, marks) if marks else html)
+    for _ in FALLBACKS:
+        moved = False
+        for number in overflowing_tables(document):
+            level = marks.get(number) or _own_fallback(html, number)
+            following = FALLBACKS[FALLBACKS.index(level) + 1] if level in FALLBACKS else FALLBACKS[0]
+            if level != FALLBACKS[-1] and marks.get(number) != following:
+                marks[number], moved = following, True
+        if not moved:
+            break
+        document = render(mark_tables(html, marks))
+    return document
+
+
+def too_wide_alone(html: str, render: Render) -> set[int]:
+    """Document-order numbers of the short tables found too wide when laid out alone (see the module)."""
+    opened = MAIN_OPEN.search(html)
+    closed = html.rfind("</main>")
+    if opened is None or closed < opened.end():
+        return set()
+    starts = [m.start() for m in _TABLE_TAG.finditer(html)]
+    chosen, numbers = [], []
+    base = opened.end()
+    for start, end in ((base + a, base + b) for a, b in top_level_divs(html[base:closed])):
+        inside = [i for i, at in enumerate(starts) if start <= at < end]
+        if not inside or not any(_worth_trying(html, starts[i]) for i in inside):
+            continue
+        if len(_ROW_TAG.findall(html, start, end)) > MAX_TRIAL_ROWS:
+            continue
+        chosen.append(html[start:end])
+        numbers.extend(inside)
+    if not chosen:
+        return set()
+    trial = html[:opened.end()] + "".join(chosen) + "</main></body></html>"
+    return {numbers[n] for n in overflowing_tables(render(trial)) if n < len(numbers)}
+
+
+def overflowing_tables(document) -> set[int]:
+    """Document-order numbers of the tables laid out wider than their page's content area."""
+    wide, order = set(), None
+    for page in document.pages:
+        root = page._page_box.children[0]  # the <html> box: the page's content area
+        if order is None:
+            order = {id(e): i for i, e in enumerate(
+                e for e in root.element.iter() if isinstance(e.tag, str) and e.tag.endswith("table"))}
+        right = root.content_box_x() + root.width
+        for box in _descendants(root):
+            if box.element_tag == "table" and box.position_x + box.margin_width() > right + 0.5:
+                wide.add(order.get(id(box.element), -1))
+    wide.discard(-1)
+    return wide
+
+
+def mark_tables(html: str, marks: dict[int, str]) -> str:
+    """Add ``data-rl-wrap="<fallback>"`` to the tables numbered in ``marks``."""
+    numbers = iter(range(len(html)))
+
+    def mark(match):
+        fallback = marks.get(next(numbers))
+        return f'<table data-rl-wrap="{fallback}"' if fallback else match.group(0)
+
+    return _TABLE_TAG.sub(mark, html)
+
+
+def _worth_trying(html: str, start: int) -> bool:
+    """A short, plain table left to the automatic layout whose words need most of the page."""
+    table = _TABLE.match(html, start)
+    if table is None or "data-rl-cols" in table.group(1) or _TABLE_TAG.search(table.group(2)):
+        return False
+    if len(_ROW_TAG.findall(table.group(2))) >= MIN_ROWS:
+        return False
+    attributes = table.group(1)
+    need = narrowest_width(table.group(2))
+    room = PAGE_EMS["landscape" if "rl-wide" in attributes else "portrait"]
+    if _WRAP.search(attributes):
+        room /= 0.85  # already set smaller
+    return need is not None and need >= TRIAL_SHARE * room
+
+
+def _own_fallback(html: str, number: int) -> str | None:
+    """The fallback a table's own HTML gives it (wide tables are written already hyphenated)."""
+    for i, match in enumerate(_OPEN_TAG.finditer(html)):
+        if i == number:
+            own = _WRAP.search(match.group(1))
+            return own.group(1).lower() if own else None
+    return None
+
+
+def top_level_divs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``<div>`` element directly in ``text`` (raw-text and SVG content skipped)."""
+    protected = [(m.start(), m.end()) for m in _RAW_BLOCK.finditer(text)]
+    spans, depth, start = [], 0, 0
+    for match in _DIV_EDGE.finditer(text):
+        if any(begin <= match.start() < end for begin, end in protected):
+            continue
+        if match.group(0)[1] != "/":
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    return spans
+
+
+def _descendants(box):
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _descendants(child)

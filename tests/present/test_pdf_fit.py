@@ -1,0 +1,106 @@
+"""A short table too wide for the page is found before the report is laid out, not after:
+the report is laid out once, and its PDF is the one that laying it out again would give."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from reportlib.present import pdf, pdffit, tables
+from reportlib.present.exporters import export_html
+from reportlib.present.htmlreport import Provenance
+
+PROVENANCE = Provenance(
+    title="Audit recommendations – progress report", council="Testshire District Council",
+    committee="Audit & Governance Committee", as_of=dt.date(2025, 3, 31), pack="fit-pack",
+    notebook="report.ipynb", heading="Audit recommendations – progress report",
+    inputs=(("plan.xlsx", "a" * 64, 100),), parameters={}, version="0.1.0")
+COUNTS = ["Actions", "Complete", "In progress", "Planned", "Closed without action", "No update",
+          "Needs review", "Overdue", "% complete"]
+
+
+def _output(html: str):
+    return new_code_cell("t", outputs=[new_output("display_data", data={"text/html": html, "text/plain": "t"})])
+
+
+def report(group_names: list[str], *, prose_pages: int = 4) -> str:
+    """A report like a council's: a progress-by-group table of ten columns, then pages of actions."""
+    by_group = pd.DataFrame([[name, *range(9)] for name in group_names], columns=["Group", *COUNTS])
+    actions = pd.DataFrame({"Ref": [f"R{i}" for i in range(40 * prose_pages)],
+                            "Action": ["Reconcile the payroll to the ledger each month and report "
+                                       "exceptions to the finance manager"] * 40 * prose_pages,
+                            "Status": ["In progress"] * 40 * prose_pages})
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell("## Progress by group"), _output(tables.table(by_group).html),
+                new_markdown_cell("## Every action"), _output(tables.table(actions).html)]
+    return export_html(nb, PROVENANCE, notebook_dir=".")
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The page counts of every layout WeasyPrint is asked for."""
+    seen = []
+    real = pdf.weasyprint.HTML.render
+
+    def render(self, *args, **kwargs):
+        document = real(self, *args, **kwargs)
+        seen.append(len(document.pages))
+        return document
+
+    monkeypatch.setattr(pdf.weasyprint.HTML, "render", render)
+    return seen
+
+
+def without_trial(monkeypatch):
+    monkeypatch.setattr(pdffit, "too_wide_alone", lambda html, render: set())
+
+
+LONG_WORDS = ["Commissioning and procurement", "Understanding costs and achieving efficiencies",
+              "Workforce planning and organisational development"]
+
+
+def test_a_short_table_too_wide_is_found_alone_and_the_report_laid_out_once(layouts):
+    html = report(LONG_WORDS)
+    document = pdf.layout(html, running_header="Testshire")
+    full = len(document.pages)
+    assert full >= 4 and pdffit.overflowing_tables(document) == set()
+    assert layouts.count(full) == 1  # the whole report laid out once
+    assert all(pages < full for pages in layouts if pages != full)  # the trial: the short table's section only
+    assert pdffit.too_wide_alone(html, lambda source: pdf.weasyprint.HTML(string=source).render()) == {0}
+
+
+def test_the_pdf_is_the_same_bytes_with_or_without_the_trial(monkeypatch):
+    html = report(LONG_WORDS)
+    dated = dt.date(2025, 3, 31)
+    with_trial = pdf.pdf_bytes(html, running_header="Testshire", dated=dated)
+    without_trial(monkeypatch)
+    assert pdf.pdf_bytes(html, running_header="Testshire", dated=dated) == with_trial
+
+
+def test_a_table_that_fits_is_not_marked_and_costs_no_second_layout(layouts):
+    html = report(["Payroll", "Debtors", "Creditors"])
+    document = pdf.layout(html, running_header="Testshire")
+    assert layouts.count(len(document.pages)) == 1
+    assert 'data-rl-wrap="hyphens"' not in pdffit.mark_tables(html, {})
+
+
+def test_a_table_the_trial_misses_is_still_caught_after_layout(monkeypatch, layouts):
+    without_trial(monkeypatch)
+    document = pdf.layout(report(LONG_WORDS), running_header="Testshire")
+    assert pdffit.overflowing_tables(document) == set()
+    assert layouts.count(len(document.pages)) == 2  # laid out, found too wide, laid out again
+
+
+def test_a_table_still_too_wide_when_hyphenated_is_broken_anywhere(monkeypatch):
+    marks = []
+    real = pdffit.mark_tables
+    monkeypatch.setattr(pdffit, "mark_tables", lambda html, given: marks.append(dict(given)) or real(html, given))
+    words = ["Q" + "ZX" * 9 + str(i) for i in range(3)]  # words no hyphenation can split
+    by_group = pd.DataFrame([[w, *(w for _ in COUNTS)] for w in words], columns=["Group", *COUNTS])
+    nb = new_notebook()
+    nb.cells = [_output(tables.table(by_group).html)]
+    document = pdf.layout(export_html(nb, PROVENANCE, notebook_dir="."), running_header="Testshire")
+    assert pdffit.overflowing_tables(document) == set()
+    assert marks[0] == {0: "hyphens"} and marks[-1] == {0: "anywhere"}

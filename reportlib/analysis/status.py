@@ -451,6 +451,15 @@ def contradictions(updates: pd.DataFrame, rules=None) -> list[tuple[Cue, str] | 
     return found
 
 
+def warm() -> None:
+    """Read the shipped rule table, stated-status map and model now, once: a process that forks a
+    stage per pack (``reportlib render``) calls this first, so each stage finds them read (half a
+    second a pack, most of it compiling the rules' patterns)."""
+    _cached(load_rules, None)
+    _stated_lookup(None)
+    textmodel.load(None)
+
+
 def _cached(loader, path):
     """``loader(path)``, read again only when the file changes (classify is called per load)."""
     path = Path(path) if path is not None else (DEFAULT_RULES if loader is load_rules else DEFAULT_STATED_MAP)

@@ -257,10 +257,12 @@ def _start_rendering(die_with_parent) -> None:
     die_with_parent()
     # as the command does (``cli``): jsonschema's optional URI grammar, a second to build, is never needed here
     sys.modules.setdefault("rfc3987_syntax", None)
+    from reportlib.analysis import status
     from reportlib.present.exporters import shared_exporter
     from reportlib.run import forkkernel
 
     shared_exporter()
+    status.warm()
     forkkernel.enable()
 
 

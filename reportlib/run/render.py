@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from reportlib.analysis import status
 from reportlib.errors import RenderError, ReportlibError
 from reportlib.present.exporters import shared_exporter
 from reportlib.run import determinism, runlog
@@ -60,6 +61,7 @@ def render_packs(pack_paths, *, reports_dir="reports", jobs: int = 1, show_progr
     check_writable(reports_dir)
     runlog.warm_font_cache()  # no "building the font cache" in a first run's notebooks
     shared_exporter()  # the HTML templates compiled once, here: every stage forked from now on has them
+    status.warm()  # and the status rules, compiled once
     engine = engine or ("dask" if scheduler else LOCAL_ENGINE if jobs > 1 and len(pack_paths) > 1 else "process")
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")

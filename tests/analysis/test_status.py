@@ -1503,3 +1503,13 @@ def test_done_for_some_of_a_number_is_part_done(text):
 @pytest.mark.parametrize("text", ["Implemented. All three sites now reconcile daily.", "Completed for 2009."])
 def test_done_for_all_or_for_a_year_is_not_part_done(text):
     assert one(text)[0] == "complete"
+
+
+def test_warm_reads_the_shipped_rules_once_so_forked_stages_compile_nothing(monkeypatch):
+    status_module._CACHE.clear()
+    status_module.warm()
+    reads = []
+    real = status_module._read_yaml
+    monkeypatch.setattr(status_module, "_read_yaml", lambda path: reads.append(path) or real(path))
+    assert one("Implemented in full.")[0] == "complete"
+    assert reads == []  # read once by warm(), not again per pack

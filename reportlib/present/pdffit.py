@@ -23,7 +23,7 @@ from collections.abc import Callable
 from reportlib.present.pdfcolumns import MIN_ROWS, PAGE_EMS, narrowest_width
 
 __all__ = ["FALLBACKS", "MAIN_OPEN", "TRIAL_SHARE", "fitted", "mark_tables", "overflowing_tables",
-           "too_wide_alone", "top_level_divs"]
+           "table_starts", "too_wide_alone", "top_level_divs"]
 
 #: What a table too wide for its page is given, in turn (``data-rl-wrap``; the page CSS in
 #: ``reportlib.present.pdf`` says what each does).
@@ -36,10 +36,13 @@ TRIAL_SHARE = 0.9
 #: about what a second layout would save.
 MAX_TRIAL_ROWS = 2 * MIN_ROWS
 
-_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+#: A table's start tag, or text where one would not be a table (a comment, a script or style).
+_TABLE_OR_NOT = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|textarea|title)\b.*?(?:</\1\s*>|\Z)|(<table\b)",
+                           re.IGNORECASE | re.DOTALL)
 _OPEN_TAG = re.compile(r"<table\b([^>]*)>", re.IGNORECASE)
 _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
 _ROW_TAG = re.compile(r"<tr\b", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b|<link\b[^>]*\bstylesheet\b", re.IGNORECASE)
 _WRAP = re.compile(r"""\bdata-rl-wrap\s*=\s*["']?([a-z]+)""", re.IGNORECASE)
 MAIN_OPEN = re.compile(r"<main\b[^>]*>", re.IGNORECASE)
 _DIV_EDGE = re.compile(r"<div\b[^>]*>|</div\s*>", re.IGNORECASE)
@@ -69,9 +72,9 @@ def too_wide_alone(html: str, render: Render) -> set[int]:
     """Document-order numbers of the short tables found too wide when laid out alone (see the module)."""
     opened = MAIN_OPEN.search(html)
     closed = html.rfind("</main>")
-    if opened is None or closed < opened.end():
-        return set()
-    starts = [m.start() for m in _TABLE_TAG.finditer(html)]
+    if opened is None or closed < opened.end() or _STYLE.search(html, opened.end()):
+        return set()  # styles in the body apply to the whole report: a section alone would not show them
+    starts = table_starts(html)
     chosen, numbers = [], []
     base = opened.end()
     for start, end in ((base + a, base + b) for a, b in top_level_divs(html[base:closed])):
@@ -85,7 +88,10 @@ def too_wide_alone(html: str, render: Render) -> set[int]:
     if not chosen:
         return set()
     trial = html[:opened.end()] + "".join(chosen) + "</main></body></html>"
-    return {numbers[n] for n in overflowing_tables(render(trial)) if n < len(numbers)}
+    document = render(trial)
+    if len(_tables_in(document)) != len(numbers):
+        return set()  # the sections' tables are not the ones counted in the text: leave it to the checks
+    return {numbers[n] for n in overflowing_tables(document)}
 
 
 def overflowing_tables(document) -> set[int]:
@@ -94,8 +100,7 @@ def overflowing_tables(document) -> set[int]:
     for page in document.pages:
         root = page._page_box.children[0]  # the <html> box: the page's content area
         if order is None:
-            order = {id(e): i for i, e in enumerate(
-                e for e in root.element.iter() if isinstance(e.tag, str) and e.tag.endswith("table"))}
+            order = {id(e): i for i, e in enumerate(_tables_in(document))}
         right = root.content_box_x() + root.width
         for box in _descendants(root):
             if box.element_tag == "table" and box.position_x + box.margin_width() > right + 0.5:
@@ -104,21 +109,35 @@ def overflowing_tables(document) -> set[int]:
     return wide
 
 
+def _tables_in(document) -> list:
+    """The document's HTML ``<table>`` elements, in document order (not MathML's ``<mtable>``)."""
+    if not document.pages:
+        return []
+    root = document.pages[0]._page_box.children[0].element  # <html>
+    return [e for e in root.iter() if isinstance(e.tag, str) and (e.tag == "table" or e.tag.endswith("}table"))]
+
+
+def table_starts(html: str) -> list[int]:
+    """Where each ``<table>`` of ``html`` starts, in document order (none in comments, scripts or styles)."""
+    return [m.start(2) for m in _TABLE_OR_NOT.finditer(html) if m.group(2)]
+
+
 def mark_tables(html: str, marks: dict[int, str]) -> str:
-    """Add ``data-rl-wrap="<fallback>"`` to the tables numbered in ``marks``."""
-    numbers = iter(range(len(html)))
-
-    def mark(match):
-        fallback = marks.get(next(numbers))
-        return f'<table data-rl-wrap="{fallback}"' if fallback else match.group(0)
-
-    return _TABLE_TAG.sub(mark, html)
+    """Add ``data-rl-wrap="<fallback>"`` to the tables numbered in ``marks`` (numbered as ``table_starts``)."""
+    if not marks:
+        return html
+    parts, pos = [], 0
+    for number, start in enumerate(table_starts(html)):
+        if marks.get(number):
+            parts += [html[pos:start], f'<table data-rl-wrap="{marks[number]}"']
+            pos = start + len("<table")
+    return "".join(parts) + html[pos:]
 
 
 def _worth_trying(html: str, start: int) -> bool:
     """A short, plain table left to the automatic layout whose words need most of the page."""
     table = _TABLE.match(html, start)
-    if table is None or "data-rl-cols" in table.group(1) or _TABLE_TAG.search(table.group(2)):
+    if table is None or "data-rl-cols" in table.group(1) or table_starts(table.group(2)):
         return False
     if len(_ROW_TAG.findall(table.group(2))) >= MIN_ROWS:
         return False
@@ -132,11 +151,10 @@ def _worth_trying(html: str, start: int) -> bool:
 
 def _own_fallback(html: str, number: int) -> str | None:
     """The fallback a table's own HTML gives it (wide tables are written already hyphenated)."""
-    for i, match in enumerate(_OPEN_TAG.finditer(html)):
-        if i == number:
-            own = _WRAP.search(match.group(1))
-            return own.group(1).lower() if own else None
-    return None
+    starts = table_starts(html)
+    match = _OPEN_TAG.match(html, starts[number]) if number < len(starts) else None
+    own = _WRAP.search(match.group(1)) if match else None
+    return own.group(1).lower() if own else None
 
 
 def top_level_divs(text: str) -> list[tuple[int, int]]:

@@ -79,11 +79,51 @@ def test_the_pdf_is_the_same_bytes_with_or_without_the_trial(monkeypatch):
     assert pdf.pdf_bytes(html, running_header="Testshire", dated=dated) == with_trial
 
 
-def test_a_table_that_fits_is_not_marked_and_costs_no_second_layout(layouts):
-    html = report(["Payroll", "Debtors", "Creditors"])
-    document = pdf.layout(html, running_header="Testshire")
+def spy_marks(monkeypatch) -> list[dict]:
+    marks = []
+    real = pdffit.mark_tables
+    monkeypatch.setattr(pdffit, "mark_tables", lambda html, given: marks.append(dict(given)) or real(html, given))
+    return marks
+
+
+def test_a_table_that_fits_is_not_marked_and_the_report_is_laid_out_once(monkeypatch, layouts):
+    marks = spy_marks(monkeypatch)
+    document = pdf.layout(report(["Payroll", "Debtors", "Creditors"]), running_header="Testshire")
     assert layouts.count(len(document.pages)) == 1
-    assert 'data-rl-wrap="hyphens"' not in pdffit.mark_tables(html, {})
+    assert all(not given for given in marks)  # no table given a fallback
+
+
+def test_the_wide_table_is_marked_when_other_tables_come_before_it(monkeypatch):
+    html = report(LONG_WORDS)
+    fits = tables.table(pd.DataFrame({"Measure": ["Actions"], "Figure": [3]})).html
+    opened = pdffit.MAIN_OPEN.search(html)
+    first_cell = html.index("<div", opened.end())
+    html = html[:first_cell] + f'<div class="jp-Cell">{fits}{fits}</div>' + html[first_cell:]
+    marks = spy_marks(monkeypatch)
+    document = pdf.layout(html, running_header="Testshire")
+    assert pdffit.overflowing_tables(document) == set()
+    assert marks and marks[0] == {2: "hyphens"}  # the third table in the text, not the first
+
+
+def test_a_style_in_the_body_leaves_the_decision_to_the_full_layout(monkeypatch, layouts):
+    html = report(LONG_WORDS)
+    opened = pdffit.MAIN_OPEN.search(html)
+    html = html[:opened.end()] + "<style>main table { font-size: 5pt }</style>" + html[opened.end():]
+    assert pdffit.too_wide_alone(html, lambda source: pdf.weasyprint.HTML(string=source).render()) == set()
+    marks = spy_marks(monkeypatch)
+    document = pdf.layout(html, running_header="Testshire")
+    assert marks == []  # at 5 pt the table fits: nothing is set smaller
+    assert pdffit.overflowing_tables(document) == set()
+
+
+def test_a_table_in_a_comment_does_not_shift_which_table_is_marked(monkeypatch):
+    html = report(LONG_WORDS)
+    opened = pdffit.MAIN_OPEN.search(html)
+    first_cell = html.index("<div", opened.end())
+    html = html[:first_cell] + "<div><!-- <table> --></div>" + html[first_cell:]
+    assert pdffit.too_wide_alone(html, lambda source: pdf.weasyprint.HTML(string=source).render()) == {0}
+    document = pdf.layout(html, running_header="Testshire")
+    assert pdffit.overflowing_tables(document) == set()
 
 
 def test_a_table_the_trial_misses_is_still_caught_after_layout(monkeypatch, layouts):
@@ -94,9 +134,7 @@ def test_a_table_the_trial_misses_is_still_caught_after_layout(monkeypatch, layo
 
 
 def test_a_table_still_too_wide_when_hyphenated_is_broken_anywhere(monkeypatch):
-    marks = []
-    real = pdffit.mark_tables
-    monkeypatch.setattr(pdffit, "mark_tables", lambda html, given: marks.append(dict(given)) or real(html, given))
+    marks = spy_marks(monkeypatch)
     words = ["Q" + "ZX" * 9 + str(i) for i in range(3)]  # words no hyphenation can split
     by_group = pd.DataFrame([[w, *(w for _ in COUNTS)] for w in words], columns=["Group", *COUNTS])
     nb = new_notebook()

@@ -4,14 +4,16 @@ A table that WeasyPrint lays out wider than its page would be cut at the page's 
 is laid out again with a fallback (``FALLBACKS``): its text smaller and hyphenated, then, if
 still too wide, broken anywhere in a word. Found by laying out the whole report, that costs a
 second layout of every page for one short table: a council report's progress by KLOE, ten
-columns of counts under long headings, only just misses a portrait page, and its second
-layout was a third of the report's PDF time.
+columns of counts under long headings, only just misses a portrait page where the reports'
+font is DejaVu Sans (where Liberation Sans is installed it fits), and its second layout was a
+third of the report's PDF time.
 
 So before the report is laid out, its short tables left to the automatic layout whose words
 need most of the page (``TRIAL_SHARE`` of it, counted as ``pdfcolumns`` counts them) are laid
 out alone: a document of only the sections that hold them, with the report's own head, styles
-and page rules, a few pages instead of twenty. Those found too wide there start at the first
-fallback. The report is then laid out and checked as before: a table still too wide (one the
+and page rules, a few pages instead of twenty, and laid out again there with their fallbacks
+until they fit. Each starts with the fallback that made it fit alone. The report is then laid
+out and checked as before: a table still too wide (one the
 trial did not try, or whose fallback was not enough) moves to its next fallback and the report
 is laid out again. The trial only saves layouts: the PDF is the one the checks alone would give.
 """
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from reportlib.present.pdfcolumns import MIN_ROWS, PAGE_EMS, narrowest_width
 
 __all__ = ["FALLBACKS", "MAIN_OPEN", "TRIAL_SHARE", "fitted", "mark_tables", "overflowing_tables",
-           "table_starts", "too_wide_alone", "top_level_divs"]
+           "fallbacks_alone", "table_starts", "top_level_divs"]
 
 #: What a table too wide for its page is given, in turn (``data-rl-wrap``; the page CSS in
 #: ``reportlib.present.pdf`` says what each does).
@@ -53,27 +55,38 @@ Render = Callable[[str], object]
 
 def fitted(html: str, render: Render):
     """``html`` laid out by ``render`` (a WeasyPrint document) with every table within its page."""
-    marks = dict.fromkeys(too_wide_alone(html, render), FALLBACKS[0])
-    document = render(mark_tables(html, marks) if marks else html)
+    marks = fallbacks_alone(html, render)
+    return _laid_out_within(html, render, marks, render(mark_tables(html, marks) if marks else html))
+
+
+def _laid_out_within(html: str, render: Render, marks: dict[int, str], document):
+    """``document`` (``html`` laid out with ``marks``), or laid out again until no table is too wide
+    for its page or none has a fallback left; ``marks`` gains what each table was given."""
     for _ in FALLBACKS:
-        moved = False
-        for number in overflowing_tables(document):
-            level = marks.get(number) or _own_fallback(html, number)
-            following = FALLBACKS[FALLBACKS.index(level) + 1] if level in FALLBACKS else FALLBACKS[0]
-            if level != FALLBACKS[-1] and marks.get(number) != following:
-                marks[number], moved = following, True
-        if not moved:
+        if not _escalate(html, marks, overflowing_tables(document)):
             break
         document = render(mark_tables(html, marks))
     return document
 
 
-def too_wide_alone(html: str, render: Render) -> set[int]:
-    """Document-order numbers of the short tables found too wide when laid out alone (see the module)."""
+def _escalate(html: str, marks: dict[int, str], wide: set[int]) -> bool:
+    """Give each table in ``wide`` its next fallback; False if none had one left."""
+    moved = False
+    for number in wide:
+        level = marks.get(number) or _own_fallback(html, number)
+        following = FALLBACKS[FALLBACKS.index(level) + 1] if level in FALLBACKS else FALLBACKS[0]
+        if level != FALLBACKS[-1] and marks.get(number) != following:
+            marks[number], moved = following, True
+    return moved
+
+
+def fallbacks_alone(html: str, render: Render) -> dict[int, str]:
+    """{document-order number: fallback} for the short tables too wide for their page when their
+    sections are laid out alone, each with the fallback that made it fit there (see the module)."""
     opened = MAIN_OPEN.search(html)
     closed = html.rfind("</main>")
     if opened is None or closed < opened.end() or _STYLE.search(html, opened.end()):
-        return set()  # styles in the body apply to the whole report: a section alone would not show them
+        return {}  # styles in the body apply to the whole report: a section alone would not show them
     starts = table_starts(html)
     chosen, numbers = [], []
     base = opened.end()
@@ -86,12 +99,14 @@ def too_wide_alone(html: str, render: Render) -> set[int]:
         chosen.append(html[start:end])
         numbers.extend(inside)
     if not chosen:
-        return set()
+        return {}
     trial = html[:opened.end()] + "".join(chosen) + "</main></body></html>"
     document = render(trial)
-    if len(_tables_in(document)) != len(numbers):
-        return set()  # the sections' tables are not the ones counted in the text: leave it to the checks
-    return {numbers[n] for n in overflowing_tables(document)}
+    if len(_tables_in(document)) != len(numbers) or len(table_starts(trial)) != len(numbers):
+        return {}  # the sections' tables are not the ones counted in the text: leave it to the checks
+    found: dict[int, str] = {}  # numbered in the trial, which numbers its tables as the parser does
+    _laid_out_within(trial, render, found, document)
+    return {numbers[n]: fallback for n, fallback in found.items()}
 
 
 def overflowing_tables(document) -> set[int]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
-__all__ = ["MIN_ROWS", "PAGE_EMS", "column_widths", "fix_column_widths", "narrowest_width"]
+__all__ = ["MIN_ROWS", "PAGE_EMS", "column_widths", "fix_column_widths", "narrowest_width", "page_room"]
 
 #: Tables with at least this many rows get worked-out widths; shorter ones cost little.
 MIN_ROWS = 15
@@ -91,7 +91,7 @@ def column_widths(body: str, *, landscape: bool = False, smaller: bool = False) 
     if measured is None:
         return None
     narrowest, widest, amount = measured
-    room = PAGE_EMS["landscape" if landscape else "portrait"] / (0.85 if smaller else 1.0)
+    room = page_room(landscape=landscape, smaller=smaller)
     low = [w + CELL_PADDING for w in narrowest]
     high = [max(w, n) + CELL_PADDING for w, n in zip(widest, narrowest)]
     if sum(low) > room or max(high) > room:
@@ -101,6 +101,12 @@ def column_widths(body: str, *, landscape: bool = False, smaller: bool = False) 
     if sum(high) <= room:
         return high  # everything fits on one line; the table still fills the width, in proportion
     return _share(low, high, amount, room - sum(low))
+
+
+def page_room(*, landscape: bool = False, smaller: bool = False) -> float:
+    """Room on the page for a table, in ems of its text (``PAGE_EMS``); more ems when its text is set
+    smaller (``data-rl-wrap``: 0.85 of the size)."""
+    return PAGE_EMS["landscape" if landscape else "portrait"] / (0.85 if smaller else 1.0)
 
 
 def narrowest_width(body: str) -> float | None:

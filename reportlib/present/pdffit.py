@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from reportlib.present.pdfcolumns import MIN_ROWS, PAGE_EMS, narrowest_width
+from reportlib.present.pdfcolumns import MIN_ROWS, narrowest_width, page_room
 
 __all__ = ["FALLBACKS", "MAIN_OPEN", "TRIAL_SHARE", "fitted", "mark_tables", "overflowing_tables",
            "fallbacks_alone", "table_starts", "top_level_divs"]
@@ -158,9 +158,7 @@ def _worth_trying(html: str, start: int) -> bool:
         return False
     attributes = table.group(1)
     need = narrowest_width(table.group(2))
-    room = PAGE_EMS["landscape" if "rl-wide" in attributes else "portrait"]
-    if _WRAP.search(attributes):
-        room /= 0.85  # already set smaller
+    room = page_room(landscape="rl-wide" in attributes, smaller=bool(_WRAP.search(attributes)))
     return need is not None and need >= TRIAL_SHARE * room
 
 

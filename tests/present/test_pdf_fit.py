@@ -153,3 +153,32 @@ def test_a_table_still_too_wide_when_hyphenated_is_broken_anywhere(monkeypatch):
     document = pdf.layout(export_html(nb, PROVENANCE, notebook_dir="."), running_header="Testshire")
     assert pdffit.overflowing_tables(document) == set()
     assert marks[-1] == {0: "anywhere"}  # hyphenated was not enough
+
+
+def _liberation_installed() -> bool:
+    return pdffit.font_scale("Complete In progress Needs review", "Liberation Sans") < 0.98
+
+
+@pytest.mark.skipif(not _liberation_installed(), reason="needs Liberation Sans, the reports' first font")
+def test_in_liberation_sans_a_table_that_only_dejavu_sans_sets_too_wide_is_not_tried(layouts):
+    """Nine columns of counts fit a portrait page in Liberation Sans: the report is laid out once, with no
+    trial layout first (in DejaVu Sans they do not fit, and the trial is what saves a layout there)."""
+    document = pdf.layout(report(LONG_WORDS, counts=COUNTS[:9]), running_header="Testshire")
+    assert pdffit.overflowing_tables(document) == set()
+    assert layouts == [len(document.pages)]
+
+
+def test_where_the_reports_are_set_in_dejavu_sans_the_same_table_is_tried_alone(monkeypatch, layouts):
+    monkeypatch.setattr(pdffit, "REPORT_FONTS", "DejaVu Sans")
+    document = pdf.layout(report(LONG_WORDS, counts=COUNTS[:9]), running_header="Testshire")
+    full = len(document.pages)
+    assert len(layouts) >= 2 and layouts[0] < full  # its section laid out alone first
+
+
+def test_the_font_scale_is_the_first_installed_font_of_the_list_against_dejavu_sans():
+    text = "Closed without action Needs review Overdue % complete"
+    assert pdffit.font_scale(text, "DejaVu Sans") == pytest.approx(1.0)
+    assert pdffit.font_scale(text, "No Such Font 123, DejaVu Sans") == pytest.approx(1.0)
+    if _liberation_installed():
+        assert 0.8 < pdffit.font_scale(text) < 0.95  # Liberation Sans (Arial's widths) is narrower
+    assert pdffit.font_scale("", "DejaVu Sans") == 1.0

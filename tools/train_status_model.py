@@ -31,8 +31,8 @@ DATA = ROOT / "tests" / "data"
 TRAINED_ON = ("labelled_updates.csv", "labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv",
               "labelled_holdout3.csv", "labelled_tracker_tune.csv", "labelled_unseen.csv", "labelled_unseen2.csv",
               "labelled_unseen3.csv", "labelled_unseen4.csv", "labelled_unseen5.csv", "labelled_unseen6.csv",
-              "labelled_unseen7.csv", "labelled_unseen8.csv", "labelled_unseen9.csv")
-HELD_OUT = ("labelled_unseen10.csv",)
+              "labelled_unseen7.csv", "labelled_unseen8.csv", "labelled_unseen9.csv", "labelled_unseen10.csv")
+HELD_OUT = ("labelled_unseen11.csv",)  # not labelled yet: to be added by someone who has seen neither the rules nor the sets
 # The rules' own set names its snapshots rather than dating them; the dates do not matter to the model.
 OLD_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",
                  "July 2010": "2010-07-31", "Action Plan 2010": "2010-01-01"}

@@ -7,7 +7,9 @@
 
 The model learns from every hand-labelled set in tests/data (``TRAINED_ON``) except the
 newest unseen set (``HELD_OUT``), which is kept for the honest measurement of rules and
-model together (``benchmarks/bench_status_agreement.py --holdout``). Training is
+model together (``benchmarks/bench_status_agreement.py --holdout``). The held-out set may
+be named before it is labelled: the tool says it is not there yet and trains on the rest
+(nothing of it can reach the model); a set named in both lists is refused. Training is
 deterministic: the same sets give the same weights. The file records each set's SHA-256,
 so a test notices a relabelled set that was not trained on again.
 """
@@ -29,8 +31,8 @@ DATA = ROOT / "tests" / "data"
 TRAINED_ON = ("labelled_updates.csv", "labelled_fresh.csv", "labelled_holdout.csv", "labelled_holdout2.csv",
               "labelled_holdout3.csv", "labelled_tracker_tune.csv", "labelled_unseen.csv", "labelled_unseen2.csv",
               "labelled_unseen3.csv", "labelled_unseen4.csv", "labelled_unseen5.csv", "labelled_unseen6.csv",
-              "labelled_unseen7.csv", "labelled_unseen8.csv", "labelled_unseen9.csv")
-HELD_OUT = ("labelled_unseen10.csv",)
+              "labelled_unseen7.csv", "labelled_unseen8.csv", "labelled_unseen9.csv", "labelled_unseen10.csv")
+HELD_OUT = ("labelled_unseen11.csv",)  # not labelled yet: to be added by someone who has seen neither the rules nor the sets
 # The rules' own set names its snapshots rather than dating them; the dates do not matter to the model.
 OLD_SNAPSHOTS = {"December 2009": "2009-12-31", "March 2010": "2010-03-31",
                  "July 2010": "2010-07-31", "Action Plan 2010": "2010-01-01"}
@@ -85,7 +87,15 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="train in memory and compare with the shipped model instead of writing it")
     args = parser.parse_args(argv)
-    texts, labels, digests = labelled_texts()
+    both = sorted(set(TRAINED_ON) & set(HELD_OUT))
+    if both:
+        print(f"refusing to train: {', '.join(both)} is held out and would be trained on (TRAINED_ON and HELD_OUT)")
+        return 2
+    for name in HELD_OUT:
+        if not (DATA / name).exists():
+            print(f"held out: {name} is not in tests/data yet, so there is nothing of it to keep out; "
+                  "training on the other sets")
+    texts, labels, digests = labelled_texts(TRAINED_ON)
     pipeline = fit(texts, labels)
     if args.check:
         shipped = textmodel.load()

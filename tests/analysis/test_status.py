@@ -519,6 +519,11 @@ def test_new_rules_leave_near_misses_alone(text, snapshot, not_rule, expected):
     "We will not adopt the new scheme before the ledger is live.",                         # round 11
     "Closed.",
     "Implemented, subject to Cabinet approval in March.",
+    "Not completed yet.",                                                                   # round 14
+    "Lease circulated to the tenants for signature.",
+    "Cabinet to approve the lettings policy in May.",
+    "New register in place; to be formally signed off by Council in March.",
+    "Terms of reference to be drafted by the end of June.",
 ])
 def test_negation_unmet_requests_and_the_future_are_never_complete(text):
     status_, source = one(text, "July 2010")
@@ -1675,3 +1680,182 @@ def test_round13_a_check_carried_out_every_time_does_not_contradict_a_stated_imp
     found = status_module.contradictions(out)
     assert found[0] is None, found[0]
     assert found[1] is not None and found[1][0].id == "contradicts.under_way"
+
+
+# ------------------------------------------------------------ round 14: unseen set 10's misses, by class
+# Each cue in words of its own, with the near misses it must leave alone.
+
+@pytest.mark.parametrize("text, expected", [
+    # an open status word and "no further action", nothing else: still going, or closed? a person decides
+    ("In progress - NFA.", "needs_review"),
+    ("Underway, but no further action needed.", "needs_review"),
+    # done, then no further action, is done (NFA in note style too)
+    ("Complete - NFA.", "complete"),
+    ("Retention schedule published on the intranet. NFA.", "complete"),
+])
+def test_round14_an_open_word_and_no_further_action_is_left_for_a_person(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a leading status word and further work still needed: the words disagree, a person decides
+    ("Closed, though further work is needed on the data cleanse.", "needs_review"),
+    ("Implemented - further work required on the old records.", "needs_review"),
+    # further work needed without a status word is part done, and "no further work" contradicts nothing
+    ("Some progress, but further work needed.", "in_progress"),
+    ("Closed. No further work needed.", "complete"),
+    ("Complete. No further work is required.", "complete"),
+])
+def test_round14_a_status_word_then_further_work_needed_is_contradicted(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+def test_round14_no_further_work_does_not_contradict_a_stated_complete():
+    out = classify(updates(("A1", "July 2010", "The register is up to date. No further work needed."),
+                           ("A2", "July 2010", "The register is up to date, though further work is needed."),
+                           stated=["Complete", "Complete"]))
+    found = status_module.contradictions(out)
+    assert found[0] is None, found[0]
+    assert found[1] is not None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # some of a number signed, procured, let: part done, whatever the verb
+    ("Tenancy agreement sent to all 12 tenants; 9 of 12 have signed.", "in_progress"),
+    ("17 of 25 bus routes re-procured through the framework, the others go to tender in June.", "in_progress"),
+    ("Fraud awareness e-learning: 140 of 210 staff enrolled, reminders sent.", "in_progress"),
+    # all of them is not part done
+    ("12 of 12 tenants have signed.", "complete"),
+])
+def test_round14_some_of_a_number_done_in_any_verb_is_part_done(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # sent out for signature: a step, the signing still to come
+    ("Lease circulated to the tenants for signature.", "in_progress"),
+    ("Service level agreement sent to the academy trust for signing in May.", "in_progress"),
+    # signed is done
+    ("Lease signed by both parties.", "complete"),
+])
+def test_round14_sent_for_signature_is_a_step(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an outside body's score for a service, after the letter or report that gave it: not the action's position
+    ("Annual inspection letter received in May - rated 3 (adequate) for housing management.", "needs_review"),
+    ("Peer challenge report published 12/03: scored 2 (limited) on tenant engagement.", "needs_review"),
+    # the action done after the letter is the action's position
+    ("Inspection letter received in May and the action plan it asks for has been agreed.", "complete"),
+])
+def test_round14_an_outside_score_is_left_for_a_person(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # in place, formal approval still to come: done, not yet signed off, open
+    ("Revised scheme of delegation in place; to be formally approved by Council on 3 March.", "in_progress"),
+    ("New gifts and hospitality register in use - to be formally signed off by the Monitoring Officer.",
+     "in_progress"),
+    # nothing done yet: planned
+    ("Revised scheme of delegation to be formally approved by Council on 3 March.", "planned"),
+])
+def test_round14_in_place_with_formal_approval_to_come_is_open(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a step done (redrafted too), then a body to approve it later: in progress
+    ("Lettings policy redrafted by the housing team; Cabinet to approve in May.", "in_progress"),
+    ("Revised constitution agreed by the working group and is with the Leader; Council to adopt in July.",
+     "in_progress"),
+    # nothing done, only the decision to come: planned
+    ("Cabinet to approve the lettings policy in May.", "planned"),
+    # the body has approved it: done
+    ("Lettings policy redrafted by the housing team and approved by Cabinet in May.", "complete"),
+])
+def test_round14_a_step_done_then_a_body_to_decide(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a draft still to be written is not a draft: nothing begun, planned
+    ("No work yet; terms of reference to be drafted in Q2.", "planned"),
+    ("Terms of reference to be drafted by the end of June.", "planned"),
+    ("No work started on this yet.", "planned"),
+    # a draft that exists is begun
+    ("Terms of reference drafted; to be agreed in June.", "in_progress"),
+    ("Draft terms of reference circulated.", "in_progress"),
+])
+def test_round14_to_be_drafted_is_not_a_draft(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # agreed, and what it leads to is due at a meeting on a date: nothing begun, planned
+    ("Agreed - review of the anti-bribery policy due for Standards Committee in May 2026.", "planned"),
+    ("Agreed. Risk strategy refresh due at Audit Cttee March 2026.", "planned"),
+    # agreed and then done
+    ("Agreed - revised policy approved by Standards Committee in May 2026.", "complete"),
+])
+def test_round14_agreed_and_due_at_a_meeting_is_planned(text, expected):
+    assert one(text, "December 2009")[0] == expected, one(text, "December 2009")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "not ... yet" alone, in either order: begun, planned or dropped is not said
+    ("Not completed yet.", "needs_review"),
+    ("Not finished yet", "needs_review"),
+    # with a step or a date, the rest decides
+    ("Not done yet; work starts in May.", "planned"),
+])
+def test_round14_not_done_yet_alone_is_left_for_a_person(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a share dealt with inside a time limit measures how an arrangement runs, it is not part of the work
+    ("New repairs contract now in place and operating; 91% of urgent jobs attended within 24 hours in the first "
+     "quarter.", "complete"),
+    # a share of the work itself still is part done, and short of a stated target still is
+    ("78% of invoices processed so far.", "in_progress"),
+    ("64% of invoices paid within 30 days, target is 95%.", "in_progress"),
+])
+def test_round14_a_share_within_a_time_limit_is_a_measure(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # reconciled, in note style: a step done
+    ("Bank accounts reconciled to the ledger for March - all differences cleared.", "complete"),
+    # not yet, or to come, is not
+    ("Bank accounts to be reconciled monthly from April.", "planned"),
+])
+def test_round14_reconciled_is_a_step_done(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # work said to have started, with one part running and another under way: begun
+    ("Work has begun - the team now meets weekly; the new form is being tested.", "in_progress"),
+    ("Agreed and implementation has started: managers now receive the report monthly; the dashboard being rebuilt.",
+     "in_progress"),
+    # started then closed is done, as before
+    ("Work has started and the new form is now in place. Action complete.", "complete"),
+])
+def test_round14_work_said_to_have_started_is_begun(text, expected):
+    assert one(text)[0] == expected, one(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a step done (misspelt too), then someone reviewing it: under way
+    ("Provider has submited its improvement plan; the commissioner reviewing.", "in_progress"),
+    ("Lease terms received from the landlord, Legal reviewing.", "in_progress"),
+    # misspellings read as the word
+    ("Action transfered to the Corporate Risk Register.", "no_action"),
+    # submitted and nothing after it is a step done, as before
+    ("Provider has submitted its improvement plan.", "complete"),
+])
+def test_round14_a_step_done_then_someone_reviewing(text, expected):
+    assert one(text)[0] == expected, one(text)

@@ -172,6 +172,8 @@ def test_the_agreement_bench_measures_the_eleventh_unseen_set_once_it_is_added(t
     # --holdout measures it as soon as the file is there, and says it is missing until then
     bench = _agreement_bench()
     for labelled in DATA.glob("labelled_*.csv"):  # two rows of each set are enough to run the bench
+        if labelled.name == "labelled_unseen11.csv":
+            continue  # as before it was added
         (tmp_path / labelled.name).write_text("".join(labelled.read_text(encoding="utf-8").splitlines(True)[:3]),
                                               encoding="utf-8")
     newest = tmp_path / "labelled_unseen11.csv"

@@ -352,6 +352,7 @@ class PaperReader:
             sub.cut = {k: v for k, v in paper.cut.items() if k == name}
             sub.merged_down = {name: paper.merged_down.get(name, set())}
             sub.rests = {name: paper.rests.get(name, set())}
+            sub.origins = {name: paper.origins.get(name, [])}
             if not layouts:
                 unmatched.append(name)
                 continue

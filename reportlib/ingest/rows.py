@@ -299,7 +299,7 @@ class SheetReader:
         if same >= max(2, len(header_cells) // 2):
             return
         if number - 1 in state.rests and self._rest_of_last(state, row):
-            self._continue(state, number, row)  # the rest of the row cut by a page break
+            self._continue(state, number, row, cut=True)  # the rest of the row cut by a page break
             return
         if len(filled) == 1 and self._section(state, number, filled[0]):
             return
@@ -380,7 +380,10 @@ class SheetReader:
         if theme and not found:
             state.theme, state.kloe = theme, None
 
-    def _continue(self, state, number, row):
+    def _continue(self, state, number, row, cut: bool = False):
+        """Join a continuation row to the action above: its text columns run on. ``cut``: the row is
+        the rest of the action's own row, cut by a PDF page break, so its other cells (the council's
+        status words, a target, the heading) fill those the first part left empty, as in the Word paper."""
         target = state.last
         for key in ("recommendation", "action", "owner", "details"):
             extra = _text(self._cell(row, state, key))
@@ -394,22 +397,61 @@ class SheetReader:
         if prose and "target" not in state.positions and _text(self._cell(row, state, prose)):
             # the item's prose now runs on: a date it commits to in the continued part counts too
             self._prose_target(state, number, target, prose)
-        self._not_joined(state, number, row, target)
+        filled = self._fill_from_rest(state, number, row, target) if cut else set()
+        self._not_joined(state, number, row, target, filled)
         target["_rows"].append(number)
 
-    def _not_joined(self, state, number, row, target):
+    @staticmethod
+    def _whose(target) -> str:
+        ref = _text(target.get("ref"))
+        return f"item {ref}" if ref else "the action above"
+
+    def _fill_from_rest(self, state, number, row, target) -> set[str]:
+        """The cells of a cut row's rest that fill cells its first part left empty: the council's status
+        words, a priority, a target or revised target, the row's heading. The keys filled (or the same)."""
+        filled = set()
+        for key in state.positions:
+            value = self._cell(row, state, key)
+            extra = _text(value)
+            if not extra:
+                continue
+            if key.startswith("status:"):
+                snapshot = key.split(":", 1)[1]
+                for update in (u for u in state.last_updates if u["snapshot"] == snapshot):
+                    if not update["stated_status"] or _text(update["stated_status"]) == extra:
+                        meaning = state.layout.status_words.get(word_key(extra))
+                        update.update(stated_status=extra, stated_as=meaning.status if meaning else None,
+                                      stated_flag=meaning.flag if meaning else None)
+                        filled.add(key)
+            elif key == "group":
+                if not target.get("group") or " ".join(target["group"].split()) == " ".join(extra.split()):
+                    target["group"] = " ".join(extra.split())
+                    filled.add(key)
+            elif key == "priority":
+                if not target.get("priority"):
+                    self._priority(state, number, target, extra)
+                if _text(target.get("priority")) in (extra, (state.layout.priority_words.get(word_key(extra))
+                                                             or _PRIORITIES.get(extra.lower()))):
+                    filled.add(key)
+            elif key in ("target", "revised_target"):
+                field = "target_text" if key == "target" else "revised_target_date"
+                if target.get(field) is None:
+                    self._target(state, number, target, value, key)
+                    filled.add(key)
+        return filled
+
+    def _not_joined(self, state, number, row, target, filled=frozenset()):
         """A finding for each cell of a continuation row that is not text joined to the row above
         (a priority, a target, the council's status word cut off by a page break): never dropped unsaid."""
-        joined = {"recommendation", "action", "owner", "details", state.layout.target_in_prose}
+        joined = {"recommendation", "action", "owner", "details", state.layout.target_in_prose, *filled}
         for key in state.positions:
             if key in joined or key.startswith("update:"):
                 continue
             extra = _text(self._cell(row, state, key))
             if extra:
-                ref = _text(target.get("ref"))
-                whose = f"item {ref}" if ref else "the action above"
+                place = self.source.row_place(target["source_sheet"], target["_rows"][0])
                 self._find("warning", "continuation_cell_not_joined",
-                           f"'{_shown(extra, 40)}' is on a continuation row of {whose} (row {target['_rows'][0]}), "
+                           f"'{_shown(extra, 40)}' is on a continuation row of {self._whose(target)} ({place}), "
                            f"where only its text columns are joined: this cell was not read; put it on the "
                            "action's own row", state.sheet, number, self._column(state, key))
 

@@ -90,8 +90,18 @@ class Source:
     merged_down: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
     #: sheet -> rows (0-based) that may be the rest of the row above, cut by a PDF page break
     rests: dict[str, set[int]] = field(default_factory=dict)
+    #: sheet -> (page or table, row there) of each row, where the sheet is a paper's table read on
+    #: over pages (``reportlib.ingest.papers``): for messages that name a row of another page
+    origins: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)
     max_rows: int = MAX_ROWS
     size: int = 0  # bytes read, hashed and parsed (the file is read once)
+
+    def row_place(self, sheet: str, row: int) -> str:
+        """Where row ``row`` of ``sheet`` is, as a message names it: "row 12", or on a paper "page 1, row 10"."""
+        places = self.origins.get(sheet) or []
+        if 1 <= row <= len(places) and places[row - 1][1] is not None:
+            return f"{places[row - 1][0]}, row {places[row - 1][1]}"
+        return f"row {row}"
 
 
 def clean_text(value: str) -> str:

@@ -189,3 +189,80 @@ def test_a_continuation_page_that_cannot_be_read_stops_validation(ruled_two_brea
     assert "expected a continuation of the table begun on page 1" in unread["page 3"]
     assert main(["validate", str(ruled_two_breaks)]) != 0
     assert "continuation of the table begun on page 1" in capsys.readouterr().out
+
+
+def _draw_repeated_header(folder, *, space_mm: float):
+    """Ruled, the header repeated on each page (a <thead>), rows allowed to break: a row cut near the
+    page's foot leaves its one-line cells (ref, priority, target) on page 1, and its cells of several
+    lines (the status words wrapped in a narrow column, the texts) start on page 2, under the header."""
+    from weasyprint import HTML
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tracker.layout.yaml").write_text(LAYOUT)
+    row = lambda values, cell="td": "<tr>" + "".join(  # noqa: E731
+        f"<{cell}>{html.escape(v)}</{cell}>" for v in values) + "</tr>"
+    rows = _rows(70)
+    rows[9][1] = "Long row split over a page: purchase orders raised before invoices are received"
+    body = row(["Payroll 2025/26"]).replace("<td>", "<td colspan='8'>")
+    body += "".join(row(r) for r in rows)
+    page = f"""<html><head><style>@page {{ size: A4 landscape; margin: 1.5cm }}
+      body {{ font-family: 'DejaVu Sans'; font-size: 9pt }} table {{ border-collapse: collapse; width: 100% }}
+      td, th {{ border: 1px solid #000; padding: 3pt 6pt; vertical-align: top; text-align: left }}
+      tr {{ break-inside: auto }} th:nth-child(7), td:nth-child(7) {{ width: 10% }}
+      td:nth-child(8) {{ width: 30% }}</style></head><body>
+      <p>Testshire Borough Council</p><div style="height: {space_mm}mm"></div>
+      <table><thead>{row(HEADER, "th")}</thead><tbody>{body}</tbody></table></body></html>"""
+    HTML(string=page).write_pdf(folder / "tracker.pdf")
+    return folder / "tracker.pdf"
+
+
+@pytest.fixture(scope="module")
+def header_repeated_row_cut_high(tmp_path_factory):
+    """Stranger trial 13's paper: the tenth row's ref, priority and target on page 1, and the rest
+    of it (recommendation, status words, progress) at the top of page 2, under the repeated header."""
+    import pdfplumber
+
+    folder = tmp_path_factory.mktemp("repeated_header")
+    for tenths in range(0, 1400, 20):
+        path = _draw_repeated_header(folder, space_mm=tenths / 10)
+        with pdfplumber.open(path) as pdf:
+            first, second = (pdf.pages[0].extract_text(), pdf.pages[1].extract_text() if len(pdf.pages) > 1 else "")
+        if "R-10" in first and "31/03/2027" in first.split("R-10", 1)[1] and "Long row" not in first \
+                and "START-R10" not in first and "Long row" in second:
+            return folder
+    raise AssertionError("no spacing cuts the tenth row below its one-line cells")
+
+
+def test_a_row_cut_under_a_repeated_header_takes_its_status_words_and_heading_from_the_next_page(
+        header_repeated_row_cut_high):
+    """The council's status words ("Not implemented") and every other cell of the row's rest fill the
+    cells its first part left empty, as in the Word paper: the tables are the same, the stated status
+    is not lost (the update text decided the status in its place), and nothing is left unread."""
+    got = reportlib.inspect_plans(header_repeated_row_cut_high)
+    assert not got.errors, [f.message for f in got.errors]
+    actions, updates = got.actions.set_index("action_id"), got.updates.set_index("action_id")
+    flat = lambda v: " ".join(str(v).split())  # noqa: E731
+    cut = "TBC-2026-R-10"
+    assert flat(actions.at[cut, "recommendation"]).startswith("Long row split over a page")
+    assert flat(updates.at[cut, "stated_status"]) == "Not implemented"
+    assert updates.at[cut, "status"] == "planned" and updates.at[cut, "status_source"] == "stated"
+    assert flat(updates.at[cut, "text"]) == _rows(70)[9][7]
+    assert actions.at[cut, "priority"] == "Medium" and str(actions.at[cut, "target_date"])[:10] == "2027-03-31"
+    assert not [f for f in got.findings if f.code == "continuation_cell_not_joined"]
+
+
+
+def test_a_message_names_a_row_of_a_paper_by_its_page_and_a_sheet_s_by_its_number():
+    """A continuation row's warning names the row its action begins on: on a paper read over pages,
+    the page and the row there (stranger trial 13 was told "row 13" for page 1, row 10)."""
+    from pathlib import Path
+
+    from reportlib.ingest.sources import Source
+
+    sheet = Source(Path("q3.xlsx"), "q3.xlsx", "0" * 64, {"Tracker": []})
+    assert sheet.row_place("Tracker", 13) == "row 13"
+    paper = Source(Path("q3.pdf"), "q3.pdf", "0" * 64, {"page 1": []},
+                   origins={"page 1": [("page 1", None), *[("page 1", r) for r in range(1, 12)], ("page 2", 2)]})
+    assert paper.row_place("page 1", 11) == "page 1, row 10"
+    assert paper.row_place("page 1", 13) == "page 2, row 2"
+    assert paper.row_place("page 1", 99) == "row 99"

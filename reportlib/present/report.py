@@ -91,6 +91,13 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out["rag_shown"] = _rag_with_note(out)
     if {"status_text", "status_snapshot", "latest_snapshot"} <= set(out.columns):
         out["status_text"] = _said_when(out)
+    if {"stated_status", "status_snapshot", "latest_snapshot"} <= set(out.columns):
+        # the council's word of an earlier update is dated, as its text is: never read as this quarter's
+        said, latest = out["status_snapshot"], out["latest_snapshot"]
+        older = out["stated_status"].notna() & said.notna() & latest.notna() & (said.astype(str) != latest.astype(str))
+        out["stated_status"] = out["stated_status"].astype(object)
+        out.loc[older, "stated_status"] = out.loc[older, "stated_status"].astype(str) + " (" + \
+            said[older].astype(str) + " update)"
     return out
 
 
@@ -159,6 +166,7 @@ def headline(progress, council_code: str | None = None) -> SafeTable:
         ("Complete", f"{count('status', 'complete')} ({pct})"),
         *((STATUS_EXPLAINED[s], count("status", s)) for s in ("in_progress", "planned", "no_action", "no_update")),
         (STATUS_EXPLAINED["needs_review"], _review_figure(acts)),
+        (TARGET_UNREAD_ROW, _unread_target_figure(acts)),
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
         (f"Due soon (target within {progress.due_soon_days} days)", count("timeliness", "due_soon")),
@@ -382,22 +390,27 @@ def _attention_list(found) -> str:
 
 #: The headline's row of open actions with no target date at all (not those whose target cannot be read).
 NO_TARGET_ROW = "Open, with no target date (so none of them can be overdue)"
+#: The headline's row of actions whose target date cannot be read or is not yet set ("TBC").
+TARGET_UNREAD_ROW = ("Target date that cannot be read or is not yet set (judged against an earlier target where "
+                     "there is one, never rated Green)")
 
 
 def _review_figure(acts: pd.DataFrame):
-    """Updates left for review (among them those whose stated status their own text contradicts: never
-    counted as the word says), and actions whose target date cannot be read (judged against an earlier
-    target where there is one, never rated Green)."""
+    """Updates left for review, among them those whose stated status their own text contradicts (never
+    counted as the word says)."""
     waiting = int((acts["status"] == "needs_review").sum())
     contradicted = int((acts["status_source"] == CONTRADICTED_SOURCE).sum()) if "status_source" in acts else 0
+    return f"{waiting} (including {contradicted} where the stated status and the update text disagree)" \
+        if contradicted else waiting
+
+
+def _unread_target_figure(acts: pd.DataFrame):
+    """Actions whose target date cannot be read, and those whose target is not yet set, each counted."""
     not_set = target_not_set(acts)
     unreadable, unset = int((target_unreadable(acts) & ~not_set).sum()), int(not_set.sum())
-    among = f" (including {contradicted} where the stated status and the update text disagree)" if contradicted else ""
-    kinds = ([f"{_count(unreadable, 'action')} whose target date cannot be read"] if unreadable else []) + \
-        ([f"{_count(unset, 'action')} whose target is not yet set ('TBC')"] if unset else [])
-    if kinds:
-        return f"{waiting}{among} (and {' and '.join(kinds)}, never rated Green)"
-    return f"{waiting}{among}" if among else waiting
+    kinds = ([f"{unreadable} cannot be read"] if unreadable else []) + \
+        ([f"{unset} not yet set: 'TBC'"] if unset else [])
+    return f"{unreadable + unset} ({', '.join(kinds)})" if kinds else 0
 
 
 _HEADINGS = {"kloe": "KLOE", "council_code": "Council", "owner": "Responsible officer", "priority": "Priority",
@@ -770,7 +783,8 @@ def _count(number: int, noun: str) -> str:
 
 # -- what the data-quality report shows ---------------------------------------------------------------
 
-_NOT_PLACED = ("not_placed", "not_read", "table_skipped", "row_split_at_break", "no_tables", "no_matching_table")
+_NOT_PLACED = ("not_placed", "not_read", "table_skipped", "row_split_at_break", "no_tables", "no_matching_table",
+               "continuation_cell_not_joined")
 
 
 def parts_table(plans):
@@ -789,5 +803,5 @@ def parts_table(plans):
         return SafeTable(shown.html + "<p>Every piece of text in the plans' tables was placed in a cell.</p>")
     rest = table(pd.DataFrame(missed), {"file": "File", "sheet": "Page or table", "row": "Row",
                                         "message": "What could not be placed"},
-                 caption=f"{len(missed)} things that could not be placed")
+                 caption=f"{_count(len(missed), 'thing')} that could not be placed")
     return SafeTable(shown.html + rest.html)

@@ -79,7 +79,9 @@ def test_the_headline_counts_unreadable_targets_and_open_actions_with_no_target(
     # 10 by the rules alone: the second reader reads four of their July updates as the hand labels do
     assert counts == {"needs_review": 6, "contradicted": 0, "target_unreadable": 2, "no_target": 24}
     text = _plain(report.headline(p))
-    assert "Needs review (update text not understood, or at odds with the stated status) 6 (and 2 actions whose target date cannot be read" in text
+    # each count on its own row: the two unreadable targets are not updates left for review (stranger trial 13)
+    assert "Needs review (update text not understood, or at odds with the stated status) 6 " in text
+    assert f"{report.TARGET_UNREAD_ROW} 2 (2 cannot be read)" in text
     assert "Open, with no target date (so none of them can be overdue) 24" in text
 
 
@@ -187,3 +189,43 @@ def test_the_words_of_a_later_update_read_as_no_update_are_shown_beside_the_earl
     assert p.actions.at[0, "status_snapshot"] != p.actions.at[0, "latest_snapshot"]  # December said nothing new
     row = _plain(_row(report.action_table(p).html, "TBC-2010-001"))
     assert "read as no update: 'No update received from the service.') Rota being drafted with the union." in row
+
+
+def test_the_data_quality_report_never_says_all_text_was_placed_beside_a_cell_not_read():
+    """Stranger trial 13: "Every piece of text in the plans' tables was placed in a cell" stood beside two
+    warnings that a continuation row's cell was not read. Such a cell is listed with what was not placed."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reportlib.errors import Finding, Location
+
+    sources = pd.DataFrame([{"file": "q3.pdf", "sheet": "page 1", "note": "rows of the plan in pages 1-2",
+                             "layout": "tracker", "header_row": 4, "actions": 12}])
+    cell = Finding("warning", "continuation_cell_not_joined", "'High' is on a continuation row of item R-10 "
+                   "(page 1, row 10), where only its text columns are joined: this cell was not read",
+                   Location("q3.pdf", "page 2", 2, "C"))
+    shown = report.parts_table(SimpleNamespace(sources=sources, findings=[cell])).html
+    assert "Every piece of text" not in shown
+    assert "could not be placed" in shown
+    assert "this cell was not read" in shown
+    assert "Every piece of text" in report.parts_table(SimpleNamespace(sources=sources, findings=[])).html
+
+
+def test_the_councils_word_from_an_earlier_update_says_which_update_it_is_from(tmp_path):
+    """Stranger trial 13: an action whose September update was "Update requested - not received", with no
+    status word that quarter, showed June's word "Not yet due" as the council's word, undated, beside a
+    target 92 days past."""
+    folder = plan_folder(tmp_path)
+    write_quarter(folder, "q1.xlsx", ["Progress at 30 Jun 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 6, 30), progress=["Rota being drafted with the union."],
+                    status="Behind schedule")])
+    write_quarter(folder, "q2.xlsx", ["Progress at 30 Jun 2010", "Progress at 30 Sep 2010"], [
+        quarter_row(1, target=dt.datetime(2010, 6, 30), progress=["Rota being drafted with the union.",
+                                                                  "Update requested - not received."],
+                    status=None)])
+    p = reportlib.progress(reportlib.inspect_plans(folder), "2010-09-30")
+    one = p.actions.iloc[0]
+    assert one["stated_status"] == "Behind schedule" and one["status_snapshot"] != one["latest_snapshot"]
+    row = _plain(_row(report.action_table(p).html, one["action_id"]))
+    assert f"Behind schedule ({one['status_snapshot']} update)" in row

@@ -152,21 +152,22 @@ def _left(progress, council_code: str | None = None) -> pd.DataFrame:
 
 
 def headline(progress, council_code: str | None = None) -> SafeTable:
-    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review
-    (with the actions whose target date cannot be read), open actions with no target date; then how many
-    actions have left the plan (versions of a plan), which no figure above counts."""
+    """Headline figures: actions, complete, in progress, overdue (and the longest), no update, needs review,
+    the actions whose target date cannot be read or is not yet set (where any), open actions with no target
+    date; then how many actions have left the plan (versions of a plan), which no figure above counts."""
     acts = progress.actions if council_code is None else progress.actions[progress.actions["council_code"] == council_code]
     n = len(acts)
     count = lambda col, val: int((acts[col] == val).sum())  # noqa: E731
     late = acts[acts["timeliness"] == "overdue"]
     longest = f"{int(late['days_overdue'].max())} days" if len(late) else "–"
     pct = f"{100 * count('status', 'complete') / n:.0f}%" if n else "–"
+    unread = _unread_target_figure(acts)
     rows = pd.DataFrame([
         ("Actions in the plan", n),
         ("Complete", f"{count('status', 'complete')} ({pct})"),
         *((STATUS_EXPLAINED[s], count("status", s)) for s in ("in_progress", "planned", "no_action", "no_update")),
         (STATUS_EXPLAINED["needs_review"], _review_figure(acts)),
-        (TARGET_UNREAD_ROW, _unread_target_figure(acts)),
+        *([(TARGET_UNREAD_ROW, unread)] if unread else []),
         ("Overdue (not complete, target passed)", len(late)),
         ("Longest overdue", longest),
         (f"Due soon (target within {progress.due_soon_days} days)", count("timeliness", "due_soon")),
@@ -390,7 +391,8 @@ def _attention_list(found) -> str:
 
 #: The headline's row of open actions with no target date at all (not those whose target cannot be read).
 NO_TARGET_ROW = "Open, with no target date (so none of them can be overdue)"
-#: The headline's row of actions whose target date cannot be read or is not yet set ("TBC").
+#: The headline's row of actions whose target date cannot be read or is not yet set ("TBC"); shown where
+#: there is one.
 TARGET_UNREAD_ROW = ("Target date that cannot be read or is not yet set (judged against an earlier target where "
                      "there is one, never rated Green)")
 

@@ -52,7 +52,6 @@ class Paper(Source):
     parts: list[Part] = field(default_factory=list)
     pages: int = 0  # PDF pages read
     empty_pages: list[int] = field(default_factory=list)  # PDF pages with no table
-    origins: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # sheet -> (label, row) per row
     headings: dict[str, str] = field(default_factory=dict)  # sheet -> the text above its first table
     opening: str = ""  # the paper's opening text (its first part's ``opening``), one line a paragraph
     groups: dict[str, list[Part]] = field(default_factory=dict)

@@ -41,6 +41,18 @@ def split_owner(text: str) -> tuple[str, str | None]:
     return text[: match.start()].rstrip(), match.group("owner").strip()
 
 
+def _stated(state, word: str) -> dict:
+    """The update fields a council's status word gives: the word, and what the layout's words make of it."""
+    meaning = state.layout.status_words.get(word_key(word)) if word else None
+    return {"stated_status": word or None, "stated_as": meaning.status if meaning else None,
+            "stated_flag": meaning.flag if meaning else None}
+
+
+def _priority_word(state, value: str) -> str | None:
+    """The priority a grade names, by the layout's ``priority_words`` or the common words; None if neither."""
+    return state.layout.priority_words.get(word_key(value)) or _PRIORITIES.get(value.strip().lower())
+
+
 class SheetReader:
     """Reads every sheet of one opened source through the candidate layouts."""
 
@@ -419,9 +431,7 @@ class SheetReader:
                 snapshot = key.split(":", 1)[1]
                 for update in (u for u in state.last_updates if u["snapshot"] == snapshot):
                     if not update["stated_status"] or _text(update["stated_status"]) == extra:
-                        meaning = state.layout.status_words.get(word_key(extra))
-                        update.update(stated_status=extra, stated_as=meaning.status if meaning else None,
-                                      stated_flag=meaning.flag if meaning else None)
+                        update.update(_stated(state, extra))
                         filled.add(key)
             elif key == "group":
                 if not target.get("group") or " ".join(target["group"].split()) == " ".join(extra.split()):
@@ -430,8 +440,7 @@ class SheetReader:
             elif key == "priority":
                 if not target.get("priority"):
                     self._priority(state, number, target, extra)
-                if _text(target.get("priority")) in (extra, (state.layout.priority_words.get(word_key(extra))
-                                                             or _PRIORITIES.get(extra.lower()))):
+                if _text(target.get("priority")) in (extra, _priority_word(state, extra)):
                     filled.add(key)
             elif key in ("target", "revised_target"):
                 field = "target_text" if key == "target" else "revised_target_date"
@@ -556,12 +565,9 @@ class SheetReader:
         for snap in snapshots:
             key = f"update:{snap.snapshot}" if snap.column else f"status:{snap.snapshot}"
             word = _text(self._cell(row, state, f"status:{snap.snapshot}")) if snap.status else ""
-            meaning = state.layout.status_words.get(word_key(word)) if word else None
             update = {"_action": action, "snapshot": snap.snapshot, "snapshot_date": snap.date,
                       "text": _text(self._cell(row, state, f"update:{snap.snapshot}")) if snap.column else "",
-                      "stated_status": word or None,
-                      "stated_as": meaning.status if meaning else None,
-                      "stated_flag": meaning.flag if meaning else None,
+                      **_stated(state, word),
                       "source_file": self.source.name, "source_sheet": state.sheet, "source_row": number,
                       "source_column": self._column(state, key),
                       # where the stated status is, when it has a column of its own (versions name it)
@@ -611,7 +617,7 @@ class SheetReader:
     def _priority(self, state, number, action, value):
         if value is None:
             return
-        known = state.layout.priority_words.get(word_key(value)) or _PRIORITIES.get(value.strip().lower())
+        known = _priority_word(state, value)
         if known is None:
             self._find("warning", "unknown_priority",
                        f"priority '{value}' is not High, Medium or Low; kept as written "

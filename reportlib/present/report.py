@@ -93,12 +93,17 @@ def _readable(actions: pd.DataFrame, label: str = DEFAULT_GROUP_LABEL) -> pd.Dat
         out["status_text"] = _said_when(out)
     if {"stated_status", "status_snapshot", "latest_snapshot"} <= set(out.columns):
         # the council's word of an earlier update is dated, as its text is: never read as this quarter's
-        said, latest = out["status_snapshot"], out["latest_snapshot"]
-        older = out["stated_status"].notna() & said.notna() & latest.notna() & (said.astype(str) != latest.astype(str))
+        older = _from_earlier(out) & out["stated_status"].notna()
         out["stated_status"] = out["stated_status"].astype(object)
         out.loc[older, "stated_status"] = out.loc[older, "stated_status"].astype(str) + " (" + \
-            said[older].astype(str) + " update)"
+            out.loc[older, "status_snapshot"].astype(str) + " update)"
     return out
+
+
+def _from_earlier(frame: pd.DataFrame) -> pd.Series:
+    """Actions whose status stands from an earlier update than their latest (which said nothing new)."""
+    said, latest = frame["status_snapshot"], frame["latest_snapshot"]
+    return said.notna() & latest.notna() & (said.astype(str) != latest.astype(str))
 
 
 def _said_when(frame: pd.DataFrame) -> pd.Series:
@@ -107,7 +112,7 @@ def _said_when(frame: pd.DataFrame) -> pd.Series:
     "(March 2010 update; July 2010's, read as no update: 'No update received') ...". An older text is
     never shown as the latest, and the later words are never hidden behind it."""
     said, latest = frame["status_snapshot"], frame["latest_snapshot"]
-    older = said.notna() & latest.notna() & frame["status_text"].notna() & (said.astype(str) != latest.astype(str))
+    older = _from_earlier(frame) & frame["status_text"].notna()
     out = frame["status_text"].astype(object).copy()
     later = frame.get("latest_snapshot_text", pd.Series(pd.NA, index=frame.index))
     for index in frame.index[older]:
